@@ -1,0 +1,41 @@
+import type { Instant } from '../domain/time.js';
+import type { DocumentKind, Documents, StoreTx } from '../store/store.js';
+import { notFound } from './api-error.js';
+import { nowFor, type AppContext, type Caller } from './context.js';
+import { isOverdue, settleDue } from './settle.js';
+import { inTransaction } from './transactions.js';
+
+const LABELS: Readonly<Record<DocumentKind, string>> = {
+  checkoutSession: 'Checkout Session',
+  chargePermission: 'Charge Permission',
+  charge: 'Charge',
+  refund: 'Refund',
+};
+
+/** Objects of another merchant or of the other environment do not exist for the caller. */
+function owned<K extends DocumentKind>(doc: Documents[K] | undefined, caller: Caller): doc is Documents[K] {
+  return doc !== undefined && doc.merchantId === caller.merchant.merchantId && doc.environment === caller.environment;
+}
+
+/** Reads an object of the caller's, first applying any timer that is already due (so reads never show stale states). */
+export async function readOwned<K extends DocumentKind>(ctx: AppContext, caller: Caller, kind: K, id: string): Promise<{ doc: Documents[K]; now: Instant }> {
+  const doc = await ctx.store.reader.get(kind, id);
+  if (!owned(doc, caller)) throw notFound(LABELS[kind], id);
+  const now = nowFor(ctx, caller.merchant, caller.environment);
+  if (!isOverdue(kind, doc, now)) return { doc, now };
+  await inTransaction(ctx, (tx) => settleDue(ctx, tx, kind, id, now));
+  const settled = await ctx.store.reader.get(kind, id);
+  if (!owned(settled, caller)) throw notFound(LABELS[kind], id);
+  return { doc: settled, now };
+}
+
+/** Loads and (on PostgreSQL) locks an object of the caller's, with due timers applied. */
+export async function lockOwned<K extends DocumentKind>(ctx: AppContext, tx: StoreTx, caller: Caller, kind: K, id: string, now: Instant): Promise<Documents[K]> {
+  const doc = await tx.getForUpdate(kind, id);
+  if (!owned(doc, caller)) throw notFound(LABELS[kind], id);
+  if (!isOverdue(kind, doc, now)) return doc;
+  await settleDue(ctx, tx, kind, id, now);
+  const settled = await tx.getForUpdate(kind, id);
+  if (!owned(settled, caller)) throw notFound(LABELS[kind], id);
+  return settled;
+}

@@ -1,0 +1,68 @@
+import { SECOND, type Instant } from '../domain/time.js';
+import type { SimulationEffect } from '../domain/simulations.js';
+import { ApiError } from './api-error.js';
+import { applyBuyerChoice, marketplaceOf, processPayment } from './buyer-flow.js';
+import { nowFor, type AppContext, type Caller } from './context.js';
+import { lockOwned } from './loading.js';
+import { runDueTimers } from './scheduler.js';
+import { inTransaction } from './transactions.js';
+
+/**
+ * The sandbox testing endpoints: a test buyer's consent and visit to the processing page without a
+ * browser, and the merchant's movable clock. They run the same code as the hosted pages.
+ */
+
+export function requireSandbox(caller: Caller): void {
+  if (caller.environment !== 'Sandbox') {
+    throw new ApiError('UnauthorizedAccess', 'The testing endpoints are only available with Sandbox keys (or the /sandbox path).');
+  }
+}
+
+export interface BuyerConsentInput {
+  readonly buyerEmail?: string;
+  readonly shippingAddressId?: string;
+  readonly paymentMethodId?: string;
+}
+
+export async function buyerConsent(ctx: AppContext, caller: Caller, checkoutSessionId: string, input: BuyerConsentInput) {
+  requireSandbox(caller);
+  const region = marketplaceOf(caller.merchant.region);
+  const buyer = input.buyerEmail === undefined
+    ? (await ctx.store.reader.buyersOfRegion(region, true))[0]
+    : await ctx.store.reader.buyerByEmail(region, input.buyerEmail);
+  if (!buyer) {
+    throw new ApiError(
+      'InvalidParameterValue',
+      input.buyerEmail === undefined
+        ? `There is no test buyer for the ${region} marketplace.`
+        : `The value provided for buyerEmail is invalid. No buyer ${input.buyerEmail} exists in the ${region} marketplace of this merchant.`,
+    );
+  }
+  const now = nowFor(ctx, caller.merchant, caller.environment);
+  return inTransaction(ctx, async (tx) => {
+    const cs = await lockOwned(ctx, tx, caller, 'checkoutSession', checkoutSessionId, now);
+    return applyBuyerChoice(ctx, tx, cs, { buyerId: buyer.buyerId, shippingAddressId: input.shippingAddressId, paymentMethodId: input.paymentMethodId }, now);
+  });
+}
+
+export async function processPaymentForTest(ctx: AppContext, caller: Caller, checkoutSessionId: string, simulation: SimulationEffect | undefined) {
+  requireSandbox(caller);
+  const now = nowFor(ctx, caller.merchant, caller.environment);
+  return inTransaction(ctx, async (tx) => {
+    const cs = await lockOwned(ctx, tx, caller, 'checkoutSession', checkoutSessionId, now);
+    return processPayment(ctx, tx, cs, now, simulation, { keepOpenOnDecline: false });
+  });
+}
+
+/** Moves the merchant's sandbox clock forward and fires what became due before answering. */
+export async function advanceClock(ctx: AppContext, caller: Caller, seconds: number): Promise<Instant> {
+  requireSandbox(caller);
+  const merchant = await inTransaction(ctx, (tx) => tx.advanceSandboxClock(caller.merchant.merchantId, Math.round(seconds * SECOND)));
+  await runDueTimers(ctx, merchant.merchantId);
+  return nowFor(ctx, merchant, 'Sandbox');
+}
+
+export function clockNow(ctx: AppContext, caller: Caller): Instant {
+  requireSandbox(caller);
+  return nowFor(ctx, caller.merchant, 'Sandbox');
+}

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import type { LogLevel } from './logger.js';
+
+/** Configuration of `reji serve`, read once from flags and REJI_* variables, checked, then frozen. */
+export interface ServeConfig {
+  readonly host: string;
+  readonly port: number;
+  /** 0 turns HTTPS off. */
+  readonly httpsPort: number;
+  readonly dataDir: string;
+  /** Base URL of the hosted pages as buyers' browsers reach them. */
+  readonly publicUrl: string;
+  /** `postgres://...`; unset means SQLite in the data directory. */
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly logLevel: LogLevel;
+  /** On first start, create the demo merchant and key (npm start). */
+  readonly demo: boolean;
+  /** How often the timer worker looks for due timers (milliseconds). */
+  readonly timerIntervalMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export type RawOptions = Readonly<Record<string, string | boolean | undefined>>;
+
+/** A flag wins over its REJI_* variable, which wins over the default. */
+function pick(flags: RawOptions, env: NodeJS.ProcessEnv, flag: string, variable: string): string | undefined {
+  const f = flags[flag];
+  if (typeof f === 'string') return f;
+  if (f === true) return 'true';
+  const e = env[variable];
+  return e === undefined || e === '' ? undefined : e;
+}
+
+function port(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${value}"`);
+  return Number(value);
+}
+
+function positiveInt(value: string | undefined, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${value}"`);
+  return Number(value);
+}
+
+function bool(value: string | undefined, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = process.env): ServeConfig {
+  const host = pick(flags, env, 'host', 'REJI_HOST') ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new ConfigError(`--host must be a host name or IP address, got "${host}"`);
+  const httpPort = port(pick(flags, env, 'port', 'REJI_PORT'), '--port (REJI_PORT)', 8080);
+  const httpsPort = port(pick(flags, env, 'https-port', 'REJI_HTTPS_PORT'), '--https-port (REJI_HTTPS_PORT)', 8443);
+  if (httpsPort !== 0 && httpsPort === httpPort && httpPort !== 0) throw new ConfigError('--port and --https-port must differ');
+  const dataDir = resolve(pick(flags, env, 'data-dir', 'REJI_DATA_DIR') ?? '.reji');
+  const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const publicUrlRaw = pick(flags, env, 'public-url', 'REJI_PUBLIC_URL') ?? `http://${displayHost}:${httpPort}`;
+  let publicUrl: string;
+  try {
+    const u = new URL(publicUrlRaw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+    if (u.search || u.hash) throw new Error('query');
+    publicUrl = u.toString().replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(`--public-url must be an http(s) URL without query or fragment, got "${publicUrlRaw}"`);
+  }
+  const databaseUrl = pick(flags, env, 'database-url', 'REJI_DATABASE_URL');
+  if (databaseUrl !== undefined && !/^(postgres(ql)?:\/\/|sqlite:)/.test(databaseUrl)) {
+    throw new ConfigError('--database-url must start with postgres:// (or sqlite:<file>)');
+  }
+  const logLevel = (pick(flags, env, 'log-level', 'REJI_LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new ConfigError(`--log-level must be debug, info, warn, error or silent, got "${logLevel}"`);
+  return Object.freeze({
+    host,
+    port: httpPort,
+    httpsPort,
+    dataDir,
+    publicUrl,
+    databaseUrl,
+    databasePoolSize: positiveInt(pick(flags, env, 'database-pool-size', 'REJI_DATABASE_POOL_SIZE'), '--database-pool-size (REJI_DATABASE_POOL_SIZE)', 10, 1000),
+    logLevel,
+    demo: bool(pick(flags, env, 'demo', 'REJI_DEMO'), '--demo (REJI_DEMO)', false),
+    timerIntervalMs: positiveInt(pick(flags, env, 'timer-interval-ms', 'REJI_TIMER_INTERVAL_MS'), '--timer-interval-ms (REJI_TIMER_INTERVAL_MS)', 1000, 3_600_000),
+  });
+}

@@ -1,0 +1,197 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ApiError } from '../app/api-error.js';
+import { createKeyPair, createMerchant, registerPublicKey, setAllowedOrigins } from '../app/merchants.js';
+import { isRegion, REGIONS } from '../domain/regions.js';
+import { defaultPages } from '../http/pages.js';
+import { ConfigError, readServeConfig, type RawOptions } from './config.js';
+import { openApp, startReji } from './runtime.js';
+
+const USAGE = `reji: a self-hosted Amazon Pay Checkout v2 platform and sandbox
+
+Usage:
+  reji serve [--host H] [--port N] [--https-port N] [--data-dir DIR] [--public-url URL]
+             [--database-url postgres://...] [--demo] [--log-level info]
+  reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
+  reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]
+  reji keys register --merchant-id ID --public-key FILE [--env sandbox|live] [--legacy] [--json]
+  reji store allow-origin --store-id ID --origin URL [--origin URL]... [--json]
+
+Every command takes --data-dir DIR (REJI_DATA_DIR, default ./.reji) and --database-url URL
+(REJI_DATABASE_URL); every serve flag can also be given as REJI_<FLAG>, e.g. REJI_PORT=9000.
+`;
+
+const COMMON = {
+  'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+class UsageError extends Error {}
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: false, strict: true }).values as Record<string, string | boolean | string[] | undefined>;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function required(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+function environmentOf(values: Record<string, unknown>): 'Sandbox' | 'Live' {
+  const env = (values['env'] as string | undefined) ?? 'sandbox';
+  if (env !== 'sandbox' && env !== 'live') throw new UsageError('--env must be sandbox or live');
+  return env === 'sandbox' ? 'Sandbox' : 'Live';
+}
+
+/** Opens the data directory's store for a one-off command; a running server sees the result at once. */
+async function withApp<T>(values: Record<string, unknown>, fn: (app: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {
+  const config = readServeConfig({ 'data-dir': values['data-dir'] as string | undefined, 'database-url': values['database-url'] as string | undefined });
+  const app = await openApp({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: 2, publicUrl: config.publicUrl });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+function print(values: Record<string, unknown>, json: object, text: string): void {
+  process.stdout.write(values['json'] ? `${JSON.stringify(json)}\n` : `${text}\n`);
+}
+
+async function serve(args: string[]): Promise<void> {
+  const values = parse(args, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'https-port': { type: 'string' },
+    'public-url': { type: 'string' },
+    'database-pool-size': { type: 'string' },
+    demo: { type: 'boolean' },
+    'log-level': { type: 'string' },
+    'timer-interval-ms': { type: 'string' },
+  });
+  const config = readServeConfig(values as RawOptions);
+  const reji = await startReji(config, { pages: defaultPages });
+  const lines = [
+    '',
+    `reji is running (${reji.app.ctx.store.dialect === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,
+    `  API and hosted pages: ${reji.servers.httpUrl}${reji.servers.httpsUrl ? `  and  ${reji.servers.httpsUrl}` : ''}`,
+    `  health:               ${reji.servers.httpUrl}/healthz`,
+  ];
+  if (reji.demo) {
+    lines.push(
+      '',
+      'Demo merchant (JP, sandbox):',
+      `  merchantId:   ${reji.demo.merchantId}`,
+      `  storeId:      ${reji.demo.storeId}`,
+      `  publicKeyId:  ${reji.demo.publicKeyId}`,
+      `  private key:  ${reji.demo.privateKeyPath}`,
+      '',
+      'Next: point the official SDK at reji, e.g.',
+      `  new Client.WebStoreClient({ publicKeyId: '${reji.demo.publicKeyId}', privateKey: fs.readFileSync('${reji.demo.privateKeyPath}'),`,
+      `    region: 'jp', sandbox: true, overrideServiceUrl: '${reji.servers.httpsUrl ? new URL(reji.servers.httpsUrl).host : new URL(reji.servers.httpUrl).host}' })`,
+      '  and see README.md for the checkout walk-through.',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await reji.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function merchant(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'create') throw new UsageError('usage: reji merchant create --region jp|us|uk|de|eu [--name NAME]');
+  const values = parse(rest, { region: { type: 'string' }, name: { type: 'string' }, 'allowed-origin': { type: 'string', multiple: true } });
+  const region = required(values, 'region');
+  if (!isRegion(region)) throw new UsageError(`--region must be one of ${REGIONS.join(', ')}`);
+  const { merchant: m, store } = await withApp(values, (app) =>
+    createMerchant(app.ctx, { region, name: values['name'] as string | undefined, allowedOrigins: (values['allowed-origin'] as string[] | undefined) ?? [] }),
+  );
+  print(values, { merchantId: m.merchantId, storeId: store.storeId, region: m.region, ledgerCurrency: m.ledgerCurrency },
+    `merchantId ${m.merchantId}\nstoreId ${store.storeId}\nregion ${m.region}\nledgerCurrency ${m.ledgerCurrency}`);
+}
+
+async function keys(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub === 'create') {
+    const values = parse(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' }, legacy: { type: 'boolean' }, 'private-key-out': { type: 'string' } });
+    const merchantId = required(values, 'merchant-id');
+    const out = required(values, 'private-key-out');
+    const key = await withApp(values, (app) => createKeyPair(app.ctx, { merchantId, environment: environmentOf(values), legacy: values['legacy'] === true }));
+    writeFileSync(out, key.privateKeyPem, { mode: 0o600 });
+    print(values, { publicKeyId: key.publicKeyId, privateKeyFile: out }, `publicKeyId ${key.publicKeyId}\nprivateKeyFile ${out}`);
+    return;
+  }
+  if (sub === 'register') {
+    const values = parse(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' }, legacy: { type: 'boolean' }, 'public-key': { type: 'string' } });
+    const merchantId = required(values, 'merchant-id');
+    let pem: string;
+    try {
+      pem = readFileSync(required(values, 'public-key'), 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read --public-key: ${(error as Error).message}`);
+    }
+    const key = await withApp(values, (app) => registerPublicKey(app.ctx, { merchantId, environment: environmentOf(values), legacy: values['legacy'] === true }, pem));
+    print(values, { publicKeyId: key.publicKeyId }, `publicKeyId ${key.publicKeyId}`);
+    return;
+  }
+  throw new UsageError('usage: reji keys create|register --merchant-id ID ...');
+}
+
+async function storeCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'allow-origin') throw new UsageError('usage: reji store allow-origin --store-id ID --origin URL [--origin URL]...');
+  const values = parse(rest, { 'store-id': { type: 'string' }, origin: { type: 'string', multiple: true } });
+  const storeId = required(values, 'store-id');
+  const origins = (values['origin'] as string[] | undefined) ?? [];
+  const store = await withApp(values, (app) => setAllowedOrigins(app.ctx, storeId, origins));
+  print(values, { storeId: store.storeId, allowedOrigins: store.allowedOrigins }, `store ${store.storeId} allows ${store.allowedOrigins.join(', ') || 'any origin in the sandbox'}`);
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  serve,
+  merchant,
+  keys,
+  store: storeCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`reji: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    await run(args);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      process.stderr.write(`reji ${command}: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ApiError) {
+      process.stderr.write(`reji ${command}: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`reji ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppContext, Clock, Logger } from '../app/context.js';
+import { startTimerWorker } from '../app/scheduler.js';
+import { ensureTestBuyers } from '../app/test-buyers.js';
+import { inTransaction } from '../app/transactions.js';
+import { createKeyPair, createMerchant } from '../app/merchants.js';
+import { selfSignedCertificate } from '../crypto/x509.js';
+import type { RandomSource } from '../domain/random.js';
+import { startServers, type PageHandler, type RunningServer } from '../http/server.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import type { ServeConfig } from './config.js';
+import { jsonLogger } from './logger.js';
+
+export const systemClock: Clock = { now: () => Date.now() };
+export const cryptoRandom: RandomSource = { bytes: (n) => randomBytes(n) };
+
+export interface AppHandle {
+  readonly ctx: AppContext;
+  close(): Promise<void>;
+}
+
+/** Opens the store (migrating it) and builds the context every use case runs with. */
+export async function openApp(options: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  poolSize?: number;
+  publicUrl: string;
+  log?: Logger;
+  clock?: Clock;
+}): Promise<AppHandle> {
+  const store: Store = await openStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, poolSize: options.poolSize ?? 10 });
+  const ctx: AppContext = {
+    store,
+    clock: options.clock ?? systemClock,
+    random: cryptoRandom,
+    publicUrl: options.publicUrl,
+    log: options.log ?? jsonLogger('warn'),
+  };
+  return { ctx, close: () => store.close() };
+}
+
+/** The self-signed certificate for localhost and 127.0.0.1, made once and kept in the data directory. */
+export function ensureTlsCertificate(dataDir: string): { key: string; cert: string; created: boolean } {
+  const dir = join(dataDir, 'tls');
+  const keyFile = join(dir, 'key.pem');
+  const certFile = join(dir, 'cert.pem');
+  if (existsSync(keyFile) && existsSync(certFile)) {
+    return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), created: false };
+  }
+  mkdirSync(dir, { recursive: true });
+  const generated = selfSignedCertificate({ commonName: 'localhost', altNames: ['localhost', '127.0.0.1', '::1'], validDays: 825, keyUsage: 'tls-server' });
+  writeFileSync(keyFile, generated.keyPem, { mode: 0o600 });
+  writeFileSync(certFile, generated.certPem);
+  return { key: generated.keyPem, cert: generated.certPem, created: true };
+}
+
+export interface DemoMerchant {
+  readonly merchantId: string;
+  readonly storeId: string;
+  readonly region: string;
+  readonly publicKeyId: string;
+  readonly privateKeyPath: string;
+}
+
+/** The JP demo merchant of `npm start`, created on the first start and remembered in the data directory. */
+export async function ensureDemoMerchant(ctx: AppContext, dataDir: string, allowedOrigins: readonly string[]): Promise<{ demo: DemoMerchant; created: boolean }> {
+  const file = join(dataDir, 'demo-merchant.json');
+  if (existsSync(file)) {
+    const demo = JSON.parse(readFileSync(file, 'utf8')) as DemoMerchant;
+    if (await ctx.store.reader.merchant(demo.merchantId)) return { demo, created: false };
+  }
+  const { merchant, store } = await createMerchant(ctx, { region: 'jp', name: 'reji デモストア', allowedOrigins });
+  const key = await createKeyPair(ctx, { merchantId: merchant.merchantId, environment: 'Sandbox', legacy: false });
+  const privateKeyPath = join(dataDir, 'demo-private-key.pem');
+  writeFileSync(privateKeyPath, key.privateKeyPem, { mode: 0o600 });
+  const demo: DemoMerchant = { merchantId: merchant.merchantId, storeId: store.storeId, region: 'jp', publicKeyId: key.publicKeyId, privateKeyPath };
+  writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`);
+  return { demo, created: true };
+}
+
+export interface RunningReji {
+  readonly app: AppHandle;
+  readonly servers: RunningServer;
+  readonly demo: DemoMerchant | null;
+  stop(): Promise<void>;
+}
+
+/** Everything `reji serve` runs: store, test buyers, TLS, HTTP(S) servers and the timer worker. */
+export async function startReji(config: ServeConfig, extras: { pages?: (ctx: AppContext) => PageHandler[]; log?: Logger } = {}): Promise<RunningReji> {
+  const log = extras.log ?? jsonLogger(config.logLevel);
+  const app = await openApp({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, publicUrl: config.publicUrl, log });
+  const { ctx } = app;
+  try {
+    await inTransaction(ctx, (tx) => ensureTestBuyers(tx, ctx.clock.now()));
+  } catch (error) {
+    // Several processes starting at once may race on the seed; the loser finds the buyers there.
+    if ((await ctx.store.reader.buyersOfRegion('jp', true)).length === 0) throw error;
+  }
+  const demo = config.demo
+    ? (await ensureDemoMerchant(ctx, config.dataDir, ['http://127.0.0.1:*', 'http://localhost:*', 'https://127.0.0.1:*', 'https://localhost:*'])).demo
+    : null;
+  const tls = config.httpsPort === 0 ? undefined : ensureTlsCertificate(config.dataDir);
+  const servers = await startServers({
+    ctx,
+    host: config.host,
+    port: config.port,
+    https: tls ? { port: config.httpsPort, key: tls.key, cert: tls.cert } : undefined,
+    pages: extras.pages?.(ctx) ?? [],
+  });
+  const worker = startTimerWorker(ctx, config.timerIntervalMs);
+  return {
+    app,
+    servers,
+    demo,
+    async stop() {
+      await worker.stop();
+      await servers.close();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { Environment } from './environment.js';
+import type { CurrencyCode } from './money.js';
+import type { Region } from './regions.js';
+import type { Instant } from './time.js';
+
+export interface Merchant {
+  readonly merchantId: string;
+  readonly name: string;
+  readonly region: Region;
+  readonly ledgerCurrency: CurrencyCode;
+  readonly createdAt: Instant;
+  /** How far this merchant's sandbox clock runs ahead of real time. Live objects always use real time. */
+  readonly sandboxClockOffsetMs: number;
+}
+
+/** A Login-with-Amazon client ("store") of a merchant, with the origins its return URLs may use. */
+export interface MerchantStore {
+  readonly storeId: string;
+  readonly merchantId: string;
+  readonly name: string;
+  /** Origins such as `https://shop.example` or `http://127.0.0.1:*`. Empty: see `isReturnUrlAllowed`. */
+  readonly allowedOrigins: readonly string[];
+}
+
+export interface PublicKeyRecord {
+  readonly publicKeyId: string;
+  readonly merchantId: string;
+  /** The environment an environment-specific key (SANDBOX-/LIVE-) is bound to; null for legacy keys. */
+  readonly environment: Environment | null;
+  readonly publicKeyPem: string;
+  readonly createdAt: Instant;
+}
+
+/**
+ * Return URLs must be absolute http(s) URLs without credentials; Live requires https.
+ * A store with no allowed origins accepts any origin in the Sandbox (convenient for tests) and none in Live;
+ * once a store lists origins, only those are accepted in both environments.
+ */
+export function isReturnUrlAllowed(url: string, store: MerchantStore, environment: Environment): { allowed: true } | { allowed: false; why: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { allowed: false, why: 'it is not an absolute URL' };
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { allowed: false, why: 'only http and https URLs are allowed' };
+  if (parsed.username !== '' || parsed.password !== '') return { allowed: false, why: 'URLs with credentials are not allowed' };
+  if (environment === 'Live' && parsed.protocol !== 'https:') return { allowed: false, why: 'Live return URLs must use https' };
+  if (store.allowedOrigins.length === 0) {
+    return environment === 'Sandbox'
+      ? { allowed: true }
+      : { allowed: false, why: `store ${store.storeId} has no allowed origins; add one with \`reji store allow-origin\`` };
+  }
+  if (store.allowedOrigins.some((pattern) => originMatches(pattern, parsed))) return { allowed: true };
+  return { allowed: false, why: `origin ${parsed.origin} is not allowed for store ${store.storeId}` };
+}
+
+/** `https://shop.example` matches that origin exactly (default port); `http://127.0.0.1:*` matches any port. */
+export function originMatches(pattern: string, url: URL): boolean {
+  const m = /^(https?):\/\/([^/:]+)(?::(\d+|\*))?\/?$/.exec(pattern.trim().toLowerCase());
+  if (!m) return false;
+  const [, scheme, host, port] = m;
+  if (`${scheme}:` !== url.protocol || host !== url.hostname.toLowerCase()) return false;
+  if (port === '*') return true;
+  const defaultPort = scheme === 'https' ? '443' : '80';
+  return (port ?? defaultPort) === (url.port === '' ? defaultPort : url.port);
+}
+
+export function isValidOriginPattern(pattern: string): boolean {
+  return /^(https?):\/\/([^/:]+)(?::(\d+|\*))?\/?$/.test(pattern.trim().toLowerCase());
+}

@@ -1,0 +1,72 @@
+import type { Caller, AppContext } from '../app/context.js';
+import { ApiError } from '../app/api-error.js';
+import { IDEMPOTENCY_KEY, fingerprint, type IdempotentRequest } from '../app/idempotency.js';
+import type { Result } from '../domain/errors.js';
+import type { Environment } from '../domain/environment.js';
+import type { Schema } from './validation/schema.js';
+
+/** An authenticated API call as route handlers see it. */
+export interface ApiRequest {
+  readonly method: string;
+  readonly rawPath: string;
+  /** The path without `/{env}` and without a trailing slash, e.g. `/v2/charges/S01-.../capture`. */
+  readonly routePath: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly headers: ReadonlyMap<string, string>;
+  readonly body: Uint8Array;
+  readonly caller: Caller;
+  readonly pathEnvironment: Environment | null;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export type ApiHandler = (ctx: AppContext, req: ApiRequest) => Promise<ApiResponse | { readonly status: number; readonly raw: string }>;
+
+/** Parses and validates the JSON body once, at the edge. An empty body reads as `{}`. */
+export function readBody<T>(req: ApiRequest, schema: Schema<T>): T {
+  let value: unknown = {};
+  if (req.body.length > 0) {
+    const type = req.headers.get('content-type') ?? '';
+    if (!/^application\/json\s*(;.*)?$/i.test(type.trim())) {
+      throw new ApiError('InvalidHeaderValue', 'The header content-type must be application/json.');
+    }
+    try {
+      value = JSON.parse(Buffer.from(req.body).toString('utf8'));
+    } catch (error) {
+      throw new ApiError('InvalidRequestFormat', `The request body is not valid JSON: ${(error as Error).message}.`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ApiError('InvalidRequestFormat', 'The request body must be a JSON object.');
+    }
+  }
+  return check(schema.parse(value, ''));
+}
+
+function check<T>(r: Result<T>): T {
+  if (r.ok) return r.value;
+  throw ApiError.from(r.error);
+}
+
+/** `x-amz-pay-idempotency-key`: checked here; `required` on creates and captures. */
+export function idempotencyOf(req: ApiRequest, required: boolean): IdempotentRequest {
+  const key = req.headers.get('x-amz-pay-idempotency-key');
+  if (key === undefined) {
+    if (required) throw new ApiError('MissingHeader', 'The request is missing the required header x-amz-pay-idempotency-key.');
+  } else if (key.trim() === '') {
+    throw new ApiError('MissingHeaderValue', 'The header x-amz-pay-idempotency-key is empty.');
+  } else if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new ApiError('InvalidHeaderValue', 'The header x-amz-pay-idempotency-key is invalid: use 1 to 32 characters of A-Z, a-z, 0-9, - and _.');
+  }
+  return {
+    key,
+    fingerprint: fingerprint({ method: req.method, path: req.routePath, simulationCode: simulationCodeOf(req), body: req.body }),
+  };
+}
+
+export function simulationCodeOf(req: Pick<ApiRequest, 'headers'>): string | undefined {
+  const code = req.headers.get('x-amz-pay-simulation-code');
+  return code === undefined || code.trim() === '' ? undefined : code.trim();
+}

@@ -1,0 +1,7 @@
+import type { AppContext } from '../app/context.js';
+import type { PageHandler } from './server.js';
+
+/** Every browser-facing handler reji serves beside the API, in the order they are tried. */
+export function defaultPages(_ctx: AppContext): PageHandler[] {
+  return [];
+}

@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { ApiError } from '../app/api-error.js';
+import type { AppContext } from '../app/context.js';
+import { StoreUnavailableError } from '../store/store.js';
+import { handleApiCall, isApiPath } from './api-router.js';
+
+/** The largest request body reji reads; larger ones answer 400 InvalidRequest. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Pages and scripts for browsers (hosted checkout, checkout.js, the IPN certificate...), mounted beside the API. */
+export interface PageHandler {
+  /** Handles the request and returns true, or returns false when the path is not its own. */
+  handle(req: IncomingMessage, res: ServerResponse, context: { readonly requestId: string; readonly body: () => Promise<Buffer> }): Promise<boolean>;
+}
+
+export interface ServerOptions {
+  readonly ctx: AppContext;
+  readonly host: string;
+  readonly port: number;
+  readonly https?: { readonly port: number; readonly key: string; readonly cert: string } | undefined;
+  readonly pages?: readonly PageHandler[];
+}
+
+export interface RunningServer {
+  readonly httpUrl: string;
+  readonly httpsUrl: string | null;
+  close(): Promise<void>;
+}
+
+export function newRequestId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Repeated headers are joined with ',' as the canonical request wants. */
+function headerMap(req: IncomingMessage): Map<string, string> {
+  const out = new Map<string, string>();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    const previous = out.get(name);
+    out.set(name, previous === undefined ? value : `${previous},${value}`);
+  }
+  return out;
+}
+
+function sendJson(res: ServerResponse, status: number, body: string, requestId: string): void {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'x-amz-pay-request-id': requestId,
+  });
+  res.end(body);
+}
+
+/** The one place a thrown error becomes a response: Amazon's shape, and never internals for a 500. */
+export function errorResponse(ctx: AppContext, error: unknown, requestId: string): { status: number; body: string } {
+  if (error instanceof ApiError) return { status: error.status, body: JSON.stringify(error.toBody()) };
+  if (error instanceof BodyTooLarge) {
+    return { status: 400, body: JSON.stringify({ reasonCode: 'InvalidRequest', message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes.` }) };
+  }
+  if (error instanceof StoreUnavailableError) {
+    ctx.log.warn('database unavailable', { requestId, error: error.message });
+    return { status: 503, body: JSON.stringify({ reasonCode: 'ServiceUnavailable', message: 'The service is temporarily unavailable. Retry the request.' }) };
+  }
+  ctx.log.error('unexpected error', { requestId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  return { status: 500, body: JSON.stringify({ reasonCode: 'InternalServerError', message: `An internal error occurred. Retry the request; request id ${requestId}.` }) };
+}
+
+export function createRequestListener(ctx: AppContext, pages: readonly PageHandler[] = []) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = process.hrtime.bigint();
+    const requestId = newRequestId();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    const rawQuery = q === -1 ? '' : url.slice(q + 1);
+    let operation = 'Unknown';
+    let merchantId: string | undefined;
+    try {
+      if (rawPath === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+        operation = 'Health';
+        sendJson(res, 200, '{"status":"ok"}', requestId);
+      } else if (isApiPath(rawPath)) {
+        operation = 'Api';
+        try {
+          const body = await readBody(req, BODY_LIMIT_BYTES);
+          const result = await handleApiCall(ctx, { method: req.method ?? 'GET', rawPath, rawQuery, headers: headerMap(req), body }, (op) => (operation = op));
+          merchantId = result.merchantId;
+          sendJson(res, result.status, result.body, requestId);
+        } catch (error) {
+          const { status, body } = errorResponse(ctx, error, requestId);
+          sendJson(res, status, body, requestId);
+        }
+      } else {
+        let handled = false;
+        for (const page of pages) {
+          if (await page.handle(req, res, { requestId, body: () => readBody(req, BODY_LIMIT_BYTES) })) {
+            handled = true;
+            operation = 'Page';
+            break;
+          }
+        }
+        if (!handled) {
+          operation = 'NotFound';
+          sendJson(res, 404, JSON.stringify({ reasonCode: 'ResourceNotFound', message: `Nothing at ${rawPath}.` }), requestId);
+        }
+      }
+    } catch (error) {
+      const { status, body } = errorResponse(ctx, error, requestId);
+      if (!res.headersSent) sendJson(res, status, body, requestId);
+      else res.destroy();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // One line per request: no query strings, headers, bodies, keys or buyer data.
+      ctx.log.info('request', {
+        requestId,
+        method: req.method,
+        path: rawPath,
+        operation,
+        status: res.statusCode,
+        ms: Math.round(ms * 100) / 100,
+        ...(merchantId ? { merchantId } : {}),
+      });
+    }
+  };
+}
+
+function listen(server: http.Server | https.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startServers(options: ServerOptions): Promise<RunningServer> {
+  const listener = createRequestListener(options.ctx, options.pages);
+  const handler = (req: IncomingMessage, res: ServerResponse) => void listener(req, res);
+  const plain = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+  const httpPort = await listen(plain, options.host, options.port);
+  let secure: https.Server | undefined;
+  let httpsPort: number | undefined;
+  if (options.https) {
+    secure = https.createServer({ key: options.https.key, cert: options.https.cert, minVersion: 'TLSv1.2', keepAliveTimeout: 65_000 }, handler);
+    httpsPort = await listen(secure, options.host, options.https.port);
+  }
+  const close = (server: http.Server | https.Server) =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return {
+    httpUrl: `http://${urlHost(options.host)}:${httpPort}`,
+    httpsUrl: httpsPort === undefined ? null : `https://${urlHost(options.host)}:${httpsPort}`,
+    async close() {
+      await Promise.all([close(plain), ...(secure ? [close(secure)] : [])]);
+    },
+  };
+}

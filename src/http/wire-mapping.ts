@@ -1,0 +1,242 @@
+import { amazonPayRedirectUrl } from '../app/buyer-flow.js';
+import type { AppContext } from '../app/context.js';
+import type { Charge } from '../domain/charge.js';
+import { buyerDataVisible, limitsOf, type ChargePermission } from '../domain/charge-permission.js';
+import { constraintsOf, type CheckoutSession, type Scope } from '../domain/checkout-session.js';
+import { formatRate, toLedger } from '../domain/conversion.js';
+import { formatAmount, money, type Money } from '../domain/money.js';
+import type { Refund } from '../domain/refund.js';
+import type { Address, BuyerSnapshot, MerchantMetadata, RecurringMetadata } from '../domain/shared-types.js';
+import { formatWireTimestamp, type Instant } from '../domain/time.js';
+import type * as Wire from '../wire/types.js';
+
+/**
+ * The one place where domain objects become Amazon Pay's JSON: every key present (null where unset),
+ * in Amazon's order, amounts as decimal strings, timestamps as `20220306T074611Z`.
+ */
+
+export function wirePrice(m: Money): Wire.Price;
+export function wirePrice(m: Money | null): Wire.Price | null;
+export function wirePrice(m: Money | null): Wire.Price | null {
+  return m === null ? null : { amount: formatAmount(m), currencyCode: m.currency };
+}
+
+function wireAddress(a: Address | null): Wire.Address | null {
+  if (a === null) return null;
+  return {
+    name: a.name,
+    addressLine1: a.addressLine1,
+    addressLine2: a.addressLine2,
+    addressLine3: a.addressLine3,
+    city: a.city,
+    county: a.county,
+    district: a.district,
+    stateOrRegion: a.stateOrRegion,
+    postalCode: a.postalCode,
+    countryCode: a.countryCode,
+    phoneNumber: a.phoneNumber,
+  };
+}
+
+function wireMerchantMetadata(m: MerchantMetadata): Wire.MerchantMetadata {
+  return {
+    merchantReferenceId: m.merchantReferenceId,
+    merchantStoreName: m.merchantStoreName,
+    noteToBuyer: m.noteToBuyer,
+    customInformation: m.customInformation,
+  };
+}
+
+function wireRecurring(r: RecurringMetadata | null): Wire.RecurringMetadata | null {
+  if (r === null) return null;
+  return { frequency: r.frequency ? { unit: r.frequency.unit, value: String(r.frequency.value) } : null, amount: wirePrice(r.amount) };
+}
+
+/** Which buyer fields the merchant asked for (`scopes`); without scopes, everything but the billing address. */
+function scopeAllows(scopes: readonly Scope[] | null, scope: Scope): boolean {
+  return scopes === null ? scope !== 'billingAddress' : scopes.includes(scope);
+}
+
+function wireBuyer(b: BuyerSnapshot | null, scopes: readonly Scope[] | null): Wire.Buyer | null {
+  if (b === null) return null;
+  return {
+    buyerId: b.buyerId,
+    name: scopeAllows(scopes, 'name') ? b.name : null,
+    email: scopeAllows(scopes, 'email') ? b.email : null,
+    phoneNumber: scopeAllows(scopes, 'phoneNumber') ? b.phoneNumber : null,
+    primeMembershipTypes: scopes?.includes('primeStatus') ? [...(b.primeMembershipTypes ?? [])] : null,
+  };
+}
+
+function statusDetails<S extends string>(state: S, reasonCode: string | null, reasonDescription: string | null, at: Instant): Wire.StatusDetails<S> {
+  return { state, reasonCode, reasonDescription, lastUpdatedTimestamp: formatWireTimestamp(at) };
+}
+
+/**
+ * A checkout session. Buyer, addresses and payment preferences are only shown while it is Open
+ * (afterwards the charge permission has them); Complete answers with the ids only.
+ */
+export function wireCheckoutSession(ctx: Pick<AppContext, 'publicUrl'>, cs: CheckoutSession, view: 'full' | 'complete' = 'full'): Wire.CheckoutSession {
+  const status = statusDetails(cs.state, cs.reasonCode, cs.reasonDescription, cs.lastUpdatedAt);
+  if (view === 'complete') return completeView(cs, status);
+  const open = cs.state === 'Open';
+  const euLedger = cs.ledgerCurrency === 'EUR' || cs.ledgerCurrency === 'GBP';
+  const showBilling = cs.scopes?.includes('billingAddress') || cs.productType === 'PayOnly' || euLedger;
+  const showShipping = cs.productType !== 'PayOnly' && scopeAllows(cs.scopes, 'shippingAddress');
+  const pd = cs.paymentDetails;
+  return {
+    checkoutSessionId: cs.checkoutSessionId,
+    webCheckoutDetails: {
+      checkoutReviewReturnUrl: cs.webCheckoutDetails.checkoutReviewReturnUrl,
+      checkoutResultReturnUrl: cs.webCheckoutDetails.checkoutResultReturnUrl,
+      checkoutCancelUrl: cs.webCheckoutDetails.checkoutCancelUrl,
+      amazonPayRedirectUrl: amazonPayRedirectUrl(ctx, cs),
+      checkoutMode: cs.webCheckoutDetails.checkoutMode,
+    },
+    productType: cs.productType,
+    paymentDetails: {
+      paymentIntent: pd.paymentIntent,
+      canHandlePendingAuthorization: pd.canHandlePendingAuthorization,
+      chargeAmount: wirePrice(pd.chargeAmount),
+      totalOrderAmount: wirePrice(pd.totalOrderAmount),
+      softDescriptor: pd.softDescriptor,
+      presentmentCurrency: pd.presentmentCurrency,
+      allowOvercharge: pd.allowOvercharge,
+      extendExpiration: pd.extendExpiration,
+    },
+    chargePermissionType: cs.chargePermissionType,
+    recurringMetadata: wireRecurring(cs.recurringMetadata),
+    merchantMetadata: wireMerchantMetadata(cs.merchantMetadata),
+    supplementaryData: cs.supplementaryData,
+    buyer: open ? wireBuyer(cs.buyer, cs.scopes) : null,
+    billingAddress: open && showBilling ? wireAddress(cs.billingAddress) : null,
+    paymentPreferences: open && cs.paymentMethod ? [{ paymentDescriptor: cs.paymentMethod.descriptor }] : null,
+    statusDetails: status,
+    shippingAddress: open && showShipping ? wireAddress(cs.shippingAddress) : null,
+    platformId: cs.platformId,
+    chargePermissionId: cs.chargePermissionId,
+    chargeId: cs.chargeId,
+    constraints: open ? constraintsOf(cs).map((c) => ({ constraintId: c.constraintId, description: c.description })) : [],
+    creationTimestamp: formatWireTimestamp(cs.createdAt),
+    expirationTimestamp: open ? formatWireTimestamp(cs.expiresAt) : null,
+    storeId: cs.storeId,
+    deliverySpecifications: cs.deliverySpecifications ? wireDeliverySpecifications(cs.deliverySpecifications) : null,
+    providerMetadata: { providerReferenceId: cs.providerMetadata.providerReferenceId },
+    checkoutButtonText: null,
+    releaseEnvironment: cs.environment,
+    paymentMethodOnFileMetadata: cs.paymentMethodOnFileSetupOnly === null ? null : { setupOnly: cs.paymentMethodOnFileSetupOnly },
+    shippingAddressList: null,
+    multiAddressesCheckoutMetadata: null,
+  };
+}
+
+function wireDeliverySpecifications(d: NonNullable<CheckoutSession['deliverySpecifications']>): Wire.DeliverySpecifications {
+  const out: Wire.DeliverySpecifications = { specialRestrictions: [...d.specialRestrictions] };
+  if (d.addressRestrictions) {
+    const restrictions: Record<string, { statesOrRegions?: string[]; zipCodes?: string[] }> = {};
+    for (const [country, rule] of Object.entries(d.addressRestrictions.restrictions)) {
+      restrictions[country] = { statesOrRegions: [...rule.statesOrRegions], zipCodes: [...rule.zipCodes] };
+    }
+    out.addressRestrictions = { type: d.addressRestrictions.type, restrictions };
+  }
+  return out;
+}
+
+function completeView(cs: CheckoutSession, status: Wire.StatusDetails<Wire.CheckoutSessionState>): Wire.CheckoutSession {
+  return {
+    checkoutSessionId: cs.checkoutSessionId,
+    webCheckoutDetails: null,
+    productType: null,
+    paymentDetails: null,
+    chargePermissionType: null,
+    recurringMetadata: null,
+    merchantMetadata: null,
+    supplementaryData: null,
+    buyer: null,
+    billingAddress: null,
+    paymentPreferences: null,
+    statusDetails: status,
+    shippingAddress: null,
+    platformId: null,
+    chargePermissionId: cs.chargePermissionId,
+    chargeId: cs.chargeId,
+    constraints: null,
+    creationTimestamp: formatWireTimestamp(cs.createdAt),
+    expirationTimestamp: null,
+    storeId: null,
+    deliverySpecifications: null,
+    providerMetadata: null,
+    checkoutButtonText: null,
+    releaseEnvironment: null,
+    paymentMethodOnFileMetadata: null,
+    shippingAddressList: null,
+    multiAddressesCheckoutMetadata: null,
+  };
+}
+
+/** A charge permission; buyer data only within its visibility window. */
+export function wireChargePermission(cp: ChargePermission, now: Instant): Wire.ChargePermission {
+  const visible = buyerDataVisible(cp, now);
+  const limits = limitsOf(cp, now);
+  return {
+    chargePermissionId: cp.chargePermissionId,
+    chargePermissionReferenceId: null,
+    chargePermissionType: cp.chargePermissionType,
+    recurringMetadata: wireRecurring(cp.recurringMetadata),
+    buyer: visible ? wireBuyer(cp.buyer, null) : null,
+    releaseEnvironment: cp.environment,
+    shippingAddress: visible ? wireAddress(cp.shippingAddress) : null,
+    billingAddress: visible ? wireAddress(cp.billingAddress) : null,
+    paymentPreferences: visible ? [{ paymentDescriptor: cp.paymentMethod.descriptor }] : null,
+    statusDetails: {
+      state: cp.state,
+      reasons: cp.reasons.length === 0 ? null : cp.reasons.map((r) => ({ reasonCode: r.reasonCode, reasonDescription: r.reasonDescription })),
+      lastUpdatedTimestamp: formatWireTimestamp(cp.lastUpdatedAt),
+    },
+    creationTimestamp: formatWireTimestamp(cp.createdAt),
+    expirationTimestamp: cp.expiresAt === null ? null : formatWireTimestamp(cp.expiresAt),
+    merchantMetadata: wireMerchantMetadata(cp.merchantMetadata),
+    platformId: cp.platformId,
+    limits: { amountLimit: wirePrice(limits.amountLimit), amountBalance: wirePrice(limits.amountBalance) },
+    presentmentCurrency: cp.presentmentCurrency,
+  };
+}
+
+export function wireCharge(charge: Charge): Wire.Charge {
+  const captured = charge.capturedAmount;
+  const currency = charge.chargeAmount.currency;
+  return {
+    chargeId: charge.chargeId,
+    chargePermissionId: charge.chargePermissionId,
+    chargeAmount: wirePrice(charge.chargeAmount),
+    captureAmount: wirePrice(captured),
+    refundedAmount: charge.refundedMinor > 0 ? wirePrice(money(charge.refundedMinor, currency)) : null,
+    convertedAmount: captured ? wirePrice(toLedger(captured, charge.ledgerCurrency)) : null,
+    conversionRate: captured ? Number(formatRate(charge.ledgerCurrency, currency)) : null,
+    softDescriptor: charge.softDescriptor,
+    merchantMetadata: wireMerchantMetadata(charge.merchantMetadata),
+    providerMetadata: { providerReferenceId: charge.providerMetadata.providerReferenceId },
+    platformId: charge.platformId,
+    chargeInitiator: charge.chargeInitiator,
+    channel: charge.channel,
+    captureNow: charge.captureNow,
+    canHandlePendingAuthorization: charge.canHandlePendingAuthorization,
+    webCheckoutDetails: null,
+    statusDetails: statusDetails(charge.state, charge.reasonCode, charge.reasonDescription, charge.lastUpdatedAt),
+    creationTimestamp: formatWireTimestamp(charge.createdAt),
+    expirationTimestamp: formatWireTimestamp(charge.expiresAt),
+    releaseEnvironment: charge.environment,
+  };
+}
+
+export function wireRefund(refund: Refund): Wire.Refund {
+  return {
+    refundId: refund.refundId,
+    chargeId: refund.chargeId,
+    creationTimestamp: formatWireTimestamp(refund.createdAt),
+    refundAmount: wirePrice(refund.refundAmount),
+    softDescriptor: refund.softDescriptor,
+    statusDetails: statusDetails(refund.state, refund.reasonCode, refund.reasonDescription, refund.lastUpdatedAt),
+    releaseEnvironment: refund.environment,
+  };
+}

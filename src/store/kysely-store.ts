@@ -1,0 +1,441 @@
+import { Kysely, sql, type Transaction } from 'kysely';
+import type { Charge } from '../domain/charge.js';
+import type { Environment } from '../domain/environment.js';
+import type { Merchant, MerchantStore, PublicKeyRecord } from '../domain/merchant.js';
+import type { CurrencyCode } from '../domain/money.js';
+import type { Region } from '../domain/regions.js';
+import type { Refund } from '../domain/refund.js';
+import type { Instant } from '../domain/time.js';
+import type { DialectName } from './migrations.js';
+import type { BuyerRow, Database, DocumentRow, MerchantRow, PublicKeyRow, StoreRow } from './schema.js';
+import {
+  ConcurrentUpdateError,
+  type BuyerItem,
+  type BuyerItemKind,
+  type BuyerRecord,
+  type DocumentKind,
+  type Documents,
+  type IdempotencyClaim,
+  type NewNotification,
+  type Store,
+  type StoreReads,
+  type StoreTx,
+  type TimerDue,
+} from './store.js';
+
+const TABLES = {
+  checkoutSession: 'checkout_sessions',
+  chargePermission: 'charge_permissions',
+  charge: 'charges',
+  refund: 'refunds',
+} as const satisfies Record<DocumentKind, keyof Database>;
+
+const ID_FIELDS = {
+  checkoutSession: 'checkoutSessionId',
+  chargePermission: 'chargePermissionId',
+  charge: 'chargeId',
+  refund: 'refundId',
+} as const satisfies Record<DocumentKind, string>;
+
+/** The document tables share the columns these queries touch, so one of them stands for all in the types. */
+function docTable(kind: DocumentKind): 'checkout_sessions' {
+  return TABLES[kind] as 'checkout_sessions';
+}
+
+const ITEM_TABLES = { address: 'buyer_addresses', paymentMethod: 'buyer_payment_methods' } as const satisfies Record<BuyerItemKind, keyof Database>;
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+function toMerchant(r: MerchantRow): Merchant {
+  return {
+    merchantId: r.merchant_id,
+    name: r.name,
+    region: r.region as Region,
+    ledgerCurrency: r.ledger_currency as CurrencyCode,
+    createdAt: Number(r.created_at),
+    sandboxClockOffsetMs: Number(r.sandbox_clock_offset_ms),
+  };
+}
+
+function toStore(r: StoreRow): MerchantStore {
+  return { storeId: r.store_id, merchantId: r.merchant_id, name: r.name, allowedOrigins: JSON.parse(r.allowed_origins) as string[] };
+}
+
+function toKey(r: PublicKeyRow): PublicKeyRecord {
+  return {
+    publicKeyId: r.public_key_id,
+    merchantId: r.merchant_id,
+    environment: r.environment as Environment | null,
+    publicKeyPem: r.public_key_pem,
+    createdAt: Number(r.created_at),
+  };
+}
+
+function toBuyer(r: BuyerRow): BuyerRecord {
+  return {
+    buyerId: r.buyer_id,
+    region: r.region,
+    email: r.email,
+    name: r.name,
+    phoneNumber: r.phone_number,
+    passwordHash: r.password_hash,
+    isTest: Number(r.is_test) === 1,
+    createdAt: Number(r.created_at),
+    profile: JSON.parse(r.doc) as Record<string, unknown>,
+  };
+}
+
+function fromDocRow<K extends DocumentKind>(row: Pick<DocumentRow, 'doc' | 'version'>): Documents[K] {
+  const doc = JSON.parse(row.doc) as Documents[K];
+  return { ...doc, version: Number(row.version) };
+}
+
+/** Reads shared by the pool and by transactions. */
+class KyselyReads implements StoreReads {
+  constructor(protected readonly db: Executor, protected readonly dialect: DialectName) {}
+
+  async merchant(merchantId: string): Promise<Merchant | undefined> {
+    const r = await this.db.selectFrom('merchants').selectAll().where('merchant_id', '=', merchantId).executeTakeFirst();
+    return r && toMerchant(r);
+  }
+  async merchantStore(storeId: string): Promise<MerchantStore | undefined> {
+    const r = await this.db.selectFrom('stores').selectAll().where('store_id', '=', storeId).executeTakeFirst();
+    return r && toStore(r);
+  }
+  async storesOf(merchantId: string): Promise<MerchantStore[]> {
+    const rows = await this.db.selectFrom('stores').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at').execute();
+    return rows.map(toStore);
+  }
+  async publicKey(publicKeyId: string): Promise<PublicKeyRecord | undefined> {
+    const r = await this.db.selectFrom('public_keys').selectAll().where('public_key_id', '=', publicKeyId).executeTakeFirst();
+    return r && toKey(r);
+  }
+  async publicKeysOf(merchantId: string): Promise<PublicKeyRecord[]> {
+    const rows = await this.db.selectFrom('public_keys').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at').execute();
+    return rows.map(toKey);
+  }
+  async get<K extends DocumentKind>(kind: K, id: string): Promise<Documents[K] | undefined> {
+    const r = await this.db.selectFrom(docTable(kind)).select(['doc', 'version']).where('id', '=', id).executeTakeFirst();
+    return r && fromDocRow<K>(r);
+  }
+  async chargesOfPermission(chargePermissionId: string): Promise<Charge[]> {
+    const rows = await this.db.selectFrom('charges').select(['doc', 'version']).where('charge_permission_id', '=', chargePermissionId).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => fromDocRow<'charge'>(r));
+  }
+  async refundsOfCharge(chargeId: string): Promise<Refund[]> {
+    const rows = await this.db.selectFrom('refunds').select(['doc', 'version']).where('charge_id', '=', chargeId).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => fromDocRow<'refund'>(r));
+  }
+  async buyer(buyerId: string): Promise<BuyerRecord | undefined> {
+    const r = await this.db.selectFrom('buyers').selectAll().where('buyer_id', '=', buyerId).executeTakeFirst();
+    return r && toBuyer(r);
+  }
+  async buyerByEmail(region: string, email: string): Promise<BuyerRecord | undefined> {
+    const r = await this.db.selectFrom('buyers').selectAll().where('region', '=', region).where('email', '=', email.toLowerCase()).executeTakeFirst();
+    return r && toBuyer(r);
+  }
+  async buyersOfRegion(region: string, onlyTest: boolean): Promise<BuyerRecord[]> {
+    let q = this.db.selectFrom('buyers').selectAll().where('region', '=', region);
+    if (onlyTest) q = q.where('is_test', '=', 1);
+    const rows = await q.orderBy('created_at').orderBy('email').execute();
+    return rows.map(toBuyer);
+  }
+  async buyerItems<T>(kind: BuyerItemKind, buyerId: string): Promise<BuyerItem<T>[]> {
+    const rows = await this.db.selectFrom(ITEM_TABLES[kind]).selectAll().where('buyer_id', '=', buyerId).where('deleted_at', 'is', null).orderBy('position').orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, buyerId: r.buyer_id, position: Number(r.position), value: JSON.parse(r.doc) as T, createdAt: Number(r.created_at) }));
+  }
+  async buyerItem<T>(kind: BuyerItemKind, id: string): Promise<BuyerItem<T> | undefined> {
+    const r = await this.db.selectFrom(ITEM_TABLES[kind]).selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    return r && { id: r.id, buyerId: r.buyer_id, position: Number(r.position), value: JSON.parse(r.doc) as T, createdAt: Number(r.created_at) };
+  }
+}
+
+let savepointCounter = 0;
+
+class KyselyTx extends KyselyReads implements StoreTx {
+  constructor(private readonly trx: Transaction<Database>, dialect: DialectName) {
+    super(trx, dialect);
+  }
+
+  async getForUpdate<K extends DocumentKind>(kind: K, id: string): Promise<Documents[K] | undefined> {
+    let q = this.trx.selectFrom(docTable(kind)).select(['doc', 'version']).where('id', '=', id);
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    const r = await q.executeTakeFirst();
+    return r && fromDocRow<K>(r);
+  }
+  async chargesOfPermissionForUpdate(chargePermissionId: string): Promise<Charge[]> {
+    let q = this.trx.selectFrom('charges').select(['doc', 'version']).where('charge_permission_id', '=', chargePermissionId).orderBy('created_at').orderBy('id');
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    const rows = await q.execute();
+    return rows.map((r) => fromDocRow<'charge'>(r));
+  }
+
+  #columns(kind: DocumentKind, doc: Documents[DocumentKind]): Record<string, string> {
+    switch (kind) {
+      case 'chargePermission':
+        return { checkout_session_id: (doc as Documents['chargePermission']).checkoutSessionId };
+      case 'charge':
+        return { charge_permission_id: (doc as Documents['charge']).chargePermissionId };
+      case 'refund':
+        return { charge_id: (doc as Documents['refund']).chargeId, charge_permission_id: (doc as Documents['refund']).chargePermissionId };
+      case 'checkoutSession':
+        return {};
+    }
+  }
+
+  async insert<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]> {
+    const saved = { ...doc, version: 1 };
+    const id = (doc as unknown as Record<string, string>)[ID_FIELDS[kind]]!;
+    await this.trx.insertInto(TABLES[kind]).values({
+      id,
+      merchant_id: doc.merchantId,
+      environment: doc.environment,
+      state: doc.state,
+      version: 1,
+      created_at: doc.createdAt,
+      doc: JSON.stringify(saved),
+      ...this.#columns(kind, doc),
+    } as never).execute();
+    return saved;
+  }
+
+  async update<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]> {
+    const saved = { ...doc, version: doc.version + 1 };
+    const id = (doc as unknown as Record<string, string>)[ID_FIELDS[kind]]!;
+    const result = await this.trx.updateTable(docTable(kind))
+      .set({ state: doc.state, version: saved.version, doc: JSON.stringify(saved) })
+      .where('id', '=', id)
+      .where('version', '=', doc.version)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new ConcurrentUpdateError(kind, id);
+    return saved;
+  }
+
+  async remove(kind: DocumentKind, id: string): Promise<void> {
+    await this.trx.deleteFrom(docTable(kind)).where('id', '=', id).execute();
+    await this.trx.deleteFrom('timers').where('object_type', '=', kind).where('object_id', '=', id).execute();
+  }
+
+  async setTimer(kind: DocumentKind, owner: { merchantId: string; environment: Environment }, id: string, dueAt: Instant | null): Promise<void> {
+    if (dueAt === null) {
+      await this.trx.deleteFrom('timers').where('object_type', '=', kind).where('object_id', '=', id).execute();
+      return;
+    }
+    await this.trx.insertInto('timers')
+      .values({ object_type: kind, object_id: id, merchant_id: owner.merchantId, environment: owner.environment, due_at: dueAt, claimed_until: null })
+      .onConflict((oc) => oc.columns(['object_type', 'object_id']).doUpdateSet({ due_at: dueAt, claimed_until: null }))
+      .execute();
+  }
+
+  async insertMerchant(m: Merchant): Promise<void> {
+    await this.trx.insertInto('merchants').values({
+      merchant_id: m.merchantId,
+      name: m.name,
+      region: m.region,
+      ledger_currency: m.ledgerCurrency,
+      created_at: m.createdAt,
+      sandbox_clock_offset_ms: m.sandboxClockOffsetMs,
+    }).execute();
+  }
+  async insertMerchantStore(s: MerchantStore, createdAt: Instant): Promise<void> {
+    await this.trx.insertInto('stores').values({
+      store_id: s.storeId,
+      merchant_id: s.merchantId,
+      name: s.name,
+      allowed_origins: JSON.stringify(s.allowedOrigins),
+      created_at: createdAt,
+    }).execute();
+  }
+  async updateAllowedOrigins(storeId: string, origins: readonly string[]): Promise<void> {
+    await this.trx.updateTable('stores').set({ allowed_origins: JSON.stringify(origins) }).where('store_id', '=', storeId).execute();
+  }
+  async insertPublicKey(k: PublicKeyRecord): Promise<void> {
+    await this.trx.insertInto('public_keys').values({
+      public_key_id: k.publicKeyId,
+      merchant_id: k.merchantId,
+      environment: k.environment,
+      public_key_pem: k.publicKeyPem,
+      created_at: k.createdAt,
+    }).execute();
+  }
+  async advanceSandboxClock(merchantId: string, byMs: number): Promise<Merchant> {
+    await this.trx.updateTable('merchants')
+      .set({ sandbox_clock_offset_ms: sql<number>`sandbox_clock_offset_ms + ${byMs}` })
+      .where('merchant_id', '=', merchantId)
+      .execute();
+    const m = await this.merchant(merchantId);
+    if (!m) throw new Error(`merchant ${merchantId} vanished`);
+    return m;
+  }
+
+  async claimIdempotencyKey(merchantId: string, environment: Environment, key: string, fingerprint: string, now: Instant): Promise<IdempotencyClaim> {
+    // On PostgreSQL a concurrent insert of the same key waits here until the first transaction ends.
+    const inserted = await this.trx.insertInto('idempotency_keys')
+      .values({ merchant_id: merchantId, environment, idem_key: key, fingerprint, status: 0, response: '', created_at: now })
+      .onConflict((oc) => oc.columns(['merchant_id', 'environment', 'idem_key']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { claimed: true };
+    const row = await this.trx.selectFrom('idempotency_keys')
+      .select(['fingerprint', 'status', 'response'])
+      .where('merchant_id', '=', merchantId).where('environment', '=', environment).where('idem_key', '=', key)
+      .executeTakeFirstOrThrow();
+    return { claimed: false, previous: { fingerprint: row.fingerprint, status: Number(row.status), response: row.response } };
+  }
+  async saveIdempotentResponse(merchantId: string, environment: Environment, key: string, status: number, response: string): Promise<void> {
+    await this.trx.updateTable('idempotency_keys').set({ status, response })
+      .where('merchant_id', '=', merchantId).where('environment', '=', environment).where('idem_key', '=', key)
+      .execute();
+  }
+
+  async claimDueTimers(realNow: Instant, limit: number, leaseMs: number, merchantId?: string): Promise<TimerDue[]> {
+    let q = this.trx.selectFrom('timers')
+      .innerJoin('merchants', 'merchants.merchant_id', 'timers.merchant_id')
+      .select(['timers.object_type', 'timers.object_id', 'timers.merchant_id', 'timers.environment', 'timers.due_at'])
+      .where(sql<boolean>`timers.due_at <= ${realNow} + (case when timers.environment = 'Sandbox' then merchants.sandbox_clock_offset_ms else 0 end)`)
+      .where((eb) => eb.or([eb('timers.claimed_until', 'is', null), eb('timers.claimed_until', '<', realNow)]))
+      .orderBy('timers.due_at')
+      .limit(limit);
+    if (merchantId !== undefined) q = q.where('timers.merchant_id', '=', merchantId);
+    if (this.dialect === 'postgres') q = q.forUpdate(['timers']).skipLocked();
+    const rows = await q.execute();
+    for (const r of rows) {
+      await this.trx.updateTable('timers').set({ claimed_until: realNow + leaseMs })
+        .where('object_type', '=', r.object_type).where('object_id', '=', r.object_id).execute();
+    }
+    return rows.map((r) => ({
+      objectType: r.object_type as DocumentKind,
+      objectId: r.object_id,
+      merchantId: r.merchant_id,
+      environment: r.environment as Environment,
+      dueAt: Number(r.due_at),
+    }));
+  }
+
+  async enqueueNotification(n: NewNotification): Promise<void> {
+    await this.trx.insertInto('notifications').values({
+      notification_id: n.notificationId,
+      merchant_id: n.merchantId,
+      environment: n.environment,
+      object_type: n.objectType,
+      object_id: n.objectId,
+      charge_permission_id: n.chargePermissionId,
+      notification_type: n.notificationType,
+      created_at: n.createdAt,
+      payload: n.payload,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: n.createdAt,
+    } as never).execute();
+  }
+
+  async insertBuyer(b: BuyerRecord): Promise<void> {
+    await this.trx.insertInto('buyers').values({
+      buyer_id: b.buyerId,
+      region: b.region,
+      email: b.email.toLowerCase(),
+      name: b.name,
+      phone_number: b.phoneNumber,
+      password_hash: b.passwordHash,
+      is_test: b.isTest ? 1 : 0,
+      created_at: b.createdAt,
+      doc: JSON.stringify(b.profile),
+    }).execute();
+  }
+  async updateBuyer(b: BuyerRecord): Promise<void> {
+    await this.trx.updateTable('buyers').set({
+      name: b.name,
+      phone_number: b.phoneNumber,
+      password_hash: b.passwordHash,
+      doc: JSON.stringify(b.profile),
+    }).where('buyer_id', '=', b.buyerId).execute();
+  }
+  async insertBuyerItem<T>(kind: BuyerItemKind, item: BuyerItem<T>): Promise<void> {
+    await this.trx.insertInto(ITEM_TABLES[kind]).values({
+      id: item.id,
+      buyer_id: item.buyerId,
+      position: item.position,
+      doc: JSON.stringify(item.value),
+      created_at: item.createdAt,
+      deleted_at: null,
+    }).execute();
+  }
+  async updateBuyerItem<T>(kind: BuyerItemKind, item: BuyerItem<T>): Promise<void> {
+    await this.trx.updateTable(ITEM_TABLES[kind]).set({ position: item.position, doc: JSON.stringify(item.value) }).where('id', '=', item.id).execute();
+  }
+  async deleteBuyerItem(kind: BuyerItemKind, id: string, at: Instant): Promise<void> {
+    await this.trx.updateTable(ITEM_TABLES[kind]).set({ deleted_at: at }).where('id', '=', id).execute();
+  }
+
+  async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const name = sql.raw(`reji_sp_${++savepointCounter}`);
+    await sql`savepoint ${name}`.execute(this.trx);
+    try {
+      const result = await fn(this);
+      await sql`release savepoint ${name}`.execute(this.trx);
+      return result;
+    } catch (error) {
+      await sql`rollback to savepoint ${name}`.execute(this.trx);
+      await sql`release savepoint ${name}`.execute(this.trx);
+      throw error;
+    }
+  }
+}
+
+export interface KyselyStoreOptions {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** Turns driver errors into StoreUnavailableError / ConcurrentUpdateError where they mean that. */
+  readonly classifyError: (error: unknown) => unknown;
+  readonly onClose?: () => Promise<void>;
+}
+
+export class KyselyStore implements Store {
+  readonly dialect: DialectName;
+  readonly reader: StoreReads;
+  readonly #db: Kysely<Database>;
+  readonly #classify: (error: unknown) => unknown;
+  readonly #onClose: (() => Promise<void>) | undefined;
+
+  constructor(options: KyselyStoreOptions) {
+    this.dialect = options.dialect;
+    this.#db = options.db;
+    this.#classify = options.classifyError;
+    this.#onClose = options.onClose;
+    this.reader = wrapErrors(new KyselyReads(options.db, options.dialect), this.#classify);
+  }
+
+  /** Kysely access for migrations, the notification worker and benchmarks. */
+  get kysely(): Kysely<Database> {
+    return this.#db;
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    try {
+      return await this.#db.transaction().execute((trx) => fn(new KyselyTx(trx, this.dialect)));
+    } catch (error) {
+      throw this.#classify(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+    await this.#onClose?.();
+  }
+}
+
+/** Every read outside a transaction reports driver failures the same way transactions do. */
+function wrapErrors<T extends object>(target: T, classify: (error: unknown) => unknown): T {
+  return new Proxy(target, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args);
+        } catch (error) {
+          throw classify(error);
+        }
+      };
+    },
+  });
+}

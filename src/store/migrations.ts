@@ -1,0 +1,126 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+type Step = (db: Kysely<any>, dialect: DialectName) => Promise<void>;
+
+/** Append-only: a released migration is never edited; later changes get a new entry. */
+const STEPS: Record<string, Step> = {
+  '0001_core': async (db, dialect) => {
+    await db.schema.createTable('merchants')
+      .addColumn('merchant_id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('region', 'text', (c) => c.notNull())
+      .addColumn('ledger_currency', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('sandbox_clock_offset_ms', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema.createTable('stores')
+      .addColumn('store_id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.merchant_id'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('allowed_origins', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('public_keys')
+      .addColumn('public_key_id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.merchant_id'))
+      .addColumn('environment', 'text')
+      .addColumn('public_key_pem', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+
+    const documentTable = (name: string) => db.schema.createTable(name)
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull());
+    await documentTable('checkout_sessions').execute();
+    await documentTable('charge_permissions').addColumn('checkout_session_id', 'text', (c) => c.notNull()).execute();
+    await documentTable('charges').addColumn('charge_permission_id', 'text', (c) => c.notNull()).execute();
+    await documentTable('refunds')
+      .addColumn('charge_id', 'text', (c) => c.notNull())
+      .addColumn('charge_permission_id', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('charges_by_permission').on('charges').column('charge_permission_id').execute();
+    await db.schema.createIndex('refunds_by_charge').on('refunds').column('charge_id').execute();
+    await db.schema.createIndex('checkout_sessions_by_created').on('checkout_sessions').column('created_at').execute();
+
+    // The primary key is what makes a key usable once per merchant and environment, across processes.
+    await db.schema.createTable('idempotency_keys')
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('idem_key', 'text', (c) => c.notNull())
+      .addColumn('fingerprint', 'text', (c) => c.notNull())
+      .addColumn('status', 'integer', (c) => c.notNull())
+      .addColumn('response', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('idempotency_keys_pk', ['merchant_id', 'environment', 'idem_key'])
+      .execute();
+
+    await db.schema.createTable('timers')
+      .addColumn('object_type', 'text', (c) => c.notNull())
+      .addColumn('object_id', 'text', (c) => c.notNull())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('due_at', 'bigint', (c) => c.notNull())
+      .addColumn('claimed_until', 'bigint')
+      .addPrimaryKeyConstraint('timers_pk', ['object_type', 'object_id'])
+      .execute();
+    await db.schema.createIndex('timers_by_due').on('timers').column('due_at').execute();
+
+    await db.schema.createTable('buyers')
+      .addColumn('buyer_id', 'text', (c) => c.primaryKey())
+      .addColumn('region', 'text', (c) => c.notNull())
+      .addColumn('email', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('phone_number', 'text')
+      .addColumn('password_hash', 'text')
+      .addColumn('is_test', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('buyers_by_email').unique().on('buyers').columns(['region', 'email']).execute();
+    for (const table of ['buyer_addresses', 'buyer_payment_methods']) {
+      await db.schema.createTable(table)
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('buyer_id', 'text', (c) => c.notNull().references('buyers.buyer_id'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('doc', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('deleted_at', 'bigint')
+        .execute();
+      await db.schema.createIndex(`${table}_by_buyer`).on(table).column('buyer_id').execute();
+    }
+
+    await db.schema.createTable('notifications')
+      .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn('notification_id', 'text', (c) => c.notNull().unique())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('object_type', 'text', (c) => c.notNull())
+      .addColumn('object_id', 'text', (c) => c.notNull())
+      .addColumn('charge_permission_id', 'text', (c) => c.notNull())
+      .addColumn('notification_type', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('notifications_by_status_due').on('notifications').columns(['status', 'next_attempt_at']).execute();
+  },
+};
+
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      const out: Record<string, Migration> = {};
+      for (const [name, step] of Object.entries(STEPS)) out[name] = { up: (db) => step(db, dialect) };
+      return out;
+    },
+  };
+}

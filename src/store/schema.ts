@@ -1,0 +1,110 @@
+/** The tables reji keeps, as Kysely sees them. Times are epoch milliseconds; documents are JSON text. */
+export interface Database {
+  merchants: MerchantRow;
+  stores: StoreRow;
+  public_keys: PublicKeyRow;
+  checkout_sessions: DocumentRow;
+  charge_permissions: DocumentRow & { checkout_session_id: string };
+  charges: DocumentRow & { charge_permission_id: string };
+  refunds: DocumentRow & { charge_id: string; charge_permission_id: string };
+  idempotency_keys: IdempotencyRow;
+  timers: TimerRow;
+  buyers: BuyerRow;
+  buyer_addresses: BuyerItemRow;
+  buyer_payment_methods: BuyerItemRow;
+  notifications: NotificationRow;
+}
+
+export interface MerchantRow {
+  merchant_id: string;
+  name: string;
+  region: string;
+  ledger_currency: string;
+  created_at: number;
+  sandbox_clock_offset_ms: number;
+}
+
+export interface StoreRow {
+  store_id: string;
+  merchant_id: string;
+  name: string;
+  allowed_origins: string;
+  created_at: number;
+}
+
+export interface PublicKeyRow {
+  public_key_id: string;
+  merchant_id: string;
+  environment: string | null;
+  public_key_pem: string;
+  created_at: number;
+}
+
+/** Checkout sessions, charge permissions, charges and refunds: a JSON document plus what queries need. */
+export interface DocumentRow {
+  id: string;
+  merchant_id: string;
+  environment: string;
+  state: string;
+  version: number;
+  created_at: number;
+  doc: string;
+}
+
+export interface IdempotencyRow {
+  merchant_id: string;
+  environment: string;
+  idem_key: string;
+  fingerprint: string;
+  status: number;
+  response: string;
+  created_at: number;
+}
+
+/** One row per object that has a next deadline (derived from the object each time it is saved). */
+export interface TimerRow {
+  object_type: string;
+  object_id: string;
+  merchant_id: string;
+  environment: string;
+  due_at: number;
+  /** A worker that took the timer holds it until then; after that another may take it. */
+  claimed_until: number | null;
+}
+
+export interface BuyerRow {
+  buyer_id: string;
+  region: string;
+  email: string;
+  name: string;
+  phone_number: string | null;
+  password_hash: string | null;
+  is_test: number;
+  created_at: number;
+  doc: string;
+}
+
+export interface BuyerItemRow {
+  id: string;
+  buyer_id: string;
+  position: number;
+  doc: string;
+  created_at: number;
+  deleted_at: number | null;
+}
+
+export interface NotificationRow {
+  seq: number;
+  notification_id: string;
+  merchant_id: string;
+  environment: string;
+  object_type: string;
+  object_id: string;
+  charge_permission_id: string;
+  notification_type: string;
+  created_at: number;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+}
