@@ -120,7 +120,7 @@ export function testBuyerId(slug: string): string {
 export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number> {
   let created = 0;
   let passwordHash: string | undefined;
-  for (const seed of TEST_BUYERS) {
+  for (const [index, seed] of TEST_BUYERS.entries()) {
     if (await tx.buyer(testBuyerId(seed.slug))) continue;
     passwordHash ??= await hashPassword(TEST_BUYER_PASSWORD);
     const buyerId = testBuyerId(seed.slug);
@@ -132,7 +132,8 @@ export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number
       phoneNumber: seed.phoneNumber,
       passwordHash,
       isTest: true,
-      createdAt: now,
+      // Creation order is listing order: the first buyer of a marketplace is its default.
+      createdAt: now + index,
       profile: { language: seed.language, primeMembershipTypes: [] },
     });
     let position = 0;
