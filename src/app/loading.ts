@@ -39,3 +39,10 @@ export async function lockOwned<K extends DocumentKind>(ctx: AppContext, tx: Sto
   if (!owned(settled, caller)) throw notFound(LABELS[kind], id);
   return settled;
 }
+
+/** Reads an object of the caller's inside a transaction without locking it (to learn what to lock first). */
+export async function peekOwned<K extends DocumentKind>(tx: StoreTx, caller: Caller, kind: K, id: string): Promise<Documents[K]> {
+  const doc = await tx.get(kind, id);
+  if (!owned(doc, caller)) throw notFound(LABELS[kind], id);
+  return doc;
+}

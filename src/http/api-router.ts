@@ -4,6 +4,7 @@ import type { Environment } from '../domain/environment.js';
 import type { ApiHandler } from './api-request.js';
 import { authenticate, type SignedRequestParts } from './auth.js';
 import * as checkout from './routes-checkout.js';
+import * as payments from './routes-payments.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -27,6 +28,16 @@ addRoute('GET', 'checkoutSessions/:id', 'GetCheckoutSession', checkout.getChecko
 addRoute('PATCH', 'checkoutSessions/:id', 'UpdateCheckoutSession', checkout.patchCheckoutSession);
 addRoute('POST', 'checkoutSessions/:id/complete', 'CompleteCheckoutSession', checkout.postComplete);
 addRoute('POST', 'checkoutSessions/:id/finalize', 'FinalizeCheckoutSession', checkout.postFinalize);
+addRoute('GET', 'chargePermissions/:id', 'GetChargePermission', payments.getChargePermission);
+addRoute('PATCH', 'chargePermissions/:id', 'UpdateChargePermission', payments.patchChargePermission);
+addRoute('DELETE', 'chargePermissions/:id/close', 'CloseChargePermission', payments.closeChargePermissionRoute);
+addRoute('POST', 'charges', 'CreateCharge', payments.postCharge);
+addRoute('GET', 'charges/:id', 'GetCharge', payments.getCharge);
+addRoute('PATCH', 'charges/:id', 'UpdateCharge', payments.patchCharge);
+addRoute('POST', 'charges/:id/capture', 'CaptureCharge', payments.postCapture);
+addRoute('DELETE', 'charges/:id/cancel', 'CancelCharge', payments.cancelChargeRoute);
+addRoute('POST', 'refunds', 'CreateRefund', payments.postRefund);
+addRoute('GET', 'refunds/:id', 'GetRefund', payments.getRefund);
 addRoute('POST', 'testing/checkoutSessions/:id/buyerConsent', 'TestingBuyerConsent', checkout.postBuyerConsent);
 addRoute('POST', 'testing/checkoutSessions/:id/processPayment', 'TestingProcessPayment', checkout.postProcessPayment);
 addRoute('POST', 'testing/clock', 'TestingAdvanceClock', checkout.postClock);

@@ -1,0 +1,289 @@
+import {
+  cancelCharge as cancelChargeDomain,
+  captureCharge as captureChargeDomain,
+  checkChargeAmount,
+  checkRefund,
+  createCharge as createChargeDomain,
+  type AuthorizationOutcome,
+  type CaptureProcessing,
+  type Charge,
+  type ChargeInitiator,
+  type Channel,
+} from '../domain/charge.js';
+import {
+  checkNewCharge,
+  closeChargePermission as closePermissionDomain,
+  reason,
+  updateChargePermission as updatePermissionDomain,
+  type ChargePermission,
+  type ChargePermissionUpdateInput,
+} from '../domain/charge-permission.js';
+import { newChargeId, newRefundId } from '../domain/ids.js';
+import { TIMERS } from '../domain/limits.js';
+import type { Money } from '../domain/money.js';
+import { createRefund as createRefundDomain, type Refund } from '../domain/refund.js';
+import type { MerchantMetadata, PaymentMethodSnapshot, ProviderMetadata } from '../domain/shared-types.js';
+import type { SimulationEffect } from '../domain/simulations.js';
+import type { Instant } from '../domain/time.js';
+import type { StoreTx } from '../store/store.js';
+import { applyChargeChange, applyRefundChange } from './accounting.js';
+import { ApiError, unwrap } from './api-error.js';
+import type { AppContext, Caller } from './context.js';
+import { lockOwned, peekOwned } from './loading.js';
+import { save } from './transactions.js';
+
+/**
+ * Money movement after checkout: charges on a charge permission, captures, cancels, refunds and
+ * closing. Every use case locks the charge permission first (then the charge, then refunds), so two
+ * racing requests on the same permission run one after the other and can never together pass a limit.
+ */
+
+function simulationMismatch(operation: string): ApiError {
+  return new ApiError('InvalidSandboxSimulationSpecified', `This simulation code does not apply to ${operation}.`);
+}
+
+/** What the processor answers for a new authorization: a forced simulation, or the payment method's behaviour. */
+function authorizationOutcome(
+  method: PaymentMethodSnapshot,
+  canHandlePending: boolean,
+  simulation: SimulationEffect | undefined,
+): AuthorizationOutcome {
+  if (simulation) {
+    switch (simulation.kind) {
+      case 'DeclineAuthorization':
+        return { kind: 'Declined', reasonCode: simulation.reasonCode };
+      case 'PendAuthorization':
+        if (!canHandlePending) {
+          throw new ApiError('InvalidSandboxSimulationSpecified', 'A pending authorization can only be simulated with canHandlePendingAuthorization true.');
+        }
+        return { kind: 'Pending', delayMs: simulation.delayMs, then: simulation.then };
+      case 'Fail':
+        throw new ApiError(simulation.reasonCode, `Simulated ${simulation.reasonCode}.`);
+      case 'CancelCheckout':
+      case 'PendCapture':
+      case 'SettleRefund':
+      case 'ClosePermission':
+        throw simulationMismatch('Create Charge');
+    }
+  }
+  switch (method.behaviour) {
+    case 'Succeeds':
+    case 'BuyerCancels':
+      return { kind: 'Approved' };
+    case 'Declines':
+      return { kind: 'Declined', reasonCode: 'HardDeclined' };
+    case 'PendsThenAuthorizes':
+    case 'PendsThenHardDeclines':
+      if (!canHandlePending) {
+        throw new ApiError(
+          'InvalidSandboxSimulationSpecified',
+          `The payment method ${method.descriptor} simulates a pending authorization: set canHandlePendingAuthorization to true.`,
+        );
+      }
+      return { kind: 'Pending', delayMs: TIMERS.sandboxPendingDelay, then: method.behaviour === 'PendsThenAuthorizes' ? 'Approved' : 'HardDeclined' };
+  }
+}
+
+export interface CreateChargeInput {
+  readonly chargePermissionId: string;
+  readonly chargeAmount: Money;
+  readonly captureNow?: boolean;
+  readonly softDescriptor?: string;
+  readonly canHandlePendingAuthorization?: boolean;
+  readonly merchantMetadata?: Partial<MerchantMetadata>;
+  readonly providerMetadata?: Partial<ProviderMetadata>;
+  readonly platformId?: string;
+  readonly chargeInitiator?: ChargeInitiator;
+  readonly channel?: Channel;
+}
+
+/** Create Charge. A decline answers as an HTTP error and creates no charge (a hard decline also makes the permission NonChargeable). */
+export async function createCharge(
+  ctx: AppContext,
+  tx: StoreTx,
+  caller: Caller,
+  input: CreateChargeInput,
+  now: Instant,
+  simulation: SimulationEffect | undefined,
+): Promise<Charge> {
+  if (input.softDescriptor !== undefined && !input.captureNow) {
+    throw new ApiError('InvalidParameterCombination', 'softDescriptor can only be given together with captureNow true.');
+  }
+  unwrap(checkChargeAmount(input.chargeAmount, 'chargeAmount'));
+  const cp = await lockOwned(ctx, tx, caller, 'chargePermission', input.chargePermissionId, now);
+  unwrap(checkNewCharge(cp, input.chargeAmount, now));
+  const canHandlePending = input.canHandlePendingAuthorization ?? false;
+  const outcome = authorizationOutcome(cp.paymentMethod, canHandlePending, simulation);
+  if (outcome.kind === 'Declined') {
+    if (outcome.reasonCode === 'HardDeclined' && cp.state === 'Chargeable') {
+      await save(ctx, tx, 'chargePermission', cp, { ...cp, state: 'NonChargeable', reasons: [reason('PaymentMethodInvalid')], lastUpdatedAt: now }, now);
+      throw new ApiError('HardDeclined', 'The authorization was declined; the buyer must use another payment method. The charge permission is now NonChargeable.', true);
+    }
+    throw new ApiError(outcome.reasonCode === 'MFAFailed' ? 'MFANotCompleted' : outcome.reasonCode, declineMessage(outcome.reasonCode));
+  }
+  const charge = createChargeDomain({
+    chargeId: newChargeId(ctx.random, cp.chargePermissionId),
+    chargePermissionId: cp.chargePermissionId,
+    merchantId: cp.merchantId,
+    environment: cp.environment,
+    ledgerCurrency: cp.ledgerCurrency,
+    chargeAmount: input.chargeAmount,
+    captureNow: input.captureNow ?? false,
+    canHandlePendingAuthorization: canHandlePending,
+    softDescriptor: input.softDescriptor ?? null,
+    merchantMetadata: input.merchantMetadata,
+    providerMetadata: input.providerMetadata,
+    platformId: input.platformId ?? null,
+    chargeInitiator: input.chargeInitiator ?? null,
+    channel: input.channel ?? null,
+  }, outcome, now);
+  await save(ctx, tx, 'chargePermission', cp, applyChargeChange(cp, undefined, charge, now), now);
+  return save(ctx, tx, 'charge', undefined, charge, now);
+}
+
+function declineMessage(code: string): string {
+  switch (code) {
+    case 'SoftDeclined':
+      return 'The authorization was declined; it may succeed if retried later. Check that the charge permission is Chargeable.';
+    case 'ProcessingFailure':
+      return 'The authorization could not be processed; retry later.';
+    case 'TransactionTimedOut':
+      return 'The authorization could not be processed in time; retry, or allow pending authorizations.';
+    case 'AmazonRejected':
+      return 'Amazon Pay rejected the authorization.';
+    default:
+      return `The authorization was declined (${code}).`;
+  }
+}
+
+/** Lock order: the permission, then the charge; the permission is read again after the charge's timers settled. */
+async function lockCharge(ctx: AppContext, tx: StoreTx, caller: Caller, chargeId: string, now: Instant): Promise<{ cp: ChargePermission; charge: Charge }> {
+  const peek = await peekOwned(tx, caller, 'charge', chargeId);
+  await lockOwned(ctx, tx, caller, 'chargePermission', peek.chargePermissionId, now);
+  const charge = await lockOwned(ctx, tx, caller, 'charge', chargeId, now);
+  const cp = await lockOwned(ctx, tx, caller, 'chargePermission', peek.chargePermissionId, now);
+  return { cp, charge };
+}
+
+export async function captureCharge(
+  ctx: AppContext,
+  tx: StoreTx,
+  caller: Caller,
+  chargeId: string,
+  input: { captureAmount: Money; softDescriptor?: string },
+  now: Instant,
+  simulation: SimulationEffect | undefined,
+): Promise<Charge> {
+  unwrap(checkChargeAmount(input.captureAmount, 'captureAmount'));
+  const { cp, charge } = await lockCharge(ctx, tx, caller, chargeId, now);
+  let processing: CaptureProcessing = { kind: 'Immediate' };
+  if (simulation) {
+    switch (simulation.kind) {
+      case 'PendCapture':
+        processing = { kind: 'Async', delayMs: simulation.delayMs, then: simulation.then };
+        break;
+      case 'Fail':
+        throw new ApiError(simulation.reasonCode, `Simulated ${simulation.reasonCode}; the charge stays ${charge.state}.`);
+      case 'CancelCheckout':
+      case 'DeclineAuthorization':
+      case 'PendAuthorization':
+      case 'SettleRefund':
+      case 'ClosePermission':
+        throw simulationMismatch('Capture Charge');
+    }
+  }
+  const captured = unwrap(captureChargeDomain(charge, input.captureAmount, now, processing, input.softDescriptor));
+  await save(ctx, tx, 'chargePermission', cp, applyChargeChange(cp, charge, captured, now), now);
+  return save(ctx, tx, 'charge', charge, captured, now);
+}
+
+export async function cancelCharge(ctx: AppContext, tx: StoreTx, caller: Caller, chargeId: string, now: Instant): Promise<Charge> {
+  const { cp, charge } = await lockCharge(ctx, tx, caller, chargeId, now);
+  const canceled = unwrap(cancelChargeDomain(charge, 'MerchantCanceled', now));
+  await save(ctx, tx, 'chargePermission', cp, applyChargeChange(cp, charge, canceled, now), now);
+  return save(ctx, tx, 'charge', charge, canceled, now);
+}
+
+export async function createRefund(
+  ctx: AppContext,
+  tx: StoreTx,
+  caller: Caller,
+  input: { chargeId: string; refundAmount: Money; softDescriptor?: string },
+  now: Instant,
+  simulation: SimulationEffect | undefined,
+): Promise<Refund> {
+  let settlement: { delayMs: number; settlement: Refund['settlement'] } = { delayMs: TIMERS.refundProcessingDelay, settlement: 'Refunded' };
+  if (simulation) {
+    switch (simulation.kind) {
+      case 'SettleRefund':
+        settlement = { delayMs: simulation.delayMs, settlement: simulation.settlement };
+        break;
+      case 'Fail':
+        throw new ApiError(simulation.reasonCode, `Simulated ${simulation.reasonCode}; no refund was created.`);
+      case 'CancelCheckout':
+      case 'DeclineAuthorization':
+      case 'PendAuthorization':
+      case 'PendCapture':
+      case 'ClosePermission':
+        throw simulationMismatch('Create Refund');
+    }
+  }
+  const { charge } = await lockCharge(ctx, tx, caller, input.chargeId, now);
+  unwrap(checkRefund(charge, input.refundAmount));
+  const refund = createRefundDomain({
+    refundId: newRefundId(ctx.random, charge.chargePermissionId),
+    chargeId: charge.chargeId,
+    chargePermissionId: charge.chargePermissionId,
+    merchantId: charge.merchantId,
+    environment: charge.environment,
+    refundAmount: input.refundAmount,
+    softDescriptor: input.softDescriptor ?? null,
+    settlesAfterMs: settlement.delayMs,
+    settlement: settlement.settlement,
+  }, now);
+  await save(ctx, tx, 'charge', charge, applyRefundChange(charge, undefined, refund), now);
+  return save(ctx, tx, 'refund', undefined, refund, now);
+}
+
+export async function updateChargePermission(
+  ctx: AppContext,
+  tx: StoreTx,
+  caller: Caller,
+  id: string,
+  input: ChargePermissionUpdateInput,
+  now: Instant,
+): Promise<ChargePermission> {
+  const cp = await lockOwned(ctx, tx, caller, 'chargePermission', id, now);
+  return save(ctx, tx, 'chargePermission', cp, unwrap(updatePermissionDomain(cp, input)), now);
+}
+
+/** Close; with cancelPendingCharges, its open authorizations are canceled too (ChargePermissionCanceled). */
+export async function closeChargePermission(
+  ctx: AppContext,
+  tx: StoreTx,
+  caller: Caller,
+  id: string,
+  input: { closureReason: string; cancelPendingCharges?: boolean },
+  now: Instant,
+  simulation: SimulationEffect | undefined,
+): Promise<ChargePermission> {
+  let reasonCode: 'MerchantClosed' | 'BuyerClosed' | 'AmazonClosed' | 'AmazonCanceled' | 'Expired' = 'MerchantClosed';
+  if (simulation) {
+    if (simulation.kind !== 'ClosePermission') throw simulationMismatch('Close Charge Permission');
+    reasonCode = simulation.reasonCode;
+  }
+  const cp = await lockOwned(ctx, tx, caller, 'chargePermission', id, now);
+  let next = unwrap(closePermissionDomain(cp, { reasonCode, closureReason: input.closureReason }, now));
+  const changes: { before: Charge; after: Charge }[] = [];
+  if (input.cancelPendingCharges) {
+    for (const charge of await tx.chargesOfPermissionForUpdate(cp.chargePermissionId)) {
+      if (charge.state !== 'Authorized' && charge.state !== 'AuthorizationInitiated') continue;
+      const canceled = unwrap(cancelChargeDomain(charge, 'ChargePermissionCanceled', now));
+      next = applyChargeChange(next, charge, canceled, now);
+      changes.push({ before: charge, after: canceled });
+    }
+  }
+  const saved = await save(ctx, tx, 'chargePermission', cp, next, now);
+  for (const { before, after } of changes) await save(ctx, tx, 'charge', before, after, now);
+  return saved;
+}
