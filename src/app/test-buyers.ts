@@ -124,7 +124,8 @@ export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number
     if (await tx.buyer(testBuyerId(seed.slug))) continue;
     passwordHash ??= await hashPassword(TEST_BUYER_PASSWORD);
     const buyerId = testBuyerId(seed.slug);
-    await tx.insertBuyer({
+    // Another process seeding at the same time got there first (its transaction has committed by now).
+    const inserted = await tx.insertBuyer({
       buyerId,
       region: seed.region,
       email: seed.email,
@@ -135,7 +136,8 @@ export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number
       // Creation order is listing order: the first buyer of a marketplace is its default.
       createdAt: now + index,
       profile: { language: seed.language, primeMembershipTypes: [] },
-    });
+    }, { ifAbsent: true });
+    if (!inserted) continue;
     let position = 0;
     for (const { key, address: a } of seed.addresses) {
       await tx.insertBuyerItem('address', { id: testAddressId(seed.slug, key), buyerId, position: position++, value: a, createdAt: now });

@@ -328,8 +328,8 @@ class KyselyTx extends KyselyReads implements StoreTx {
     } as never).execute();
   }
 
-  async insertBuyer(b: BuyerRecord): Promise<void> {
-    await this.trx.insertInto('buyers').values({
+  async insertBuyer(b: BuyerRecord, options: { readonly ifAbsent?: boolean } = {}): Promise<boolean> {
+    let q = this.trx.insertInto('buyers').values({
       buyer_id: b.buyerId,
       region: b.region,
       email: b.email.toLowerCase(),
@@ -339,7 +339,11 @@ class KyselyTx extends KyselyReads implements StoreTx {
       is_test: b.isTest ? 1 : 0,
       created_at: b.createdAt,
       doc: JSON.stringify(b.profile),
-    }).execute();
+    });
+    // On PostgreSQL a concurrent insert of the same buyer waits here until the other transaction ends.
+    if (options.ifAbsent) q = q.onConflict((oc) => oc.doNothing());
+    const r = await q.executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
   async updateBuyer(b: BuyerRecord): Promise<void> {
     await this.trx.updateTable('buyers').set({

@@ -29,10 +29,21 @@ export class SqliteDialectWithCache implements Dialect {
     return new SqliteQueryCompiler();
   }
   createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
+    return new TransactionalDdlSqliteAdapter();
   }
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new SqliteIntrospector(db);
+  }
+}
+
+/**
+ * SQLite can roll DDL back, so migrations run in one BEGIN IMMEDIATE transaction that also reads which
+ * steps already ran: a CLI command and `reji serve` starting together on a new data directory take
+ * turns instead of both creating the tables (Kysely's stock adapter runs them outside a transaction).
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }
 

@@ -127,7 +127,11 @@ export interface StoreTx extends StoreReads {
 
   enqueueNotification(n: NewNotification): Promise<void>;
 
-  insertBuyer(buyer: BuyerRecord): Promise<void>;
+  /**
+   * With `ifAbsent`, a buyer whose id or email is taken is left as it is (and false returned) instead
+   * of failing: seeding from several processes at once.
+   */
+  insertBuyer(buyer: BuyerRecord, options?: { readonly ifAbsent?: boolean }): Promise<boolean>;
   updateBuyer(buyer: BuyerRecord): Promise<void>;
   insertBuyerItem<T>(kind: BuyerItemKind, item: BuyerItem<T>): Promise<void>;
   updateBuyerItem<T>(kind: BuyerItemKind, item: BuyerItem<T>): Promise<void>;
