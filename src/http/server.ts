@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../app/api-error.js';
 import type { AppContext } from '../app/context.js';
-import { StoreUnavailableError } from '../store/store.js';
+import { ConcurrentUpdateError, StoreUnavailableError } from '../store/store.js';
 import { handleApiCall, isApiPath } from './api-router.js';
 
 /** The largest request body reji reads; larger ones answer 400 InvalidRequest. */
@@ -88,12 +88,29 @@ export function errorResponse(ctx: AppContext, error: unknown, requestId: string
   if (error instanceof BodyTooLarge) {
     return { status: 400, body: JSON.stringify({ reasonCode: 'InvalidRequest', message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes.` }) };
   }
-  if (error instanceof StoreUnavailableError) {
-    ctx.log.warn('database unavailable', { requestId, error: error.message });
+  // The database is unreachable, or the transaction lost to other writers every time it was retried:
+  // either way nothing is known to have happened, and the same request (same idempotency key) may be sent again.
+  if (error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError) {
+    ctx.log.warn(error instanceof StoreUnavailableError ? 'database unavailable' : 'too much contention', { requestId, error: error.message });
     return { status: 503, body: JSON.stringify({ reasonCode: 'ServiceUnavailable', message: 'The service is temporarily unavailable. Retry the request.' }) };
   }
   ctx.log.error('unexpected error', { requestId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   return { status: 500, body: JSON.stringify({ reasonCode: 'InternalServerError', message: `An internal error occurred. Retry the request; request id ${requestId}.` }) };
+}
+
+/** How long a readiness check waits for the database (a full pool counts as not ready). */
+const READY_TIMEOUT_MS = 2_000;
+
+async function databaseReachable(ctx: AppContext): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([ctx.store.ping().then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function createRequestListener(ctx: AppContext, pages: readonly PageHandler[] = []) {
@@ -108,8 +125,15 @@ export function createRequestListener(ctx: AppContext, pages: readonly PageHandl
     let merchantId: string | undefined;
     try {
       if (rawPath === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+        // Liveness: the process serves requests. It stays 200 while the database is down, so that an
+        // orchestrator does not restart processes that would only wait for the same database.
         operation = 'Health';
         sendJson(res, 200, '{"status":"ok"}', requestId);
+      } else if (rawPath === '/readyz' && (req.method === 'GET' || req.method === 'HEAD')) {
+        // Readiness: this process reaches the database; a load balancer sends it traffic only then.
+        operation = 'Ready';
+        const ready = await databaseReachable(ctx);
+        sendJson(res, ready ? 200 : 503, ready ? '{"status":"ok","database":"ok"}' : '{"status":"unavailable","database":"unreachable"}', requestId);
       } else if (isApiPath(rawPath)) {
         operation = 'Api';
         try {

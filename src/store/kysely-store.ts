@@ -421,6 +421,14 @@ export class KyselyStore implements Store {
     }
   }
 
+  async ping(): Promise<void> {
+    try {
+      await sql`select 1`.execute(this.#db);
+    } catch (error) {
+      throw this.#classify(error);
+    }
+  }
+
   async close(): Promise<void> {
     await this.#db.destroy();
     await this.#onClose?.();

@@ -145,6 +145,7 @@ export interface Store {
   readonly dialect: DialectName;
   readonly reader: StoreReads;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /** Raw access for the notification worker and benchmarks; use cases go through the methods above. */
+  /** One round trip to the database (readiness checks); throws StoreUnavailableError when it cannot be reached. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
