@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { POSTGRES_DEFAULTS } from '../store/open-store.js';
 import type { LogLevel } from './logger.js';
 
 /** Configuration of `reji serve`, read once from flags and REJI_* variables, checked, then frozen. */
@@ -12,7 +13,12 @@ export interface ServeConfig {
   readonly publicUrl: string;
   /** `postgres://...`; unset means SQLite in the data directory. */
   readonly databaseUrl: string | undefined;
+  /** PostgreSQL connections per process (mind the server's max_connections across all processes). */
   readonly databasePoolSize: number;
+  /** PostgreSQL: how long a request waits for a connection before answering 503. */
+  readonly databaseConnectTimeoutMs: number;
+  /** PostgreSQL: server-side limit for one statement (lock waits included) and for an idle transaction. */
+  readonly databaseStatementTimeoutMs: number;
   readonly logLevel: LogLevel;
   /** On first start, create the demo merchant and key (npm start). */
   readonly demo: boolean;
@@ -83,7 +89,9 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
     dataDir,
     publicUrl,
     databaseUrl,
-    databasePoolSize: positiveInt(pick(flags, env, 'database-pool-size', 'REJI_DATABASE_POOL_SIZE'), '--database-pool-size (REJI_DATABASE_POOL_SIZE)', 10, 1000),
+    databasePoolSize: positiveInt(pick(flags, env, 'database-pool-size', 'REJI_DATABASE_POOL_SIZE'), '--database-pool-size (REJI_DATABASE_POOL_SIZE)', POSTGRES_DEFAULTS.poolSize, 1000),
+    databaseConnectTimeoutMs: positiveInt(pick(flags, env, 'database-connect-timeout-ms', 'REJI_DATABASE_CONNECT_TIMEOUT_MS'), '--database-connect-timeout-ms (REJI_DATABASE_CONNECT_TIMEOUT_MS)', POSTGRES_DEFAULTS.connectTimeoutMs, 600_000),
+    databaseStatementTimeoutMs: positiveInt(pick(flags, env, 'database-statement-timeout-ms', 'REJI_DATABASE_STATEMENT_TIMEOUT_MS'), '--database-statement-timeout-ms (REJI_DATABASE_STATEMENT_TIMEOUT_MS)', POSTGRES_DEFAULTS.statementTimeoutMs, 3_600_000),
     logLevel,
     demo: bool(pick(flags, env, 'demo', 'REJI_DEMO'), '--demo (REJI_DEMO)', false),
     timerIntervalMs: positiveInt(pick(flags, env, 'timer-interval-ms', 'REJI_TIMER_INTERVAL_MS'), '--timer-interval-ms (REJI_TIMER_INTERVAL_MS)', 1000, 3_600_000),

@@ -11,7 +11,9 @@ const USAGE = `reji: a self-hosted Amazon Pay Checkout v2 platform and sandbox
 
 Usage:
   reji serve [--host H] [--port N] [--https-port N] [--data-dir DIR] [--public-url URL]
-             [--database-url postgres://...] [--demo] [--log-level info]
+             [--database-url postgres://...] [--database-pool-size 10]
+             [--database-connect-timeout-ms 5000] [--database-statement-timeout-ms 15000]
+             [--timer-interval-ms 1000] [--demo] [--log-level info]
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
   reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]
   reji keys register --merchant-id ID --public-key FILE [--env sandbox|live] [--legacy] [--json]
@@ -72,6 +74,8 @@ async function serve(args: string[]): Promise<void> {
     'https-port': { type: 'string' },
     'public-url': { type: 'string' },
     'database-pool-size': { type: 'string' },
+    'database-connect-timeout-ms': { type: 'string' },
+    'database-statement-timeout-ms': { type: 'string' },
     demo: { type: 'boolean' },
     'log-level': { type: 'string' },
     'timer-interval-ms': { type: 'string' },

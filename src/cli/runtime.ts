@@ -9,7 +9,7 @@ import { createKeyPair, createMerchant } from '../app/merchants.js';
 import { selfSignedCertificate } from '../crypto/x509.js';
 import type { RandomSource } from '../domain/random.js';
 import { startServers, type PageHandler, type RunningServer } from '../http/server.js';
-import { openStore } from '../store/open-store.js';
+import { openStore, whileUnavailable } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { ServeConfig } from './config.js';
 import { jsonLogger } from './logger.js';
@@ -27,17 +27,30 @@ export async function openApp(options: {
   dataDir: string;
   databaseUrl?: string | undefined;
   poolSize?: number;
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  /** How long to wait for an unreachable database at start-up (0: fail at once, as the CLI does). */
+  waitForDatabaseMs?: number;
   publicUrl: string;
   log?: Logger;
   clock?: Clock;
 }): Promise<AppHandle> {
-  const store: Store = await openStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, poolSize: options.poolSize ?? 10 });
+  const log = options.log ?? jsonLogger('warn');
+  const store: Store = await openStore({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
+    ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+    waitForDatabaseMs: options.waitForDatabaseMs ?? 0,
+    warn: (message, fields) => log.warn(message, fields),
+  });
   const ctx: AppContext = {
     store,
     clock: options.clock ?? systemClock,
     random: cryptoRandom,
     publicUrl: options.publicUrl,
-    log: options.log ?? jsonLogger('warn'),
+    log,
   };
   return { ctx, close: () => store.close() };
 }
@@ -81,6 +94,9 @@ export async function ensureDemoMerchant(ctx: AppContext, dataDir: string, allow
   return { demo, created: true };
 }
 
+/** `reji serve` waits this long for a database that is down when it starts (a restart, a failover) before giving up. */
+export const STARTUP_DATABASE_WAIT_MS = 60_000;
+
 export interface RunningReji {
   readonly app: AppHandle;
   readonly servers: RunningServer;
@@ -91,14 +107,19 @@ export interface RunningReji {
 /** Everything `reji serve` runs: store, test buyers, TLS, HTTP(S) servers and the timer worker. */
 export async function startReji(config: ServeConfig, extras: { pages?: (ctx: AppContext) => PageHandler[]; log?: Logger } = {}): Promise<RunningReji> {
   const log = extras.log ?? jsonLogger(config.logLevel);
-  const app = await openApp({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, publicUrl: config.publicUrl, log });
+  const app = await openApp({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+    waitForDatabaseMs: STARTUP_DATABASE_WAIT_MS,
+    publicUrl: config.publicUrl,
+    log,
+  });
   const { ctx } = app;
-  try {
-    await inTransaction(ctx, (tx) => ensureTestBuyers(tx, ctx.clock.now()));
-  } catch (error) {
-    // Several processes starting at once may race on the seed; the loser finds the buyers there.
-    if ((await ctx.store.reader.buyersOfRegion('jp', true)).length === 0) throw error;
-  }
+  // Race-free when several processes start at once (each buyer is inserted if absent).
+  await whileUnavailable('seeding test buyers', STARTUP_DATABASE_WAIT_MS, () => inTransaction(ctx, (tx) => ensureTestBuyers(tx, ctx.clock.now())), (m, f) => log.warn(m, f));
   const demo = config.demo
     ? (await ensureDemoMerchant(ctx, config.dataDir, ['http://127.0.0.1:*', 'http://localhost:*', 'https://127.0.0.1:*', 'https://localhost:*'])).demo
     : null;

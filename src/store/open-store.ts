@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider, type DialectName } from './migrations.js';
+import { classifyPostgresError, createPostgresPool } from './postgres.js';
 import type { Database } from './schema.js';
 import { ConcurrentUpdateError, StoreUnavailableError } from './store.js';
 import { SqliteDialectWithCache } from './sqlite-dialect.js';
@@ -15,7 +15,17 @@ export interface OpenStoreOptions {
   readonly dataDir: string;
   /** PostgreSQL pool size per process. */
   readonly poolSize?: number;
+  /** PostgreSQL: how long to wait for a connection (new, or free in a full pool). */
+  readonly connectTimeoutMs?: number;
+  /** PostgreSQL: server-side limit for one statement and for an idle transaction. */
+  readonly statementTimeoutMs?: number;
+  /** While the database is unreachable, keep trying to migrate for this long (0: fail at once). */
+  readonly waitForDatabaseMs?: number;
+  /** Where connection trouble and start-up retries are reported. */
+  readonly warn?: (message: string, fields: Record<string, unknown>) => void;
 }
+
+export const POSTGRES_DEFAULTS = { poolSize: 10, connectTimeoutMs: 5_000, statementTimeoutMs: 15_000 } as const;
 
 export function dialectOf(databaseUrl: string | undefined): DialectName {
   return databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl) ? 'postgres' : 'sqlite';
@@ -26,23 +36,6 @@ export function sqlitePath(dataDir: string, databaseUrl?: string): string {
   return join(dataDir, 'reji.sqlite');
 }
 
-// PostgreSQL SQLSTATE classes that mean "could not talk to the database" rather than "bad query".
-const PG_UNAVAILABLE = /^(08|53|57P0[1-3])/;
-const PG_RETRY = new Set(['40001', '40P01']);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
-
-export function classifyPostgresError(error: unknown): unknown {
-  if (error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError) return error;
-  const e = error as { code?: string; message?: string } | undefined;
-  const code = e?.code ?? '';
-  if (PG_RETRY.has(code)) return new ConcurrentUpdateError('row', `(${code})`);
-  if (PG_UNAVAILABLE.test(code) || NETWORK.has(code)) return new StoreUnavailableError(error);
-  if (e?.message && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed/i.test(e.message)) {
-    return new StoreUnavailableError(error);
-  }
-  return error;
-}
-
 export function classifySqliteError(error: unknown): unknown {
   if (error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError) return error;
   const code = (error as { code?: string } | undefined)?.code ?? '';
@@ -50,43 +43,80 @@ export function classifySqliteError(error: unknown): unknown {
   return error;
 }
 
+/**
+ * Runs `fn` again while it fails with StoreUnavailableError, for at most `waitMs` (start-up only:
+ * a process that starts while the database restarts waits for it instead of exiting).
+ */
+export async function whileUnavailable<T>(
+  what: string,
+  waitMs: number,
+  fn: () => Promise<T>,
+  warn: OpenStoreOptions['warn'] = () => {},
+): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError) || Date.now() >= deadline) throw error;
+      const delayMs = Math.min(250 * 2 ** (attempt - 1), 5_000, Math.max(0, deadline - Date.now()));
+      warn(`database unavailable during ${what}; retrying`, { attempt, retryInMs: delayMs, error: error.message });
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+}
+
 /** Opens the store and brings its schema up to date (safe when several processes start at once). */
 export async function openStore(options: OpenStoreOptions): Promise<KyselyStore> {
   const dialect = dialectOf(options.databaseUrl);
-  let store: KyselyStore;
   if (dialect === 'postgres') {
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
-      idleTimeoutMillis: 30_000,
-      // int8 (our epoch-millisecond columns) as numbers; they stay far below 2^53.
-      types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) } as never,
+    const url = options.databaseUrl!;
+    const connectTimeoutMs = options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs;
+    await whileUnavailable('migration', options.waitForDatabaseMs ?? 0, () => migratePostgres(url, connectTimeoutMs), options.warn);
+    const pool = createPostgresPool({
+      connectionString: url,
+      max: options.poolSize ?? POSTGRES_DEFAULTS.poolSize,
+      connectTimeoutMs,
+      statementTimeoutMs: options.statementTimeoutMs ?? POSTGRES_DEFAULTS.statementTimeoutMs,
+      onConnectionError: (error) => options.warn?.('database connection lost', { error: error.message }),
     });
-    // An idle client that loses its connection must not crash the process; the next query reports it.
-    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    store = new KyselyStore({ db, dialect, classifyError: classifyPostgresError });
-  } else {
-    const path = sqlitePath(options.dataDir, options.databaseUrl);
-    if (path !== ':memory:') mkdirSync(options.dataDir, { recursive: true });
-    const file = new BetterSqlite3(path);
-    file.pragma('journal_mode = WAL');
-    file.pragma('synchronous = NORMAL');
-    file.pragma('busy_timeout = 5000');
-    file.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialectWithCache(file) });
-    store = new KyselyStore({ db, dialect, classifyError: classifySqliteError });
+    return new KyselyStore({ db, dialect, classifyError: classifyPostgresError });
   }
-  await migrate(store.kysely, dialect);
+  const path = sqlitePath(options.dataDir, options.databaseUrl);
+  if (path !== ':memory:') mkdirSync(options.dataDir, { recursive: true });
+  const file = new BetterSqlite3(path);
+  file.pragma('journal_mode = WAL');
+  file.pragma('synchronous = NORMAL');
+  file.pragma('busy_timeout = 5000');
+  file.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialectWithCache(file) });
+  const store = new KyselyStore({ db, dialect, classifyError: classifySqliteError });
+  await migrate(db, dialect, classifySqliteError);
   return store;
 }
 
-async function migrate(db: Kysely<Database>, dialect: DialectName): Promise<void> {
+/**
+ * Migrations get a connection of their own, without statement timeouts: a long migration must not be
+ * cut off, and a process that starts while another migrates waits for Kysely's advisory lock
+ * (`pg_advisory_lock`, held for the whole run, so concurrent starts run the steps once).
+ */
+async function migratePostgres(url: string, connectTimeoutMs: number): Promise<void> {
+  const pool = createPostgresPool({ connectionString: url, max: 1, connectTimeoutMs, statementTimeoutMs: 0 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrate(db, 'postgres', classifyPostgresError);
+  } finally {
+    await db.destroy().catch(() => {});
+  }
+}
+
+async function migrate(db: Kysely<Database>, dialect: DialectName, classify: (error: unknown) => unknown): Promise<void> {
   const migrator = new Migrator({ db: db as Kysely<unknown>, provider: migrationProvider(dialect) });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  if (!error) return;
+  const classified = classify(error);
+  if (classified instanceof StoreUnavailableError) throw classified;
+  const failed = results?.find((r) => r.status === 'Error');
+  throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
