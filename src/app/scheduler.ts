@@ -1,5 +1,4 @@
-import type { Merchant } from '../domain/merchant.js';
-import { nowFor, type AppContext } from './context.js';
+import type { AppContext } from './context.js';
 import { settleDue } from './settle.js';
 import { inTransaction } from './transactions.js';
 
@@ -14,14 +13,13 @@ const BATCH = 50;
  */
 export async function runDueTimers(ctx: AppContext, merchantId?: string): Promise<number> {
   let fired = 0;
-  const merchants = new Map<string, Merchant | undefined>();
   for (;;) {
-    const due = await inTransaction(ctx, (tx) => tx.claimDueTimers(ctx.clock.now(), BATCH, LEASE_MS, merchantId));
-    if (due.length === 0) return fired;
+    const claimedAt = ctx.clock.now();
+    const due = await inTransaction(ctx, (tx) => tx.claimDueTimers(claimedAt, BATCH, LEASE_MS, merchantId));
     for (const timer of due) {
-      if (!merchants.has(timer.merchantId)) merchants.set(timer.merchantId, await ctx.store.reader.merchant(timer.merchantId));
-      const merchant = merchants.get(timer.merchantId);
-      const now = merchant ? nowFor(ctx, merchant, timer.environment) : ctx.clock.now();
+      // By the clock the claim used (or later): another process may move a sandbox clock meanwhile, and
+      // settling by an older reading would find nothing due and leave the timer to be claimed again.
+      const now = Math.max(claimedAt, ctx.clock.now()) + timer.clockOffsetMs;
       try {
         await inTransaction(ctx, (tx) => settleDue(ctx, tx, timer.objectType, timer.objectId, now));
         fired++;
@@ -33,15 +31,15 @@ export async function runDueTimers(ctx: AppContext, merchantId?: string): Promis
   }
 }
 
-/** Runs `runDueTimers` every `intervalMs` until stopped; never two runs at once in this process. */
+/** Runs `runDueTimers` every `intervalMs` until stopped; a tick that is due while the last one still runs is skipped. */
 export function startTimerWorker(ctx: AppContext, intervalMs = 1000): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> | undefined;
   let stopped = false;
-  const tick = () => {
-    running = runDueTimers(ctx).catch((error) => ctx.log.warn('timer worker tick failed', { error: String(error) }));
-  };
   const handle = setInterval(() => {
-    if (!stopped) running = running.then(tick);
+    if (stopped || running) return;
+    running = runDueTimers(ctx)
+      .catch((error) => ctx.log.warn('timer worker tick failed', { error: String(error) }))
+      .finally(() => (running = undefined));
   }, intervalMs);
   handle.unref();
   return {

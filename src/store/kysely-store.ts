@@ -221,9 +221,13 @@ class KyselyTx extends KyselyReads implements StoreTx {
       await this.trx.deleteFrom('timers').where('object_type', '=', kind).where('object_id', '=', id).execute();
       return;
     }
+    // A timer that fired without moving keeps its lease: no worker takes it again at once (and again, and again).
     await this.trx.insertInto('timers')
       .values({ object_type: kind, object_id: id, merchant_id: owner.merchantId, environment: owner.environment, due_at: dueAt, claimed_until: null })
-      .onConflict((oc) => oc.columns(['object_type', 'object_id']).doUpdateSet({ due_at: dueAt, claimed_until: null }))
+      .onConflict((oc) => oc.columns(['object_type', 'object_id']).doUpdateSet({
+        due_at: dueAt,
+        claimed_until: sql<number | null>`case when timers.due_at = ${dueAt} then timers.claimed_until else null end`,
+      }))
       .execute();
   }
 
@@ -291,6 +295,7 @@ class KyselyTx extends KyselyReads implements StoreTx {
     let q = this.trx.selectFrom('timers')
       .innerJoin('merchants', 'merchants.merchant_id', 'timers.merchant_id')
       .select(['timers.object_type', 'timers.object_id', 'timers.merchant_id', 'timers.environment', 'timers.due_at'])
+      .select(sql<number>`case when timers.environment = 'Sandbox' then merchants.sandbox_clock_offset_ms else 0 end`.as('clock_offset_ms'))
       .where(sql<boolean>`timers.due_at <= ${realNow} + (case when timers.environment = 'Sandbox' then merchants.sandbox_clock_offset_ms else 0 end)`)
       .where((eb) => eb.or([eb('timers.claimed_until', 'is', null), eb('timers.claimed_until', '<', realNow)]))
       .orderBy('timers.due_at')
@@ -308,6 +313,7 @@ class KyselyTx extends KyselyReads implements StoreTx {
       merchantId: r.merchant_id,
       environment: r.environment as Environment,
       dueAt: Number(r.due_at),
+      clockOffsetMs: Number(r.clock_offset_ms),
     }));
   }
 

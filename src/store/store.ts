@@ -45,6 +45,8 @@ export interface TimerDue {
   readonly merchantId: string;
   readonly environment: Environment;
   readonly dueAt: Instant;
+  /** The merchant's sandbox clock offset the claim saw (0 for Live): the timer is settled by that clock or later. */
+  readonly clockOffsetMs: number;
 }
 
 export interface NewNotification {
@@ -122,6 +124,7 @@ export interface StoreTx extends StoreReads {
   /**
    * Takes up to `limit` due timers (by each merchant's clock) for `leaseMs`, skipping ones another
    * worker holds; settling them is idempotent, the lease only keeps workers from doing it twice.
+   * A lease ends early only when `setTimer` moves the timer's due time.
    */
   claimDueTimers(realNow: Instant, limit: number, leaseMs: number, merchantId?: string): Promise<TimerDue[]>;
 
