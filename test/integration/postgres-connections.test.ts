@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { ensureTestBuyers, TEST_BUYERS } from '../../src/app/test-buyers.js';
 import type { Merchant } from '../../src/domain/merchant.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { openStore, type OpenStoreOptions } from '../../src/store/open-store.js';
@@ -12,8 +9,7 @@ import { StoreUnavailableError } from '../../src/store/store.js';
 import { createTestDatabase, dialectCases, POSTGRES_ADMIN_URL } from '../support/dialects.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
-const cases = await dialectCases();
-const postgres = cases.find((c) => c.dialect === 'postgres')!;
+const postgres = (await dialectCases()).find((c) => c.dialect === 'postgres')!;
 
 function merchant(id: string): Merchant {
   return { merchantId: id, name: id, region: 'jp', ledgerCurrency: 'JPY', createdAt: Date.now(), sandboxClockOffsetMs: 0 };
@@ -183,30 +179,3 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
   });
 });
 
-// SQLite's turn-taking is between processes (one process has one connection); see multi-process.test.ts.
-describe('several processes starting at once on an empty PostgreSQL database', { skip: postgres.skip }, () => {
-  test('four stores open, migrate and seed the test buyers concurrently: each step runs once', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'reji-start-'));
-    const database = await createTestDatabase();
-    const opened: KyselyStore[] = [];
-    try {
-      const seeded = await Promise.all(Array.from({ length: 4 }, async () => {
-        const store = await openStore({ dataDir, databaseUrl: database.url });
-        opened.push(store);
-        return store.transaction((tx) => ensureTestBuyers(tx, Date.now()));
-      }));
-      assert.equal(seeded.reduce((a, b) => a + b, 0), TEST_BUYERS.length, `created per store: ${seeded.join(', ')}`);
-      const db = opened[0]!.kysely as unknown as import('kysely').Kysely<any>;
-      const migrations = await db.selectFrom('kysely_migration').select('name').execute();
-      assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['0001_core']);
-      const buyers = await db.selectFrom('buyers').select('buyer_id').execute();
-      assert.equal(buyers.length, TEST_BUYERS.length);
-      const cards = await db.selectFrom('buyer_payment_methods').select('id').execute();
-      assert.equal(cards.length, TEST_BUYERS.length * 9);
-    } finally {
-      for (const s of opened) await s.close();
-      await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
-});
