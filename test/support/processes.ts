@@ -1,0 +1,133 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestMerchant } from './reji.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const BIN = join(ROOT, 'bin/reji.js');
+
+/** A port nobody listens on right now (the OS picks it; it is released before reji binds it). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A real `node bin/reji.js serve` process with its own ports and data directory: it shares only the database. */
+export interface RejiProcess {
+  readonly name: string;
+  readonly httpUrl: string;
+  /** `127.0.0.1:port` of its HTTPS listener, for the official SDK's overrideServiceUrl. */
+  readonly httpsHost: string;
+  readonly dataDir: string;
+  readonly child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far (JSON log lines). */
+  output(): string;
+  /** Whether it is still running. */
+  alive(): boolean;
+  /** SIGTERM, then waits for it to exit and returns the exit code; one that does not stop in 20 s is killed and reported. */
+  stop(): Promise<number | null>;
+}
+
+export interface SpawnOptions {
+  readonly name: string;
+  readonly databaseUrl: string;
+  readonly args?: readonly string[];
+  /** How long to wait for `/healthz` (the process waits for an unreachable database up to 60 s first). */
+  readonly readyTimeoutMs?: number;
+}
+
+export async function spawnReji(options: SpawnOptions): Promise<RejiProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), `reji-${options.name}-`));
+  const port = await freePort();
+  const httpsPort = await freePort();
+  const child = spawn(process.execPath, [
+    BIN, 'serve',
+    '--database-url', options.databaseUrl,
+    '--port', String(port),
+    '--https-port', String(httpsPort),
+    '--data-dir', dataDir,
+    '--log-level', 'warn',
+    ...(options.args ?? []),
+  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REJI_DATABASE_URL: '' } });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let running = true;
+  void exited.then(() => (running = false));
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const proc: RejiProcess = {
+    name: options.name,
+    httpUrl,
+    httpsHost: `127.0.0.1:${httpsPort}`,
+    dataDir,
+    child,
+    output: () => output,
+    alive: () => running,
+    async stop() {
+      if (running) child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 20_000)));
+      const code = await Promise.race([exited, hung]).finally(() => clearTimeout(timer));
+      if (code === 'hung') {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+      if (code === 'hung') throw new Error(`reji ${options.name} did not stop within 20 s of SIGTERM:\n${output.slice(-4000)}`);
+      return code;
+    },
+  };
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    if (!running) throw new Error(`reji ${options.name} exited before it was ready:\n${output}`);
+    try {
+      const r = await fetch(`${httpUrl}/healthz`);
+      if (r.status === 200) return proc;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await proc.stop();
+      throw new Error(`reji ${options.name} did not answer /healthz in time:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Runs one `reji` CLI command to completion. */
+export function runCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REJI_DATABASE_URL: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A JP merchant and its three kinds of keys, made with `reji merchant create` and `reji keys create` against the database. */
+export async function cliMerchant(databaseUrl: string): Promise<TestMerchant> {
+  const created = await runCli(['merchant', 'create', '--region', 'jp', '--database-url', databaseUrl, '--json']);
+  if (created.code !== 0) throw new Error(`reji merchant create failed: ${created.stderr}`);
+  const m = JSON.parse(created.stdout) as { merchantId: string; storeId: string };
+  const dir = mkdtempSync(join(tmpdir(), 'reji-key-'));
+  try {
+    const key = async (name: string, flags: string[]) => {
+      const keyFile = join(dir, `${name}.pem`);
+      const r = await runCli(['keys', 'create', '--merchant-id', m.merchantId, ...flags, '--private-key-out', keyFile, '--database-url', databaseUrl, '--json']);
+      if (r.code !== 0) throw new Error(`reji keys create ${flags.join(' ')} failed: ${r.stderr}`);
+      return { publicKeyId: (JSON.parse(r.stdout) as { publicKeyId: string }).publicKeyId, privateKeyPem: readFileSync(keyFile, 'utf8') };
+    };
+    const [sandboxKey, legacyKey, liveKey] = await Promise.all([key('sandbox', ['--env', 'sandbox']), key('legacy', ['--legacy']), key('live', ['--env', 'live'])]);
+    return { merchantId: m.merchantId, storeId: m.storeId, region: 'jp', sandboxKey, legacyKey, liveKey };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
