@@ -1,3 +1,4 @@
+import { ConcurrentUpdateError, StoreUnavailableError } from '../store/store.js';
 import type { AppContext } from './context.js';
 import { settleDue } from './settle.js';
 import { inTransaction } from './transactions.js';
@@ -24,7 +25,9 @@ export async function runDueTimers(ctx: AppContext, merchantId?: string): Promis
         await inTransaction(ctx, (tx) => settleDue(ctx, tx, timer.objectType, timer.objectId, now));
         fired++;
       } catch (error) {
-        ctx.log.error('timer failed', { objectType: timer.objectType, objectId: timer.objectId, error: String(error) });
+        // Left leased: another try after the lease. A lost database is an outage to report, not a bug.
+        const transient = error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError;
+        ctx.log[transient ? 'warn' : 'error']('timer failed', { objectType: timer.objectType, objectId: timer.objectId, error: String(error) });
       }
     }
     if (due.length < BATCH) return fired;
