@@ -14,36 +14,63 @@ export interface TcpProxy {
   url(databaseUrl: string): string;
   /** Switches mode: `down` resets every open connection, `blackhole` freezes them, `up` resets frozen ones. */
   set(mode: ProxyMode): void;
-  readonly connections: number;
+  /**
+   * Once: in the next transaction whose statements contain `marker`, the COMMIT reaches PostgreSQL (which
+   * commits) but its answer never comes back; the connection is reset instead. Resolves when that happened.
+   */
+  loseCommitAnswer(marker: string): Promise<void>;
   close(): Promise<void>;
+}
+
+const COMMIT = Buffer.from('commit\0');
+const ROLLBACK = Buffer.from('rollback\0');
+
+interface Pair {
+  readonly client: net.Socket;
+  readonly upstream: net.Socket;
+  frozen: boolean;
+  /** The marker was sent in the current transaction. */
+  marked: boolean;
+  /** A marked COMMIT went up; its answer is to be dropped. */
+  swallowing: boolean;
 }
 
 /** A TCP proxy in front of PostgreSQL that a test can cut and restore without touching the shared server. */
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let mode: ProxyMode = 'up';
-  const open = new Set<net.Socket>();
-  const pairs = new Set<[net.Socket, net.Socket]>();
-  const track = (s: net.Socket) => {
-    open.add(s);
-    s.on('close', () => open.delete(s));
-    s.on('error', () => {});
-  };
+  const pairs = new Set<Pair>();
+  let armed: { marker: Buffer; done: () => void } | undefined;
+
   const server = net.createServer((client) => {
-    track(client);
+    client.on('error', () => {});
     if (mode === 'down') {
       client.resetAndDestroy();
       return;
     }
-    if (mode === 'blackhole') {
-      client.pause();
-      return;
-    }
     const upstream = net.connect(target.port, target.host);
-    track(upstream);
-    const pair: [net.Socket, net.Socket] = [client, upstream];
+    upstream.on('error', () => {});
+    const pair: Pair = { client, upstream, frozen: mode === 'blackhole', marked: false, swallowing: false };
     pairs.add(pair);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (pair.frozen) return;
+      if (armed && chunk.includes(armed.marker)) pair.marked = true;
+      if (pair.marked && chunk.includes(ROLLBACK)) pair.marked = false;
+      if (pair.marked && armed && chunk.includes(COMMIT)) pair.swallowing = true;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (pair.frozen) return;
+      if (pair.swallowing) {
+        // PostgreSQL has answered the COMMIT: it committed. The client never learns it.
+        const done = armed?.done;
+        armed = undefined;
+        client.resetAndDestroy();
+        upstream.destroy();
+        done?.();
+        return;
+      }
+      client.write(chunk);
+    });
     const end = () => {
       pairs.delete(pair);
       client.destroy();
@@ -66,21 +93,24 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       const previous = mode;
       mode = next;
       if (next === 'down' || (next === 'up' && previous === 'blackhole')) {
-        for (const s of [...open]) s.resetAndDestroy();
-      } else if (next === 'blackhole') {
-        for (const [client, upstream] of pairs) {
-          client.unpipe(upstream);
-          upstream.unpipe(client);
-          client.pause();
-          upstream.pause();
+        for (const p of [...pairs]) {
+          p.client.resetAndDestroy();
+          p.upstream.destroy();
         }
+      } else if (next === 'blackhole') {
+        for (const p of pairs) p.frozen = true;
       }
     },
-    get connections() {
-      return open.size;
+    loseCommitAnswer(marker: string) {
+      return new Promise<void>((resolve) => {
+        armed = { marker: Buffer.from(marker), done: resolve };
+      });
     },
     async close() {
-      for (const s of [...open]) s.destroy();
+      for (const p of [...pairs]) {
+        p.client.destroy();
+        p.upstream.destroy();
+      }
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
