@@ -14,6 +14,7 @@ Usage:
              [--database-url postgres://...] [--database-pool-size 10]
              [--database-connect-timeout-ms 5000] [--database-statement-timeout-ms 15000]
              [--timer-interval-ms 1000] [--demo] [--log-level info]
+  reji migrate [--json]
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
   reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]
   reji keys register --merchant-id ID --public-key FILE [--env sandbox|live] [--legacy] [--json]
@@ -115,6 +116,13 @@ async function serve(args: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
+/** Brings the schema up to date and exits: a release step before new processes start (docs/deploy.md). */
+async function migrate(args: string[]): Promise<void> {
+  const values = parse(args, {});
+  const dialect = await withApp(values, async (app) => app.ctx.store.dialect);
+  print(values, { migrated: true, dialect }, `the ${dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} schema is up to date`);
+}
+
 async function merchant(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub !== 'create') throw new UsageError('usage: reji merchant create --region jp|us|uk|de|eu [--name NAME]');
@@ -167,6 +175,7 @@ async function storeCommand(args: string[]): Promise<void> {
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve,
+  migrate,
   merchant,
   keys,
   store: storeCommand,

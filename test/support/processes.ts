@@ -112,16 +112,20 @@ export function runCli(args: readonly string[]): Promise<{ code: number | null; 
   });
 }
 
-/** A JP merchant and its three kinds of keys, made with `reji merchant create` and `reji keys create` against the database. */
-export async function cliMerchant(databaseUrl: string): Promise<TestMerchant> {
-  const created = await runCli(['merchant', 'create', '--region', 'jp', '--database-url', databaseUrl, '--json']);
+/**
+ * A JP merchant and its three kinds of keys, made with `reji merchant create` and `reji keys create`:
+ * against a PostgreSQL URL, or with the CLI flags that name the database (`--data-dir DIR` for SQLite).
+ */
+export async function cliMerchant(database: string | readonly string[]): Promise<TestMerchant> {
+  const target = typeof database === 'string' ? ['--database-url', database] : database;
+  const created = await runCli(['merchant', 'create', '--region', 'jp', ...target, '--json']);
   if (created.code !== 0) throw new Error(`reji merchant create failed: ${created.stderr}`);
   const m = JSON.parse(created.stdout) as { merchantId: string; storeId: string };
   const dir = mkdtempSync(join(tmpdir(), 'reji-key-'));
   try {
     const key = async (name: string, flags: string[]) => {
       const keyFile = join(dir, `${name}.pem`);
-      const r = await runCli(['keys', 'create', '--merchant-id', m.merchantId, ...flags, '--private-key-out', keyFile, '--database-url', databaseUrl, '--json']);
+      const r = await runCli(['keys', 'create', '--merchant-id', m.merchantId, ...flags, '--private-key-out', keyFile, ...target, '--json']);
       if (r.code !== 0) throw new Error(`reji keys create ${flags.join(' ')} failed: ${r.stderr}`);
       return { publicKeyId: (JSON.parse(r.stdout) as { publicKeyId: string }).publicKeyId, privateKeyPem: readFileSync(keyFile, 'utf8') };
     };
