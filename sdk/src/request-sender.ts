@@ -186,6 +186,7 @@ export class RequestSender {
     const body = call.method === 'GET' ? undefined : typeof call.body === 'string' ? call.body : JSON.stringify(call.body ?? {});
 
     for (let attempt = 1; ; attempt++) {
+      options.signal?.throwIfAborted();
       const prepared = this.prepare({ method: call.method, path: call.path, query: call.query ?? [], body: body ?? '', headers: extra });
       let response: TransportResponse;
       try {

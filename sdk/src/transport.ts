@@ -109,12 +109,12 @@ export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport
         req.destroy(reason instanceof Error ? reason : new Error(String(reason)));
         finish(() => reject(reason));
       };
+      req.on('error', (error) => finish(() => reject(error)));
       if (request.signal?.aborted) {
         onAbort();
         return;
       }
       request.signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (error) => finish(() => reject(error)));
       req.end(body);
     });
 
