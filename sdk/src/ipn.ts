@@ -35,8 +35,12 @@ export class NotificationError extends Error {
 const MESSAGE_TYPES: readonly SnsMessageType[] = ['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation'];
 const REQUIRED_ENVELOPE_KEYS = ['Type', 'MessageId', 'TopicArn', 'Message', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL'] as const;
 const OPTIONAL_ENVELOPE_KEYS = ['Subject', 'UnsubscribeURL', 'SubscribeURL', 'Token'] as const;
-/** SNS SignatureVersion 1/2: these keys, when present, in this order. */
-const SIGNED_KEYS = ['Message', 'MessageId', 'Subject', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'] as const;
+/**
+ * SNS SignatureVersion 1/2 sign these keys, when present, in this order; a Notification never signs
+ * SubscribeURL/Token and a confirmation never signs Subject (as AWS's own validators and reji's sender do).
+ */
+const NOTIFICATION_SIGNED_KEYS = ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] as const;
+const CONFIRMATION_SIGNED_KEYS = ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'] as const;
 
 function asObject(body: string | Uint8Array | object, what: string, code: NotificationErrorCode): Record<string, unknown> {
   let value: unknown = body;
@@ -81,14 +85,15 @@ export function parseNotificationEnvelope(body: string | Uint8Array | object): S
 
 /**
  * The text SNS signs: `Key\nValue\n` for each present key of Message, MessageId, Subject, SubscribeURL,
- * Timestamp, Token, TopicArn, Type, in that order.
+ * Timestamp, Token, TopicArn, Type, in that order (Subject only for notifications, SubscribeURL and Token
+ * only for subscription confirmations).
  *
  * @example
  * const text = notificationStringToSign(parseNotificationEnvelope(rawBody));
  */
 export function notificationStringToSign(envelope: SnsEnvelope): string {
   let text = '';
-  for (const key of SIGNED_KEYS) {
+  for (const key of envelope.Type === 'Notification' ? NOTIFICATION_SIGNED_KEYS : CONFIRMATION_SIGNED_KEYS) {
     const value = envelope[key];
     if (value !== undefined) text += `${key}\n${value}\n`;
   }

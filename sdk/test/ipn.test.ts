@@ -54,8 +54,13 @@ describe('IPN envelope and signature', () => {
       notificationStringToSign({ ...base, Subject: 'Hello', SignatureVersion: '1', Signature: 'x', SigningCertURL: 'u' }),
       `Message\n${MESSAGE}\nMessageId\n${base.MessageId}\nSubject\nHello\nTimestamp\n${base.Timestamp}\nTopicArn\n${base.TopicArn}\nType\nNotification\n`,
     );
+    // A stray Token on a notification (or Subject on a confirmation) is not signed.
     assert.equal(
-      notificationStringToSign({ ...base, Type: 'SubscriptionConfirmation', Message: 'confirm', SubscribeURL: 'https://sub', Token: 't0k', SignatureVersion: '1', Signature: 'x', SigningCertURL: 'u' }),
+      notificationStringToSign({ ...base, Token: 'stray', SignatureVersion: '1', Signature: 'x', SigningCertURL: 'u' }),
+      `Message\n${MESSAGE}\nMessageId\n${base.MessageId}\nTimestamp\n${base.Timestamp}\nTopicArn\n${base.TopicArn}\nType\nNotification\n`,
+    );
+    assert.equal(
+      notificationStringToSign({ ...base, Type: 'SubscriptionConfirmation', Subject: 'stray', Message: 'confirm', SubscribeURL: 'https://sub', Token: 't0k', SignatureVersion: '1', Signature: 'x', SigningCertURL: 'u' }),
       `Message\nconfirm\nMessageId\n${base.MessageId}\nSubscribeURL\nhttps://sub\nTimestamp\n${base.Timestamp}\nToken\nt0k\nTopicArn\n${base.TopicArn}\nType\nSubscriptionConfirmation\n`,
     );
   });
