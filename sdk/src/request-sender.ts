@@ -98,6 +98,11 @@ const RESERVED = new Set(['accept', 'content-type', 'x-amz-pay-date', 'x-amz-pay
 /**
  * Signs, sends and retries API calls. One per client; the resource namespaces share it.
  * Each attempt is re-signed with a fresh `x-amz-pay-date`; the body and idempotency key stay the same.
+ * Internal: use `AmazonPayClient`, whose `request` and `signRequest` expose it.
+ *
+ * @example
+ * const sender = new RequestSender(config);
+ * const res = await sender.send<Charge>({ method: 'GET', path: '/charges/S01-1234567-1234567-C000001' });
  */
 export class RequestSender {
   readonly #config: SenderConfig;

@@ -21,7 +21,12 @@ import type {
 } from '../../src/wire/types.js';
 import { segment, type ApiResponse, type RequestOptions, type RequestSender } from './request-sender.js';
 
-/** Checkout Session: create, read, update, complete (and finalize for Amazon's Buy Now). */
+/**
+ * Checkout Session: create, read, update, complete (and finalize for Amazon's Buy Now). Reach it as `client.checkoutSessions`.
+ *
+ * @example
+ * const { body: session } = await client.checkoutSessions.get(amazonCheckoutSessionId);
+ */
 export class CheckoutSessions {
   readonly #sender: RequestSender;
 
@@ -92,7 +97,12 @@ export class CheckoutSessions {
   }
 }
 
-/** Charge Permission: the buyer's consent to be charged (read, update metadata, close). */
+/**
+ * Charge Permission: the buyer's consent to be charged (read, update metadata, close). Reach it as `client.chargePermissions`.
+ *
+ * @example
+ * const { body: cp } = await client.chargePermissions.get(chargePermissionId);
+ */
 export class ChargePermissions {
   readonly #sender: RequestSender;
 
@@ -132,7 +142,12 @@ export class ChargePermissions {
   }
 }
 
-/** Charge: authorize (and optionally capture) against a charge permission; capture; cancel. */
+/**
+ * Charge: authorize (and optionally capture) against a charge permission; capture; cancel. Reach it as `client.charges`.
+ *
+ * @example
+ * const { body: charge } = await client.charges.get(chargeId);
+ */
 export class Charges {
   readonly #sender: RequestSender;
 
@@ -186,7 +201,12 @@ export class Charges {
   }
 }
 
-/** Refund: refunds of captured charges (always asynchronous: `RefundInitiated` first). */
+/**
+ * Refund: refunds of captured charges (always asynchronous: `RefundInitiated` first). Reach it as `client.refunds`.
+ *
+ * @example
+ * const { body: refund } = await client.refunds.get(refundId);
+ */
 export class Refunds {
   readonly #sender: RequestSender;
 
@@ -216,7 +236,12 @@ export class Refunds {
   }
 }
 
-/** Buyer: the profile behind an Amazon Sign-in `buyerToken`. */
+/**
+ * Buyer: the profile behind an Amazon Sign-in `buyerToken`. Reach it as `client.buyers`.
+ *
+ * @example
+ * const { body: buyer } = await client.buyers.get(buyerToken);
+ */
 export class Buyers {
   readonly #sender: RequestSender;
 
@@ -236,7 +261,14 @@ export class Buyers {
   }
 }
 
-/** reji's sandbox testing endpoints (not on Amazon's hosts): drive the buyer's side and the clock from tests. */
+/**
+ * reji's sandbox testing endpoints (not on Amazon's hosts): drive the buyer's side and the clock from tests.
+ * Reach it as `client.testing`.
+ *
+ * @example
+ * await client.testing.buyerConsent(checkoutSessionId);
+ * await client.testing.advanceClock(60);
+ */
 export class Testing {
   readonly #sender: RequestSender;
 

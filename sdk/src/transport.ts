@@ -41,7 +41,13 @@ export interface NodeTransport extends Transport {
   close(): void;
 }
 
-/** Raised by the transport when the exchange takes longer than `timeoutMs`. */
+/**
+ * Raised by the transport when the exchange takes longer than `timeoutMs`; the client wraps it in a
+ * `ConnectionError` (as `cause`) once the retries run out.
+ *
+ * @example
+ * catch (error) { if (error instanceof ConnectionError && error.cause instanceof TransportTimeoutError) console.warn('timed out'); }
+ */
 export class TransportTimeoutError extends Error {
   constructor(timeoutMs: number) {
     super(`No complete response within ${timeoutMs} ms.`);

@@ -43,6 +43,31 @@ test('the SDK source imports only node:*, its own files, src/signing, src/wire a
   }
 });
 
+test('every exported function and class, and every public method, has JSDoc with an @example', () => {
+  const missing: string[] = [];
+  for (const file of readdirSync(join(SDK, 'src')).filter((f) => f.endsWith('.ts'))) {
+    const lines = readFileSync(join(SDK, 'src', file), 'utf8').split('\n');
+    let inExportedClass = false;
+    lines.forEach((line, i) => {
+      if (/^export class /.test(line)) inExportedClass = true;
+      else if (/^\S/.test(line) && !line.startsWith('}')) inExportedClass = false;
+      const declared =
+        /^export (async )?function (\w+)/.exec(line)?.[2] ??
+        /^export class (\w+)/.exec(line)?.[1] ??
+        (inExportedClass ? /^  (?:async )?(?!constructor\b|get\b|set\b|static\b|readonly\b|declare\b|private\b)(\w+)(<[^>]*>)?\(/.exec(line)?.[1] : undefined);
+      if (declared === undefined) return;
+      let j = i - 1;
+      if (!lines[j]?.trim().endsWith('*/')) {
+        missing.push(`${file}:${i + 1} ${declared} (no JSDoc)`);
+        return;
+      }
+      while (j > 0 && !lines[j]!.includes('/**')) j--;
+      if (!lines.slice(j, i).some((l) => l.includes('@example'))) missing.push(`${file}:${i + 1} ${declared}`);
+    });
+  }
+  assert.deepEqual(missing, []);
+});
+
 test('package.json: @reji/sdk, ESM, exports pointing at the TS source, no dependencies', () => {
   const pkg = JSON.parse(readFileSync(join(SDK, 'package.json'), 'utf8')) as Record<string, unknown>;
   assert.equal(pkg['name'], '@reji/sdk');
