@@ -120,8 +120,8 @@ export class AmazonPayClient {
    * @example
    * const { body } = await client.request<{ reports: unknown[] }>('GET', '/reports');
    */
-  request<T = unknown>(method: HttpMethod, path: string, body?: unknown, options?: RequestOptions & { readonly query?: ReadonlyArray<readonly [string, string]> }): Promise<ApiResponse<T>> {
-    if (!path.startsWith('/')) throw new TypeError(`path must start with "/", e.g. /checkoutSessions; got "${path}".`);
+  async request<T = unknown>(method: HttpMethod, path: string, body?: unknown, options?: RequestOptions & { readonly query?: ReadonlyArray<readonly [string, string]> }): Promise<ApiResponse<T>> {
+    if (!path.startsWith('/') || path.includes('?')) throw new TypeError(`path must start with "/" and carry no query (use options.query), e.g. /checkoutSessions; got "${path}".`);
     return this.#sender.send<T>({ method, path, body, options, ...(options?.query ? { query: options.query } : {}) });
   }
 

@@ -44,7 +44,7 @@ export class CheckoutSessions {
    *   storeId: 'amzn1.application-oa2-client.0123456789abcdef',
    * });
    */
-  create(body: CreateCheckoutSessionRequest, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
+  async create(body: CreateCheckoutSessionRequest, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
     return this.#sender.send({ method: 'POST', path: '/checkoutSessions', body, options });
   }
 
@@ -55,7 +55,7 @@ export class CheckoutSessions {
    * const { body: session } = await client.checkoutSessions.get(amazonCheckoutSessionId);
    * console.log(session.buyer?.name, session.shippingAddress?.postalCode);
    */
-  get(checkoutSessionId: string, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
+  async get(checkoutSessionId: string, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
     return this.#sender.send({ method: 'GET', path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}`, options });
   }
 
@@ -70,7 +70,7 @@ export class CheckoutSessions {
    * });
    * redirect(body.webCheckoutDetails!.amazonPayRedirectUrl!);
    */
-  update(checkoutSessionId: string, body: UpdateCheckoutSessionRequest, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
+  async update(checkoutSessionId: string, body: UpdateCheckoutSessionRequest, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
     return this.#sender.send({ method: 'PATCH', path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}`, body, options });
   }
 
@@ -82,7 +82,7 @@ export class CheckoutSessions {
    * const { body } = await client.checkoutSessions.complete(id, { chargeAmount: { amount: '1980', currencyCode: 'JPY' } });
    * saveOrder(body.chargePermissionId, body.chargeId);
    */
-  complete(checkoutSessionId: string, body: CompleteCheckoutSessionRequest, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
+  async complete(checkoutSessionId: string, body: CompleteCheckoutSessionRequest, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
     return this.#sender.send({ method: 'POST', path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/complete`, body, options });
   }
 
@@ -92,7 +92,7 @@ export class CheckoutSessions {
    * @example
    * await client.checkoutSessions.finalize(id, { chargeAmount: { amount: '10.00', currencyCode: 'USD' }, paymentIntent: 'Authorize' });
    */
-  finalize(checkoutSessionId: string, body: FinalizeCheckoutSessionRequest, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
+  async finalize(checkoutSessionId: string, body: FinalizeCheckoutSessionRequest, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
     return this.#sender.send({ method: 'POST', path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/finalize`, body, options });
   }
 }
@@ -117,7 +117,7 @@ export class ChargePermissions {
    * const { body: cp } = await client.chargePermissions.get(chargePermissionId);
    * if (cp.statusDetails.state === 'Chargeable') console.log(cp.limits.amountBalance);
    */
-  get(chargePermissionId: string, options?: RequestOptions): Promise<ApiResponse<ChargePermission>> {
+  async get(chargePermissionId: string, options?: RequestOptions): Promise<ApiResponse<ChargePermission>> {
     return this.#sender.send({ method: 'GET', path: `/chargePermissions/${segment(chargePermissionId, 'chargePermissionId')}`, options });
   }
 
@@ -127,7 +127,7 @@ export class ChargePermissions {
    * @example
    * await client.chargePermissions.update(chargePermissionId, { merchantMetadata: { merchantReferenceId: 'order-42' } });
    */
-  update(chargePermissionId: string, body: UpdateChargePermissionRequest, options?: RequestOptions): Promise<ApiResponse<ChargePermission>> {
+  async update(chargePermissionId: string, body: UpdateChargePermissionRequest, options?: RequestOptions): Promise<ApiResponse<ChargePermission>> {
     return this.#sender.send({ method: 'PATCH', path: `/chargePermissions/${segment(chargePermissionId, 'chargePermissionId')}`, body, options });
   }
 
@@ -137,7 +137,7 @@ export class ChargePermissions {
    * @example
    * await client.chargePermissions.close(chargePermissionId, { closureReason: 'Subscription canceled', cancelPendingCharges: true });
    */
-  close(chargePermissionId: string, body: CloseChargePermissionRequest, options?: RequestOptions): Promise<ApiResponse<ChargePermission>> {
+  async close(chargePermissionId: string, body: CloseChargePermissionRequest, options?: RequestOptions): Promise<ApiResponse<ChargePermission>> {
     return this.#sender.send({ method: 'DELETE', path: `/chargePermissions/${segment(chargePermissionId, 'chargePermissionId')}/close`, body, options });
   }
 }
@@ -165,7 +165,7 @@ export class Charges {
    *   captureNow: true,
    * }, { idempotencyKey: `order-42-charge-1` });
    */
-  create(body: CreateChargeRequest, options?: RequestOptions): Promise<ApiResponse<Charge>> {
+  async create(body: CreateChargeRequest, options?: RequestOptions): Promise<ApiResponse<Charge>> {
     return this.#sender.send({ method: 'POST', path: '/charges', body, options });
   }
 
@@ -176,7 +176,7 @@ export class Charges {
    * const { body: charge } = await client.charges.get(chargeId);
    * console.log(charge.statusDetails.state); // 'Authorized', 'Captured', …
    */
-  get(chargeId: string, options?: RequestOptions): Promise<ApiResponse<Charge>> {
+  async get(chargeId: string, options?: RequestOptions): Promise<ApiResponse<Charge>> {
     return this.#sender.send({ method: 'GET', path: `/charges/${segment(chargeId, 'chargeId')}`, options });
   }
 
@@ -186,7 +186,7 @@ export class Charges {
    * @example
    * const { body: charge } = await client.charges.capture(chargeId, { captureAmount: { amount: '1980', currencyCode: 'JPY' }, softDescriptor: 'REJI SHOP' });
    */
-  capture(chargeId: string, body: CaptureChargeRequest, options?: RequestOptions): Promise<ApiResponse<Charge>> {
+  async capture(chargeId: string, body: CaptureChargeRequest, options?: RequestOptions): Promise<ApiResponse<Charge>> {
     return this.#sender.send({ method: 'POST', path: `/charges/${segment(chargeId, 'chargeId')}/capture`, body, options });
   }
 
@@ -196,7 +196,7 @@ export class Charges {
    * @example
    * await client.charges.cancel(chargeId, { cancellationReason: 'Out of stock' });
    */
-  cancel(chargeId: string, body: CancelChargeRequest, options?: RequestOptions): Promise<ApiResponse<Charge>> {
+  async cancel(chargeId: string, body: CancelChargeRequest, options?: RequestOptions): Promise<ApiResponse<Charge>> {
     return this.#sender.send({ method: 'DELETE', path: `/charges/${segment(chargeId, 'chargeId')}/cancel`, body, options });
   }
 }
@@ -220,7 +220,7 @@ export class Refunds {
    * @example
    * const { body: refund } = await client.refunds.create({ chargeId, refundAmount: { amount: '500', currencyCode: 'JPY' } });
    */
-  create(body: CreateRefundRequest, options?: RequestOptions): Promise<ApiResponse<Refund>> {
+  async create(body: CreateRefundRequest, options?: RequestOptions): Promise<ApiResponse<Refund>> {
     return this.#sender.send({ method: 'POST', path: '/refunds', body, options });
   }
 
@@ -231,7 +231,7 @@ export class Refunds {
    * const { body: refund } = await client.refunds.get(refundId);
    * console.log(refund.statusDetails.state); // 'RefundInitiated', 'Refunded' or 'Declined'
    */
-  get(refundId: string, options?: RequestOptions): Promise<ApiResponse<Refund>> {
+  async get(refundId: string, options?: RequestOptions): Promise<ApiResponse<Refund>> {
     return this.#sender.send({ method: 'GET', path: `/refunds/${segment(refundId, 'refundId')}`, options });
   }
 }
@@ -256,7 +256,7 @@ export class Buyers {
    * const { body: buyer } = await client.buyers.get(new URL(req.url!, 'https://shop.example').searchParams.get('buyerToken')!);
    * console.log(buyer.buyerId, buyer.email);
    */
-  get(buyerToken: string, options?: RequestOptions): Promise<ApiResponse<BuyerProfile>> {
+  async get(buyerToken: string, options?: RequestOptions): Promise<ApiResponse<BuyerProfile>> {
     return this.#sender.send({ method: 'GET', path: `/buyers/${segment(buyerToken, 'buyerToken')}`, options });
   }
 }
@@ -284,7 +284,7 @@ export class Testing {
    * const { body } = await client.testing.buyerConsent(checkoutSessionId, { paymentMethodId: 'jp-taro-1111' });
    * console.log(body.redirectUrl); // https://shop.example/review?amazonCheckoutSessionId=…
    */
-  buyerConsent(checkoutSessionId: string, body: BuyerConsentRequest = {}, options?: RequestOptions): Promise<ApiResponse<TestingRedirect>> {
+  async buyerConsent(checkoutSessionId: string, body: BuyerConsentRequest = {}, options?: RequestOptions): Promise<ApiResponse<TestingRedirect>> {
     return this.#sender.send({ method: 'POST', path: `/testing/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/buyerConsent`, body, options });
   }
 
@@ -296,7 +296,7 @@ export class Testing {
    * const { body } = await client.testing.processPayment(checkoutSessionId);
    * console.log(body.redirectUrl); // https://shop.example/result?amazonCheckoutSessionId=…
    */
-  processPayment(checkoutSessionId: string, options?: RequestOptions): Promise<ApiResponse<TestingRedirect>> {
+  async processPayment(checkoutSessionId: string, options?: RequestOptions): Promise<ApiResponse<TestingRedirect>> {
     return this.#sender.send({ method: 'POST', path: `/testing/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/processPayment`, body: {}, options });
   }
 
@@ -307,7 +307,7 @@ export class Testing {
    * await client.testing.advanceClock(60); // refunds settle
    * await client.testing.advanceClock(24 * 3600); // open checkout sessions expire
    */
-  advanceClock(advanceBySeconds: number, options?: RequestOptions): Promise<ApiResponse<ClockState>> {
+  async advanceClock(advanceBySeconds: number, options?: RequestOptions): Promise<ApiResponse<ClockState>> {
     return this.#sender.send({ method: 'POST', path: '/testing/clock', body: { advanceBySeconds }, options });
   }
 
@@ -318,7 +318,7 @@ export class Testing {
    * const { body } = await client.testing.getClock();
    * console.log(body.now); // '20260127T101010Z'
    */
-  getClock(options?: RequestOptions): Promise<ApiResponse<ClockState>> {
+  async getClock(options?: RequestOptions): Promise<ApiResponse<ClockState>> {
     return this.#sender.send({ method: 'GET', path: '/testing/clock', options });
   }
 
@@ -329,7 +329,7 @@ export class Testing {
    * const { body } = await client.testing.listBuyers();
    * const card = body.buyers[0]!.paymentMethods.find((m) => m.behaviour === 'Declines');
    */
-  listBuyers(options?: RequestOptions): Promise<ApiResponse<TestBuyerList>> {
+  async listBuyers(options?: RequestOptions): Promise<ApiResponse<TestBuyerList>> {
     return this.#sender.send({ method: 'GET', path: '/testing/buyers', options });
   }
 }

@@ -276,7 +276,8 @@ describe('idempotency keys and request shapes', () => {
 
   test('bad ids and keys are refused before anything is sent', async () => {
     const { client } = makeClient();
-    assert.throws(() => client.charges.get(''), /chargeId must be a non-empty string/);
+    await assert.rejects(client.charges.get(''), /chargeId must be a non-empty string/);
+    await assert.rejects(client.request('GET', '/reports?x=1'), /carry no query/);
     await assert.rejects(client.refunds.create({ chargeId: 'C', refundAmount: JPY('1') }, { idempotencyKey: 'has spaces' }), /Invalid idempotency key/);
     await assert.rejects(client.refunds.create({ chargeId: 'C', refundAmount: JPY('1') }, { idempotencyKey: 'x'.repeat(33) }), /Invalid idempotency key/);
     await assert.rejects(client.charges.get('C', { headers: { 'X-Amz-Pay-Date': 'now' } }), /cannot be overridden/);
