@@ -111,10 +111,6 @@ export class RequestSender {
     this.#config = config;
   }
 
-  get config(): SenderConfig {
-    return this.#config;
-  }
-
   /**
    * Builds and signs one request without sending it.
    *
