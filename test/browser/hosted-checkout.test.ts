@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { browserSkipReason, freshBrowser } from '../support/browser.js';
 import { dialectCases } from '../support/dialects.js';
 import { startMerchantSite, type MerchantSite } from '../support/merchant-site.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
 
 const browserSkip = browserSkipReason();
+
+/** The computed background colour of an element (evaluated in the page; the tests compile without DOM types). */
+function backgroundOf(locator: Locator): Promise<string> {
+  return locator.evaluate((element) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor);
+}
 
 for (const { dialect, skip } of await dialectCases()) {
   describe(`hosted checkout pages in Chromium (${dialect})`, { skip: skip || browserSkip }, () => {
@@ -63,7 +68,7 @@ for (const { dialect, skip } of await dialectCases()) {
       await page.goto(jpSite.cart({ checkoutLanguage: 'ja_JP' }));
       const button = page.getByRole('button', { name: 'Amazon Payでお支払い' });
       assert.equal(await button.getAttribute('lang'), 'ja-JP');
-      assert.equal(await button.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(255, 216, 20)');
+      assert.equal(await backgroundOf(button), 'rgb(255, 216, 20)');
       await button.focus();
       await page.keyboard.press('Enter');
       await signInAs('taro.yamada@example.jp');
@@ -217,7 +222,7 @@ for (const { dialect, skip } of await dialectCases()) {
     test('English (en_US): US buyer, US address format, estimated total in dollars', async () => {
       await page.goto(usSite.cart({ checkoutLanguage: 'en_US', buttonColor: 'DarkGray', estimatedOrderAmount: { amount: '15.00', currencyCode: 'USD' } }));
       const button = page.getByRole('button', { name: 'Pay with Amazon Pay' });
-      assert.equal(await button.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(35, 47, 62)');
+      assert.equal(await backgroundOf(button), 'rgb(35, 47, 62)');
       await button.click();
       await page.waitForURL(/\/checkout\/signin/);
       assert.equal(await page.textContent('h1'), 'Sign in');
