@@ -72,6 +72,7 @@ import {
  */
 
 const CLAIM_LIFETIME = 10 * 60 * 1000;
+const MARKETPLACE_LANGUAGE: Readonly<Record<ApiRegion, CheckoutLanguage>> = { jp: 'ja_JP', na: 'en_US', eu: 'en_GB' };
 
 function readAsset(name: string): string {
   return readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -350,7 +351,9 @@ export function hostedPages(ctx: AppContext): PageHandler {
     }
     const region = p.url.searchParams.get('region') ?? p.form.get('region');
     const marketplace: ApiRegion = region === 'na' || region === 'eu' ? region : 'jp';
-    return { lang: languageOf(p, p.form.get('lang')), marketplace, sandbox: true };
+    const explicit = p.url.searchParams.get('lang') ?? p.form.get('lang');
+    const lang = isCheckoutLanguage(explicit) ? explicit : languageFromHeader(p.req.headers['accept-language']) ?? MARKETPLACE_LANGUAGE[marketplace];
+    return { lang, marketplace, sandbox: true };
   }
 
   function cancelForm(p: Page, lang: CheckoutLanguage, idName: string, id: string, stage: string, merchant: string): SafeHtml {
