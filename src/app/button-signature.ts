@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Environment } from '../domain/environment.js';
+import type { ReasonCode } from '../domain/errors.js';
 import type { Merchant, PublicKeyRecord } from '../domain/merchant.js';
 import { isSigningAlgorithm, payloadStringToSign, verifyString, type SigningAlgorithm } from '../signing/index.js';
 import type { AppContext } from './context.js';
@@ -17,7 +18,7 @@ export interface ButtonSignatureInput {
 
 export type ButtonSignatureVerdict =
   | { readonly ok: true; readonly merchant: Merchant; readonly environment: Environment; readonly key: PublicKeyRecord; readonly algorithm: SigningAlgorithm }
-  | { readonly ok: false; readonly reasonCode: 'InvalidButtonConfiguration' | 'InvalidSignature'; readonly message: string };
+  | { readonly ok: false; readonly reasonCode: ReasonCode; readonly message: string };
 
 const TRY_ORDER: readonly SigningAlgorithm[] = ['AMZN-PAY-RSASSA-PSS-V2', 'AMZN-PAY-RSASSA-PSS'];
 
@@ -27,7 +28,7 @@ export function unescapedVariant(payloadJson: string): string {
   return payloadJson.replace(/\\(.)/gs, (_m, c: string) => simple[c] ?? c);
 }
 
-function bad(reasonCode: 'InvalidButtonConfiguration' | 'InvalidSignature', message: string): ButtonSignatureVerdict {
+function bad(reasonCode: ReasonCode, message: string): ButtonSignatureVerdict {
   return { ok: false, reasonCode, message };
 }
 
@@ -41,16 +42,16 @@ let keyCache = new Map<string, KeyObject>();
  */
 export async function verifyButtonSignature(ctx: AppContext, input: ButtonSignatureInput): Promise<ButtonSignatureVerdict> {
   if (input.algorithm !== undefined && !isSigningAlgorithm(input.algorithm)) {
-    return bad('InvalidButtonConfiguration', `algorithm "${input.algorithm}" is not supported; use AMZN-PAY-RSASSA-PSS-V2 or AMZN-PAY-RSASSA-PSS.`);
+    return bad('InvalidParameterValue', `algorithm "${input.algorithm}" is not supported; use AMZN-PAY-RSASSA-PSS-V2 or AMZN-PAY-RSASSA-PSS.`);
   }
   const key = await ctx.store.reader.publicKey(input.publicKeyId);
-  if (!key) return bad('InvalidButtonConfiguration', `publicKeyId ${input.publicKeyId} is not registered with reji.`);
+  if (!key) return bad('UnauthorizedAccess', `publicKeyId ${input.publicKeyId} is not registered with reji.`);
   if (key.merchantId !== input.merchantId) {
-    return bad('InvalidButtonConfiguration', `publicKeyId ${input.publicKeyId} does not belong to merchantId ${input.merchantId}.`);
+    return bad('UnauthorizedAccess', `publicKeyId ${input.publicKeyId} does not belong to merchantId ${input.merchantId}.`);
   }
   let environment: Environment;
   if (key.environment === 'Live') {
-    if (input.sandbox === true) return bad('InvalidButtonConfiguration', `publicKeyId ${input.publicKeyId} is a Live key but the button has sandbox: true; use a SANDBOX- key for the sandbox.`);
+    if (input.sandbox === true) return bad('UnauthorizedAccess', `publicKeyId ${input.publicKeyId} is a Live key but the button has sandbox: true; use a SANDBOX- key for the sandbox.`);
     environment = 'Live';
   } else if (key.environment === 'Sandbox') {
     environment = 'Sandbox';
@@ -58,7 +59,7 @@ export async function verifyButtonSignature(ctx: AppContext, input: ButtonSignat
     environment = input.sandbox === true ? 'Sandbox' : 'Live';
   }
   const merchant = await ctx.store.reader.merchant(key.merchantId);
-  if (!merchant) return bad('InvalidButtonConfiguration', `merchantId ${input.merchantId} does not exist.`);
+  if (!merchant) return bad('UnauthorizedAccess', `merchantId ${input.merchantId} does not exist.`);
   let publicKey = keyCache.get(key.publicKeyPem);
   if (!publicKey) {
     if (keyCache.size > 1000) keyCache = new Map();
@@ -78,7 +79,7 @@ export async function verifyButtonSignature(ctx: AppContext, input: ButtonSignat
   }
   const shown = algorithms[0]!;
   return bad(
-    'InvalidSignature',
+    'InvalidRequestSignature',
     `The signature does not match payloadJSON for publicKeyId ${input.publicKeyId} (tried ${algorithms.join(' and ')}). ` +
       `Sign exactly the payloadJSON string you pass to the button; reji verified the string to sign ` +
       `${JSON.stringify(payloadStringToSign(shown, input.payloadJSON))}.`,

@@ -246,8 +246,8 @@ for (const { dialect, skip } of await dialectCases()) {
       await page.getByRole('button', { name: 'Amazon Payでお支払い' }).click();
       await page.waitForURL(/\/checkout\/start/);
       assert.equal(await page.textContent('h1'), 'お支払いを開始できませんでした');
-      assert.match((await page.textContent('details.developer'))!, /InvalidSignature/);
-      assert.ok(consoleErrors.some((e) => /reji refused the button payload \(InvalidSignature\)/.test(e)), consoleErrors.join('\n'));
+      assert.match((await page.textContent('details.developer'))!, /InvalidRequestSignature/);
+      assert.ok(consoleErrors.some((e) => /reji refused the button payload \(InvalidRequestSignature\)/.test(e)), consoleErrors.join('\n'));
     });
   });
 }

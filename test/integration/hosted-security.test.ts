@@ -179,21 +179,21 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.deepEqual(await verify(buttonFields(jp, payload)), { ok: true });
       const tampered = { ...buttonFields(jp, payload), payloadJSON: JSON.stringify({ ...payload, scopes: ['name'] }) };
       const v1 = await verify(tampered);
-      assert.equal(v1.reasonCode, 'InvalidSignature');
+      assert.equal(v1.reasonCode, 'InvalidRequestSignature');
       assert.match(v1.message!, /does not match payloadJSON/);
       const started = await c.request('/checkout/start', { form: tampered, headers: { origin: SHOP } });
       assert.equal(started.status, 400);
       const page = await started.text();
       assert.match(page, /お支払いを開始できませんでした/);
-      assert.match(page, /InvalidSignature/);
-      assert.equal((await verify({ ...buttonFields(jp, payload), signature: 'AAAA' })).reasonCode, 'InvalidSignature');
-      assert.equal((await verify({ ...buttonFields(jp, payload), publicKeyId: other.sandboxKey.publicKeyId })).reasonCode, 'InvalidButtonConfiguration');
+      assert.match(page, /InvalidRequestSignature/);
+      assert.equal((await verify({ ...buttonFields(jp, payload), signature: 'AAAA' })).reasonCode, 'InvalidRequestSignature');
+      assert.equal((await verify({ ...buttonFields(jp, payload), publicKeyId: other.sandboxKey.publicKeyId })).reasonCode, 'UnauthorizedAccess');
       assert.equal((await verify({ ...buttonFields(other, payloadFor(jp)) })).reasonCode, 'InvalidParameterValue', 'store of another merchant');
-      assert.equal((await verify(buttonFields(jp, payload, { key: 'live', sandbox: true }))).reasonCode, 'InvalidButtonConfiguration');
-      assert.equal((await verify({ ...buttonFields(jp, payload), algorithm: 'AMZN-PAY-RSASSA-PSS-V3' })).reasonCode, 'InvalidButtonConfiguration');
-      assert.equal((await verify({ ...buttonFields(jp, payload), ledgerCurrency: 'USD' })).reasonCode, 'InvalidButtonConfiguration');
+      assert.equal((await verify(buttonFields(jp, payload, { key: 'live', sandbox: true }))).reasonCode, 'UnauthorizedAccess');
+      assert.equal((await verify({ ...buttonFields(jp, payload), algorithm: 'AMZN-PAY-RSASSA-PSS-V3' })).reasonCode, 'InvalidParameterValue');
+      assert.equal((await verify({ ...buttonFields(jp, payload), ledgerCurrency: 'USD' })).reasonCode, 'CurrencyMismatch');
       // Signed with one algorithm but declared as the other.
-      assert.equal((await verify({ ...buttonFields(jp, payload, { algorithm: 'AMZN-PAY-RSASSA-PSS' }), algorithm: 'AMZN-PAY-RSASSA-PSS-V2' })).reasonCode, 'InvalidSignature');
+      assert.equal((await verify({ ...buttonFields(jp, payload, { algorithm: 'AMZN-PAY-RSASSA-PSS' }), algorithm: 'AMZN-PAY-RSASSA-PSS-V2' })).reasonCode, 'InvalidRequestSignature');
       // Both algorithms, declared or not; and the PHP SDK's un-escaped variant.
       for (const algorithm of ['AMZN-PAY-RSASSA-PSS', 'AMZN-PAY-RSASSA-PSS-V2'] as const) {
         assert.deepEqual(await verify(buttonFields(jp, payload, { algorithm })), { ok: true });

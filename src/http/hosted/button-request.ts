@@ -1,3 +1,4 @@
+import type { ReasonCode } from '../../domain/errors.js';
 import { ApiError } from '../../app/api-error.js';
 import { verifyButtonSignature } from '../../app/button-signature.js';
 import { checkCheckoutStart, checkSignInStart, callerFor, SIGN_IN_SCOPES, type SignInPayload, type StartOptions } from '../../app/hosted-checkout.js';
@@ -57,9 +58,9 @@ export type PreparedButton =
       readonly language: CheckoutLanguage | undefined;
       readonly startedFrom: string | null;
     }
-  | { readonly ok: false; readonly reasonCode: string; readonly message: string; readonly language: CheckoutLanguage | undefined };
+  | { readonly ok: false; readonly reasonCode: ReasonCode; readonly message: string; readonly language: CheckoutLanguage | undefined };
 
-function problem(reasonCode: string, message: string, language: CheckoutLanguage | undefined): PreparedButton {
+function problem(reasonCode: ReasonCode, message: string, language: CheckoutLanguage | undefined): PreparedButton {
   return { ok: false, reasonCode, message, language };
 }
 
@@ -67,18 +68,18 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
   const language = isCheckoutLanguage(f.checkoutLanguage) ? f.checkoutLanguage : undefined;
   for (const name of ['merchantId', 'payloadJSON', 'signature', 'publicKeyId'] as const) {
     if (typeof f[name] !== 'string' || f[name] === '') {
-      return problem('InvalidButtonConfiguration', `${name} is missing. Pass merchantId and createCheckoutSessionConfig (or signInConfig) { payloadJSON, signature, publicKeyId } to amazon.Pay.renderButton.`, language);
+      return problem('MissingParameterValue', `${name} is missing. Pass merchantId and createCheckoutSessionConfig (or signInConfig) { payloadJSON, signature, publicKeyId } to amazon.Pay.renderButton.`, language);
     }
   }
   if (f.checkoutLanguage !== undefined && f.checkoutLanguage !== '' && !language) {
-    return problem('InvalidButtonConfiguration', `checkoutLanguage "${f.checkoutLanguage}" is not supported; use en_US, en_GB, de_DE, fr_FR, it_IT, es_ES or ja_JP.`, undefined);
+    return problem('InvalidParameterValue', `checkoutLanguage "${f.checkoutLanguage}" is not supported; use en_US, en_GB, de_DE, fr_FR, it_IT, es_ES or ja_JP.`, undefined);
   }
   const productType = f.productType === undefined || f.productType === '' ? 'PayAndShip' : f.productType;
   if (!(PRODUCT_TYPES as readonly string[]).includes(productType)) {
-    return problem('InvalidButtonConfiguration', `productType "${productType}" is not supported; use PayAndShip, PayOnly or SignIn.`, language);
+    return problem('InvalidParameterValue', `productType "${productType}" is not supported; use PayAndShip, PayOnly or SignIn.`, language);
   }
   if (f.placement !== undefined && f.placement !== '' && !(PLACEMENTS as readonly string[]).includes(f.placement)) {
-    return problem('InvalidButtonConfiguration', `placement "${f.placement}" is not supported; use Home, Product, Cart, Checkout or Other.`, language);
+    return problem('InvalidParameterValue', `placement "${f.placement}" is not supported; use Home, Product, Cart, Checkout or Other.`, language);
   }
   const sandbox = f.sandbox === undefined || f.sandbox === '' ? undefined : f.sandbox === true || f.sandbox === 'true';
   const verdict = await verifyButtonSignature(ctx, {
@@ -92,15 +93,15 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
   if (!verdict.ok) return problem(verdict.reasonCode, verdict.message, language);
   const caller = callerFor(verdict.merchant, verdict.environment);
   if (f.ledgerCurrency !== undefined && f.ledgerCurrency !== '' && f.ledgerCurrency !== verdict.merchant.ledgerCurrency) {
-    return problem('InvalidButtonConfiguration', `ledgerCurrency ${f.ledgerCurrency} does not match merchant ${verdict.merchant.merchantId}, whose ledger currency is ${verdict.merchant.ledgerCurrency}.`, language);
+    return problem('CurrencyMismatch', `ledgerCurrency ${f.ledgerCurrency} does not match merchant ${verdict.merchant.merchantId}, whose ledger currency is ${verdict.merchant.ledgerCurrency}.`, language);
   }
   let payload: unknown;
   try {
     payload = JSON.parse(f.payloadJSON!);
   } catch (error) {
-    return problem('InvalidPayload', `payloadJSON is not valid JSON: ${(error as Error).message}.`, language);
+    return problem('InvalidRequestFormat', `payloadJSON is not valid JSON: ${(error as Error).message}.`, language);
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return problem('InvalidPayload', 'payloadJSON must be a JSON object.', language);
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return problem('InvalidRequestFormat', 'payloadJSON must be a JSON object.', language);
 
   let storeId: string;
   try {
@@ -123,11 +124,11 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
         try {
           rawAmount = JSON.parse(rawAmount);
         } catch {
-          return problem('InvalidButtonConfiguration', 'estimatedOrderAmount must be { amount, currencyCode }.', language);
+          return problem('InvalidParameterValue', 'estimatedOrderAmount must be { amount, currencyCode }.', language);
         }
       }
       const money = price().parse(rawAmount, 'estimatedOrderAmount');
-      if (!money.ok) return problem('InvalidButtonConfiguration', money.error.message, language);
+      if (!money.ok) return problem('InvalidParameterValue', money.error.message, language);
       estimated = wirePrice(money.value);
     }
     return {
