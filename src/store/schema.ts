@@ -13,6 +13,10 @@ export interface Database {
   buyer_addresses: BuyerItemRow;
   buyer_payment_methods: BuyerItemRow;
   notifications: NotificationRow;
+  // hosted pages (0002_hosted)
+  buyer_sessions: BuyerSessionRow;
+  hosted_tokens: HostedTokenRow;
+  sign_in_failures: SignInFailureRow;
 }
 
 export interface MerchantRow {
@@ -107,4 +111,31 @@ export interface NotificationRow {
   status: string;
   attempts: number;
   next_attempt_at: number;
+}
+
+// ---- hosted pages (0002_hosted) ----
+
+export interface BuyerSessionRow {
+  session_hash: string;
+  buyer_id: string | null;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  doc: string;
+}
+
+export interface HostedTokenRow {
+  token_hash: string;
+  kind: string;
+  subject: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  doc: string;
+}
+
+export interface SignInFailureRow {
+  id: string;
+  attempt_key: string;
+  at: number;
 }
