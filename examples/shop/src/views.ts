@@ -46,6 +46,7 @@ function layout(v: ViewContext, title: string, body: SafeHtml, options: { checko
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} — ${t.shopName}</title>
 <link rel="stylesheet" href="/assets/shop.css">
+<link rel="icon" href="data:,">
 </head>
 <body class="${options.bodyClass ?? ''}">
 <header class="site-header">
@@ -303,7 +304,12 @@ export function adminPage(v: ViewContext, orders: readonly Order[]): SafeHtml {
   <td><strong>${o.orderId}</strong><br><span class="muted">${o.createdAt.replace('T', ' ').slice(0, 19)}</span><br>${o.buyerName ?? ''}</td>
   <td class="status">${statusLabel(t, o.status)}${o.chargeState ? html`<br><span class="muted">${o.chargeState}</span>` : ''}${o.failureReason ? html`<br><span class="muted">${o.failureReason}</span>` : ''}</td>
   <td class="num">${yen(o.total)}${o.capturedAmount ? html`<br><span class="muted">capture ${yen(o.capturedAmount)}</span>` : ''}${o.refunds.length ? html`<br><span class="muted">refund ${yen(refundedAmount(o))}</span>` : ''}</td>
-  <td class="ids"><span title="checkoutSessionId">${o.checkoutSessionId}</span>${o.chargePermissionId ? html`<br><code class="cp">${o.chargePermissionId}</code>` : ''}${o.chargeId ? html`<br><code class="charge">${o.chargeId}</code>` : ''}${o.refunds.map((r) => html`<br><code class="refund" data-state="${r.state}">${r.refundId}</code> ${yen(r.amount)} ${r.state}`)}</td>
+  <td class="id-list">
+    <div><span class="k">checkoutSessionId</span> <code>${o.checkoutSessionId}</code></div>
+    ${o.chargePermissionId ? html`<div><span class="k">chargePermissionId</span> <code class="cp">${o.chargePermissionId}</code></div>` : ''}
+    ${o.chargeId ? html`<div><span class="k">chargeId</span> <code class="charge">${o.chargeId}</code></div>` : ''}
+    ${o.refunds.map((r) => html`<div><span class="k">refundId</span> <code class="refund" data-state="${r.state}">${r.refundId}</code> ${yen(r.amount)} · ${r.state}</div>`)}
+  </td>
   <td class="actions">${adminActions(v, o)}</td>
 </tr>`);
   const body = html`<form method="post" action="/admin/logout" class="right">${csrfField(v)}<button type="submit" class="link">${t.adminLogout}</button></form>
