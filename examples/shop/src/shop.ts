@@ -107,7 +107,8 @@ interface Request {
   readonly owner: string;
   readonly lang: Lang;
   readonly t: Messages;
-  readonly cart: Record<string, number>;
+  /** The cart as this response leaves it. */
+  cart: Record<string, number>;
   readonly cookies: string[];
   readonly parsedCookies: Map<string, string>;
 }
@@ -532,6 +533,7 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
     const saved = await orders.put({ ...completed, status: statusFromCharge(completed) });
     // The order is placed: the cart starts empty again.
     r.cookies.push(cartCookie({}));
+    r.cart = {};
     log({ level: 'info', msg: 'order completed', orderId: order.orderId, chargePermissionId: saved.chargePermissionId, chargeId: saved.chargeId });
     return saved;
   }

@@ -151,6 +151,7 @@ describe('demo shop: the seed flow through the shop', () => {
     assert.equal(textOf(complete.html, 'charge-permission-id'), updated.chargePermissionId);
     assert.equal(textOf(complete.html, 'charge-id'), updated.chargeId);
     assert.equal(textOf(complete.html, 'order-status'), 'オーソリ済み (未売上)');
+    assert.equal(textOf(complete.html, 'nav-cart'), 'カート (0)');
     const order = h.shop.orders.get(id)!;
     assert.deepEqual([order.orderId, order.status, order.chargePermissionId, order.chargeId, order.chargeState, order.total],
       [orderId, 'authorized', updated.chargePermissionId, updated.chargeId, 'Authorized', 2282]);
