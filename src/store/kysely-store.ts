@@ -6,6 +6,7 @@ import type { CurrencyCode } from '../domain/money.js';
 import type { Region } from '../domain/regions.js';
 import type { Refund } from '../domain/refund.js';
 import type { Instant } from '../domain/time.js';
+import * as ipn from './kysely-ipn.js';
 import type { DialectName } from './migrations.js';
 import type { BuyerRow, Database, DocumentRow, MerchantRow, PublicKeyRow, StoreRow } from './schema.js';
 import {
@@ -13,10 +14,16 @@ import {
   type BuyerItem,
   type BuyerItemKind,
   type BuyerRecord,
+  type ClaimedNotification,
   type DocumentKind,
   type Documents,
   type IdempotencyClaim,
+  type IpnAttempt,
+  type IpnCertificate,
+  type IpnEndpoint,
   type NewNotification,
+  type NotificationAfterAttempt,
+  type NotificationRecord,
   type Store,
   type StoreReads,
   type StoreTx,
@@ -147,6 +154,26 @@ class KyselyReads implements StoreReads {
   async buyerItem<T>(kind: BuyerItemKind, id: string): Promise<BuyerItem<T> | undefined> {
     const r = await this.db.selectFrom(ITEM_TABLES[kind]).selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     return r && { id: r.id, buyerId: r.buyer_id, position: Number(r.position), value: JSON.parse(r.doc) as T, createdAt: Number(r.created_at) };
+  }
+
+  // --- Payment notification delivery (kysely-ipn.ts) ---
+  ipnEndpoint(merchantId: string, environment: Environment): Promise<IpnEndpoint | undefined> {
+    return ipn.ipnEndpoint(this.db, merchantId, environment);
+  }
+  ipnEndpointsOf(merchantId: string): Promise<IpnEndpoint[]> {
+    return ipn.ipnEndpointsOf(this.db, merchantId);
+  }
+  notification(notificationId: string): Promise<NotificationRecord | undefined> {
+    return ipn.notification(this.db, notificationId);
+  }
+  notificationsOf(merchantId: string, options?: { objectId?: string; limit?: number }): Promise<NotificationRecord[]> {
+    return ipn.notificationsOf(this.db, merchantId, options);
+  }
+  ipnAttemptsOf(merchantId: string, options?: { notificationId?: string; limit?: number }): Promise<IpnAttempt[]> {
+    return ipn.ipnAttemptsOf(this.db, merchantId, options);
+  }
+  ipnCertificate(fingerprint?: string): Promise<IpnCertificate | undefined> {
+    return ipn.ipnCertificate(this.db, fingerprint);
   }
 }
 
@@ -364,6 +391,23 @@ class KyselyTx extends KyselyReads implements StoreTx {
   }
   async deleteBuyerItem(kind: BuyerItemKind, id: string, at: Instant): Promise<void> {
     await this.trx.updateTable(ITEM_TABLES[kind]).set({ deleted_at: at }).where('id', '=', id).execute();
+  }
+
+  // --- Payment notification delivery (kysely-ipn.ts) ---
+  setIpnEndpoint(endpoint: IpnEndpoint): Promise<void> {
+    return ipn.setIpnEndpoint(this.trx, endpoint);
+  }
+  claimDueNotifications(realNow: Instant, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedNotification[]> {
+    return ipn.claimDueNotifications(this.trx, this.dialect, realNow, limit, leaseMs, claimToken);
+  }
+  recordIpnAttempt(attempt: IpnAttempt, after: NotificationAfterAttempt): Promise<boolean> {
+    return ipn.recordIpnAttempt(this.trx, attempt, after);
+  }
+  replayNotification(notificationId: string, now: Instant): Promise<boolean> {
+    return ipn.replayNotification(this.trx, notificationId, now);
+  }
+  insertIpnCertificateIfNone(certificate: IpnCertificate): Promise<void> {
+    return ipn.insertIpnCertificateIfNone(this.trx, certificate);
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
