@@ -33,6 +33,8 @@ export interface TestReji {
   readonly httpsHost: string;
   readonly httpUrl: string;
   readonly dataDir: string;
+  /** The PostgreSQL database's URL (undefined on SQLite, which lives in dataDir). */
+  readonly databaseUrl: string | undefined;
   /** The notification worker, when started with `ipn`. */
   readonly ipn: IpnWorker | undefined;
   merchant(region?: Region, allowedOrigins?: readonly string[]): Promise<TestMerchant>;
@@ -65,6 +67,7 @@ export async function startTestReji(options: { dialect: TestDialect; clock?: Clo
     httpsHost,
     httpUrl: servers.httpUrl,
     dataDir,
+    databaseUrl: database?.url,
     ipn,
     async merchant(region: Region = 'jp', allowedOrigins: readonly string[] = []) {
       const { merchant, store } = await createMerchant(app.ctx, { region, allowedOrigins });
