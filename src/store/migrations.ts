@@ -113,7 +113,39 @@ const STEPS: Record<string, Step> = {
       .execute();
     await db.schema.createIndex('notifications_by_status_due').on('notifications').columns(['status', 'next_attempt_at']).execute();
   },
-  // Payment notification delivery (docs/notifications.md).
+
+  // ---- hosted pages (issue 4): browser sessions, one-time tokens, sign-in failures ----
+  '0002_hosted': async (db) => {
+    // A browser's session with reji's hosted pages; only the SHA-256 of the cookie value is kept.
+    await db.schema.createTable('buyer_sessions')
+      .addColumn('session_hash', 'text', (c) => c.primaryKey())
+      .addColumn('buyer_id', 'text')
+      .addColumn('csrf_token', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('buyer_sessions_by_expiry').on('buyer_sessions').column('expires_at').execute();
+    // Claims, sign-in requests and buyer tokens: random values handed out once, kept as SHA-256.
+    await db.schema.createTable('hosted_tokens')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('used_at', 'bigint')
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('hosted_tokens_by_expiry').on('hosted_tokens').column('expires_at').execute();
+    await db.schema.createTable('sign_in_failures')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('attempt_key', 'text', (c) => c.notNull())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sign_in_failures_by_key').on('sign_in_failures').columns(['attempt_key', 'at']).execute();
+  },
+
+  // ---- payment notification delivery (issue 6, docs/notifications.md) ----
   '0003_ipn': async (db, dialect) => {
     // A worker's claim (lease) on a notification, the token that proves it still holds it when it
     // records the attempt, and the start of the current delivery (creation, or the last replay).

@@ -15,6 +15,10 @@ export interface Database {
   buyer_addresses: BuyerItemRow;
   buyer_payment_methods: BuyerItemRow;
   notifications: NotificationRow;
+  // hosted pages (0002_hosted)
+  buyer_sessions: BuyerSessionRow;
+  hosted_tokens: HostedTokenRow;
+  sign_in_failures: SignInFailureRow;
   // 0003_ipn
   ipn_endpoints: IpnEndpointRow;
   ipn_attempts: IpnAttemptRow;
@@ -159,4 +163,31 @@ export interface IpnCertificateRow {
   cert_pem: string;
   key_pem: string;
   created_at: number;
+}
+
+// ---- hosted pages (0002_hosted) ----
+
+export interface BuyerSessionRow {
+  session_hash: string;
+  buyer_id: string | null;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  doc: string;
+}
+
+export interface HostedTokenRow {
+  token_hash: string;
+  kind: string;
+  subject: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  doc: string;
+}
+
+export interface SignInFailureRow {
+  id: string;
+  attempt_key: string;
+  at: number;
 }

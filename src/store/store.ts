@@ -84,6 +84,31 @@ export interface BuyerItem<T> {
 
 export type BuyerItemKind = 'address' | 'paymentMethod';
 
+// ---- hosted pages: browser sessions, one-time tokens, sign-in failures ----
+
+/** A browser's session with the hosted pages (the cookie value itself is never stored). */
+export interface BuyerSessionRecord {
+  readonly sessionHash: string;
+  readonly buyerId: string | null;
+  readonly csrfToken: string;
+  readonly createdAt: Instant;
+  readonly expiresAt: Instant;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export type HostedTokenKind = 'claim' | 'signInRequest' | 'buyerToken';
+
+export interface HostedTokenRecord {
+  readonly tokenHash: string;
+  readonly kind: HostedTokenKind;
+  /** What the token is about: a checkout session id, a sign-in request id or a buyer id. */
+  readonly subject: string;
+  readonly createdAt: Instant;
+  readonly expiresAt: Instant;
+  readonly usedAt: Instant | null;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
 /** Reads that need no transaction. */
 export interface StoreReads extends IpnReads {
   merchant(merchantId: string): Promise<Merchant | undefined>;
@@ -99,6 +124,12 @@ export interface StoreReads extends IpnReads {
   buyersOfRegion(region: string, onlyTest: boolean): Promise<BuyerRecord[]>;
   buyerItems<T>(kind: BuyerItemKind, buyerId: string): Promise<BuyerItem<T>[]>;
   buyerItem<T>(kind: BuyerItemKind, id: string): Promise<BuyerItem<T> | undefined>;
+
+  // hosted pages
+  buyerSession(sessionHash: string): Promise<BuyerSessionRecord | undefined>;
+  hostedToken(tokenHash: string): Promise<HostedTokenRecord | undefined>;
+  /** Failed sign-ins recorded under `attemptKey` at or after `since`. */
+  signInFailures(attemptKey: string, since: Instant): Promise<number>;
 }
 
 /** Everything a use case may do inside one transaction. */
@@ -134,6 +165,18 @@ export interface StoreTx extends StoreReads, IpnTx {
   insertBuyerItem<T>(kind: BuyerItemKind, item: BuyerItem<T>): Promise<void>;
   updateBuyerItem<T>(kind: BuyerItemKind, item: BuyerItem<T>): Promise<void>;
   deleteBuyerItem(kind: BuyerItemKind, id: string, at: Instant): Promise<void>;
+
+  // hosted pages
+  insertBuyerSession(session: BuyerSessionRecord): Promise<void>;
+  updateBuyerSession(session: BuyerSessionRecord): Promise<void>;
+  deleteBuyerSession(sessionHash: string): Promise<void>;
+  insertHostedToken(token: HostedTokenRecord): Promise<void>;
+  /** Marks an unused, unexpired token used and returns it; undefined when it was used, expired or unknown. */
+  consumeHostedToken(tokenHash: string, kind: HostedTokenKind, now: Instant): Promise<HostedTokenRecord | undefined>;
+  recordSignInFailure(id: string, attemptKey: string, at: Instant): Promise<void>;
+  clearSignInFailures(attemptKey: string): Promise<void>;
+  /** Deletes expired browser sessions, tokens and old sign-in failures. */
+  purgeHosted(now: Instant, failuresBefore: Instant): Promise<void>;
 
   /** Runs `fn` so that a failure undoes only what `fn` did. */
   savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
