@@ -3,6 +3,7 @@ import type { Environment } from '../../domain/environment.js';
 import { REGION_INFO, type ApiRegion, type Region } from '../../domain/regions.js';
 import type { Instant } from '../../domain/time.js';
 import { signSnsMessage, type SnsSignedFields } from '../../signing/sns-signature.js';
+import type { SnsEnvelope } from '../../wire/types.js';
 import { CERTIFICATE_PATH_PREFIX, type SigningCertificate } from './certificate.js';
 
 /** The AWS region named in TopicArn, after the merchant's Amazon Pay region. */
@@ -11,16 +12,10 @@ const AWS_REGIONS: Readonly<Record<ApiRegion, string>> = { na: 'us-east-1', eu: 
 /** The account number in TopicArn: reji is no AWS account, so it is all zeros. */
 export const TOPIC_ACCOUNT = '000000000000';
 
-/** The SNS HTTP(S) notification reji POSTs: Amazon's key order. */
-export interface SnsEnvelope {
+/** The SNS HTTP(S) notification reji POSTs (the wire type, narrowed to what reji sends). */
+export interface SnsNotificationEnvelope extends SnsEnvelope {
   readonly Type: 'Notification';
-  readonly MessageId: string;
-  readonly TopicArn: string;
-  readonly Message: string;
-  readonly Timestamp: string;
   readonly SignatureVersion: '1';
-  readonly Signature: string;
-  readonly SigningCertURL: string;
 }
 
 export interface EnvelopeInput {
@@ -48,7 +43,7 @@ export function messageIdOf(notificationId: string): string {
 }
 
 /** The signed envelope and the headers SNS sends with it. Deterministic for a notification and certificate. */
-export function buildEnvelope(input: EnvelopeInput, certificate: SigningCertificate, publicUrl: string): { body: string; headers: Record<string, string>; envelope: SnsEnvelope } {
+export function buildEnvelope(input: EnvelopeInput, certificate: SigningCertificate, publicUrl: string): { body: string; headers: Record<string, string>; envelope: SnsNotificationEnvelope } {
   const fields: SnsSignedFields & { Type: 'Notification' } = {
     Type: 'Notification',
     MessageId: messageIdOf(input.notificationId),
@@ -56,7 +51,8 @@ export function buildEnvelope(input: EnvelopeInput, certificate: SigningCertific
     Message: input.payload,
     Timestamp: new Date(input.createdAt).toISOString(),
   };
-  const envelope: SnsEnvelope = {
+  // Amazon's key order.
+  const envelope: SnsNotificationEnvelope = {
     Type: fields.Type,
     MessageId: fields.MessageId,
     TopicArn: fields.TopicArn,
