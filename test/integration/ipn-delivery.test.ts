@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { verify, X509Certificate } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { verifyNotification } from '../../sdk/src/ipn.js';
 import { replayNotification, setIpnEndpoint } from '../../src/app/ipn/admin.js';
 import { signingCertificate } from '../../src/app/ipn/certificate.js';
 import { DEFAULT_IPN_WORKER_OPTIONS, startIpnWorker } from '../../src/app/ipn/worker.js';
@@ -27,10 +27,6 @@ async function verifyLikeSns(envelope: Record<string, string>): Promise<boolean>
   }
   return verify('RSA-SHA1', Buffer.from(stringToSign, 'utf8'), certificate.publicKey, Buffer.from(envelope['Signature']!, 'base64'));
 }
-
-/** The SDK's IPN helper, once the SDK has been merged (sdk/src/ipn.ts). */
-const SDK_IPN = new URL('../../sdk/src/ipn.ts', import.meta.url);
-const sdkIpn = existsSync(SDK_IPN) ? ((await import(SDK_IPN.href)) as { verifyNotification(body: string, options: object): Promise<{ type: string; message: Record<string, string> | null }> }) : undefined;
 
 for (const { dialect, skip } of await dialectCases()) {
   describe(`payment notifications (${dialect})`, { skip }, () => {
@@ -95,17 +91,17 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(await verifyLikeSns({ ...e, TopicArn: 'arn:aws:sns:us-east-1:123456789012:other' }), false);
     });
 
-    test('the SDK helper verifies them, fetching the certificate from reji', { skip: sdkIpn ? false : 'the SDK (sdk/src/ipn.ts) is not merged yet' }, async () => {
+    test('the SDK helper verifies them, fetching the certificate from reji', async () => {
       const { merchant, client, receiver } = await merchantWithReceiver();
       await checkout(client, merchant, { intent: 'Authorize', amount: '900' });
       await eventually(() => receiver.acknowledged.length >= 2, 'the checkout notifications');
       for (const r of receiver.acknowledged) {
-        const verified = await sdkIpn!.verifyNotification(r.body, { allowHttp: true, allowedHosts: [new URL(reji.httpUrl).host] });
+        const verified = await verifyNotification(r.body, { allowHttp: true, allowedHosts: [new URL(reji.httpUrl).host] });
         assert.equal(verified.type, 'Notification');
-        assert.equal(verified.message!['NotificationId'], r.message['NotificationId']);
+        assert.equal(verified.message?.NotificationId, r.message['NotificationId']);
       }
       const tampered = JSON.stringify({ ...receiver.acknowledged[0]!.envelope, Message: receiver.acknowledged[1]!.envelope['Message'] });
-      await assert.rejects(sdkIpn!.verifyNotification(tampered, { allowHttp: true, allowedHosts: [new URL(reji.httpUrl).host] }));
+      await assert.rejects(verifyNotification(tampered, { allowHttp: true, allowedHosts: [new URL(reji.httpUrl).host] }));
     });
 
     test('every process on the same database signs with the same certificate', async () => {
