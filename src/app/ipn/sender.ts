@@ -1,3 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
+
 /** One HTTP POST of a notification; what came back, or why nothing did. */
 export interface SendResult {
   readonly statusCode: number | null;
@@ -7,28 +10,39 @@ export interface SendResult {
 export type Sender = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => Promise<SendResult>;
 
 /**
- * POSTs with fetch under a hard timeout (AbortController), follows no redirects and never reads the
- * answer's body: only the status counts.
+ * POSTs with node:http(s) under a hard timeout (AbortController) that covers connecting, the answer
+ * and its body; follows no redirects and only looks at the status. (Not fetch: fetch refuses some
+ * ports, e.g. 6000 or 10080, that a merchant's endpoint may well use.)
  */
-export const httpSender: Sender = async (url, body, headers, timeoutMs) => {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
-  try {
-    const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: abort.signal });
-    await response.body?.cancel().catch(() => {});
-    return { statusCode: response.status, error: null };
-  } catch (error) {
-    if (abort.signal.aborted) return { statusCode: null, error: `no answer within ${timeoutMs} ms` };
-    return { statusCode: null, error: describe(error) };
-  } finally {
-    clearTimeout(timer);
-  }
-};
-
-/** fetch hides the network error in `cause`: ECONNREFUSED, ENOTFOUND, a TLS failure... */
-function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  if (cause?.code) return cause.message && !cause.message.includes(cause.code) ? `${cause.code}: ${cause.message}` : cause.message ?? cause.code;
-  if (cause?.message) return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}
+export const httpSender: Sender = (url, body, headers, timeoutMs) =>
+  new Promise((resolve) => {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    let settled = false;
+    const finish = (result: SendResult) => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      clearTimeout(timer);
+      finish({ statusCode: null, error: `not a URL: ${url}` });
+      return;
+    }
+    const client = target.protocol === 'https:' ? https : http;
+    const request = client.request(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal: abort.signal }, (response) => {
+      finish({ statusCode: response.statusCode ?? null, error: null });
+      // The body does not matter; read it away (still under the timeout) so the connection can be reused.
+      response.resume();
+      response.on('close', () => clearTimeout(timer));
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (abort.signal.aborted) finish({ statusCode: null, error: `no answer within ${timeoutMs} ms` });
+      else finish({ statusCode: null, error: error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message });
+    });
+    request.end(body);
+  });
