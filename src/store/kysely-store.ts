@@ -6,6 +6,7 @@ import type { CurrencyCode } from '../domain/money.js';
 import type { Region } from '../domain/regions.js';
 import type { Refund } from '../domain/refund.js';
 import type { Instant } from '../domain/time.js';
+import * as ipn from './kysely-ipn.js';
 import type { DialectName } from './migrations.js';
 import type { BuyerRow, BuyerSessionRow, Database, DocumentRow, HostedTokenRow, MerchantRow, PublicKeyRow, StoreRow } from './schema.js';
 import {
@@ -13,13 +14,19 @@ import {
   type BuyerItem,
   type BuyerItemKind,
   type BuyerRecord,
+  type ClaimedNotification,
   type BuyerSessionRecord,
   type DocumentKind,
   type HostedTokenKind,
   type HostedTokenRecord,
   type Documents,
   type IdempotencyClaim,
+  type IpnAttempt,
+  type IpnCertificate,
+  type IpnEndpoint,
   type NewNotification,
+  type NotificationAfterAttempt,
+  type NotificationRecord,
   type Store,
   type StoreReads,
   type StoreTx,
@@ -190,6 +197,26 @@ class KyselyReads implements StoreReads {
     const r = await this.db.selectFrom('sign_in_failures').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('attempt_key', '=', attemptKey).where('at', '>=', since).executeTakeFirst();
     return Number(r?.n ?? 0);
+  }
+
+  // --- Payment notification delivery (kysely-ipn.ts) ---
+  ipnEndpoint(merchantId: string, environment: Environment): Promise<IpnEndpoint | undefined> {
+    return ipn.ipnEndpoint(this.db, merchantId, environment);
+  }
+  ipnEndpointsOf(merchantId: string): Promise<IpnEndpoint[]> {
+    return ipn.ipnEndpointsOf(this.db, merchantId);
+  }
+  notification(notificationId: string): Promise<NotificationRecord | undefined> {
+    return ipn.notification(this.db, notificationId);
+  }
+  notificationsOf(merchantId: string, options?: { objectId?: string; limit?: number }): Promise<NotificationRecord[]> {
+    return ipn.notificationsOf(this.db, merchantId, options);
+  }
+  ipnAttemptsOf(merchantId: string, options?: { notificationId?: string; limit?: number }): Promise<IpnAttempt[]> {
+    return ipn.ipnAttemptsOf(this.db, merchantId, options);
+  }
+  ipnCertificate(fingerprint?: string): Promise<IpnCertificate | undefined> {
+    return ipn.ipnCertificate(this.db, fingerprint);
   }
 }
 
@@ -458,6 +485,23 @@ class KyselyTx extends KyselyReads implements StoreTx {
     await this.trx.deleteFrom('buyer_sessions').where('expires_at', '<=', now).execute();
     await this.trx.deleteFrom('hosted_tokens').where('expires_at', '<=', now).execute();
     await this.trx.deleteFrom('sign_in_failures').where('at', '<', failuresBefore).execute();
+  }
+
+  // --- Payment notification delivery (kysely-ipn.ts) ---
+  setIpnEndpoint(endpoint: IpnEndpoint): Promise<void> {
+    return ipn.setIpnEndpoint(this.trx, endpoint);
+  }
+  claimDueNotifications(realNow: Instant, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedNotification[]> {
+    return ipn.claimDueNotifications(this.trx, this.dialect, realNow, limit, leaseMs, claimToken);
+  }
+  recordIpnAttempt(attempt: IpnAttempt, after: NotificationAfterAttempt): Promise<boolean> {
+    return ipn.recordIpnAttempt(this.trx, attempt, after);
+  }
+  replayNotification(notificationId: string, now: Instant): Promise<boolean> {
+    return ipn.replayNotification(this.trx, notificationId, now);
+  }
+  insertIpnCertificateIfNone(certificate: IpnCertificate): Promise<void> {
+    return ipn.insertIpnCertificateIfNone(this.trx, certificate);
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
