@@ -4,20 +4,10 @@ import { randomUpperAlnum, type RandomSource } from '../domain/random.js';
 import type { Refund } from '../domain/refund.js';
 import type { Instant } from '../domain/time.js';
 import type { DocumentKind, Documents, NewNotification } from '../store/store.js';
+import type { IpnMessage, IpnNotificationType, IpnObjectType } from '../wire/types.js';
 
-export type NotificationObjectType = 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND';
-export type NotificationType = 'STATE_CHANGE' | 'ATTRIBUTE_CHANGE';
-
-/** The CV2 IPN message (the `Message` of the SNS envelope), with Amazon's key names and order. */
-export interface IpnMessage {
-  MerchantID: string;
-  ObjectType: NotificationObjectType;
-  ObjectId: string;
-  ChargePermissionId: string;
-  NotificationType: NotificationType;
-  NotificationId: string;
-  NotificationVersion: 'V2';
-}
+export type NotificationObjectType = Exclude<IpnObjectType, 'CHARGEBACK'>;
+export type NotificationType = IpnNotificationType;
 
 function changeOf<K extends DocumentKind>(kind: K, before: Documents[K] | undefined, after: Documents[K]): NotificationType | null {
   switch (kind) {

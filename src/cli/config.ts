@@ -24,6 +24,21 @@ export interface ServeConfig {
   readonly demo: boolean;
   /** How often the timer worker looks for due timers (milliseconds). */
   readonly timerIntervalMs: number;
+  /** The payment notification worker (docs/notifications.md). */
+  readonly ipn: IpnConfig;
+}
+
+export interface IpnConfig {
+  /** Whether this process delivers notifications (REJI_IPN_WORKER); any number of processes may. */
+  readonly enabled: boolean;
+  /** Per-attempt timeout (REJI_IPN_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+  /** Deliveries in flight per process (REJI_IPN_CONCURRENCY). */
+  readonly concurrency: number;
+  /** How often an idle worker looks for due notifications (REJI_IPN_POLL_INTERVAL_MS). */
+  readonly pollIntervalMs: number;
+  /** How long a claim lasts before another process may take the notification (REJI_IPN_LEASE_MS). */
+  readonly leaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -95,5 +110,20 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
     logLevel,
     demo: bool(pick(flags, env, 'demo', 'REJI_DEMO'), '--demo (REJI_DEMO)', false),
     timerIntervalMs: positiveInt(pick(flags, env, 'timer-interval-ms', 'REJI_TIMER_INTERVAL_MS'), '--timer-interval-ms (REJI_TIMER_INTERVAL_MS)', 1000, 3_600_000),
+    ipn: readIpnConfig(flags, env),
+  });
+}
+
+function readIpnConfig(flags: RawOptions, env: NodeJS.ProcessEnv): IpnConfig {
+  const timeoutMs = positiveInt(pick(flags, env, 'ipn-timeout-ms', 'REJI_IPN_TIMEOUT_MS'), '--ipn-timeout-ms (REJI_IPN_TIMEOUT_MS)', 10_000, 300_000);
+  const leaseMs = positiveInt(pick(flags, env, 'ipn-lease-ms', 'REJI_IPN_LEASE_MS'), '--ipn-lease-ms (REJI_IPN_LEASE_MS)', Math.max(60_000, timeoutMs + 30_000), 3_600_000);
+  // A claim that ran out while its attempt still waits for an answer would let a second process send it too.
+  if (leaseMs < timeoutMs + 1000) throw new ConfigError(`--ipn-lease-ms (REJI_IPN_LEASE_MS) must be at least the timeout plus 1000 ms (${timeoutMs + 1000}), got ${leaseMs}`);
+  return Object.freeze({
+    enabled: bool(pick(flags, env, 'ipn-worker', 'REJI_IPN_WORKER'), '--ipn-worker (REJI_IPN_WORKER)', true),
+    timeoutMs,
+    concurrency: positiveInt(pick(flags, env, 'ipn-concurrency', 'REJI_IPN_CONCURRENCY'), '--ipn-concurrency (REJI_IPN_CONCURRENCY)', 8, 256),
+    pollIntervalMs: positiveInt(pick(flags, env, 'ipn-poll-interval-ms', 'REJI_IPN_POLL_INTERVAL_MS'), '--ipn-poll-interval-ms (REJI_IPN_POLL_INTERVAL_MS)', 1000, 3_600_000),
+    leaseMs,
   });
 }

@@ -5,7 +5,9 @@ import { createKeyPair, createMerchant, registerPublicKey, setAllowedOrigins } f
 import { isRegion, REGIONS } from '../domain/regions.js';
 import { defaultPages } from '../http/pages.js';
 import { ConfigError, readServeConfig, type RawOptions } from './config.js';
+import { ipnCommand, IPN_USAGE } from './ipn-command.js';
 import { openApp, startReji } from './runtime.js';
+import { UsageError } from './usage-error.js';
 
 const USAGE = `reji: a self-hosted Amazon Pay Checkout v2 platform and sandbox
 
@@ -14,11 +16,13 @@ Usage:
              [--database-url postgres://...] [--database-pool-size 10]
              [--database-connect-timeout-ms 5000] [--database-statement-timeout-ms 15000]
              [--timer-interval-ms 1000] [--demo] [--log-level info]
+             [--ipn-worker true|false] [--ipn-timeout-ms N] [--ipn-concurrency N] [--ipn-lease-ms N]
   reji migrate [--json]
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
   reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]
   reji keys register --merchant-id ID --public-key FILE [--env sandbox|live] [--legacy] [--json]
   reji store allow-origin --store-id ID --origin URL [--origin URL]... [--json]
+${IPN_USAGE}
 
 Every command takes --data-dir DIR (REJI_DATA_DIR, default ./.reji) and --database-url URL
 (REJI_DATABASE_URL); every serve flag can also be given as REJI_<FLAG>, e.g. REJI_PORT=9000.
@@ -30,8 +34,6 @@ const COMMON = {
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
-
-class UsageError extends Error {}
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
@@ -80,6 +82,11 @@ async function serve(args: string[]): Promise<void> {
     demo: { type: 'boolean' },
     'log-level': { type: 'string' },
     'timer-interval-ms': { type: 'string' },
+    'ipn-worker': { type: 'string' },
+    'ipn-timeout-ms': { type: 'string' },
+    'ipn-concurrency': { type: 'string' },
+    'ipn-poll-interval-ms': { type: 'string' },
+    'ipn-lease-ms': { type: 'string' },
   });
   const config = readServeConfig(values as RawOptions);
   const reji = await startReji(config, { pages: defaultPages });
@@ -179,6 +186,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   merchant,
   keys,
   store: storeCommand,
+  ipn: ipnCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

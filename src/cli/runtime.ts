@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext, Clock, Logger } from '../app/context.js';
+import { startIpnWorker } from '../app/ipn/worker.js';
 import { startTimerWorker } from '../app/scheduler.js';
 import { ensureTestBuyers } from '../app/test-buyers.js';
 import { inTransaction } from '../app/transactions.js';
@@ -131,12 +132,17 @@ export async function startReji(config: ServeConfig, extras: { pages?: (ctx: App
     https: tls ? { port: config.httpsPort, key: tls.key, cert: tls.cert } : undefined,
     pages: extras.pages?.(ctx) ?? [],
   });
+  // With --port 0 the public URL (hosted pages, SigningCertURL) can only be known now.
+  if (new URL(config.publicUrl).port === '0') (ctx as { publicUrl: string }).publicUrl = servers.httpUrl;
+  log.info('listening', { httpUrl: servers.httpUrl, httpsUrl: servers.httpsUrl, publicUrl: ctx.publicUrl });
   const worker = startTimerWorker(ctx, config.timerIntervalMs);
+  const ipnWorker = config.ipn.enabled ? startIpnWorker(ctx, config.ipn) : undefined;
   return {
     app,
     servers,
     demo,
     async stop() {
+      await ipnWorker?.stop();
       await worker.stop();
       await servers.close();
       await app.close();

@@ -1,4 +1,4 @@
-import { CURRENCIES, major, min, money, percentOf, type CurrencyCode, type Money } from './money.js';
+import { major, min, money, percentOf, type CurrencyCode, type Money } from './money.js';
 import { DAY, HOUR, SECOND } from './time.js';
 
 /**
@@ -75,7 +75,3 @@ export const TEXT_LIMITS = {
   closureReason: 255,
   cancellationReason: 255,
 } as const;
-
-export function isTwoDecimal(currency: CurrencyCode): boolean {
-  return CURRENCIES[currency].decimals === 2;
-}

@@ -65,3 +65,43 @@ export function brandOfNumber(digits: string): CardBrand {
   if (/^3(0[0-5]|[68])/.test(digits)) return 'Diners Club';
   return 'Visa';
 }
+
+export type CardProblem = 'invalidNumber' | 'invalidExpiry' | 'expired' | 'holderRequired';
+
+/**
+ * A card the buyer typed in, checked (Luhn, expiry not past) and reduced to what reji keeps:
+ * brand, last four digits, holder and expiry. The full number goes no further than this function.
+ */
+export function cardFromEntry(
+  entry: { readonly number: string; readonly expiry: string; readonly holderName: string },
+  now: { readonly year: number; readonly month: number },
+): { ok: true; card: WalletCard } | { ok: false; problems: Partial<Record<'number' | 'expiry' | 'holderName', CardProblem>> } {
+  const digits = entry.number.replace(/[\s-]/g, '');
+  const problems: Partial<Record<'number' | 'expiry' | 'holderName', CardProblem>> = {};
+  if (!luhnValid(digits)) problems.number = 'invalidNumber';
+  const m = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(entry.expiry.trim());
+  const month = m ? Number(m[1]) : 0;
+  const year = m ? (m[2]!.length === 2 ? 2000 + Number(m[2]) : Number(m[2])) : 0;
+  if (!m || month < 1 || month > 12) problems.expiry = 'invalidExpiry';
+  else if (year < now.year || (year === now.year && month < now.month)) problems.expiry = 'expired';
+  const holderName = entry.holderName.trim();
+  if (holderName === '' || holderName.length > 50) problems.holderName = 'holderRequired';
+  if (Object.keys(problems).length > 0) return { ok: false, problems };
+  const last4 = digits.slice(-4);
+  return {
+    ok: true,
+    card: {
+      brand: brandOfNumber(digits),
+      last4,
+      holderName,
+      expiry: `${String(month).padStart(2, '0')}/${String(year % 100).padStart(2, '0')}`,
+      // Wallets are shared by both environments; Live always succeeds (see applyBuyerChoice).
+      behaviour: behaviourOfCard(last4, true),
+    },
+  };
+}
+
+/** Whether a card is one of the sandbox's simulated cards (shown marked with * on the hosted pages). */
+export function isSimulatedCard(last4: string): boolean {
+  return Object.hasOwn(SANDBOX_CARD_BEHAVIOURS, last4);
+}

@@ -1,6 +1,9 @@
 import type { Caller, AppContext } from '../app/context.js';
 import { ApiError } from '../app/api-error.js';
-import { IDEMPOTENCY_KEY, fingerprint, type IdempotentRequest } from '../app/idempotency.js';
+import { nowFor } from '../app/context.js';
+import { IDEMPOTENCY_KEY, fingerprint, runIdempotent, type IdempotentRequest } from '../app/idempotency.js';
+import type { Instant } from '../domain/time.js';
+import type { StoreTx } from '../store/store.js';
 import type { Result } from '../domain/errors.js';
 import type { Environment } from '../domain/environment.js';
 import type { Schema } from './validation/schema.js';
@@ -69,4 +72,26 @@ export function idempotencyOf(req: ApiRequest, required: boolean): IdempotentReq
 export function simulationCodeOf(req: Pick<ApiRequest, 'headers'>): string | undefined {
   const code = req.headers.get('x-amz-pay-simulation-code');
   return code === undefined || code.trim() === '' ? undefined : code.trim();
+}
+
+/** The caller's "now": real time in Live, the merchant's sandbox clock in the Sandbox. */
+export function callerNow(ctx: AppContext, req: ApiRequest): Instant {
+  return nowFor(ctx, req.caller.merchant, req.caller.environment);
+}
+
+/** A POST that runs at most once per idempotency key; `render` turns the result into the stored response. */
+export async function idempotentResponse<T>(
+  ctx: AppContext,
+  req: ApiRequest,
+  keyRequired: boolean,
+  work: (tx: StoreTx, now: Instant) => Promise<T>,
+  render: (value: T) => { status: number; body: unknown },
+): Promise<{ status: number; raw: string }> {
+  const r = await runIdempotent(ctx, req.caller, idempotencyOf(req, keyRequired), () => callerNow(ctx, req),
+    (tx) => work(tx, callerNow(ctx, req)),
+    (value) => {
+      const { status, body } = render(value);
+      return { status, body: JSON.stringify(body) };
+    });
+  return { status: r.status, raw: r.body };
 }

@@ -4,6 +4,7 @@ import type { Environment } from '../domain/environment.js';
 import type { ApiHandler } from './api-request.js';
 import { authenticate, type SignedRequestParts } from './auth.js';
 import * as checkout from './routes-checkout.js';
+import { getBuyer } from './routes-buyers.js';
 import * as payments from './routes-payments.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -43,6 +44,7 @@ addRoute('POST', 'testing/checkoutSessions/:id/processPayment', 'TestingProcessP
 addRoute('POST', 'testing/clock', 'TestingAdvanceClock', checkout.postClock);
 addRoute('GET', 'testing/clock', 'TestingGetClock', checkout.getClock);
 addRoute('GET', 'testing/buyers', 'TestingListBuyers', checkout.getTestBuyers);
+addRoute('GET', 'buyers/:buyerToken', 'GetBuyer', getBuyer);
 
 export interface ParsedApiPath {
   readonly pathEnvironment: Environment | null;

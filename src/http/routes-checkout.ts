@@ -1,7 +1,6 @@
 import { ApiError } from '../app/api-error.js';
 import { completeCheckoutSession, createCheckoutSession, updateCheckoutSession } from '../app/checkout-sessions.js';
-import { nowFor, type AppContext } from '../app/context.js';
-import { runIdempotent } from '../app/idempotency.js';
+import type { AppContext } from '../app/context.js';
 import { readOwned } from '../app/loading.js';
 import { advanceClock, buyerConsent, clockNow, processPaymentForTest, requireSandbox } from '../app/testing.js';
 import { inTransaction } from '../app/transactions.js';
@@ -10,7 +9,7 @@ import { simulationFor, type SimulatedOperation } from '../domain/simulations.js
 import { formatWireTimestamp } from '../domain/time.js';
 import type { WalletCard } from '../domain/wallet.js';
 import type { Address } from '../domain/shared-types.js';
-import { idempotencyOf, readBody, simulationCodeOf, type ApiRequest, type ApiResponse } from './api-request.js';
+import { callerNow, idempotentResponse, readBody, simulationCodeOf, type ApiRequest, type ApiResponse } from './api-request.js';
 import {
   buyerConsentRequest,
   clockAdvanceRequest,
@@ -28,18 +27,12 @@ export function simulationOf(req: ApiRequest, operation: SimulatedOperation | 'O
   return r.value;
 }
 
-function now(ctx: AppContext, req: ApiRequest) {
-  return nowFor(ctx, req.caller.merchant, req.caller.environment);
-}
 
 export async function postCheckoutSession(ctx: AppContext, req: ApiRequest) {
   simulationOf(req, 'Other');
   const input = readBody(req, createCheckoutSessionRequest);
-  const idem = idempotencyOf(req, true);
-  const r = await runIdempotent(ctx, req.caller, idem, () => now(ctx, req),
-    (tx) => createCheckoutSession(ctx, tx, req.caller, input, now(ctx, req)),
-    (cs) => ({ status: 201, body: JSON.stringify(wireCheckoutSession(ctx, cs)) }));
-  return { status: r.status, raw: r.body };
+  return idempotentResponse(ctx, req, true, (tx, at) => createCheckoutSession(ctx, tx, req.caller, input, at),
+    (cs) => ({ status: 201, body: wireCheckoutSession(ctx, cs) }));
 }
 
 export async function getCheckoutSession(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
@@ -51,22 +44,19 @@ export async function getCheckoutSession(ctx: AppContext, req: ApiRequest): Prom
 export async function patchCheckoutSession(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
   simulationOf(req, 'Other');
   const input = readBody(req, updateCheckoutSessionRequest);
-  const cs = await inTransaction(ctx, (tx) => updateCheckoutSession(ctx, tx, req.caller, req.params['id']!, input, now(ctx, req)));
+  const cs = await inTransaction(ctx, (tx) => updateCheckoutSession(ctx, tx, req.caller, req.params['id']!, input, callerNow(ctx, req)));
   return { status: 200, body: wireCheckoutSession(ctx, cs) };
 }
 
 export async function postComplete(ctx: AppContext, req: ApiRequest) {
   const simulation = simulationOf(req, 'CompleteCheckoutSession');
   const input = readBody(req, completeCheckoutSessionRequest);
-  const idem = idempotencyOf(req, false);
-  const r = await runIdempotent(ctx, req.caller, idem, () => now(ctx, req),
-    (tx) => completeCheckoutSession(ctx, tx, req.caller, req.params['id']!, input, now(ctx, req), simulation),
+  return idempotentResponse(ctx, req, false, (tx, at) => completeCheckoutSession(ctx, tx, req.caller, req.params['id']!, input, at, simulation),
     (result) => ({
       // A pending authorization is accepted, not done yet.
       status: result.charge?.state === 'AuthorizationInitiated' ? 202 : 200,
-      body: JSON.stringify(wireCheckoutSession(ctx, result.checkoutSession, 'complete')),
+      body: wireCheckoutSession(ctx, result.checkoutSession, 'complete'),
     }));
-  return { status: r.status, raw: r.body };
 }
 
 export async function postFinalize(): Promise<ApiResponse> {

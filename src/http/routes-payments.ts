@@ -1,10 +1,9 @@
 import { ApiError } from '../app/api-error.js';
-import { nowFor, type AppContext } from '../app/context.js';
-import { runIdempotent } from '../app/idempotency.js';
+import type { AppContext } from '../app/context.js';
 import { readOwned } from '../app/loading.js';
 import { cancelCharge, captureCharge, closeChargePermission, createCharge, createRefund, updateChargePermission } from '../app/payments.js';
 import { inTransaction } from '../app/transactions.js';
-import { idempotencyOf, readBody, type ApiRequest, type ApiResponse } from './api-request.js';
+import { callerNow, idempotentResponse, readBody, type ApiRequest, type ApiResponse } from './api-request.js';
 import { simulationOf } from './routes-checkout.js';
 import {
   cancelChargeRequest,
@@ -16,10 +15,6 @@ import {
 } from './validation/requests.js';
 import { wireCharge, wireChargePermission, wireRefund } from './wire-mapping.js';
 
-function now(ctx: AppContext, req: ApiRequest) {
-  return nowFor(ctx, req.caller.merchant, req.caller.environment);
-}
-
 export async function getChargePermission(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
   simulationOf(req, 'Other');
   const { doc, now: at } = await readOwned(ctx, req.caller, 'chargePermission', req.params['id']!);
@@ -29,7 +24,7 @@ export async function getChargePermission(ctx: AppContext, req: ApiRequest): Pro
 export async function patchChargePermission(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
   simulationOf(req, 'Other');
   const input = readBody(req, updateChargePermissionRequest);
-  const at = now(ctx, req);
+  const at = callerNow(ctx, req);
   const cp = await inTransaction(ctx, (tx) => updateChargePermission(ctx, tx, req.caller, req.params['id']!, input, at));
   return { status: 200, body: wireChargePermission(cp, at) };
 }
@@ -37,7 +32,7 @@ export async function patchChargePermission(ctx: AppContext, req: ApiRequest): P
 export async function closeChargePermissionRoute(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
   const simulation = simulationOf(req, 'CloseChargePermission');
   const input = readBody(req, closeChargePermissionRequest);
-  const at = now(ctx, req);
+  const at = callerNow(ctx, req);
   const cp = await inTransaction(ctx, (tx) => closeChargePermission(ctx, tx, req.caller, req.params['id']!, input, at, simulation));
   return { status: 200, body: wireChargePermission(cp, at) };
 }
@@ -45,11 +40,8 @@ export async function closeChargePermissionRoute(ctx: AppContext, req: ApiReques
 export async function postCharge(ctx: AppContext, req: ApiRequest) {
   const simulation = simulationOf(req, 'CreateCharge');
   const input = readBody(req, createChargeRequest);
-  const idem = idempotencyOf(req, true);
-  const r = await runIdempotent(ctx, req.caller, idem, () => now(ctx, req),
-    (tx) => createCharge(ctx, tx, req.caller, input, now(ctx, req), simulation),
-    (charge) => ({ status: 201, body: JSON.stringify(wireCharge(charge)) }));
-  return { status: r.status, raw: r.body };
+  return idempotentResponse(ctx, req, true, (tx, at) => createCharge(ctx, tx, req.caller, input, at, simulation),
+    (charge) => ({ status: 201, body: wireCharge(charge) }));
 }
 
 export async function getCharge(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
@@ -61,28 +53,22 @@ export async function getCharge(ctx: AppContext, req: ApiRequest): Promise<ApiRe
 export async function postCapture(ctx: AppContext, req: ApiRequest) {
   const simulation = simulationOf(req, 'CaptureCharge');
   const input = readBody(req, captureChargeRequest);
-  const idem = idempotencyOf(req, true);
-  const r = await runIdempotent(ctx, req.caller, idem, () => now(ctx, req),
-    (tx) => captureCharge(ctx, tx, req.caller, req.params['id']!, input, now(ctx, req), simulation),
-    (charge) => ({ status: 200, body: JSON.stringify(wireCharge(charge)) }));
-  return { status: r.status, raw: r.body };
+  return idempotentResponse(ctx, req, true, (tx, at) => captureCharge(ctx, tx, req.caller, req.params['id']!, input, at, simulation),
+    (charge) => ({ status: 200, body: wireCharge(charge) }));
 }
 
 export async function cancelChargeRoute(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
   simulationOf(req, 'Other');
   readBody(req, cancelChargeRequest);
-  const charge = await inTransaction(ctx, (tx) => cancelCharge(ctx, tx, req.caller, req.params['id']!, now(ctx, req)));
+  const charge = await inTransaction(ctx, (tx) => cancelCharge(ctx, tx, req.caller, req.params['id']!, callerNow(ctx, req)));
   return { status: 200, body: wireCharge(charge) };
 }
 
 export async function postRefund(ctx: AppContext, req: ApiRequest) {
   const simulation = simulationOf(req, 'CreateRefund');
   const input = readBody(req, createRefundRequest);
-  const idem = idempotencyOf(req, true);
-  const r = await runIdempotent(ctx, req.caller, idem, () => now(ctx, req),
-    (tx) => createRefund(ctx, tx, req.caller, input, now(ctx, req), simulation),
-    (refund) => ({ status: 201, body: JSON.stringify(wireRefund(refund)) }));
-  return { status: r.status, raw: r.body };
+  return idempotentResponse(ctx, req, true, (tx, at) => createRefund(ctx, tx, req.caller, input, at, simulation),
+    (refund) => ({ status: 201, body: wireRefund(refund) }));
 }
 
 export async function getRefund(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {

@@ -6,17 +6,27 @@ import type { CurrencyCode } from '../domain/money.js';
 import type { Region } from '../domain/regions.js';
 import type { Refund } from '../domain/refund.js';
 import type { Instant } from '../domain/time.js';
+import * as ipn from './kysely-ipn.js';
 import type { DialectName } from './migrations.js';
-import type { BuyerRow, Database, DocumentRow, MerchantRow, PublicKeyRow, StoreRow } from './schema.js';
+import type { BuyerRow, BuyerSessionRow, Database, DocumentRow, HostedTokenRow, MerchantRow, PublicKeyRow, StoreRow } from './schema.js';
 import {
   ConcurrentUpdateError,
   type BuyerItem,
   type BuyerItemKind,
   type BuyerRecord,
+  type ClaimedNotification,
+  type BuyerSessionRecord,
   type DocumentKind,
+  type HostedTokenKind,
+  type HostedTokenRecord,
   type Documents,
   type IdempotencyClaim,
+  type IpnAttempt,
+  type IpnCertificate,
+  type IpnEndpoint,
   type NewNotification,
+  type NotificationAfterAttempt,
+  type NotificationRecord,
   type Store,
   type StoreReads,
   type StoreTx,
@@ -85,6 +95,31 @@ function toBuyer(r: BuyerRow): BuyerRecord {
   };
 }
 
+// ---- hosted pages ----
+
+function toBuyerSession(r: BuyerSessionRow): BuyerSessionRecord {
+  return {
+    sessionHash: r.session_hash,
+    buyerId: r.buyer_id,
+    csrfToken: r.csrf_token,
+    createdAt: Number(r.created_at),
+    expiresAt: Number(r.expires_at),
+    data: JSON.parse(r.doc) as Record<string, unknown>,
+  };
+}
+
+function toHostedToken(r: HostedTokenRow): HostedTokenRecord {
+  return {
+    tokenHash: r.token_hash,
+    kind: r.kind as HostedTokenKind,
+    subject: r.subject,
+    createdAt: Number(r.created_at),
+    expiresAt: Number(r.expires_at),
+    usedAt: r.used_at === null ? null : Number(r.used_at),
+    data: JSON.parse(r.doc) as Record<string, unknown>,
+  };
+}
+
 function fromDocRow<K extends DocumentKind>(row: Pick<DocumentRow, 'doc' | 'version'>): Documents[K] {
   const doc = JSON.parse(row.doc) as Documents[K];
   return { ...doc, version: Number(row.version) };
@@ -147,6 +182,41 @@ class KyselyReads implements StoreReads {
   async buyerItem<T>(kind: BuyerItemKind, id: string): Promise<BuyerItem<T> | undefined> {
     const r = await this.db.selectFrom(ITEM_TABLES[kind]).selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     return r && { id: r.id, buyerId: r.buyer_id, position: Number(r.position), value: JSON.parse(r.doc) as T, createdAt: Number(r.created_at) };
+  }
+
+  // ---- hosted pages ----
+  async buyerSession(sessionHash: string): Promise<BuyerSessionRecord | undefined> {
+    const r = await this.db.selectFrom('buyer_sessions').selectAll().where('session_hash', '=', sessionHash).executeTakeFirst();
+    return r && toBuyerSession(r);
+  }
+  async hostedToken(tokenHash: string): Promise<HostedTokenRecord | undefined> {
+    const r = await this.db.selectFrom('hosted_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return r && toHostedToken(r);
+  }
+  async signInFailures(attemptKey: string, since: Instant): Promise<number> {
+    const r = await this.db.selectFrom('sign_in_failures').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('attempt_key', '=', attemptKey).where('at', '>=', since).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  // --- Payment notification delivery (kysely-ipn.ts) ---
+  ipnEndpoint(merchantId: string, environment: Environment): Promise<IpnEndpoint | undefined> {
+    return ipn.ipnEndpoint(this.db, merchantId, environment);
+  }
+  ipnEndpointsOf(merchantId: string): Promise<IpnEndpoint[]> {
+    return ipn.ipnEndpointsOf(this.db, merchantId);
+  }
+  notification(notificationId: string): Promise<NotificationRecord | undefined> {
+    return ipn.notification(this.db, notificationId);
+  }
+  notificationsOf(merchantId: string, options?: { objectId?: string; limit?: number }): Promise<NotificationRecord[]> {
+    return ipn.notificationsOf(this.db, merchantId, options);
+  }
+  ipnAttemptsOf(merchantId: string, options?: { notificationId?: string; limit?: number }): Promise<IpnAttempt[]> {
+    return ipn.ipnAttemptsOf(this.db, merchantId, options);
+  }
+  ipnCertificate(fingerprint?: string): Promise<IpnCertificate | undefined> {
+    return ipn.ipnCertificate(this.db, fingerprint);
   }
 }
 
@@ -374,6 +444,74 @@ class KyselyTx extends KyselyReads implements StoreTx {
   }
   async deleteBuyerItem(kind: BuyerItemKind, id: string, at: Instant): Promise<void> {
     await this.trx.updateTable(ITEM_TABLES[kind]).set({ deleted_at: at }).where('id', '=', id).execute();
+  }
+
+  // ---- hosted pages ----
+  async insertBuyerSession(b: BuyerSessionRecord): Promise<void> {
+    await this.trx.insertInto('buyer_sessions').values({
+      session_hash: b.sessionHash,
+      buyer_id: b.buyerId,
+      csrf_token: b.csrfToken,
+      created_at: b.createdAt,
+      expires_at: b.expiresAt,
+      doc: JSON.stringify(b.data),
+    }).execute();
+  }
+  async updateBuyerSession(b: BuyerSessionRecord): Promise<void> {
+    await this.trx.updateTable('buyer_sessions')
+      .set({ buyer_id: b.buyerId, csrf_token: b.csrfToken, expires_at: b.expiresAt, doc: JSON.stringify(b.data) })
+      .where('session_hash', '=', b.sessionHash)
+      .execute();
+  }
+  async deleteBuyerSession(sessionHash: string): Promise<void> {
+    await this.trx.deleteFrom('buyer_sessions').where('session_hash', '=', sessionHash).execute();
+  }
+  async insertHostedToken(t: HostedTokenRecord): Promise<void> {
+    await this.trx.insertInto('hosted_tokens').values({
+      token_hash: t.tokenHash,
+      kind: t.kind,
+      subject: t.subject,
+      created_at: t.createdAt,
+      expires_at: t.expiresAt,
+      used_at: t.usedAt,
+      doc: JSON.stringify(t.data),
+    }).execute();
+  }
+  async consumeHostedToken(tokenHash: string, kind: HostedTokenKind, now: Instant): Promise<HostedTokenRecord | undefined> {
+    // The conditional update is what makes a token usable once, even with concurrent requests.
+    const result = await this.trx.updateTable('hosted_tokens').set({ used_at: now })
+      .where('token_hash', '=', tokenHash).where('kind', '=', kind).where('used_at', 'is', null).where('expires_at', '>', now)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return undefined;
+    return this.hostedToken(tokenHash);
+  }
+  async recordSignInFailure(id: string, attemptKey: string, at: Instant): Promise<void> {
+    await this.trx.insertInto('sign_in_failures').values({ id, attempt_key: attemptKey, at }).execute();
+  }
+  async clearSignInFailures(attemptKey: string): Promise<void> {
+    await this.trx.deleteFrom('sign_in_failures').where('attempt_key', '=', attemptKey).execute();
+  }
+  async purgeHosted(now: Instant, failuresBefore: Instant): Promise<void> {
+    await this.trx.deleteFrom('buyer_sessions').where('expires_at', '<=', now).execute();
+    await this.trx.deleteFrom('hosted_tokens').where('expires_at', '<=', now).execute();
+    await this.trx.deleteFrom('sign_in_failures').where('at', '<', failuresBefore).execute();
+  }
+
+  // --- Payment notification delivery (kysely-ipn.ts) ---
+  setIpnEndpoint(endpoint: IpnEndpoint): Promise<void> {
+    return ipn.setIpnEndpoint(this.trx, endpoint);
+  }
+  claimDueNotifications(realNow: Instant, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedNotification[]> {
+    return ipn.claimDueNotifications(this.trx, this.dialect, realNow, limit, leaseMs, claimToken);
+  }
+  recordIpnAttempt(attempt: IpnAttempt, after: NotificationAfterAttempt): Promise<boolean> {
+    return ipn.recordIpnAttempt(this.trx, attempt, after);
+  }
+  replayNotification(notificationId: string, now: Instant): Promise<boolean> {
+    return ipn.replayNotification(this.trx, notificationId, now);
+  }
+  insertIpnCertificateIfNone(certificate: IpnCertificate): Promise<void> {
+    return ipn.insertIpnCertificateIfNone(this.trx, certificate);
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {

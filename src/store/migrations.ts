@@ -113,6 +113,86 @@ const STEPS: Record<string, Step> = {
       .execute();
     await db.schema.createIndex('notifications_by_status_due').on('notifications').columns(['status', 'next_attempt_at']).execute();
   },
+
+  // ---- hosted pages (issue 4): browser sessions, one-time tokens, sign-in failures ----
+  '0002_hosted': async (db) => {
+    // A browser's session with reji's hosted pages; only the SHA-256 of the cookie value is kept.
+    await db.schema.createTable('buyer_sessions')
+      .addColumn('session_hash', 'text', (c) => c.primaryKey())
+      .addColumn('buyer_id', 'text')
+      .addColumn('csrf_token', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('buyer_sessions_by_expiry').on('buyer_sessions').column('expires_at').execute();
+    // Claims, sign-in requests and buyer tokens: random values handed out once, kept as SHA-256.
+    await db.schema.createTable('hosted_tokens')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('used_at', 'bigint')
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('hosted_tokens_by_expiry').on('hosted_tokens').column('expires_at').execute();
+    await db.schema.createTable('sign_in_failures')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('attempt_key', 'text', (c) => c.notNull())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sign_in_failures_by_key').on('sign_in_failures').columns(['attempt_key', 'at']).execute();
+  },
+
+  // ---- payment notification delivery (issue 6, docs/notifications.md) ----
+  '0003_ipn': async (db, dialect) => {
+    // A worker's claim (lease) on a notification, the token that proves it still holds it when it
+    // records the attempt, and the start of the current delivery (creation, or the last replay).
+    await db.schema.alterTable('notifications').addColumn('claimed_until', 'bigint').execute();
+    await db.schema.alterTable('notifications').addColumn('claim_token', 'text').execute();
+    await db.schema.alterTable('notifications').addColumn('delivery_started_at', 'bigint').execute();
+    // Head-of-line per object: "is an earlier notification of this object still undelivered?"
+    await db.schema.createIndex('notifications_by_object').on('notifications').columns(['object_id', 'seq']).execute();
+    await db.schema.createIndex('notifications_by_merchant').on('notifications').columns(['merchant_id', 'seq']).execute();
+
+    await db.schema.createTable('ipn_endpoints')
+      .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.merchant_id'))
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('ipn_endpoints_pk', ['merchant_id', 'environment'])
+      .execute();
+
+    await db.schema.createTable('ipn_attempts')
+      .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn('notification_id', 'text', (c) => c.notNull())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('object_type', 'text', (c) => c.notNull())
+      .addColumn('object_id', 'text', (c) => c.notNull())
+      .addColumn('attempt', 'integer', (c) => c.notNull())
+      .addColumn('attempted_at', 'bigint', (c) => c.notNull())
+      .addColumn('recorded_at', 'bigint', (c) => c.notNull())
+      .addColumn('url', 'text')
+      .addColumn('status_code', 'integer')
+      .addColumn('error', 'text')
+      .addColumn('latency_ms', 'integer', (c) => c.notNull())
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'bigint')
+      .execute();
+    await db.schema.createIndex('ipn_attempts_by_merchant').on('ipn_attempts').columns(['merchant_id', 'seq']).execute();
+    await db.schema.createIndex('ipn_attempts_by_notification').on('ipn_attempts').columns(['notification_id', 'seq']).execute();
+
+    // The certificate that signs notifications lives in the database so every process signs with it.
+    await db.schema.createTable('ipn_certificates')
+      .addColumn('slot', 'text', (c) => c.primaryKey())
+      .addColumn('fingerprint', 'text', (c) => c.notNull().unique())
+      .addColumn('cert_pem', 'text', (c) => c.notNull())
+      .addColumn('key_pem', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+  },
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

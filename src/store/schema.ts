@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** The tables reji keeps, as Kysely sees them. Times are epoch milliseconds; documents are JSON text. */
 export interface Database {
   merchants: MerchantRow;
@@ -13,6 +15,14 @@ export interface Database {
   buyer_addresses: BuyerItemRow;
   buyer_payment_methods: BuyerItemRow;
   notifications: NotificationRow;
+  // hosted pages (0002_hosted)
+  buyer_sessions: BuyerSessionRow;
+  hosted_tokens: HostedTokenRow;
+  sign_in_failures: SignInFailureRow;
+  // 0003_ipn
+  ipn_endpoints: IpnEndpointRow;
+  ipn_attempts: IpnAttemptRow;
+  ipn_certificates: IpnCertificateRow;
 }
 
 export interface MerchantRow {
@@ -105,6 +115,79 @@ export interface NotificationRow {
   created_at: number;
   payload: string;
   status: string;
+  /** Attempts in the current delivery (since creation or the last replay); every attempt is in ipn_attempts. */
   attempts: number;
   next_attempt_at: number;
+  // 0003_ipn
+  /** Real time until which a worker holds the notification; after that another may take it. */
+  claimed_until: number | null;
+  /** The holder's token: recording an attempt checks it, so a worker whose lease ran out changes nothing. */
+  claim_token: string | null;
+  /** When the current delivery began (null: at created_at); the retry schedule counts from here. */
+  delivery_started_at: number | null;
+}
+
+/** Where a merchant's notifications of one environment go (`reji ipn set`). */
+export interface IpnEndpointRow {
+  merchant_id: string;
+  environment: string;
+  url: string;
+  updated_at: number;
+}
+
+/** One delivery attempt: the delivery log `reji ipn log` shows. */
+export interface IpnAttemptRow {
+  seq: Generated<number>;
+  notification_id: string;
+  merchant_id: string;
+  environment: string;
+  object_type: string;
+  object_id: string;
+  attempt: number;
+  /** When the attempt started, in the notification's environment clock. */
+  attempted_at: number;
+  /** Real time when it was written. */
+  recorded_at: number;
+  url: string | null;
+  status_code: number | null;
+  error: string | null;
+  latency_ms: number;
+  outcome: string;
+  next_attempt_at: number | null;
+}
+
+/** The certificate (and key) notifications are signed with; `slot` 'active' is the one in use. */
+export interface IpnCertificateRow {
+  slot: string;
+  fingerprint: string;
+  cert_pem: string;
+  key_pem: string;
+  created_at: number;
+}
+
+// ---- hosted pages (0002_hosted) ----
+
+export interface BuyerSessionRow {
+  session_hash: string;
+  buyer_id: string | null;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  doc: string;
+}
+
+export interface HostedTokenRow {
+  token_hash: string;
+  kind: string;
+  subject: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  doc: string;
+}
+
+export interface SignInFailureRow {
+  id: string;
+  attempt_key: string;
+  at: number;
 }

@@ -4,7 +4,9 @@ import type { CheckoutSession } from '../domain/checkout-session.js';
 import type { Environment } from '../domain/environment.js';
 import type { Merchant, MerchantStore, PublicKeyRecord } from '../domain/merchant.js';
 import type { Refund } from '../domain/refund.js';
+import type { Region } from '../domain/regions.js';
 import type { Instant } from '../domain/time.js';
+import type { AttemptOutcome, NotificationStatus } from '../domain/ipn-delivery.js';
 import type { DialectName } from './migrations.js';
 
 /** The versioned documents reji keeps, by kind. */
@@ -84,8 +86,33 @@ export interface BuyerItem<T> {
 
 export type BuyerItemKind = 'address' | 'paymentMethod';
 
+// ---- hosted pages: browser sessions, one-time tokens, sign-in failures ----
+
+/** A browser's session with the hosted pages (the cookie value itself is never stored). */
+export interface BuyerSessionRecord {
+  readonly sessionHash: string;
+  readonly buyerId: string | null;
+  readonly csrfToken: string;
+  readonly createdAt: Instant;
+  readonly expiresAt: Instant;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export type HostedTokenKind = 'claim' | 'signInRequest' | 'buyerToken';
+
+export interface HostedTokenRecord {
+  readonly tokenHash: string;
+  readonly kind: HostedTokenKind;
+  /** What the token is about: a checkout session id, a sign-in request id or a buyer id. */
+  readonly subject: string;
+  readonly createdAt: Instant;
+  readonly expiresAt: Instant;
+  readonly usedAt: Instant | null;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
 /** Reads that need no transaction. */
-export interface StoreReads {
+export interface StoreReads extends IpnReads {
   merchant(merchantId: string): Promise<Merchant | undefined>;
   merchantStore(storeId: string): Promise<MerchantStore | undefined>;
   storesOf(merchantId: string): Promise<MerchantStore[]>;
@@ -99,10 +126,16 @@ export interface StoreReads {
   buyersOfRegion(region: string, onlyTest: boolean): Promise<BuyerRecord[]>;
   buyerItems<T>(kind: BuyerItemKind, buyerId: string): Promise<BuyerItem<T>[]>;
   buyerItem<T>(kind: BuyerItemKind, id: string): Promise<BuyerItem<T> | undefined>;
+
+  // hosted pages
+  buyerSession(sessionHash: string): Promise<BuyerSessionRecord | undefined>;
+  hostedToken(tokenHash: string): Promise<HostedTokenRecord | undefined>;
+  /** Failed sign-ins recorded under `attemptKey` at or after `since`. */
+  signInFailures(attemptKey: string, since: Instant): Promise<number>;
 }
 
 /** Everything a use case may do inside one transaction. */
-export interface StoreTx extends StoreReads {
+export interface StoreTx extends StoreReads, IpnTx {
   /** Reads a document and, on PostgreSQL, locks its row until the transaction ends. */
   getForUpdate<K extends DocumentKind>(kind: K, id: string): Promise<Documents[K] | undefined>;
   chargesOfPermissionForUpdate(chargePermissionId: string): Promise<Charge[]>;
@@ -140,6 +173,18 @@ export interface StoreTx extends StoreReads {
   updateBuyerItem<T>(kind: BuyerItemKind, item: BuyerItem<T>): Promise<void>;
   deleteBuyerItem(kind: BuyerItemKind, id: string, at: Instant): Promise<void>;
 
+  // hosted pages
+  insertBuyerSession(session: BuyerSessionRecord): Promise<void>;
+  updateBuyerSession(session: BuyerSessionRecord): Promise<void>;
+  deleteBuyerSession(sessionHash: string): Promise<void>;
+  insertHostedToken(token: HostedTokenRecord): Promise<void>;
+  /** Marks an unused, unexpired token used and returns it; undefined when it was used, expired or unknown. */
+  consumeHostedToken(tokenHash: string, kind: HostedTokenKind, now: Instant): Promise<HostedTokenRecord | undefined>;
+  recordSignInFailure(id: string, attemptKey: string, at: Instant): Promise<void>;
+  clearSignInFailures(attemptKey: string): Promise<void>;
+  /** Deletes expired browser sessions, tokens and old sign-in failures. */
+  purgeHosted(now: Instant, failuresBefore: Instant): Promise<void>;
+
   /** Runs `fn` so that a failure undoes only what `fn` did. */
   savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 }
@@ -151,4 +196,111 @@ export interface Store {
   /** One round trip to the database (readiness checks); throws StoreUnavailableError when it cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payment notification delivery (IPN): endpoints, claiming from the outbox, the delivery log and
+// the signing certificate. Used by src/app/ipn/ only (docs/notifications.md).
+// ---------------------------------------------------------------------------------------------
+
+export interface IpnEndpoint {
+  readonly merchantId: string;
+  readonly environment: Environment;
+  readonly url: string;
+  readonly updatedAt: Instant;
+}
+
+/** A row of the outbox. Times are in the notification's environment clock. */
+export interface NotificationRecord {
+  readonly seq: number;
+  readonly notificationId: string;
+  readonly merchantId: string;
+  readonly environment: Environment;
+  readonly objectType: string;
+  readonly objectId: string;
+  readonly chargePermissionId: string;
+  readonly notificationType: string;
+  readonly createdAt: Instant;
+  /** The CV2 message, a JSON string. */
+  readonly payload: string;
+  readonly status: NotificationStatus;
+  /** Attempts in the current delivery (since creation or the last replay). */
+  readonly attempts: number;
+  readonly nextAttemptAt: Instant;
+  /** When the current delivery began: creation or the last replay. */
+  readonly deliveryStartedAt: Instant;
+}
+
+/** A notification a worker holds until `claimedUntil` (real time), with what delivering it needs. */
+export interface ClaimedNotification extends NotificationRecord {
+  readonly claimToken: string;
+  readonly claimedUntil: Instant;
+  /** The merchant's endpoint for the notification's environment; null when none is set. */
+  readonly endpointUrl: string | null;
+  /** The merchant's region (the envelope's TopicArn names an AWS region after it). */
+  readonly merchantRegion: Region;
+  /** The notification's environment clock at the moment of the claim. */
+  readonly claimedAt: Instant;
+}
+
+export interface IpnAttempt {
+  readonly notificationId: string;
+  readonly merchantId: string;
+  readonly environment: Environment;
+  readonly objectType: string;
+  readonly objectId: string;
+  /** 1 for the first attempt of a delivery; 0 for a notification found without an endpoint. */
+  readonly attempt: number;
+  /** When the attempt started, in the environment clock. */
+  readonly attemptedAt: Instant;
+  /** Real time when the attempt was written. */
+  readonly recordedAt: Instant;
+  readonly url: string | null;
+  readonly statusCode: number | null;
+  readonly error: string | null;
+  readonly latencyMs: number;
+  readonly outcome: AttemptOutcome;
+  readonly nextAttemptAt: Instant | null;
+}
+
+/** What recording an attempt does to its notification, if the worker still holds it. */
+export interface NotificationAfterAttempt {
+  readonly claimToken: string;
+  readonly status: NotificationStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: Instant;
+}
+
+export interface IpnCertificate {
+  readonly fingerprint: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly createdAt: Instant;
+}
+
+export interface IpnReads {
+  ipnEndpoint(merchantId: string, environment: Environment): Promise<IpnEndpoint | undefined>;
+  ipnEndpointsOf(merchantId: string): Promise<IpnEndpoint[]>;
+  notification(notificationId: string): Promise<NotificationRecord | undefined>;
+  /** A merchant's notifications, oldest first (optionally of one object). */
+  notificationsOf(merchantId: string, options?: { objectId?: string; limit?: number }): Promise<NotificationRecord[]>;
+  /** A merchant's delivery log, newest first (optionally of one notification). */
+  ipnAttemptsOf(merchantId: string, options?: { notificationId?: string; limit?: number }): Promise<IpnAttempt[]>;
+  /** The certificate with this fingerprint, or the active one. */
+  ipnCertificate(fingerprint?: string): Promise<IpnCertificate | undefined>;
+}
+
+export interface IpnTx {
+  setIpnEndpoint(endpoint: IpnEndpoint): Promise<void>;
+  /**
+   * Takes up to `limit` notifications that are due (by each merchant's clock) for `leaseMs`: never one
+   * another worker holds, and never one with an earlier undelivered notification of the same object.
+   */
+  claimDueNotifications(realNow: Instant, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedNotification[]>;
+  /** Logs the attempt; updates the notification and releases it only while `after.claimToken` still holds it. */
+  recordIpnAttempt(attempt: IpnAttempt, after: NotificationAfterAttempt): Promise<boolean>;
+  /** Starts a new delivery of the notification at `now` (its environment clock); false when unknown. */
+  replayNotification(notificationId: string, now: Instant): Promise<boolean>;
+  /** Keeps the first certificate written as the active one; later ones are ignored. */
+  insertIpnCertificateIfNone(certificate: IpnCertificate): Promise<void>;
 }

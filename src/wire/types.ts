@@ -378,3 +378,83 @@ export interface ClockAdvanceRequest {
 export interface ClockState {
   now: WireTimestamp;
 }
+
+export interface TestBuyerAddress extends Address {
+  /** The id buyerConsent takes as `shippingAddressId`. */
+  addressId: string;
+}
+
+export type TestPaymentMethodBehaviour = 'Succeeds' | 'BuyerCancels' | 'Declines' | 'PendsThenAuthorizes' | 'PendsThenHardDeclines';
+
+export interface TestBuyerPaymentMethod {
+  /** The id buyerConsent takes as `paymentMethodId`. */
+  paymentMethodId: string;
+  brand: string;
+  last4: string;
+  behaviour: TestPaymentMethodBehaviour;
+}
+
+export interface TestBuyer {
+  buyerId: string;
+  email: string;
+  name: string;
+  addresses: TestBuyerAddress[];
+  paymentMethods: TestBuyerPaymentMethod[];
+}
+
+export interface TestBuyerList {
+  buyers: TestBuyer[];
+}
+
+// ---- more request bodies ----
+
+export interface FinalizeCheckoutSessionRequest {
+  chargeAmount: PriceInput;
+  totalOrderAmount?: PriceInput;
+  supplementaryData?: string;
+  shippingAddress?: AddressDetails;
+  billingAddress?: AddressDetails;
+  paymentIntent?: PaymentIntent;
+  canHandlePendingAuthorization?: boolean;
+}
+
+/** The payload of `signInConfig` (Amazon Sign-in button); signed like the checkout payload. */
+export interface SignInPayload {
+  signInReturnUrl: string;
+  storeId: string;
+  signInScopes?: Scope[];
+}
+
+// ---- instant payment notifications (spec 08) ----
+
+export type IpnObjectType = 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND' | 'CHARGEBACK';
+export type IpnNotificationType = 'STATE_CHANGE' | 'ATTRIBUTE_CHANGE';
+
+/** The CV2 notification: the JSON string in the SNS envelope's `Message`. */
+export interface IpnMessage {
+  MerchantID: string;
+  ObjectType: IpnObjectType;
+  ObjectId: string;
+  ChargePermissionId: string;
+  NotificationType: IpnNotificationType;
+  NotificationId: string;
+  NotificationVersion: string;
+}
+
+export type SnsMessageType = 'Notification' | 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
+
+/** The Amazon SNS HTTP(S) envelope an IPN arrives in (`text/plain` JSON). */
+export interface SnsEnvelope {
+  Type: SnsMessageType;
+  MessageId: string;
+  TopicArn: string;
+  Subject?: string;
+  Message: string;
+  Timestamp: string;
+  SignatureVersion: string;
+  Signature: string;
+  SigningCertURL: string;
+  UnsubscribeURL?: string;
+  SubscribeURL?: string;
+  Token?: string;
+}

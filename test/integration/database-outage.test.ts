@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import pg from 'pg';
 import { createTestDatabase, dialectCases, POSTGRES_ADMIN_URL } from '../support/dialects.js';
 import { checkoutUntilComplete } from '../support/flows.js';
@@ -16,7 +16,7 @@ const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Process `a` reaches PostgreSQL through a TCP proxy the test cuts and restores; process `b` reaches it
  * directly. Raw signed requests (the official SDK would retry 503s by itself and hide them).
  */
-describe('the database goes away under a running reji, and comes back', { skip: postgres.skip }, () => {
+describe('the database goes away under a running reji, and comes back', { skip: postgres.skip, timeout: 300_000 }, () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let proxy: TcpProxy;
   let a: RejiProcess;
@@ -34,6 +34,18 @@ describe('the database goes away under a running reji, and comes back', { skip: 
   const createBody = () => ({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: merchant.storeId });
   const create = (p: RejiProcess, key: string) => call(p, { method: 'POST', path: '/v2/checkoutSessions', body: createBody(), key });
   const ready = async (p: RejiProcess) => (await fetch(`${p.httpUrl}/readyz`)).status;
+  const untilReady = async (p: RejiProcess) => {
+    for (let i = 0; (await ready(p)) !== 200; i++) {
+      assert.ok(i < 100, `${p.name} is ready again`);
+      await tick(100);
+    }
+  };
+  /** The proxy swallowed a COMMIT's answer (or the test fails instead of waiting for ever). */
+  const swallowed = (lost: Promise<void>) => {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([lost, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no COMMIT answer was lost')), 10_000)))])
+      .finally(() => clearTimeout(timer));
+  };
   const assertUnavailable = (r: RawResponse) => {
     assert.equal(r.status, 503, r.text);
     assert.equal(r.json.reasonCode, 'ServiceUnavailable');
@@ -58,6 +70,11 @@ describe('the database goes away under a running reji, and comes back', { skip: 
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
   });
+  beforeEach(async () => {
+    // Each test starts with the database reachable again, whatever the one before left behind.
+    proxy.set('up');
+    await untilReady(a);
+  });
   after(async () => {
     proxy?.set('up');
     await Promise.allSettled([a?.stop(), b?.stop()]);
@@ -67,12 +84,20 @@ describe('the database goes away under a running reji, and comes back', { skip: 
   });
 
   test('cut during a burst of creates: each answer is a 201 that happened or a 503 ServiceUnavailable; after the restore, retries with the same keys make each session once', async () => {
-    const keys = Array.from({ length: 40 }, (_, i) => `outage-${i}-${Date.now()}`);
+    const keys: string[] = [];
     const sent: Promise<RawResponse>[] = [];
-    for (const [i, key] of keys.entries()) {
-      if (i === 12) proxy.set('down');
-      sent.push(create(a, key));
-      await tick(5);
+    // The database goes away once a few creates have succeeded, with others in flight and more to come.
+    let created = 0;
+    let afterCut = 0;
+    while (afterCut < 15) {
+      const key = `outage-${keys.length}-${Date.now()}`;
+      keys.push(key);
+      sent.push(create(a, key).then((r) => {
+        if (r.status === 201 && ++created === 5) proxy.set('down');
+        return r;
+      }));
+      if (created >= 5) afterCut++;
+      await tick(10);
     }
     const answers = await Promise.all(sent);
     const statuses = answers.map((r) => r.status);
@@ -93,10 +118,7 @@ describe('the database goes away under a running reji, and comes back', { skip: 
 
     // Back: the same process, without a restart, serves again; every key ends with exactly one session.
     proxy.set('up');
-    for (let i = 0; (await ready(a)) !== 200; i++) {
-      assert.ok(i < 50, 'a is ready again');
-      await tick(100);
-    }
+    await untilReady(a);
     const again = await Promise.all(keys.map((key, i) => create(i % 2 === 0 ? a : b, key)));
     for (const [i, r] of again.entries()) {
       assert.equal(r.status, 201, r.text);
@@ -112,7 +134,7 @@ describe('the database goes away under a running reji, and comes back', { skip: 
     const key = `lost-commit-${Date.now()}`;
     const lost = proxy.loseCommitAnswer('insert into "idempotency_keys"');
     const first = await create(a, key);
-    await lost;
+    await swallowed(lost);
     assertUnavailable(first);
     const committed = await sessionOfKey(key);
     assert.ok(committed, 'PostgreSQL committed the session although reji could not know it');
@@ -128,7 +150,7 @@ describe('the database goes away under a running reji, and comes back', { skip: 
     const { id } = await checkoutUntilComplete(officialClient(b, merchant), merchant, { intent: 'Authorize', amount: '2500' });
     const lost = proxy.loseCommitAnswer('insert into "charge_permissions"');
     const first = await call(a, { method: 'POST', path: `/v2/checkoutSessions/${id}/complete`, body: { chargeAmount: { amount: '2500', currencyCode: 'JPY' } } });
-    await lost;
+    await swallowed(lost);
     assertUnavailable(first);
     const retry = await call(b, { method: 'POST', path: `/v2/checkoutSessions/${id}/complete`, body: { chargeAmount: { amount: '2500', currencyCode: 'JPY' } } });
     assert.equal(retry.status, 422);
@@ -149,10 +171,7 @@ describe('the database goes away under a running reji, and comes back', { skip: 
     assert.ok(took < 8_000, `answered after ${took} ms`);
     assert.equal(await ready(a), 503);
     proxy.set('up');
-    for (let i = 0; (await ready(a)) !== 200; i++) {
-      assert.ok(i < 50, 'a is ready again');
-      await tick(100);
-    }
+    await untilReady(a);
     assert.equal((await create(a, `after-partition-${Date.now()}`)).status, 201);
   });
 

@@ -11,6 +11,7 @@ import type { Region } from '../../src/domain/regions.js';
 import { defaultPages } from '../../src/http/pages.js';
 import { startServers, type RunningServer } from '../../src/http/server.js';
 import { startTimerWorker } from '../../src/app/scheduler.js';
+import { DEFAULT_IPN_WORKER_OPTIONS, startIpnWorker, type IpnWorker, type IpnWorkerOptions } from '../../src/app/ipn/worker.js';
 import { createTestDatabase, type TestDialect } from './dialects.js';
 
 export interface TestMerchant {
@@ -32,12 +33,16 @@ export interface TestReji {
   readonly httpsHost: string;
   readonly httpUrl: string;
   readonly dataDir: string;
+  /** The PostgreSQL database's URL (undefined on SQLite, which lives in dataDir). */
+  readonly databaseUrl: string | undefined;
+  /** The notification worker, when started with `ipn`. */
+  readonly ipn: IpnWorker | undefined;
   merchant(region?: Region, allowedOrigins?: readonly string[]): Promise<TestMerchant>;
   stop(): Promise<void>;
 }
 
 /** Starts the real servers (HTTP and HTTPS on free ports) on a fresh SQLite file or PostgreSQL database. */
-export async function startTestReji(options: { dialect: TestDialect; clock?: Clock; timers?: boolean }): Promise<TestReji> {
+export async function startTestReji(options: { dialect: TestDialect; clock?: Clock; timers?: boolean; ipn?: Partial<IpnWorkerOptions> }): Promise<TestReji> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reji-test-'));
   const database = options.dialect === 'postgres' ? await createTestDatabase() : undefined;
   const app = await openApp({
@@ -54,6 +59,7 @@ export async function startTestReji(options: { dialect: TestDialect; clock?: Clo
   // The hosted pages must be reachable at the real port.
   (app.ctx as { publicUrl: string }).publicUrl = servers.httpUrl;
   const worker = options.timers === false ? undefined : startTimerWorker(app.ctx, 200);
+  const ipn = options.ipn ? startIpnWorker(app.ctx, { ...DEFAULT_IPN_WORKER_OPTIONS, pollIntervalMs: 100, ...options.ipn }) : undefined;
   const httpsHost = new URL(servers.httpsUrl!).host;
   return {
     ctx: app.ctx,
@@ -61,6 +67,8 @@ export async function startTestReji(options: { dialect: TestDialect; clock?: Clo
     httpsHost,
     httpUrl: servers.httpUrl,
     dataDir,
+    databaseUrl: database?.url,
+    ipn,
     async merchant(region: Region = 'jp', allowedOrigins: readonly string[] = []) {
       const { merchant, store } = await createMerchant(app.ctx, { region, allowedOrigins });
       const sandboxKey = await createKeyPair(app.ctx, { merchantId: merchant.merchantId, environment: 'Sandbox', legacy: false });
@@ -76,6 +84,7 @@ export async function startTestReji(options: { dialect: TestDialect; clock?: Clo
       };
     },
     async stop() {
+      await ipn?.stop();
       await worker?.stop();
       await servers.close();
       await app.close();

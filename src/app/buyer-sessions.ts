@@ -1,0 +1,218 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { newBuyerId } from '../domain/ids.js';
+import type { ApiRegion } from '../domain/regions.js';
+import { HOUR, MINUTE, type Instant } from '../domain/time.js';
+import type { BuyerRecord, BuyerSessionRecord, HostedTokenKind, HostedTokenRecord, StoreTx } from '../store/store.js';
+import type { AppContext } from './context.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { inTransaction } from './transactions.js';
+
+/**
+ * Browser sessions of the hosted pages, sign-in with attempt limits, registration and the one-time
+ * tokens (claims, sign-in requests, buyer tokens). Secrets are random 256-bit values; the store keeps
+ * only their SHA-256.
+ */
+
+export const BROWSER_SESSION_LIFETIME = 12 * HOUR;
+export const SIGN_IN_WINDOW = 15 * MINUTE;
+export const MAX_FAILURES_PER_EMAIL = 5;
+export const MAX_FAILURES_PER_IP = 20;
+export const MIN_PASSWORD_LENGTH = 8;
+
+export function newSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** What a browser may do in a checkout or sign-in it started (bound through a claim). */
+export interface FlowBinding {
+  readonly kind: 'checkout' | 'signIn';
+  /** The merchant page the button was on (already checked against the store's allowed origins). */
+  readonly startedFrom: string | null;
+  /** The button's estimatedOrderAmount, shown until the merchant sets chargeAmount. */
+  readonly estimatedOrderAmount: { readonly amount: string; readonly currencyCode: string } | null;
+}
+
+export interface BrowserSession {
+  readonly sessionHash: string;
+  readonly buyerId: string | null;
+  readonly csrfToken: string;
+  readonly expiresAt: Instant;
+  readonly flows: Readonly<Record<string, FlowBinding>>;
+}
+
+function toRecord(s: BrowserSession, createdAt: Instant): BuyerSessionRecord {
+  return { sessionHash: s.sessionHash, buyerId: s.buyerId, csrfToken: s.csrfToken, createdAt, expiresAt: s.expiresAt, data: { flows: s.flows } };
+}
+
+function fromRecord(r: BuyerSessionRecord): BrowserSession {
+  return { sessionHash: r.sessionHash, buyerId: r.buyerId, csrfToken: r.csrfToken, expiresAt: r.expiresAt, flows: (r.data['flows'] ?? {}) as Record<string, FlowBinding> };
+}
+
+/** The session behind a cookie value, if it exists and has not expired. */
+export async function loadBrowserSession(ctx: AppContext, cookieValue: string | undefined): Promise<BrowserSession | undefined> {
+  if (!cookieValue || !/^[A-Za-z0-9_-]{43}$/.test(cookieValue)) return undefined;
+  const r = await ctx.store.reader.buyerSession(hashSecret(cookieValue));
+  if (!r || r.expiresAt <= ctx.clock.now()) return undefined;
+  return fromRecord(r);
+}
+
+/** A fresh session (new cookie value, new CSRF token); `replacing` is deleted, so a signed-in session never keeps a pre-sign-in id. */
+export async function newBrowserSession(
+  ctx: AppContext,
+  init: { buyerId: string | null; flows?: Readonly<Record<string, FlowBinding>>; replacing?: BrowserSession | undefined },
+  tx?: StoreTx,
+): Promise<{ cookieValue: string; session: BrowserSession }> {
+  const now = ctx.clock.now();
+  const cookieValue = newSecret();
+  const session: BrowserSession = {
+    sessionHash: hashSecret(cookieValue),
+    buyerId: init.buyerId,
+    csrfToken: newSecret(),
+    expiresAt: now + BROWSER_SESSION_LIFETIME,
+    flows: init.flows ?? init.replacing?.flows ?? {},
+  };
+  const run = async (t: StoreTx) => {
+    if (init.replacing) await t.deleteBuyerSession(init.replacing.sessionHash);
+    await t.insertBuyerSession(toRecord(session, now));
+    // Housekeeping rides along with session creation.
+    if (Math.random() < 0.05) await t.purgeHosted(now, now - SIGN_IN_WINDOW);
+  };
+  if (tx) await run(tx);
+  else await inTransaction(ctx, run);
+  return { cookieValue, session };
+}
+
+export async function bindFlow(ctx: AppContext, session: BrowserSession, flowId: string, binding: FlowBinding): Promise<BrowserSession> {
+  // Keep the most recent flows only, so that the cookie's record stays small.
+  const entries = Object.entries(session.flows).filter(([id]) => id !== flowId).slice(-19);
+  const updated: BrowserSession = { ...session, flows: Object.fromEntries([...entries, [flowId, binding]]) };
+  await inTransaction(ctx, (tx) => tx.updateBuyerSession(toRecord(updated, 0)));
+  return updated;
+}
+
+export async function endBrowserSession(ctx: AppContext, session: BrowserSession): Promise<void> {
+  await inTransaction(ctx, (tx) => tx.deleteBuyerSession(session.sessionHash));
+}
+
+export function csrfMatches(session: BrowserSession | undefined, token: string | null | undefined): boolean {
+  return session !== undefined && typeof token === 'string' && token.length > 0 && sameSecret(session.csrfToken, token);
+}
+
+// ---------- sign-in ----------
+
+export type SignInResult =
+  | { readonly ok: true; readonly buyer: BuyerRecord }
+  | { readonly ok: false; readonly reason: 'badCredentials' }
+  | { readonly ok: false; readonly reason: 'tooManyAttempts'; readonly retryAfterMinutes: number };
+
+// Compared against when the email is unknown, so that both cases cost the same time.
+let dummyHash: Promise<string> | undefined;
+
+/** Email + password, with at most 5 failures per email and 20 per IP address in 15 minutes. */
+export async function signIn(ctx: AppContext, input: { region: ApiRegion; email: string; password: string; ip: string }): Promise<SignInResult> {
+  const now = ctx.clock.now();
+  const email = input.email.trim().toLowerCase();
+  const emailKey = `email:${input.region}:${email}`;
+  const ipKey = `ip:${input.ip}`;
+  const since = now - SIGN_IN_WINDOW;
+  const [byEmail, byIp] = await Promise.all([ctx.store.reader.signInFailures(emailKey, since), ctx.store.reader.signInFailures(ipKey, since)]);
+  if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP) {
+    return { ok: false, reason: 'tooManyAttempts', retryAfterMinutes: SIGN_IN_WINDOW / MINUTE };
+  }
+  const buyer = await ctx.store.reader.buyerByEmail(input.region, email);
+  dummyHash ??= hashPassword(newSecret());
+  const valid = await verifyPassword(input.password, buyer?.passwordHash ?? (await dummyHash));
+  if (!buyer || !valid || buyer.passwordHash === null) {
+    await inTransaction(ctx, async (tx) => {
+      await tx.recordSignInFailure(newSecret(), emailKey, now);
+      await tx.recordSignInFailure(newSecret(), ipKey, now);
+    });
+    return { ok: false, reason: 'badCredentials' };
+  }
+  await inTransaction(ctx, (tx) => tx.clearSignInFailures(emailKey));
+  return { ok: true, buyer };
+}
+
+export type RegisterResult =
+  | { readonly ok: true; readonly buyer: BuyerRecord }
+  | { readonly ok: false; readonly problems: Partial<Record<'name' | 'email' | 'password' | 'phoneNumber', 'required' | 'invalidEmail' | 'passwordTooShort' | 'emailTaken' | 'tooLong'>> };
+
+/** A new buyer account in one marketplace (no wallet yet; the buyer adds addresses and cards). */
+export async function registerBuyer(
+  ctx: AppContext,
+  input: { region: ApiRegion; name: string; email: string; password: string; phoneNumber: string; language: string },
+): Promise<RegisterResult> {
+  const name = input.name.normalize('NFC').trim();
+  const email = input.email.trim().toLowerCase();
+  const phone = input.phoneNumber.trim();
+  const problems: Extract<RegisterResult, { ok: false }>['problems'] = {};
+  if (name === '') problems.name = 'required';
+  else if (name.length > 50) problems.name = 'tooLong';
+  if (email === '') problems.email = 'required';
+  else if (email.length > 254 || !/^[^\s@<>"']+@[^\s@<>"']+\.[^\s@<>"']+$/.test(email)) problems.email = 'invalidEmail';
+  if (input.password.length < MIN_PASSWORD_LENGTH) problems.password = 'passwordTooShort';
+  if (phone.length > 20) problems.phoneNumber = 'tooLong';
+  if (!problems.email && (await ctx.store.reader.buyerByEmail(input.region, email))) problems.email = 'emailTaken';
+  if (Object.keys(problems).length > 0) return { ok: false, problems };
+  const buyer: BuyerRecord = {
+    buyerId: newBuyerId(ctx.random),
+    region: input.region,
+    email,
+    name,
+    phoneNumber: phone === '' ? null : phone,
+    passwordHash: await hashPassword(input.password),
+    isTest: false,
+    createdAt: ctx.clock.now(),
+    profile: { language: input.language, primeMembershipTypes: [] },
+  };
+  try {
+    await inTransaction(ctx, (tx) => tx.insertBuyer(buyer));
+  } catch (error) {
+    // Two registrations with one email at once: the unique index lets one win.
+    if (await ctx.store.reader.buyerByEmail(input.region, email)) return { ok: false, problems: { email: 'emailTaken' } };
+    throw error;
+  }
+  return { ok: true, buyer };
+}
+
+// ---------- one-time and bearer tokens ----------
+
+export async function issueToken(
+  ctx: AppContext,
+  kind: HostedTokenKind,
+  subject: string,
+  lifetimeMs: number,
+  data: Readonly<Record<string, unknown>>,
+  tx?: StoreTx,
+): Promise<string> {
+  const secret = newSecret();
+  const now = ctx.clock.now();
+  const record: HostedTokenRecord = { tokenHash: hashSecret(secret), kind, subject, createdAt: now, expiresAt: now + lifetimeMs, usedAt: null, data };
+  if (tx) await tx.insertHostedToken(record);
+  else await inTransaction(ctx, (t) => t.insertHostedToken(record));
+  return secret;
+}
+
+/** A token that may be used many times until it expires (sign-in requests, buyer tokens). */
+export async function readToken(ctx: AppContext, kind: HostedTokenKind, secret: string): Promise<HostedTokenRecord | undefined> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
+  const r = await ctx.store.reader.hostedToken(hashSecret(secret));
+  if (!r || r.kind !== kind || r.expiresAt <= ctx.clock.now()) return undefined;
+  return r;
+}
+
+/** A single-use token (claims); undefined when unknown, expired or already used. */
+export async function consumeToken(ctx: AppContext, kind: HostedTokenKind, secret: string): Promise<HostedTokenRecord | undefined> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
+  return inTransaction(ctx, (tx) => tx.consumeHostedToken(hashSecret(secret), kind, ctx.clock.now()));
+}

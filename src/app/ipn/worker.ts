@@ -1,0 +1,188 @@
+import { performance } from 'node:perf_hooks';
+import { isAcknowledged, nextAttemptAt, type AttemptOutcome, type NotificationStatus } from '../../domain/ipn-delivery.js';
+import { randomHex } from '../../domain/random.js';
+import type { ClaimedNotification, IpnAttempt } from '../../store/store.js';
+import type { AppContext } from '../context.js';
+import { inTransaction } from '../transactions.js';
+import { signingCertificate } from './certificate.js';
+import { buildEnvelope } from './envelope.js';
+import { httpSender, type Sender } from './sender.js';
+
+/**
+ * The notification worker: takes due notifications from the outbox (a lease, so a crashed worker's
+ * claim runs out), POSTs them outside any transaction with a hard timeout, and records each attempt
+ * with its next time on the retry schedule. It has its own loop and bounded concurrency, so a slow or
+ * dead endpoint costs the API nothing.
+ */
+
+export interface IpnWorkerOptions {
+  /** Deliveries in flight at most, per process. */
+  readonly concurrency: number;
+  /** How often to look for due notifications when idle. */
+  readonly pollIntervalMs: number;
+  /** An attempt without an answer after this long is a failure. */
+  readonly timeoutMs: number;
+  /** How long a claim lasts; must cover the timeout and the recording after it. */
+  readonly leaseMs: number;
+  readonly sender?: Sender;
+}
+
+export const DEFAULT_IPN_WORKER_OPTIONS: IpnWorkerOptions = Object.freeze({
+  concurrency: 8,
+  pollIntervalMs: 1000,
+  timeoutMs: 10_000,
+  leaseMs: 60_000,
+});
+
+export interface IpnWorker {
+  /** Stops looking, waits for deliveries in flight to finish (each ends within its timeout). */
+  stop(): Promise<void>;
+  /** Resolves after a complete look for due notifications that began after this call. */
+  nextPass(): Promise<void>;
+  /** Looks for due notifications now rather than at the next poll. */
+  wake(): void;
+}
+
+/** Claims up to `limit` due notifications for this worker. */
+export async function claimDue(ctx: AppContext, limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
+  const token = randomHex(ctx.random, 32);
+  return inTransaction(ctx, (tx) => tx.claimDueNotifications(ctx.clock.now(), limit, leaseMs, token));
+}
+
+/** A uniform number in [-1, 1] for the schedule's jitter. */
+function jitterOf(ctx: AppContext): number {
+  const b = ctx.random.bytes(4);
+  return ((((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) / 0xffffffff) * 2 - 1;
+}
+
+/** One attempt at a claimed notification, recorded in the delivery log. */
+export async function deliverClaimed(ctx: AppContext, n: ClaimedNotification, options: Pick<IpnWorkerOptions, 'timeoutMs' | 'sender'>): Promise<AttemptOutcome> {
+  const base = {
+    notificationId: n.notificationId,
+    merchantId: n.merchantId,
+    environment: n.environment,
+    objectType: n.objectType,
+    objectId: n.objectId,
+    attemptedAt: n.claimedAt,
+  };
+  if (n.endpointUrl === null) {
+    // Kept, not retried: `reji ipn replay` sends it once an endpoint is set.
+    await record(ctx, n, {
+      ...base, attempt: 0, url: null, statusCode: null, latencyMs: 0, outcome: 'no_endpoint', nextAttemptAt: null,
+      error: `no endpoint is set for ${n.environment}; set one with \`reji ipn set\` and replay`,
+    }, { status: 'no_endpoint', attempts: n.attempts, nextAttemptAt: n.nextAttemptAt });
+    return 'no_endpoint';
+  }
+  const certificate = await signingCertificate(ctx);
+  const { body, headers } = buildEnvelope(n, certificate, ctx.publicUrl);
+  const started = performance.now();
+  const result = await (options.sender ?? httpSender)(n.endpointUrl, body, headers, options.timeoutMs);
+  const latencyMs = Math.round(performance.now() - started);
+  const attempt = n.attempts + 1;
+  let outcome: AttemptOutcome;
+  let status: NotificationStatus;
+  let next: number | null = null;
+  if (isAcknowledged(result.statusCode)) {
+    outcome = 'delivered';
+    status = 'delivered';
+  } else {
+    next = nextAttemptAt({ attempt, attemptedAt: n.claimedAt, deliveryStartedAt: n.deliveryStartedAt, jitter: jitterOf(ctx) });
+    outcome = next === null ? 'failed' : 'retry';
+    status = next === null ? 'failed' : 'retrying';
+  }
+  const error = result.error ?? (isAcknowledged(result.statusCode) ? null : `HTTP ${result.statusCode}`);
+  await record(ctx, n, { ...base, attempt, url: n.endpointUrl, statusCode: result.statusCode, error, latencyMs, outcome, nextAttemptAt: next },
+    { status, attempts: attempt, nextAttemptAt: next ?? n.nextAttemptAt });
+  const fields = { notificationId: n.notificationId, merchantId: n.merchantId, objectId: n.objectId, attempt, statusCode: result.statusCode, latencyMs };
+  if (outcome === 'delivered') ctx.log.info('notification delivered', fields);
+  else ctx.log.warn(outcome === 'failed' ? 'notification failed for good' : 'notification not acknowledged', { ...fields, error, nextAttemptAt: next });
+  return outcome;
+}
+
+async function record(
+  ctx: AppContext,
+  n: ClaimedNotification,
+  attempt: Omit<IpnAttempt, 'recordedAt'>,
+  after: { status: NotificationStatus; attempts: number; nextAttemptAt: number },
+): Promise<void> {
+  const stillOurs = await inTransaction(ctx, (tx) => tx.recordIpnAttempt({ ...attempt, recordedAt: ctx.clock.now() }, { ...after, claimToken: n.claimToken }));
+  if (!stillOurs) ctx.log.warn('notification claim ran out before the attempt was recorded', { notificationId: n.notificationId });
+}
+
+/** Starts the worker loop (one per process; several processes share the outbox safely). */
+export function startIpnWorker(ctx: AppContext, options: IpnWorkerOptions = DEFAULT_IPN_WORKER_OPTIONS): IpnWorker {
+  const inFlight = new Set<Promise<unknown>>();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let passing: Promise<void> | undefined;
+  let again = false;
+  let waiters: (() => void)[] = [];
+
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(run, ms);
+    timer.unref();
+  };
+
+  /** One look: claims as many due notifications as there is room for; true when there may be more. */
+  async function pass(): Promise<boolean> {
+    const room = options.concurrency - inFlight.size;
+    if (room <= 0) return false;
+    const claimed = await claimDue(ctx, room, options.leaseMs);
+    for (const n of claimed) {
+      const delivery: Promise<unknown> = deliverClaimed(ctx, n, options)
+        .catch((error: unknown) => ctx.log.error('notification delivery crashed', { notificationId: n.notificationId, error: String(error) }))
+        .finally(() => {
+          inFlight.delete(delivery);
+          // A delivered notification may free the next one of its object.
+          schedule(0);
+        });
+      inFlight.add(delivery);
+    }
+    return claimed.length === room;
+  }
+
+  function run(): void {
+    if (stopped) return;
+    if (passing) {
+      again = true;
+      return;
+    }
+    const served = waiters;
+    waiters = [];
+    passing = pass()
+      .catch((error: unknown) => {
+        ctx.log.warn('notification worker pass failed', { error: String(error) });
+        return false;
+      })
+      .then((more) => {
+        passing = undefined;
+        for (const resolve of served) resolve();
+        const soon = more || again;
+        again = false;
+        schedule(soon ? 0 : options.pollIntervalMs);
+      });
+  }
+
+  schedule(0);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await passing;
+      await Promise.all([...inFlight]);
+      for (const resolve of waiters.splice(0)) resolve();
+    },
+    nextPass() {
+      if (stopped) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        schedule(0);
+      });
+    },
+    wake() {
+      schedule(0);
+    },
+  };
+}

@@ -1,0 +1,1004 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from '../../app/api-error.js';
+import { withSessionId } from '../../app/buyer-flow.js';
+import {
+  BROWSER_SESSION_LIFETIME,
+  bindFlow,
+  consumeToken,
+  csrfMatches,
+  endBrowserSession,
+  issueToken,
+  loadBrowserSession,
+  MIN_PASSWORD_LENGTH,
+  newBrowserSession,
+  registerBuyer,
+  signIn,
+  type BrowserSession,
+  type FlowBinding,
+} from '../../app/buyer-sessions.js';
+import { addAddress, addCard, deleteWalletItem } from '../../app/buyer-wallet.js';
+import type { AppContext } from '../../app/context.js';
+import {
+  approveSignIn,
+  cancelForBuyer,
+  chooseForCheckout,
+  declineSignIn,
+  loadHostedCheckout,
+  loadSignInRequest,
+  processForBuyer,
+  startCheckout,
+  startSignIn,
+  type HostedCheckout,
+} from '../../app/hosted-checkout.js';
+import { TEST_BUYER_PASSWORD } from '../../app/test-buyers.js';
+import { ADDRESS_COUNTRIES, JP_PREFECTURES, type AddressEntry } from '../../domain/address-entry.js';
+import { addressMeetsDeliverySpecifications, constraintsOf, type CheckoutSession } from '../../domain/checkout-session.js';
+import type { Environment } from '../../domain/environment.js';
+import { ID_PATTERNS } from '../../domain/ids.js';
+import { isReturnUrlAllowed, type MerchantStore } from '../../domain/merchant.js';
+import { parseAmount, type Money } from '../../domain/money.js';
+import { CHECKOUT_LANGUAGES, REGION_INFO, isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
+import type { Address } from '../../domain/shared-types.js';
+import type { WalletCard } from '../../domain/wallet.js';
+import type { BuyerRecord } from '../../store/store.js';
+import { html, raw, type SafeHtml } from '../html.js';
+import type { PageHandler } from '../server.js';
+import { prepareButton, type ButtonFields } from './button-request.js';
+import { formatPrice, isCurrency, languageFromHeader, MESSAGES, t, type MessageKey } from './i18n.js';
+import { addressBlock, alert, cardLabel, errorBody, field, hidden, layout, regionName, selectField } from './views.js';
+import {
+  asset,
+  clearedSessionCookie,
+  clientIp,
+  cookieName,
+  isSameOriginPost,
+  isSecure,
+  ownOrigin,
+  parseForm,
+  readCookie,
+  redirect,
+  sendAsset,
+  sendJson,
+  sendPage,
+  sessionCookie,
+  type StaticAsset,
+} from './web.js';
+
+/**
+ * reji's buyer-facing side: checkout.js, the button's start and verification endpoints, and the hosted
+ * pages (sign-in, register, choose, change, processing, decline, cancel, consent, wallet).
+ * URLs and rules: docs/hosted-pages.md.
+ */
+
+const CLAIM_LIFETIME = 10 * 60 * 1000;
+const MARKETPLACE_LANGUAGE: Readonly<Record<ApiRegion, CheckoutLanguage>> = { jp: 'ja_JP', na: 'en_US', eu: 'en_GB' };
+
+function readAsset(name: string): string {
+  return readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
+}
+
+function buildAssets() {
+  const labels: Record<string, { pay: string; signIn: string }> = {};
+  for (const lang of CHECKOUT_LANGUAGES) labels[lang] = { pay: MESSAGES[lang].payWithAmazon, signIn: MESSAGES[lang].signInWithAmazon };
+  // JSON inside a script: `<` escaped so that no label can end the script.
+  const checkoutJs = readAsset('checkout.js').replace('/*REJI_LABELS*/ {}', JSON.stringify(labels).replace(/</g, '\\u003c'));
+  const css = asset(readAsset('hosted.css'), 'text/css; charset=utf-8');
+  const js = asset(readAsset('hosted.js'), 'text/javascript; charset=utf-8');
+  return {
+    checkoutJs: asset(checkoutJs, 'text/javascript; charset=utf-8'),
+    css,
+    js,
+    urls: { css: `/checkout/assets/hosted.css?v=${css.etag.slice(1, 11)}`, js: `/checkout/assets/hosted.js?v=${js.etag.slice(1, 11)}` },
+  };
+}
+
+interface Page {
+  readonly ctx: AppContext;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  readonly secure: boolean;
+  readonly origin: string;
+  session: BrowserSession | undefined;
+  readonly cookies: string[];
+  form: URLSearchParams;
+  readonly assets: ReturnType<typeof buildAssets>;
+  readonly reqBody: () => Promise<Buffer>;
+}
+
+class PageError extends Error {
+  constructor(readonly status: number, readonly key: MessageKey, readonly lang: CheckoutLanguage, readonly details?: string) {
+    super(key);
+  }
+}
+
+type Route = (p: Page) => Promise<void>;
+
+export function hostedPages(ctx: AppContext): PageHandler {
+  const assets = buildAssets();
+  const routes: Record<string, Route> = {
+    'GET /checkout.js': async (p) => sendAsset(p.req, p.res, assets.checkoutJs, { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' }),
+    'GET /checkout/assets/hosted.css': async (p) => sendAsset(p.req, p.res, assets.css),
+    'GET /checkout/assets/hosted.js': async (p) => sendAsset(p.req, p.res, assets.js),
+    'OPTIONS /checkout/verify-payload': async (p) => {
+      p.res.writeHead(204, corsHeaders());
+      p.res.end();
+    },
+    'POST /checkout/verify-payload': verifyPayload,
+    'POST /checkout/start': startFromButton,
+    'GET /checkout/claim': claim,
+    'GET /checkout/signin': signInPage,
+    'POST /checkout/signin': signInPost,
+    'GET /checkout/register': registerPage,
+    'POST /checkout/register': registerPost,
+    'POST /checkout/signout': signOutPost,
+    'GET /checkout/change': changePage,
+    'GET /checkout/select': selectPage,
+    'POST /checkout/select': selectPost,
+    'GET /checkout/processing': processingPage,
+    'POST /checkout/processing': processingPost,
+    'GET /checkout/declined': declinedPage,
+    'POST /checkout/give-up': giveUpPost,
+    'POST /checkout/cancel': cancelPost,
+    'GET /checkout/consent': consentPage,
+    'POST /checkout/consent': consentPost,
+    'GET /checkout/wallet': walletPage,
+    'GET /checkout/wallet/address': addressPage,
+    'POST /checkout/wallet/address': addressPost,
+    'GET /checkout/wallet/card': cardPage,
+    'POST /checkout/wallet/card': cardPost,
+    'POST /checkout/wallet/delete': deletePost,
+  };
+  return {
+    async handle(req, res, { body }) {
+      const path = (req.url ?? '/').split('?')[0]!;
+      if (path !== '/checkout.js' && path !== '/checkout' && !path.startsWith('/checkout/')) return false;
+      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+      const route = routes[`${method} ${path}`];
+      const secure = isSecure(req, ctx.publicUrl);
+      const origin = ownOrigin(req, secure);
+      const p: Page = {
+        ctx, req, res, secure, origin, assets, reqBody: body,
+        url: new URL(req.url ?? '/', origin),
+        session: undefined,
+        cookies: [],
+        form: new URLSearchParams(),
+      };
+      try {
+        if (!route) throw new PageError(404, 'notFound', languageOf(p));
+        if (method === 'POST' && path !== '/checkout/start' && path !== '/checkout/verify-payload') {
+          p.form = parseForm(await body());
+        }
+        p.session = await loadBrowserSession(ctx, readCookie(req, cookieName(secure)));
+        if (method === 'POST' && path !== '/checkout/start' && path !== '/checkout/verify-payload') {
+          // Every form of ours carries the session's CSRF token and comes from our own origin.
+          if (!isSameOriginPost(req, origin, ctx.publicUrl) || !csrfMatches(p.session, p.form.get('_csrf'))) {
+            throw new PageError(403, 'formExpired', languageOf(p));
+          }
+        }
+        await route(p);
+      } catch (error) {
+        if (res.headersSent) throw error;
+        if (error instanceof PageError) {
+          sendPage(res, error.status, layout({
+            lang: error.lang, title: t(error.lang, 'errorTitle'), sandbox: false, assets: assets.urls,
+            body: errorBody(error.lang, t(error.lang, error.key), error.details),
+          }), { cookies: p.cookies });
+          return true;
+        }
+        throw error;
+      }
+      return true;
+    },
+  };
+
+  // ---------- helpers ----------
+
+  function languageOf(p: Page, preferred?: string | null): CheckoutLanguage {
+    if (isCheckoutLanguage(preferred)) return preferred;
+    const q = p.url.searchParams.get('lang');
+    if (isCheckoutLanguage(q)) return q;
+    return languageFromHeader(p.req.headers['accept-language']) ?? 'en_US';
+  }
+
+  async function ensureSession(p: Page): Promise<BrowserSession> {
+    if (p.session) return p.session;
+    const { cookieValue, session } = await newBrowserSession(ctx, { buyerId: null });
+    p.session = session;
+    p.cookies.push(sessionCookie(cookieValue, p.secure, BROWSER_SESSION_LIFETIME / 1000));
+    return session;
+  }
+
+  async function replaceSession(p: Page, buyerId: string | null): Promise<BrowserSession> {
+    const { cookieValue, session } = await newBrowserSession(ctx, { buyerId, replacing: p.session });
+    p.session = session;
+    p.cookies.push(sessionCookie(cookieValue, p.secure, BROWSER_SESSION_LIFETIME / 1000));
+    return session;
+  }
+
+  async function currentBuyer(p: Page, marketplace?: ApiRegion): Promise<BuyerRecord | undefined> {
+    if (!p.session?.buyerId) return undefined;
+    const buyer = await ctx.store.reader.buyer(p.session.buyerId);
+    if (!buyer || (marketplace && buyer.region !== marketplace)) return undefined;
+    return buyer;
+  }
+
+  function page(p: Page, status: number, lang: CheckoutLanguage, title: string, body: SafeHtml, o: { sandbox?: boolean; formTargets?: readonly string[]; buyer?: BuyerRecord | undefined; next?: string } = {}) {
+    sendPage(p.res, status, layout({
+      lang, title, body, sandbox: o.sandbox ?? false, assets: assets.urls,
+      signedIn: o.buyer && p.session ? { name: o.buyer.name, csrf: p.session.csrfToken, next: o.next ?? '/checkout/wallet' } : undefined,
+    }), { formTargets: o.formTargets ?? [], cookies: p.cookies });
+  }
+
+  function go(p: Page, location: string) {
+    redirect(p.res, location, p.cookies);
+  }
+
+  function csrf(p: Page): SafeHtml {
+    return hidden('_csrf', p.session?.csrfToken ?? '');
+  }
+
+  /** Only reji's own pages may be a `next`: a path, never a scheme or `//host`. */
+  function safeNext(raw: string | null | undefined, fallback: string): string {
+    if (raw && /^\/checkout\/[a-z/-]*(\?[A-Za-z0-9%=&_.~-]*)?$/.test(raw)) return raw;
+    return fallback;
+  }
+
+  function here(p: Page): string {
+    return p.url.pathname + p.url.search;
+  }
+
+  function signInUrl(next: string): string {
+    return `/checkout/signin?next=${encodeURIComponent(next)}`;
+  }
+
+  /** A redirect to the merchant only to a URL the session declared and the store still allows. */
+  function allowed(url: string | null | undefined, store: MerchantStore, environment: Environment): string | undefined {
+    if (!url) return undefined;
+    return isReturnUrlAllowed(url, store, environment).allowed ? url : undefined;
+  }
+
+  function merchantName(cs: CheckoutSession | null, store: MerchantStore): string {
+    return cs?.merchantMetadata.merchantStoreName ?? store.name;
+  }
+
+  function checkoutLang(h: HostedCheckout): CheckoutLanguage {
+    return h.checkoutSession.checkoutLanguage ?? REGION_INFO[h.merchant.region].defaultLanguage;
+  }
+
+  function resultUrl(h: HostedCheckout): string | undefined {
+    const cs = h.checkoutSession;
+    return allowed(cs.webCheckoutDetails.checkoutResultReturnUrl && withSessionId(cs.webCheckoutDetails.checkoutResultReturnUrl, cs.checkoutSessionId), h.store, cs.environment);
+  }
+
+  function reviewUrl(h: HostedCheckout): string | undefined {
+    const cs = h.checkoutSession;
+    return allowed(cs.webCheckoutDetails.checkoutReviewReturnUrl && withSessionId(cs.webCheckoutDetails.checkoutReviewReturnUrl, cs.checkoutSessionId), h.store, cs.environment);
+  }
+
+  /** checkoutCancelUrl, else the page the button was on, else the home page of the merchant's return URL. */
+  function cancelUrl(h: HostedCheckout, binding: FlowBinding | undefined): string | undefined {
+    const cs = h.checkoutSession;
+    const declared = cs.webCheckoutDetails.checkoutCancelUrl ?? binding?.startedFrom ?? homeOf(cs.webCheckoutDetails.checkoutReviewReturnUrl ?? cs.webCheckoutDetails.checkoutResultReturnUrl);
+    return allowed(declared, h.store, cs.environment);
+  }
+
+  function homeOf(url: string | null | undefined): string | null {
+    if (!url) return null;
+    try {
+      return `${new URL(url).origin}/`;
+    } catch {
+      return null;
+    }
+  }
+
+  function formTargetsOf(h: HostedCheckout, binding: FlowBinding | undefined): string[] {
+    return [reviewUrl(h), resultUrl(h), cancelUrl(h, binding)].filter((u): u is string => u !== undefined);
+  }
+
+  /**
+   * The checkout of `amazonCheckoutSessionId`, if this browser may act on it: it started it (bound
+   * through the claim), or its signed-in buyer is the session's buyer. `needBuyer` sends a buyer who
+   * is not signed in (for this marketplace) to the sign-in page first.
+   */
+  async function requireCheckout(p: Page, id: string | null, needBuyer: boolean): Promise<{ h: HostedCheckout; lang: CheckoutLanguage; buyer: BuyerRecord | undefined; binding: FlowBinding | undefined } | undefined> {
+    const fallbackLang = languageOf(p);
+    if (!id || !ID_PATTERNS.checkoutSession.test(id)) throw new PageError(404, 'sessionNotFound', fallbackLang);
+    const h = await loadHostedCheckout(ctx, id);
+    if (!h) throw new PageError(404, 'sessionNotFound', fallbackLang);
+    const lang = checkoutLang(h);
+    const buyer = await currentBuyer(p, h.marketplace);
+    const binding = p.session?.flows[id];
+    const owner = buyer !== undefined && h.checkoutSession.buyer?.buyerId === buyer.buyerId;
+    if (!binding && !owner) {
+      if (!buyer && p.req.method === 'GET') {
+        go(p, signInUrl(here(p)));
+        return undefined;
+      }
+      throw new PageError(403, 'notYourCheckout', lang);
+    }
+    if (needBuyer && !buyer) {
+      if (p.req.method === 'GET') {
+        go(p, signInUrl(here(p)));
+        return undefined;
+      }
+      throw new PageError(403, 'formExpired', lang);
+    }
+    if (buyer && h.checkoutSession.buyer && h.checkoutSession.buyer.buyerId !== buyer.buyerId) throw new PageError(403, 'notYourCheckout', lang);
+    return { h, lang, buyer, binding };
+  }
+
+  /** The flow a `next` path belongs to: its marketplace, language and merchant. */
+  async function flowOfNext(p: Page, next: string): Promise<{ lang: CheckoutLanguage; marketplace: ApiRegion; sandbox: boolean; merchant?: string; cancel?: SafeHtml }> {
+    const q = new URL(next, p.origin).searchParams;
+    const csId = q.get('amazonCheckoutSessionId');
+    if (csId && ID_PATTERNS.checkoutSession.test(csId)) {
+      const h = await loadHostedCheckout(ctx, csId);
+      if (h) {
+        const lang = checkoutLang(h);
+        const stage = next.startsWith('/checkout/change') || q.has('action') ? 'change' : 'checkout';
+        return { lang, marketplace: h.marketplace, sandbox: h.checkoutSession.environment === 'Sandbox', merchant: merchantName(h.checkoutSession, h.store), cancel: cancelForm(p, lang, 'amazonCheckoutSessionId', csId, stage, merchantName(h.checkoutSession, h.store)) };
+      }
+    }
+    const requestId = q.get('signInRequestId');
+    if (requestId) {
+      const r = await loadSignInRequest(ctx, requestId);
+      if (r) {
+        const lang = r.request.language ?? REGION_INFO[r.merchant.region].defaultLanguage;
+        return { lang, marketplace: REGION_INFO[r.merchant.region].apiRegion, sandbox: r.request.environment === 'Sandbox', merchant: r.store.name, cancel: cancelForm(p, lang, 'signInRequestId', requestId, 'signIn', r.store.name) };
+      }
+    }
+    const region = p.url.searchParams.get('region') ?? p.form.get('region');
+    const marketplace: ApiRegion = region === 'na' || region === 'eu' ? region : 'jp';
+    const explicit = p.url.searchParams.get('lang') ?? p.form.get('lang');
+    const lang = isCheckoutLanguage(explicit) ? explicit : languageFromHeader(p.req.headers['accept-language']) ?? MARKETPLACE_LANGUAGE[marketplace];
+    return { lang, marketplace, sandbox: true };
+  }
+
+  function cancelForm(p: Page, lang: CheckoutLanguage, idName: string, id: string, stage: string, merchant: string): SafeHtml {
+    const label = stage === 'change' ? t(lang, 'keepChoice', { merchant }) : t(lang, 'cancelAndReturn', { merchant });
+    return html`<form method="post" action="/checkout/cancel" class="cancel">
+  ${csrf(p)}${hidden(idName, id)}${hidden('stage', stage)}
+  <button type="submit" class="secondary">${label}</button>
+</form>`;
+  }
+
+  // ---------- button: verify and start ----------
+
+  function corsHeaders(): Record<string, string> {
+    return {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': 'content-type',
+      'access-control-max-age': '600',
+    };
+  }
+
+  async function readButtonFields(p: Page, json: boolean): Promise<ButtonFields> {
+    const raw = await p.reqBody();
+    if (json) {
+      try {
+        const v = JSON.parse(raw.toString('utf8')) as unknown;
+        return typeof v === 'object' && v !== null ? (v as ButtonFields) : {};
+      } catch {
+        return {};
+      }
+    }
+    const form = parseForm(raw);
+    const out: Record<string, string> = {};
+    for (const [k, v] of form) out[k] = v;
+    p.form = form;
+    return out;
+  }
+
+  async function verifyPayload(p: Page) {
+    const fields = await readButtonFields(p, true);
+    const prepared = await prepareButton(ctx, fields);
+    sendJson(p.res, 200, prepared.ok ? { ok: true } : { ok: false, reasonCode: prepared.reasonCode, message: prepared.message }, corsHeaders());
+  }
+
+  async function startFromButton(p: Page) {
+    const fields = await readButtonFields(p, false);
+    const prepared = await prepareButton(ctx, fields);
+    if (!prepared.ok) {
+      const known = typeof fields.merchantId === 'string' ? await ctx.store.reader.merchant(fields.merchantId) : undefined;
+      const lang = prepared.language ?? (known ? REGION_INFO[known.region].defaultLanguage : languageOf(p));
+      ctx.log.warn('button refused', { reasonCode: prepared.reasonCode, merchantId: fields.merchantId });
+      page(p, 400, lang, t(lang, 'buttonErrorTitle'), errorBody(lang, t(lang, 'buttonErrorText'), `${prepared.reasonCode}: ${prepared.message}`));
+      return;
+    }
+    const signout = p.form.get('signout') === '1';
+    let flowId: string;
+    let binding: FlowBinding;
+    if (prepared.kind === 'checkout') {
+      const cs = await startCheckout(ctx, prepared.caller, prepared.input, prepared.options);
+      flowId = cs.checkoutSessionId;
+      binding = { kind: 'checkout', startedFrom: prepared.startedFrom, estimatedOrderAmount: prepared.estimatedOrderAmount };
+    } else {
+      flowId = await startSignIn(ctx, prepared.caller, prepared.payload, prepared.language);
+      binding = { kind: 'signIn', startedFrom: prepared.startedFrom, estimatedOrderAmount: null };
+    }
+    // The POST came from the merchant's page (no reji cookie on a cross-site POST); the claim, a
+    // one-time secret, binds the new flow to this browser's session on the next, same-site GET.
+    const claimSecret = await issueToken(ctx, 'claim', flowId, CLAIM_LIFETIME, { ...binding, signout });
+    go(p, `/checkout/claim?flow=${encodeURIComponent(flowId)}&claim=${claimSecret}`);
+  }
+
+  async function claim(p: Page) {
+    const flowId = p.url.searchParams.get('flow') ?? '';
+    const secret = p.url.searchParams.get('claim') ?? '';
+    const nextOf = (kind: string) => kind === 'signIn'
+      ? `/checkout/consent?signInRequestId=${encodeURIComponent(flowId)}`
+      : `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(flowId)}`;
+    const token = await consumeToken(ctx, 'claim', secret);
+    if (!token || token.subject !== flowId) {
+      // Reloading the claim URL: fine when this browser already holds the flow.
+      const known = p.session?.flows[flowId];
+      if (known) return go(p, nextOf(known.kind));
+      throw new PageError(404, 'sessionNotFound', languageOf(p));
+    }
+    const data = token.data as unknown as FlowBinding & { signout?: boolean };
+    if (data.signout && p.session) {
+      await endBrowserSession(ctx, p.session);
+      p.session = undefined;
+    }
+    const session = await ensureSession(p);
+    p.session = await bindFlow(ctx, session, flowId, { kind: data.kind, startedFrom: data.startedFrom, estimatedOrderAmount: data.estimatedOrderAmount });
+    go(p, nextOf(data.kind));
+  }
+
+  // ---------- sign-in and registration ----------
+
+  async function signInPage(p: Page, problem?: { key: MessageKey; params?: Record<string, string | number> }, status = 200, email = '') {
+    const next = safeNext(p.url.searchParams.get('next') ?? p.form.get('next'), '/checkout/wallet');
+    const flow = await flowOfNext(p, next);
+    const buyer = await currentBuyer(p, flow.marketplace);
+    if (buyer && !problem) return go(p, next);
+    await ensureSession(p);
+    const lang = flow.lang;
+    const testBuyers = flow.sandbox ? await ctx.store.reader.buyersOfRegion(flow.marketplace, true) : [];
+    const body = html`
+${flow.merchant ? html`<p class="muted">${t(lang, 'orderFrom', { merchant: flow.merchant })}</p>` : ''}
+${problem ? alert(t(lang, problem.key, problem.params)) : ''}
+<form method="post" action="/checkout/signin" novalidate>
+  ${csrf(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}
+  ${field({ name: 'email', label: t(lang, 'email'), type: 'email', autocomplete: 'username', value: email, required: true })}
+  ${field({ name: 'password', label: t(lang, 'password'), type: 'password', autocomplete: 'current-password', required: true })}
+  <div class="actions"><button type="submit" id="signin-submit">${t(lang, 'signInButton')}</button></div>
+</form>
+<p>${t(lang, 'noAccount')} <a href="/checkout/register?next=${encodeURIComponent(next)}&amp;region=${flow.marketplace}&amp;lang=${lang}">${t(lang, 'createAccount')}</a></p>
+${testBuyers.length > 0 ? html`<section aria-labelledby="test-buyers">
+  <h2 id="test-buyers">${t(lang, 'testBuyersTitle')}</h2>
+  <p class="hint">${t(lang, 'testBuyersHint')}</p>
+  <ul class="plain">${testBuyers.map((b) => html`<li><span>${b.name} <span class="muted">${b.email}</span></span>
+    <form method="post" action="/checkout/signin">${csrf(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}${hidden('email', b.email)}${hidden('password', TEST_BUYER_PASSWORD)}
+      <button type="submit" class="secondary" data-test-buyer="${b.email}">${t(lang, 'signInAs', { name: b.name })}</button></form></li>`)}</ul>
+</section>` : ''}
+${flow.cancel ?? ''}`;
+    page(p, status, lang, t(lang, 'signInTitle'), body, { sandbox: flow.sandbox });
+  }
+
+  async function signInPost(p: Page) {
+    const next = safeNext(p.form.get('next'), '/checkout/wallet');
+    const flow = await flowOfNext(p, next);
+    const email = p.form.get('email') ?? '';
+    const result = await signIn(ctx, { region: flow.marketplace, email, password: p.form.get('password') ?? '', ip: clientIp(p.req) });
+    if (!result.ok) {
+      return result.reason === 'tooManyAttempts'
+        ? signInPage(p, { key: 'tooManyAttempts', params: { minutes: result.retryAfterMinutes } }, 429, email)
+        : signInPage(p, { key: 'badCredentials' }, 401, email);
+    }
+    // A new session id at sign-in (no fixation); the flows this browser started stay with it.
+    await replaceSession(p, result.buyer.buyerId);
+    go(p, next);
+  }
+
+  async function registerPage(p: Page, problems: Record<string, string> = {}, status = 200) {
+    const next = safeNext(p.url.searchParams.get('next') ?? p.form.get('next'), '/checkout/wallet');
+    const flow = await flowOfNext(p, next);
+    await ensureSession(p);
+    const lang = flow.lang;
+    const v = (name: string) => p.form.get(name) ?? '';
+    const problemText = (name: string) => (problems[name] ? t(lang, `problem_${problems[name]}` as MessageKey) : undefined);
+    const body = html`
+${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
+<form method="post" action="/checkout/register" novalidate>
+  ${csrf(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}
+  ${field({ name: 'name', label: t(lang, 'fullName'), autocomplete: 'name', value: v('name'), required: true, problem: problemText('name') })}
+  ${field({ name: 'email', label: t(lang, 'email'), type: 'email', autocomplete: 'email', value: v('email'), required: true, problem: problemText('email') })}
+  ${field({ name: 'phoneNumber', label: t(lang, 'phoneNumber'), type: 'tel', autocomplete: 'tel', value: v('phoneNumber'), problem: problemText('phoneNumber') })}
+  ${field({ name: 'password', label: t(lang, 'password'), type: 'password', autocomplete: 'new-password', required: true, hint: t(lang, 'passwordHint', { min: MIN_PASSWORD_LENGTH }), problem: problemText('password') })}
+  <div class="actions"><button type="submit">${t(lang, 'registerButton')}</button></div>
+</form>
+<p>${t(lang, 'haveAccount')} <a href="${signInUrl(next)}">${t(lang, 'signInButton')}</a></p>
+${flow.cancel ?? ''}`;
+    page(p, status, lang, t(lang, 'registerTitle'), body, { sandbox: flow.sandbox });
+  }
+
+  async function registerPost(p: Page) {
+    const next = safeNext(p.form.get('next'), '/checkout/wallet');
+    const flow = await flowOfNext(p, next);
+    const result = await registerBuyer(ctx, {
+      region: flow.marketplace,
+      name: p.form.get('name') ?? '',
+      email: p.form.get('email') ?? '',
+      password: p.form.get('password') ?? '',
+      phoneNumber: p.form.get('phoneNumber') ?? '',
+      language: flow.lang,
+    });
+    if (!result.ok) return registerPage(p, result.problems as Record<string, string>, 400);
+    await replaceSession(p, result.buyer.buyerId);
+    go(p, next);
+  }
+
+  async function signOutPost(p: Page) {
+    const next = safeNext(p.form.get('next'), '/checkout/wallet');
+    if (p.session) await endBrowserSession(ctx, p.session);
+    // Keep the flows this browser started, so that the buyer can sign in as someone else and go on.
+    const flows = p.session?.flows ?? {};
+    p.session = undefined;
+    p.cookies.push(clearedSessionCookie(p.secure));
+    const { cookieValue, session } = await newBrowserSession(ctx, { buyerId: null, flows });
+    p.session = session;
+    p.cookies.push(sessionCookie(cookieValue, p.secure, BROWSER_SESSION_LIFETIME / 1000));
+    go(p, signInUrl(next));
+  }
+
+  // ---------- choose, change ----------
+
+  async function changePage(p: Page) {
+    const id = p.url.searchParams.get('amazonCheckoutSessionId');
+    const action = p.url.searchParams.get('action');
+    if (action !== 'changeAddress' && action !== 'changePayment') throw new PageError(400, 'notFound', languageOf(p));
+    const found = await requireCheckout(p, id, true);
+    if (!found) return;
+    go(p, `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(id!)}&action=${action}`);
+  }
+
+  type Mode = 'initial' | 'changeAddress' | 'changePayment' | 'retry';
+
+  function modeOf(raw: string | null, retry: boolean): Mode {
+    if (retry) return 'retry';
+    return raw === 'changeAddress' || raw === 'changePayment' || raw === 'retry' ? raw : 'initial';
+  }
+
+  function amountsOf(cs: CheckoutSession, binding: FlowBinding | undefined): { label: MessageKey; money: Money } | undefined {
+    const charge = cs.paymentDetails.chargeAmount ?? cs.paymentDetails.totalOrderAmount;
+    if (charge) return { label: 'amountToPay', money: charge };
+    const est = binding?.estimatedOrderAmount;
+    if (est && isCurrency(est.currencyCode)) {
+      const parsed = parseAmount(est.amount, est.currencyCode, 'estimatedOrderAmount');
+      if (parsed.ok) return { label: 'estimatedTotal', money: parsed.value };
+    }
+    return undefined;
+  }
+
+  function orderSummary(cs: CheckoutSession, binding: FlowBinding | undefined, lang: CheckoutLanguage): SafeHtml {
+    const amount = amountsOf(cs, binding);
+    const m = cs.merchantMetadata;
+    if (!amount && !m.merchantReferenceId && !m.noteToBuyer) return html``;
+    return html`<section aria-labelledby="summary"><h2 id="summary">${t(lang, 'orderSummary')}</h2>
+<table class="summary">
+  ${amount ? html`<tr><th scope="row">${t(lang, amount.label)}</th><td class="amount">${formatPrice(amount.money, lang)}</td></tr>` : ''}
+  ${m.merchantReferenceId ? html`<tr><th scope="row">${t(lang, 'orderReference')}</th><td class="reference">${m.merchantReferenceId}</td></tr>` : ''}
+</table>
+${m.noteToBuyer ? html`<p><span class="muted">${t(lang, 'noteFromMerchant')}:</span> <span class="note">${m.noteToBuyer}</span></p>` : ''}
+</section>`;
+  }
+
+  async function selectPage(p: Page, error?: string, status = 200) {
+    const id = p.url.searchParams.get('amazonCheckoutSessionId') ?? p.form.get('amazonCheckoutSessionId');
+    const found = await requireCheckout(p, id, true);
+    if (!found) return;
+    const { h, lang, buyer, binding } = found;
+    const cs = h.checkoutSession;
+    if (cs.state !== 'Open') throw new PageError(409, 'sessionClosed', lang);
+    if (cs.processing !== null) {
+      const result = resultUrl(h);
+      if (result) return go(p, result);
+      throw new PageError(409, 'sessionClosed', lang);
+    }
+    const mode = modeOf(p.url.searchParams.get('action') ?? p.form.get('mode'), p.url.searchParams.get('retry') === '1');
+    const apb = cs.webCheckoutDetails.checkoutMode === 'ProcessOrder';
+    const ships = cs.productType !== 'PayOnly';
+    const sandbox = cs.environment === 'Sandbox';
+    const addresses = await ctx.store.reader.buyerItems<Address>('address', buyer!.buyerId);
+    const cards = await ctx.store.reader.buyerItems<WalletCard>('paymentMethod', buyer!.buyerId);
+    const merchant = merchantName(cs, h.store);
+    const chosenAddress = p.form.get('addressId') ?? addresses.find((a) => sameAddress(a.value, cs.shippingAddress))?.id;
+    const chosenCard = p.form.get('paymentMethodId') ?? cs.paymentMethod?.paymentMethodId;
+    const selfUrl = `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}${mode === 'initial' ? '' : mode === 'retry' ? '&retry=1' : `&action=${mode}`}`;
+    const walletLink = (what: 'address' | 'card') => `/checkout/wallet/${what}?next=${encodeURIComponent(selfUrl)}`;
+    const deliverable = (a: Address) => !cs.deliverySpecifications || addressMeetsDeliverySpecifications(a, cs.deliverySpecifications).ok;
+    const firstDeliverable = addresses.find((a) => deliverable(a.value))?.id;
+    const addressSection = ships && !apb && mode !== 'changePayment' && mode !== 'retry' ? html`<fieldset id="address-choice">
+  <legend>${t(lang, 'shippingAddress')}</legend>
+  ${addresses.length === 0 ? html`<p>${t(lang, 'noAddresses')}</p>` : ''}
+  ${addresses.map((a) => {
+    const ok = deliverable(a.value);
+    const checked = (chosenAddress ?? firstDeliverable) === a.id && ok;
+    return html`<div class="choice${ok ? '' : ' disabled'}">
+    <input type="radio" name="addressId" id="addr-${a.id}" value="${a.id}"${checked ? raw(' checked') : ''}${ok ? '' : raw(' disabled aria-describedby="nodeliver-' + a.id.replace(/[^A-Za-z0-9-]/g, '') + '"')}>
+    <label for="addr-${a.id}">${addressBlock(a.value, lang)}${ok ? '' : html`<span class="problem" id="nodeliver-${a.id.replace(/[^A-Za-z0-9-]/g, '')}">${t(lang, 'notDeliverable')}</span>`}</label>
+  </div>`;
+  })}
+  <p><a href="${walletLink('address')}">${t(lang, 'addAddress')}</a></p>
+</fieldset>` : ships && apb && cs.addressDetails ? html`<section><h2>${t(lang, 'shipToMerchantAddress')}</h2>${addressBlock(cs.addressDetails, lang)}</section>`
+      : ships && cs.shippingAddress ? html`<section><h2>${t(lang, 'shippingAddress')}</h2>${addressBlock(cs.shippingAddress, lang)}</section>` : '';
+    const cardSection = mode !== 'changeAddress' ? html`<fieldset id="payment-choice">
+  <legend>${t(lang, 'paymentMethod')}</legend>
+  ${cards.length === 0 ? html`<p>${t(lang, 'noPaymentMethods')}</p>` : ''}
+  ${cards.map((c, i) => {
+    const checked = chosenCard ? chosenCard === c.id : i === 0;
+    return html`<div class="choice"><input type="radio" name="paymentMethodId" id="pm-${c.id}" value="${c.id}"${checked ? raw(' checked') : ''}>
+    <label for="pm-${c.id}">${cardLabel(c.value, lang, sandbox)}</label></div>`;
+  })}
+  <p><a href="${walletLink('card')}">${t(lang, 'addCard')}</a></p>
+  ${sandbox ? html`<p class="hint">${t(lang, 'simulatedCardsNote')}</p>` : ''}
+</fieldset>` : '';
+    const title = mode === 'changeAddress' ? t(lang, 'changeAddressTitle')
+      : mode === 'changePayment' ? t(lang, 'changePaymentTitle')
+      : mode === 'retry' ? t(lang, 'retryTitle')
+      : t(lang, ships && !apb ? 'selectTitle' : 'selectTitlePayOnly');
+    const body = html`
+<p class="muted">${t(lang, 'orderFrom', { merchant })}</p>
+${error ? alert(error) : ''}
+${orderSummary(cs, binding, lang)}
+<form method="post" action="/checkout/select" id="choose">
+  ${csrf(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}${hidden('mode', mode)}
+  ${addressSection}
+  ${cardSection}
+  <div class="actions"><button type="submit" id="continue">${apb || mode === 'retry' ? t(lang, 'payNow') : t(lang, 'continue')}</button></div>
+</form>
+<p><a href="/checkout/wallet?next=${encodeURIComponent(selfUrl)}">${t(lang, 'manageWallet')}</a></p>
+${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 'changeAddress' || mode === 'changePayment' ? 'change' : mode === 'retry' ? 'processing' : 'checkout', merchant)}`;
+    page(p, status, lang, title, body, { sandbox, formTargets: formTargetsOf(h, binding), buyer, next: selfUrl });
+  }
+
+  async function selectPost(p: Page) {
+    const id = p.form.get('amazonCheckoutSessionId');
+    const found = await requireCheckout(p, id, true);
+    if (!found) return;
+    const { h, lang, buyer } = found;
+    const cs = h.checkoutSession;
+    const mode = modeOf(p.form.get('mode'), false);
+    const ships = cs.productType !== 'PayOnly' && cs.webCheckoutDetails.checkoutMode !== 'ProcessOrder';
+    const addressId = ships && mode !== 'changePayment' && mode !== 'retry' ? (p.form.get('addressId') ?? undefined) : undefined;
+    const paymentMethodId = mode === 'changeAddress' ? undefined : (p.form.get('paymentMethodId') ?? undefined);
+    if (ships && mode !== 'changePayment' && mode !== 'retry' && !addressId) return selectPage(p, t(lang, 'noAddresses'), 400);
+    if (mode !== 'changeAddress' && !paymentMethodId) return selectPage(p, t(lang, 'noPaymentMethods'), 400);
+    // A change keeps the other half of the earlier choice.
+    const keepAddress = !addressId && cs.shippingAddress ? (await ctx.store.reader.buyerItems<Address>('address', buyer!.buyerId)).find((a) => sameAddress(a.value, cs.shippingAddress))?.id : undefined;
+    try {
+      const r = await chooseForCheckout(ctx, h, {
+        buyerId: buyer!.buyerId,
+        shippingAddressId: addressId ?? keepAddress,
+        paymentMethodId: paymentMethodId ?? cs.paymentMethod?.paymentMethodId,
+      });
+      const saved = r.checkoutSession;
+      if (saved.webCheckoutDetails.checkoutMode === 'ProcessOrder' || mode === 'retry') {
+        return go(p, `/checkout/processing?amazonCheckoutSessionId=${encodeURIComponent(saved.checkoutSessionId)}`);
+      }
+      const review = reviewUrl({ ...h, checkoutSession: saved });
+      if (!review) throw new PageError(400, 'sessionClosed', lang);
+      go(p, review);
+    } catch (error) {
+      if (error instanceof ApiError) return selectPage(p, localizeChoiceError(error, lang), 400);
+      throw error;
+    }
+  }
+
+  function localizeChoiceError(error: ApiError, lang: CheckoutLanguage): string {
+    if (/does not ship|deliver/i.test(error.message)) return t(lang, 'notDeliverable');
+    return `${t(lang, 'errorTitle')}: ${error.message}`;
+  }
+
+  // ---------- processing, decline, cancel ----------
+
+  async function processingPage(p: Page) {
+    const id = p.url.searchParams.get('amazonCheckoutSessionId');
+    const found = await requireCheckout(p, id, true);
+    if (!found) return;
+    const { h, lang, buyer, binding } = found;
+    const cs = h.checkoutSession;
+    if (cs.state !== 'Open' || cs.processing !== null) {
+      const target = resultUrl(h) ?? cancelUrl(h, binding);
+      if (target) return go(p, target);
+      throw new PageError(409, 'sessionClosed', lang);
+    }
+    if (cs.buyer === null) return go(p, `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}`);
+    const blocking = constraintsOf(cs);
+    if (blocking.length > 0) {
+      throw new PageError(409, 'merchantNotReady', lang, `Checkout Session constraints: ${blocking.map((c) => c.constraintId).join(', ')}. Call Update Checkout Session before redirecting the buyer to amazonPayRedirectUrl.`);
+    }
+    const merchant = merchantName(cs, h.store);
+    const body = html`
+<div class="progress" role="progressbar" aria-label="${t(lang, 'processingTitle')}" aria-busy="true"></div>
+<p role="status">${t(lang, 'processingText')}</p>
+${orderSummary(cs, binding, lang)}
+${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</span> <span class="descriptor">${cs.paymentMethod.descriptor}</span></p>` : ''}
+<form method="post" action="/checkout/processing" data-autosubmit>
+  ${csrf(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}
+  <div class="actions"><button type="submit" id="complete-payment">${t(lang, 'processingButton')}</button></div>
+</form>
+${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, 'processing', merchant)}`;
+    page(p, 200, lang, t(lang, 'processingTitle'), body, { sandbox: cs.environment === 'Sandbox', formTargets: formTargetsOf(h, binding), buyer });
+  }
+
+  async function processingPost(p: Page) {
+    const id = p.form.get('amazonCheckoutSessionId');
+    const found = await requireCheckout(p, id, true);
+    if (!found) return;
+    const { h, lang, binding } = found;
+    const cs = h.checkoutSession;
+    const declinedUrl = (reason: string) => `/checkout/declined?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}&reason=${reason}`;
+    if (cs.state !== 'Open' || cs.processing !== null) {
+      const target = resultUrl(h) ?? cancelUrl(h, binding);
+      if (target) return go(p, target);
+      throw new PageError(409, 'sessionClosed', lang);
+    }
+    try {
+      const outcome = await processForBuyer(ctx, h);
+      if (outcome.decision.kind === 'Declined' && outcome.checkoutSession.state === 'Open') return go(p, declinedUrl('declined'));
+      const target = resultUrl({ ...h, checkoutSession: outcome.checkoutSession }) ?? cancelUrl(h, binding);
+      if (!target) throw new PageError(409, 'sessionClosed', lang);
+      go(p, target);
+    } catch (error) {
+      if (error instanceof ApiError && error.reasonCode === 'InvalidSandboxSimulationSpecified') return go(p, declinedUrl('pending'));
+      if (error instanceof ApiError) throw new PageError(error.status, 'merchantNotReady', lang, `${error.reasonCode}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  async function declinedPage(p: Page) {
+    const id = p.url.searchParams.get('amazonCheckoutSessionId');
+    const found = await requireCheckout(p, id, true);
+    if (!found) return;
+    const { h, lang, buyer, binding } = found;
+    const cs = h.checkoutSession;
+    if (cs.state !== 'Open' || cs.processing !== null) {
+      const target = resultUrl(h) ?? cancelUrl(h, binding);
+      if (target) return go(p, target);
+      throw new PageError(409, 'sessionClosed', lang);
+    }
+    const pending = p.url.searchParams.get('reason') === 'pending';
+    const merchant = merchantName(cs, h.store);
+    const body = html`
+${alert(pending ? t(lang, 'pendingNotAllowedText', { merchant }) : t(lang, 'declinedText', { merchant }))}
+${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</span> ${cs.paymentMethod.descriptor}</p>` : ''}
+<div class="actions">
+  <a class="button" id="choose-another" href="/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}&amp;retry=1">${t(lang, 'chooseAnother')}</a>
+  <form method="post" action="/checkout/give-up">${csrf(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}
+    <button type="submit" class="secondary" id="return-to-merchant">${t(lang, 'returnToMerchant', { merchant })}</button></form>
+</div>`;
+    page(p, 200, lang, pending ? t(lang, 'pendingNotAllowedTitle') : t(lang, 'declinedTitle'), body, { sandbox: cs.environment === 'Sandbox', formTargets: formTargetsOf(h, binding), buyer });
+  }
+
+  async function giveUpPost(p: Page) {
+    const found = await requireCheckout(p, p.form.get('amazonCheckoutSessionId'), true);
+    if (!found) return;
+    const { h, lang, binding } = found;
+    const canceled = await cancelForBuyer(ctx, h, 'Declined');
+    const target = resultUrl({ ...h, checkoutSession: canceled }) ?? cancelUrl(h, binding);
+    if (!target) throw new PageError(409, 'sessionClosed', lang);
+    go(p, target);
+  }
+
+  async function cancelPost(p: Page) {
+    const requestId = p.form.get('signInRequestId');
+    if (requestId) {
+      const r = await loadSignInRequest(ctx, requestId);
+      const binding = p.session?.flows[requestId];
+      if (!r || !binding) throw new PageError(404, 'signInRequestExpired', languageOf(p));
+      await declineSignIn(ctx, requestId);
+      const target = allowed(binding.startedFrom ?? homeOf(r.request.signInReturnUrl), r.store, r.request.environment);
+      if (!target) throw new PageError(409, 'sessionClosed', r.request.language ?? 'en_US');
+      return go(p, target);
+    }
+    const found = await requireCheckout(p, p.form.get('amazonCheckoutSessionId'), false);
+    if (!found) return;
+    const { h, lang, binding } = found;
+    const stage = p.form.get('stage');
+    let target: string | undefined;
+    if (stage === 'change' && h.checkoutSession.buyer !== null) {
+      // Leaving a change page keeps the earlier choice: back to the merchant's review page.
+      target = reviewUrl(h) ?? cancelUrl(h, binding);
+    } else if (stage === 'processing') {
+      const canceled = await cancelForBuyer(ctx, h, 'BuyerCanceled');
+      target = resultUrl({ ...h, checkoutSession: canceled }) ?? cancelUrl(h, binding);
+    } else {
+      await cancelForBuyer(ctx, h, 'BuyerCanceled');
+      target = cancelUrl(h, binding);
+    }
+    if (!target) throw new PageError(409, 'sessionClosed', lang);
+    go(p, target);
+  }
+
+  // ---------- Amazon Sign-in consent ----------
+
+  async function requireSignInRequest(p: Page, id: string | null) {
+    const lang = languageOf(p);
+    if (!id) throw new PageError(404, 'signInRequestExpired', lang);
+    const r = await loadSignInRequest(ctx, id);
+    if (!r) throw new PageError(404, 'signInRequestExpired', lang);
+    if (!p.session?.flows[id]) throw new PageError(403, 'notYourCheckout', r.request.language ?? lang);
+    return { ...r, lang: r.request.language ?? REGION_INFO[r.merchant.region].defaultLanguage, binding: p.session.flows[id] };
+  }
+
+  async function consentPage(p: Page) {
+    const id = p.url.searchParams.get('signInRequestId');
+    const r = await requireSignInRequest(p, id);
+    const buyer = await currentBuyer(p, REGION_INFO[r.merchant.region].apiRegion);
+    if (!buyer) return go(p, signInUrl(here(p)));
+    const lang = r.lang;
+    const merchant = r.store.name;
+    const targets = [r.request.signInReturnUrl, r.binding.startedFrom ?? homeOf(r.request.signInReturnUrl) ?? ''];
+    const body = html`
+<p>${t(lang, 'consentIntro', { merchant })}</p>
+<ul class="scopes">${r.request.scopes.map((s) => html`<li data-scope="${s}">${t(lang, `scope_${s}` as MessageKey)}</li>`)}</ul>
+<div class="actions">
+  <form method="post" action="/checkout/consent">${csrf(p)}${hidden('signInRequestId', id!)}${hidden('decision', 'allow')}
+    <button type="submit" id="allow">${t(lang, 'allow')}</button></form>
+  <form method="post" action="/checkout/consent">${csrf(p)}${hidden('signInRequestId', id!)}${hidden('decision', 'deny')}
+    <button type="submit" class="secondary" id="deny">${t(lang, 'deny')}</button></form>
+</div>`;
+    page(p, 200, lang, t(lang, 'consentTitle', { merchant }), body, { sandbox: r.request.environment === 'Sandbox', formTargets: targets, buyer, next: here(p) });
+  }
+
+  async function consentPost(p: Page) {
+    const id = p.form.get('signInRequestId');
+    const r = await requireSignInRequest(p, id);
+    const buyer = await currentBuyer(p, REGION_INFO[r.merchant.region].apiRegion);
+    if (!buyer) throw new PageError(403, 'formExpired', r.lang);
+    if (p.form.get('decision') !== 'allow') {
+      await declineSignIn(ctx, id!);
+      const target = allowed(r.binding.startedFrom ?? homeOf(r.request.signInReturnUrl), r.store, r.request.environment);
+      if (!target) throw new PageError(409, 'sessionClosed', r.lang);
+      return go(p, target);
+    }
+    const returnUrl = allowed(r.request.signInReturnUrl, r.store, r.request.environment);
+    if (!returnUrl) throw new PageError(409, 'signInRequestExpired', r.lang);
+    const { buyerToken } = await approveSignIn(ctx, id!, buyer.buyerId);
+    const u = new URL(returnUrl);
+    u.searchParams.set('buyerToken', buyerToken);
+    go(p, u.toString());
+  }
+
+  // ---------- wallet ----------
+
+  async function requireBuyer(p: Page): Promise<{ buyer: BuyerRecord; next: string; lang: CheckoutLanguage; sandbox: boolean } | undefined> {
+    const next = safeNext(p.url.searchParams.get('next') ?? p.form.get('next'), '/checkout/wallet');
+    const buyer = await currentBuyer(p);
+    if (!buyer) {
+      if (p.req.method === 'GET') go(p, signInUrl(here(p)));
+      else throw new PageError(403, 'formExpired', languageOf(p));
+      return undefined;
+    }
+    const flow = next === '/checkout/wallet' ? undefined : await flowOfNext(p, next);
+    const profileLang = buyer.profile['language'];
+    const lang = flow?.lang ?? (isCheckoutLanguage(profileLang) ? profileLang : languageOf(p));
+    return { buyer, next, lang, sandbox: flow?.sandbox ?? true };
+  }
+
+  function walletUrl(next: string): string {
+    return next === '/checkout/wallet' ? next : `/checkout/wallet?next=${encodeURIComponent(next)}`;
+  }
+
+  async function walletPage(p: Page) {
+    const w = await requireBuyer(p);
+    if (!w) return;
+    const { buyer, next, lang, sandbox } = w;
+    const addresses = await ctx.store.reader.buyerItems<Address>('address', buyer.buyerId);
+    const cards = await ctx.store.reader.buyerItems<WalletCard>('paymentMethod', buyer.buyerId);
+    const self = walletUrl(next);
+    const del = (kind: string, id: string) => html`<form method="post" action="/checkout/wallet/delete">${csrf(p)}${hidden('kind', kind)}${hidden('id', id)}${hidden('next', next)}
+      <button type="submit" class="secondary" aria-label="${t(lang, 'delete')} ${id}">${t(lang, 'delete')}</button></form>`;
+    const body = html`
+<h2>${t(lang, 'addresses')}</h2>
+<ul class="plain">${addresses.map((a) => html`<li>${addressBlock(a.value, lang)}${del('address', a.id)}</li>`)}</ul>
+${addresses.length === 0 ? html`<p>${t(lang, 'noAddresses')}</p>` : ''}
+<p><a href="/checkout/wallet/address?next=${encodeURIComponent(next === '/checkout/wallet' ? self : next)}">${t(lang, 'addAddress')}</a></p>
+<h2>${t(lang, 'cards')}</h2>
+<ul class="plain">${cards.map((c) => html`<li>${cardLabel(c.value, lang, sandbox)}${del('paymentMethod', c.id)}</li>`)}</ul>
+${cards.length === 0 ? html`<p>${t(lang, 'noPaymentMethods')}</p>` : ''}
+<p><a href="/checkout/wallet/card?next=${encodeURIComponent(next === '/checkout/wallet' ? self : next)}">${t(lang, 'addCard')}</a></p>
+${sandbox ? html`<p class="hint">${t(lang, 'simulatedCardsNote')}</p>` : ''}
+${next !== '/checkout/wallet' ? html`<p><a class="button" href="${next}">${t(lang, 'backToCheckout')}</a></p>` : ''}`;
+    page(p, 200, lang, t(lang, 'walletTitle'), body, { sandbox, buyer, next: self });
+  }
+
+  async function addressPage(p: Page, problems: Record<string, string> = {}, status = 200) {
+    const w = await requireBuyer(p);
+    if (!w) return;
+    const { buyer, next, lang, sandbox } = w;
+    const countries = ADDRESS_COUNTRIES[buyer.region as ApiRegion] ?? ['JP'];
+    const v = (name: string) => p.form.get(name) ?? '';
+    const problemText = (name: string) => (problems[name] ? t(lang, `problem_${problems[name]}` as MessageKey) : undefined);
+    const jp = countries.length === 1 && countries[0] === 'JP';
+    const us = countries.length === 1 && countries[0] === 'US';
+    const name = field({ name: 'name', label: t(lang, 'fullName'), autocomplete: 'name', value: v('name') || (jp || us ? buyer.name : ''), required: true, problem: problemText('name') });
+    const phone = field({ name: 'phoneNumber', label: t(lang, 'phoneNumber'), type: 'tel', autocomplete: 'tel', value: v('phoneNumber') || (buyer.phoneNumber ?? ''), required: true, problem: problemText('phoneNumber') });
+    // Japanese addresses are written from the largest unit down: 〒, prefecture, municipality + block, building.
+    const fields = jp
+      ? html`${hidden('countryCode', 'JP')}
+  ${field({ name: 'postalCode', label: `〒 ${t(lang, 'postalCode')}`, autocomplete: 'postal-code', inputmode: 'numeric', value: v('postalCode'), required: true, hint: '100-0001', problem: problemText('postalCode') })}
+  ${selectField({ name: 'stateOrRegion', label: t(lang, 'prefecture'), options: JP_PREFECTURES.map((x) => ({ value: x, label: x })), value: v('stateOrRegion'), placeholder: t(lang, 'choosePrefecture'), problem: problemText('stateOrRegion') })}
+  ${field({ name: 'addressLine1', label: t(lang, 'jpLine1'), autocomplete: 'address-line1', value: v('addressLine1'), required: true, problem: problemText('addressLine1') })}
+  ${field({ name: 'addressLine2', label: t(lang, 'jpLine2'), autocomplete: 'address-line2', value: v('addressLine2'), problem: problemText('addressLine2') })}
+  ${name}${phone}`
+      : html`${name}
+  ${field({ name: 'addressLine1', label: t(lang, 'addressLine1'), autocomplete: 'address-line1', value: v('addressLine1'), required: true, problem: problemText('addressLine1') })}
+  ${field({ name: 'addressLine2', label: t(lang, 'addressLine2'), autocomplete: 'address-line2', value: v('addressLine2'), problem: problemText('addressLine2') })}
+  ${field({ name: 'city', label: t(lang, 'city'), autocomplete: 'address-level2', value: v('city'), required: true, problem: problemText('city') })}
+  ${field({ name: 'stateOrRegion', label: t(lang, 'state'), autocomplete: 'address-level1', value: v('stateOrRegion'), required: us, problem: problemText('stateOrRegion') })}
+  ${field({ name: 'postalCode', label: t(lang, 'postalCode'), autocomplete: 'postal-code', value: v('postalCode'), required: true, problem: problemText('postalCode') })}
+  ${countries.length === 1 ? hidden('countryCode', countries[0]!) : selectField({ name: 'countryCode', label: t(lang, 'country'), options: countries.map((c) => ({ value: c, label: regionName(c, lang) })), value: v('countryCode') || countries[0]!, problem: problemText('countryCode') })}
+  ${phone}`;
+    const body = html`
+${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
+<form method="post" action="/checkout/wallet/address" novalidate class="${jp ? 'address-jp' : 'address'}">
+  ${csrf(p)}${hidden('next', next)}
+  ${fields}
+  <div class="actions"><button type="submit" id="save-address">${t(lang, 'save')}</button> <a href="${walletUrl(next)}">${t(lang, 'back')}</a></div>
+</form>`;
+    page(p, status, lang, t(lang, 'addAddressTitle'), body, { sandbox, buyer, next: walletUrl(next) });
+  }
+
+  async function addressPost(p: Page) {
+    const w = await requireBuyer(p);
+    if (!w) return;
+    const entry: AddressEntry = {
+      name: p.form.get('name') ?? '',
+      addressLine1: p.form.get('addressLine1') ?? '',
+      addressLine2: p.form.get('addressLine2') ?? '',
+      city: p.form.get('city') ?? '',
+      stateOrRegion: p.form.get('stateOrRegion') ?? '',
+      postalCode: p.form.get('postalCode') ?? '',
+      countryCode: p.form.get('countryCode') ?? '',
+      phoneNumber: p.form.get('phoneNumber') ?? '',
+    };
+    const r = await addAddress(ctx, w.buyer, entry);
+    if (!r.ok) return addressPage(p, r.problems as Record<string, string>, 400);
+    go(p, w.next);
+  }
+
+  async function cardPage(p: Page, problems: Record<string, string> = {}, status = 200) {
+    const w = await requireBuyer(p);
+    if (!w) return;
+    const { buyer, next, lang, sandbox } = w;
+    const problemText = (name: string) => (problems[name] ? t(lang, `problem_${problems[name]}` as MessageKey) : undefined);
+    const body = html`
+${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
+<form method="post" action="/checkout/wallet/card" novalidate>
+  ${csrf(p)}${hidden('next', next)}
+  ${field({ name: 'number', label: t(lang, 'cardNumber'), autocomplete: 'cc-number', inputmode: 'numeric', required: true, problem: problemText('number') })}
+  ${field({ name: 'expiry', label: t(lang, 'expiry'), autocomplete: 'cc-exp', value: p.form.get('expiry') ?? '', required: true, problem: problemText('expiry') })}
+  ${field({ name: 'holderName', label: t(lang, 'cardholder'), autocomplete: 'cc-name', value: p.form.get('holderName') ?? buyer.name, required: true, problem: problemText('holderName') })}
+  <p class="hint">${t(lang, 'cardStorageNote')}</p>
+  ${sandbox ? html`<p class="hint">${t(lang, 'simulatedCardsNote')}</p>` : ''}
+  <div class="actions"><button type="submit" id="save-card">${t(lang, 'save')}</button> <a href="${walletUrl(next)}">${t(lang, 'back')}</a></div>
+</form>`;
+    page(p, status, lang, t(lang, 'addCardTitle'), body, { sandbox, buyer, next: walletUrl(next) });
+  }
+
+  async function cardPost(p: Page) {
+    const w = await requireBuyer(p);
+    if (!w) return;
+    const r = await addCard(ctx, w.buyer.buyerId, { number: p.form.get('number') ?? '', expiry: p.form.get('expiry') ?? '', holderName: p.form.get('holderName') ?? '' });
+    if (!r.ok) return cardPage(p, r.problems as Record<string, string>, 400);
+    go(p, w.next);
+  }
+
+  async function deletePost(p: Page) {
+    const w = await requireBuyer(p);
+    if (!w) return;
+    const kind = p.form.get('kind') === 'address' ? 'address' : 'paymentMethod';
+    await deleteWalletItem(ctx, w.buyer.buyerId, kind, p.form.get('id') ?? '');
+    go(p, walletUrl(w.next));
+  }
+}
+
+function sameAddress(a: Address, b: Address | null): boolean {
+  return b !== null && JSON.stringify(a) === JSON.stringify(b);
+}
