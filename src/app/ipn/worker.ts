@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { isAcknowledged, nextAttemptAt, type AttemptOutcome, type NotificationStatus } from '../../domain/ipn-delivery.js';
 import { randomHex } from '../../domain/random.js';
-import type { ClaimedNotification, IpnAttempt } from '../../store/store.js';
+import { ConcurrentUpdateError, StoreUnavailableError, type ClaimedNotification, type IpnAttempt } from '../../store/store.js';
 import type { AppContext } from '../context.js';
 import { inTransaction } from '../transactions.js';
 import { signingCertificate } from './certificate.js';
@@ -132,7 +132,11 @@ export function startIpnWorker(ctx: AppContext, options: IpnWorkerOptions = DEFA
     const claimed = await claimDue(ctx, room, options.leaseMs);
     for (const n of claimed) {
       const delivery: Promise<unknown> = deliverClaimed(ctx, n, options)
-        .catch((error: unknown) => ctx.log.error('notification delivery crashed', { notificationId: n.notificationId, error: String(error) }))
+        .catch((error: unknown) => {
+          // The attempt could not be recorded: the claim runs out and the notification is sent again (at least once).
+          const transient = error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError;
+          ctx.log[transient ? 'warn' : 'error']('notification delivery crashed', { notificationId: n.notificationId, error: String(error) });
+        })
         .finally(() => {
           inFlight.delete(delivery);
           // A delivered notification may free the next one of its object.
