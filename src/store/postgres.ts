@@ -50,11 +50,11 @@ export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
     types,
     ...timeouts,
   });
-  // An idle connection lost: the pool drops it by itself.
-  pool.on('error', report);
   // A connection lost while checked out emits 'error' on its client, which pg-pool does not listen to
-  // then; without a listener of our own that event would end the process.
+  // then; without a listener of our own that event would end the process. This one also reports idle
+  // connections lost (the pool drops those by itself and re-emits the error below).
   pool.on('connect', (client) => client.on('error', report));
+  pool.on('error', () => {});
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
