@@ -37,6 +37,13 @@ async function terminateBackends(database: string): Promise<number> {
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A promise a transaction waits on while it holds its connection (and locks), until the test releases it. */
+function gate(): { held: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  return { held, release };
+}
+
 describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: postgres.skip }, () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let dbName: string;
@@ -81,8 +88,7 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
   test('a statement in flight when the server ends the session (57P01) is StoreUnavailableError', async () => {
     const store = await open();
     await store.transaction((tx) => tx.insertMerchant(merchant('m-inflight')));
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
+    const { held, release } = gate();
     const holder = store.transaction(async (tx) => {
       await tx.advanceSandboxClock('m-inflight', 1);
       await held;
@@ -101,8 +107,7 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
 
   test('a full pool: waiting longer than the connect timeout is StoreUnavailableError', async () => {
     const store = await open({ poolSize: 1, connectTimeoutMs: 200 });
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
+    const { held, release } = gate();
     const holder = store.transaction(async (tx) => {
       await tx.merchant('nobody');
       await held;
@@ -117,8 +122,7 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
   test('a lock held past the statement timeout is StoreUnavailableError (57014) for the waiter; the holder commits', async () => {
     const store = await open({ statementTimeoutMs: 300 });
     await store.transaction((tx) => tx.insertMerchant(merchant('m-lock')));
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
+    const { held, release } = gate();
     const holder = store.transaction(async (tx) => {
       await tx.advanceSandboxClock('m-lock', 10);
       await held;
