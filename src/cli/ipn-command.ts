@@ -1,61 +1,13 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { deliveryLog, ipnEndpoints, replayNotification, setIpnEndpoint } from '../app/ipn/admin.js';
 import type { Environment } from '../domain/environment.js';
 import { checkEndpointUrl } from '../domain/ipn-delivery.js';
 import type { IpnAttempt } from '../store/store.js';
-import { readServeConfig } from './config.js';
-import { openApp, type AppHandle } from './runtime.js';
-import { UsageError } from './usage-error.js';
+import { environmentFlag, parseCommand, print, required, UsageError, withApp, type Values } from './command-support.js';
 
 export const IPN_USAGE = `  reji ipn set --merchant-id ID --env sandbox|live --url URL [--json]
   reji ipn get --merchant-id ID [--env sandbox|live] [--json]
   reji ipn log --merchant-id ID [--notification-id ID] [--limit N] [--json]
   reji ipn replay NOTIFICATION_ID [--json]`;
-
-const COMMON = {
-  'data-dir': { type: 'string' },
-  'database-url': { type: 'string' },
-  json: { type: 'boolean' },
-} as const satisfies ParseArgsConfig['options'];
-
-type Values = Record<string, string | boolean | undefined>;
-
-function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>, positionals = 0): { values: Values; positionals: string[] } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: positionals > 0, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument ${parsed.positionals[positionals]}`);
-  return { values: parsed.values as Values, positionals: parsed.positionals };
-}
-
-function required(values: Values, name: string): string {
-  const v = values[name];
-  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
-  return v;
-}
-
-function environment(value: string | boolean | undefined): Environment | undefined {
-  if (value === undefined) return undefined;
-  if (value !== 'sandbox' && value !== 'live') throw new UsageError('--env must be sandbox or live');
-  return value === 'sandbox' ? 'Sandbox' : 'Live';
-}
-
-async function withApp<T>(values: Values, fn: (app: AppHandle) => Promise<T>): Promise<T> {
-  const config = readServeConfig({ 'data-dir': values['data-dir'] as string | undefined, 'database-url': values['database-url'] as string | undefined });
-  const app = await openApp({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: 2, publicUrl: config.publicUrl });
-  try {
-    return await fn(app);
-  } finally {
-    await app.close();
-  }
-}
-
-function print(values: Values, json: unknown, text: string): void {
-  process.stdout.write(values['json'] ? `${JSON.stringify(json)}\n` : `${text}\n`);
-}
 
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
@@ -87,9 +39,10 @@ export async function ipnCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'set': {
-      const { values } = parse(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' }, url: { type: 'string' } });
+      const { values } = parseCommand(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' }, url: { type: 'string' } });
       const merchantId = required(values, 'merchant-id');
-      const env = environment(required(values, 'env'))!;
+      required(values, 'env');
+      const env = environmentFlag(values)!;
       const url = required(values, 'url');
       const checked = checkEndpointUrl(url, env);
       if (!checked.ok) throw new UsageError(`--url: ${checked.why}`);
@@ -98,9 +51,9 @@ export async function ipnCommand(args: string[]): Promise<void> {
       return;
     }
     case 'get': {
-      const { values } = parse(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' } });
+      const { values } = parseCommand(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' } });
       const merchantId = required(values, 'merchant-id');
-      const env = environment(values['env']);
+      const env = environmentFlag(values);
       const endpoints = await withApp(values, (app) => ipnEndpoints(app.ctx, merchantId, env));
       const envs: Environment[] = env ? [env] : ['Sandbox', 'Live'];
       const rows = envs.map((e) => ({ environment: e, url: endpoints.find((x) => x.environment === e)?.url ?? null }));
@@ -108,7 +61,7 @@ export async function ipnCommand(args: string[]): Promise<void> {
       return;
     }
     case 'log': {
-      const { values } = parse(rest, { 'merchant-id': { type: 'string' }, 'notification-id': { type: 'string' }, limit: { type: 'string' } });
+      const { values } = parseCommand(rest, { 'merchant-id': { type: 'string' }, 'notification-id': { type: 'string' }, limit: { type: 'string' } });
       const merchantId = required(values, 'merchant-id');
       const limitRaw = (values['limit'] as string | undefined) ?? '50';
       if (!/^\d+$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000');
@@ -118,7 +71,7 @@ export async function ipnCommand(args: string[]): Promise<void> {
       return;
     }
     case 'replay': {
-      const { values, positionals } = parse(rest, {}, 1);
+      const { values, positionals } = parseCommand(rest, {}, 1);
       const notificationId = positionals[0];
       if (!notificationId) throw new UsageError('usage: reji ipn replay NOTIFICATION_ID');
       const n = await withApp(values, (app) => replayNotification(app.ctx, notificationId));

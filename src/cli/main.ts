@@ -1,13 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ApiError } from '../app/api-error.js';
 import { createKeyPair, createMerchant, registerPublicKey, setAllowedOrigins } from '../app/merchants.js';
 import { isRegion, REGIONS } from '../domain/regions.js';
 import { defaultPages } from '../http/pages.js';
 import { ConfigError, readServeConfig, type RawOptions } from './config.js';
 import { ipnCommand, IPN_USAGE } from './ipn-command.js';
-import { openApp, startReji } from './runtime.js';
-import { UsageError } from './usage-error.js';
+import { startReji } from './runtime.js';
+import { environmentFlag, parseCommand, print, required, UsageError, withApp, type Values } from './command-support.js';
 
 const USAGE = `reji: a self-hosted Amazon Pay Checkout v2 platform and sandbox
 
@@ -28,50 +27,13 @@ Every command takes --data-dir DIR (REJI_DATA_DIR, default ./.reji) and --databa
 (REJI_DATABASE_URL); every serve flag can also be given as REJI_<FLAG>, e.g. REJI_PORT=9000.
 `;
 
-const COMMON = {
-  'data-dir': { type: 'string' },
-  'database-url': { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean' },
-} as const satisfies ParseArgsConfig['options'];
-
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: false, strict: true }).values as Record<string, string | boolean | string[] | undefined>;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function required(values: Record<string, unknown>, name: string): string {
-  const v = values[name];
-  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
-  return v;
-}
-
-function environmentOf(values: Record<string, unknown>): 'Sandbox' | 'Live' {
-  const env = (values['env'] as string | undefined) ?? 'sandbox';
-  if (env !== 'sandbox' && env !== 'live') throw new UsageError('--env must be sandbox or live');
-  return env === 'sandbox' ? 'Sandbox' : 'Live';
-}
-
-/** Opens the data directory's store for a one-off command; a running server sees the result at once. */
-async function withApp<T>(values: Record<string, unknown>, fn: (app: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {
-  const config = readServeConfig({ 'data-dir': values['data-dir'] as string | undefined, 'database-url': values['database-url'] as string | undefined });
-  const app = await openApp({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: 2, publicUrl: config.publicUrl });
-  try {
-    return await fn(app);
-  } finally {
-    await app.close();
-  }
-}
-
-function print(values: Record<string, unknown>, json: object, text: string): void {
-  process.stdout.write(values['json'] ? `${JSON.stringify(json)}\n` : `${text}\n`);
+/** The flags of a command that takes no positional arguments. */
+function parseValues(args: string[], options: Parameters<typeof parseCommand>[1]): Values {
+  return parseCommand(args, options).values;
 }
 
 async function serve(args: string[]): Promise<void> {
-  const values = parse(args, {
+  const values = parseValues(args, {
     host: { type: 'string' },
     port: { type: 'string' },
     'https-port': { type: 'string' },
@@ -125,7 +87,7 @@ async function serve(args: string[]): Promise<void> {
 
 /** Brings the schema up to date and exits: a release step before new processes start (docs/deploy.md). */
 async function migrate(args: string[]): Promise<void> {
-  const values = parse(args, {});
+  const values = parseValues(args, {});
   const dialect = await withApp(values, async (app) => app.ctx.store.dialect);
   print(values, { migrated: true, dialect }, `the ${dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} schema is up to date`);
 }
@@ -133,7 +95,7 @@ async function migrate(args: string[]): Promise<void> {
 async function merchant(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub !== 'create') throw new UsageError('usage: reji merchant create --region jp|us|uk|de|eu [--name NAME]');
-  const values = parse(rest, { region: { type: 'string' }, name: { type: 'string' }, 'allowed-origin': { type: 'string', multiple: true } });
+  const values = parseValues(rest, { region: { type: 'string' }, name: { type: 'string' }, 'allowed-origin': { type: 'string', multiple: true } });
   const region = required(values, 'region');
   if (!isRegion(region)) throw new UsageError(`--region must be one of ${REGIONS.join(', ')}`);
   const { merchant: m, store } = await withApp(values, (app) =>
@@ -146,16 +108,16 @@ async function merchant(args: string[]): Promise<void> {
 async function keys(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === 'create') {
-    const values = parse(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' }, legacy: { type: 'boolean' }, 'private-key-out': { type: 'string' } });
+    const values = parseValues(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' }, legacy: { type: 'boolean' }, 'private-key-out': { type: 'string' } });
     const merchantId = required(values, 'merchant-id');
     const out = required(values, 'private-key-out');
-    const key = await withApp(values, (app) => createKeyPair(app.ctx, { merchantId, environment: environmentOf(values), legacy: values['legacy'] === true }));
+    const key = await withApp(values, (app) => createKeyPair(app.ctx, { merchantId, environment: (environmentFlag(values) ?? 'Sandbox'), legacy: values['legacy'] === true }));
     writeFileSync(out, key.privateKeyPem, { mode: 0o600 });
     print(values, { publicKeyId: key.publicKeyId, privateKeyFile: out }, `publicKeyId ${key.publicKeyId}\nprivateKeyFile ${out}`);
     return;
   }
   if (sub === 'register') {
-    const values = parse(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' }, legacy: { type: 'boolean' }, 'public-key': { type: 'string' } });
+    const values = parseValues(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' }, legacy: { type: 'boolean' }, 'public-key': { type: 'string' } });
     const merchantId = required(values, 'merchant-id');
     let pem: string;
     try {
@@ -163,7 +125,7 @@ async function keys(args: string[]): Promise<void> {
     } catch (error) {
       throw new UsageError(`cannot read --public-key: ${(error as Error).message}`);
     }
-    const key = await withApp(values, (app) => registerPublicKey(app.ctx, { merchantId, environment: environmentOf(values), legacy: values['legacy'] === true }, pem));
+    const key = await withApp(values, (app) => registerPublicKey(app.ctx, { merchantId, environment: (environmentFlag(values) ?? 'Sandbox'), legacy: values['legacy'] === true }, pem));
     print(values, { publicKeyId: key.publicKeyId }, `publicKeyId ${key.publicKeyId}`);
     return;
   }
@@ -173,7 +135,7 @@ async function keys(args: string[]): Promise<void> {
 async function storeCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub !== 'allow-origin') throw new UsageError('usage: reji store allow-origin --store-id ID --origin URL [--origin URL]...');
-  const values = parse(rest, { 'store-id': { type: 'string' }, origin: { type: 'string', multiple: true } });
+  const values = parseValues(rest, { 'store-id': { type: 'string' }, origin: { type: 'string', multiple: true } });
   const storeId = required(values, 'store-id');
   const origins = (values['origin'] as string[] | undefined) ?? [];
   const store = await withApp(values, (app) => setAllowedOrigins(app.ctx, storeId, origins));
