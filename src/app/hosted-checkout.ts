@@ -5,7 +5,6 @@ import {
   type CheckoutSessionCancelReason,
   type CheckoutSessionCreateInput,
   type ProductType,
-  type Scope,
 } from '../domain/checkout-session.js';
 import type { Environment } from '../domain/environment.js';
 import { isReturnUrlAllowed, type Merchant, type MerchantStore } from '../domain/merchant.js';

@@ -2,7 +2,7 @@ import { deliveryLog, ipnEndpoints, replayNotification, setIpnEndpoint } from '.
 import type { Environment } from '../domain/environment.js';
 import { checkEndpointUrl } from '../domain/ipn-delivery.js';
 import type { IpnAttempt } from '../store/store.js';
-import { environmentFlag, parseCommand, print, required, UsageError, withApp, type Values } from './command-support.js';
+import { environmentFlag, parseCommand, print, required, UsageError, withApp } from './command-support.js';
 
 export const IPN_USAGE = `  reji ipn set --merchant-id ID --env sandbox|live --url URL [--json]
   reji ipn get --merchant-id ID [--env sandbox|live] [--json]

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { createTestDatabase, dialectCases } from '../support/dialects.js';
 import { signedRequest } from '../support/raw.js';
+import { freePort } from '../support/processes.js';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/reji.js', import.meta.url).pathname;
@@ -23,15 +23,6 @@ async function reji(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 200; i++) {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -10,6 +9,7 @@ import { checkout } from '../support/flows.js';
 import { eventually, IpnReceiver } from '../support/ipn-receiver.js';
 import { officialClient } from '../support/official-sdk.js';
 import type { TestMerchant } from '../support/reji.js';
+import { freePort } from '../support/processes.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/reji.js');
@@ -26,17 +26,6 @@ function cli(args: string[]): Promise<any> {
   });
 }
 
-/** A port nobody listens on right now (HTTPS has no "port 0": 0 turns it off). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** `reji serve` as a child process on free ports; resolves once its 'listening' line is out. */
 async function serve(storeArgs: string[]): Promise<{ child: ChildProcess; httpUrl: string; httpsUrl: string; exited: Promise<number | null> }> {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { dialectCases } from '../support/dialects.js';
 import { checkout, checkoutUntilComplete } from '../support/flows.js';
-import { idem, officialClient, settle, testing, type OfficialClient } from '../support/official-sdk.js';
-import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
+import { idem, officialClient, settle, testing } from '../support/official-sdk.js';
+import { startTestReji, type TestReji } from '../support/reji.js';
 
 const DAY = 24 * 3600;
 
