@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../../app/api-error.js';
 import { withSessionId } from '../../app/buyer-flow.js';
 import {
-  BROWSER_SESSION_LIFETIME,
   bindFlow,
   consumeToken,
   csrfMatches,
@@ -11,10 +8,8 @@ import {
   issueToken,
   loadBrowserSession,
   MIN_PASSWORD_LENGTH,
-  newBrowserSession,
   registerBuyer,
   signIn,
-  type BrowserSession,
   type FlowBinding,
 } from '../../app/buyer-sessions.js';
 import { addAddress, addCard, deleteWalletItem } from '../../app/buyer-wallet.js';
@@ -38,17 +33,34 @@ import type { Environment } from '../../domain/environment.js';
 import { ID_PATTERNS } from '../../domain/ids.js';
 import { isReturnUrlAllowed, type MerchantStore } from '../../domain/merchant.js';
 import { parseAmount, type Money } from '../../domain/money.js';
-import { CHECKOUT_LANGUAGES, REGION_INFO, isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
+import { REGION_INFO, isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
 import type { Address } from '../../domain/shared-types.js';
 import type { WalletCard } from '../../domain/wallet.js';
 import type { BuyerRecord } from '../../store/store.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import type { PageHandler } from '../server.js';
 import { prepareButton, type ButtonFields } from './button-request.js';
-import { formatPrice, isCurrency, languageFromHeader, MESSAGES, t, type MessageKey } from './i18n.js';
+import { buildAssets, hostedCss, hostedJs } from './page-assets.js';
+import {
+  PageError,
+  csrfField,
+  currentBuyer,
+  currentPath,
+  ensureSession,
+  freshSession,
+  languageOf,
+  redirectTo,
+  redirectToSignIn,
+  renderPage,
+  replaceSession,
+  safeNext,
+  signInUrl,
+  type Page,
+  type Route,
+} from './page-context.js';
+import { formatPrice, isCurrency, languageFromHeader, t, type MessageKey } from './i18n.js';
 import { addressBlock, alert, cardLabel, errorBody, field, hidden, layout, regionName, selectField } from './views.js';
 import {
-  asset,
   clearedSessionCookie,
   clientIp,
   cookieName,
@@ -57,12 +69,9 @@ import {
   ownOrigin,
   parseForm,
   readCookie,
-  redirect,
   sendAsset,
   sendJson,
   sendPage,
-  sessionCookie,
-  type StaticAsset,
 } from './web.js';
 
 /**
@@ -74,53 +83,12 @@ import {
 const CLAIM_LIFETIME = 10 * 60 * 1000;
 const MARKETPLACE_LANGUAGE: Readonly<Record<ApiRegion, CheckoutLanguage>> = { jp: 'ja_JP', na: 'en_US', eu: 'en_GB' };
 
-function readAsset(name: string): string {
-  return readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
-}
-
-function buildAssets() {
-  const labels: Record<string, { pay: string; signIn: string }> = {};
-  for (const lang of CHECKOUT_LANGUAGES) labels[lang] = { pay: MESSAGES[lang].payWithAmazon, signIn: MESSAGES[lang].signInWithAmazon };
-  // JSON inside a script: `<` escaped so that no label can end the script.
-  const checkoutJs = readAsset('checkout.js').replace('/*REJI_LABELS*/ {}', JSON.stringify(labels).replace(/</g, '\\u003c'));
-  const css = asset(readAsset('hosted.css'), 'text/css; charset=utf-8');
-  const js = asset(readAsset('hosted.js'), 'text/javascript; charset=utf-8');
-  return {
-    checkoutJs: asset(checkoutJs, 'text/javascript; charset=utf-8'),
-    css,
-    js,
-    urls: { css: `/checkout/assets/hosted.css?v=${css.etag.slice(1, 11)}`, js: `/checkout/assets/hosted.js?v=${js.etag.slice(1, 11)}` },
-  };
-}
-
-interface Page {
-  readonly ctx: AppContext;
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly url: URL;
-  readonly secure: boolean;
-  readonly origin: string;
-  session: BrowserSession | undefined;
-  readonly cookies: string[];
-  form: URLSearchParams;
-  readonly assets: ReturnType<typeof buildAssets>;
-  readonly reqBody: () => Promise<Buffer>;
-}
-
-class PageError extends Error {
-  constructor(readonly status: number, readonly key: MessageKey, readonly lang: CheckoutLanguage, readonly details?: string) {
-    super(key);
-  }
-}
-
-type Route = (p: Page) => Promise<void>;
-
 export function hostedPages(ctx: AppContext): PageHandler {
   const assets = buildAssets();
   const routes: Record<string, Route> = {
     'GET /checkout.js': async (p) => sendAsset(p.req, p.res, assets.checkoutJs, { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' }),
-    'GET /checkout/assets/hosted.css': async (p) => sendAsset(p.req, p.res, assets.css),
-    'GET /checkout/assets/hosted.js': async (p) => sendAsset(p.req, p.res, assets.js),
+    'GET /checkout/assets/hosted.css': hostedCss,
+    'GET /checkout/assets/hosted.js': hostedJs,
     'OPTIONS /checkout/verify-payload': async (p) => {
       p.res.writeHead(204, corsHeaders());
       p.res.end();
@@ -193,66 +161,6 @@ export function hostedPages(ctx: AppContext): PageHandler {
     },
   };
 
-  // ---------- helpers ----------
-
-  function languageOf(p: Page, preferred?: string | null): CheckoutLanguage {
-    if (isCheckoutLanguage(preferred)) return preferred;
-    const q = p.url.searchParams.get('lang');
-    if (isCheckoutLanguage(q)) return q;
-    return languageFromHeader(p.req.headers['accept-language']) ?? 'en_US';
-  }
-
-  async function ensureSession(p: Page): Promise<BrowserSession> {
-    if (p.session) return p.session;
-    const { cookieValue, session } = await newBrowserSession(ctx, { buyerId: null });
-    p.session = session;
-    p.cookies.push(sessionCookie(cookieValue, p.secure, BROWSER_SESSION_LIFETIME / 1000));
-    return session;
-  }
-
-  async function replaceSession(p: Page, buyerId: string | null): Promise<BrowserSession> {
-    const { cookieValue, session } = await newBrowserSession(ctx, { buyerId, replacing: p.session });
-    p.session = session;
-    p.cookies.push(sessionCookie(cookieValue, p.secure, BROWSER_SESSION_LIFETIME / 1000));
-    return session;
-  }
-
-  async function currentBuyer(p: Page, marketplace?: ApiRegion): Promise<BuyerRecord | undefined> {
-    if (!p.session?.buyerId) return undefined;
-    const buyer = await ctx.store.reader.buyer(p.session.buyerId);
-    if (!buyer || (marketplace && buyer.region !== marketplace)) return undefined;
-    return buyer;
-  }
-
-  function page(p: Page, status: number, lang: CheckoutLanguage, title: string, body: SafeHtml, o: { sandbox?: boolean; formTargets?: readonly string[]; buyer?: BuyerRecord | undefined; next?: string } = {}) {
-    sendPage(p.res, status, layout({
-      lang, title, body, sandbox: o.sandbox ?? false, assets: assets.urls,
-      signedIn: o.buyer && p.session ? { name: o.buyer.name, csrf: p.session.csrfToken, next: o.next ?? '/checkout/wallet' } : undefined,
-    }), { formTargets: o.formTargets ?? [], cookies: p.cookies });
-  }
-
-  function go(p: Page, location: string) {
-    redirect(p.res, location, p.cookies);
-  }
-
-  function csrf(p: Page): SafeHtml {
-    return hidden('_csrf', p.session?.csrfToken ?? '');
-  }
-
-  /** Only reji's own pages may be a `next`: a path, never a scheme or `//host`. */
-  function safeNext(raw: string | null | undefined, fallback: string): string {
-    if (raw && /^\/checkout\/[a-z/-]*(\?[A-Za-z0-9%=&_.~-]*)?$/.test(raw)) return raw;
-    return fallback;
-  }
-
-  function here(p: Page): string {
-    return p.url.pathname + p.url.search;
-  }
-
-  function signInUrl(next: string): string {
-    return `/checkout/signin?next=${encodeURIComponent(next)}`;
-  }
-
   /** A redirect to the merchant only to a URL the session declared and the store still allows. */
   function allowed(url: string | null | undefined, store: MerchantStore, environment: Environment): string | undefined {
     if (!url) return undefined;
@@ -313,14 +221,14 @@ export function hostedPages(ctx: AppContext): PageHandler {
     const owner = buyer !== undefined && h.checkoutSession.buyer?.buyerId === buyer.buyerId;
     if (!binding && !owner) {
       if (!buyer && p.req.method === 'GET') {
-        go(p, signInUrl(here(p)));
+        redirectToSignIn(p);
         return undefined;
       }
       throw new PageError(403, 'notYourCheckout', lang);
     }
     if (needBuyer && !buyer) {
       if (p.req.method === 'GET') {
-        go(p, signInUrl(here(p)));
+        redirectToSignIn(p);
         return undefined;
       }
       throw new PageError(403, 'formExpired', lang);
@@ -359,7 +267,7 @@ export function hostedPages(ctx: AppContext): PageHandler {
   function cancelForm(p: Page, lang: CheckoutLanguage, idName: string, id: string, stage: string, merchant: string): SafeHtml {
     const label = stage === 'change' ? t(lang, 'keepChoice', { merchant }) : t(lang, 'cancelAndReturn', { merchant });
     return html`<form method="post" action="/checkout/cancel" class="cancel">
-  ${csrf(p)}${hidden(idName, id)}${hidden('stage', stage)}
+  ${csrfField(p)}${hidden(idName, id)}${hidden('stage', stage)}
   <button type="submit" class="secondary">${label}</button>
 </form>`;
   }
@@ -405,7 +313,7 @@ export function hostedPages(ctx: AppContext): PageHandler {
       const known = typeof fields.merchantId === 'string' ? await ctx.store.reader.merchant(fields.merchantId) : undefined;
       const lang = prepared.language ?? (known ? REGION_INFO[known.region].defaultLanguage : languageOf(p));
       ctx.log.warn('button refused', { reasonCode: prepared.reasonCode, merchantId: fields.merchantId });
-      page(p, 400, lang, t(lang, 'buttonErrorTitle'), errorBody(lang, t(lang, 'buttonErrorText'), `${prepared.reasonCode}: ${prepared.message}`));
+      renderPage(p, 400, lang, t(lang, 'buttonErrorTitle'), errorBody(lang, t(lang, 'buttonErrorText'), `${prepared.reasonCode}: ${prepared.message}`));
       return;
     }
     const signout = p.form.get('signout') === '1';
@@ -422,7 +330,7 @@ export function hostedPages(ctx: AppContext): PageHandler {
     // The POST came from the merchant's page (no reji cookie on a cross-site POST); the claim, a
     // one-time secret, binds the new flow to this browser's session on the next, same-site GET.
     const claimSecret = await issueToken(ctx, 'claim', flowId, CLAIM_LIFETIME, { ...binding, signout });
-    go(p, `/checkout/claim?flow=${encodeURIComponent(flowId)}&claim=${claimSecret}`);
+    redirectTo(p, `/checkout/claim?flow=${encodeURIComponent(flowId)}&claim=${claimSecret}`);
   }
 
   async function claim(p: Page) {
@@ -435,7 +343,7 @@ export function hostedPages(ctx: AppContext): PageHandler {
     if (!token || token.subject !== flowId) {
       // Reloading the claim URL: fine when this browser already holds the flow.
       const known = p.session?.flows[flowId];
-      if (known) return go(p, nextOf(known.kind));
+      if (known) return redirectTo(p, nextOf(known.kind));
       throw new PageError(404, 'sessionNotFound', languageOf(p));
     }
     const data = token.data as unknown as FlowBinding & { signout?: boolean };
@@ -445,7 +353,7 @@ export function hostedPages(ctx: AppContext): PageHandler {
     }
     const session = await ensureSession(p);
     p.session = await bindFlow(ctx, session, flowId, { kind: data.kind, startedFrom: data.startedFrom, estimatedOrderAmount: data.estimatedOrderAmount });
-    go(p, nextOf(data.kind));
+    redirectTo(p, nextOf(data.kind));
   }
 
   // ---------- sign-in and registration ----------
@@ -454,7 +362,7 @@ export function hostedPages(ctx: AppContext): PageHandler {
     const next = safeNext(p.url.searchParams.get('next') ?? p.form.get('next'), '/checkout/wallet');
     const flow = await flowOfNext(p, next);
     const buyer = await currentBuyer(p, flow.marketplace);
-    if (buyer && !problem) return go(p, next);
+    if (buyer && !problem) return redirectTo(p, next);
     await ensureSession(p);
     const lang = flow.lang;
     const testBuyers = flow.sandbox ? await ctx.store.reader.buyersOfRegion(flow.marketplace, true) : [];
@@ -462,7 +370,7 @@ export function hostedPages(ctx: AppContext): PageHandler {
 ${flow.merchant ? html`<p class="muted">${t(lang, 'orderFrom', { merchant: flow.merchant })}</p>` : ''}
 ${problem ? alert(t(lang, problem.key, problem.params)) : ''}
 <form method="post" action="/checkout/signin" novalidate>
-  ${csrf(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}
+  ${csrfField(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}
   ${field({ name: 'email', label: t(lang, 'email'), type: 'email', autocomplete: 'username', value: email, required: true })}
   ${field({ name: 'password', label: t(lang, 'password'), type: 'password', autocomplete: 'current-password', required: true })}
   <div class="actions"><button type="submit" id="signin-submit">${t(lang, 'signInButton')}</button></div>
@@ -472,11 +380,11 @@ ${testBuyers.length > 0 ? html`<section aria-labelledby="test-buyers">
   <h2 id="test-buyers">${t(lang, 'testBuyersTitle')}</h2>
   <p class="hint">${t(lang, 'testBuyersHint')}</p>
   <ul class="plain">${testBuyers.map((b) => html`<li><span>${b.name} <span class="muted">${b.email}</span></span>
-    <form method="post" action="/checkout/signin">${csrf(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}${hidden('email', b.email)}${hidden('password', TEST_BUYER_PASSWORD)}
+    <form method="post" action="/checkout/signin">${csrfField(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}${hidden('email', b.email)}${hidden('password', TEST_BUYER_PASSWORD)}
       <button type="submit" class="secondary" data-test-buyer="${b.email}">${t(lang, 'signInAs', { name: b.name })}</button></form></li>`)}</ul>
 </section>` : ''}
 ${flow.cancel ?? ''}`;
-    page(p, status, lang, t(lang, 'signInTitle'), body, { sandbox: flow.sandbox });
+    renderPage(p, status, lang, t(lang, 'signInTitle'), body, { sandbox: flow.sandbox });
   }
 
   async function signInPost(p: Page) {
@@ -491,7 +399,7 @@ ${flow.cancel ?? ''}`;
     }
     // A new session id at sign-in (no fixation); the flows this browser started stay with it.
     await replaceSession(p, result.buyer.buyerId);
-    go(p, next);
+    redirectTo(p, next);
   }
 
   async function registerPage(p: Page, problems: Record<string, string> = {}, status = 200) {
@@ -504,7 +412,7 @@ ${flow.cancel ?? ''}`;
     const body = html`
 ${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
 <form method="post" action="/checkout/register" novalidate>
-  ${csrf(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}
+  ${csrfField(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}
   ${field({ name: 'name', label: t(lang, 'fullName'), autocomplete: 'name', value: v('name'), required: true, problem: problemText('name') })}
   ${field({ name: 'email', label: t(lang, 'email'), type: 'email', autocomplete: 'email', value: v('email'), required: true, problem: problemText('email') })}
   ${field({ name: 'phoneNumber', label: t(lang, 'phoneNumber'), type: 'tel', autocomplete: 'tel', value: v('phoneNumber'), problem: problemText('phoneNumber') })}
@@ -513,7 +421,7 @@ ${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
 </form>
 <p>${t(lang, 'haveAccount')} <a href="${signInUrl(next)}">${t(lang, 'signInButton')}</a></p>
 ${flow.cancel ?? ''}`;
-    page(p, status, lang, t(lang, 'registerTitle'), body, { sandbox: flow.sandbox });
+    renderPage(p, status, lang, t(lang, 'registerTitle'), body, { sandbox: flow.sandbox });
   }
 
   async function registerPost(p: Page) {
@@ -529,7 +437,7 @@ ${flow.cancel ?? ''}`;
     });
     if (!result.ok) return registerPage(p, result.problems as Record<string, string>, 400);
     await replaceSession(p, result.buyer.buyerId);
-    go(p, next);
+    redirectTo(p, next);
   }
 
   async function signOutPost(p: Page) {
@@ -539,10 +447,8 @@ ${flow.cancel ?? ''}`;
     const flows = p.session?.flows ?? {};
     p.session = undefined;
     p.cookies.push(clearedSessionCookie(p.secure));
-    const { cookieValue, session } = await newBrowserSession(ctx, { buyerId: null, flows });
-    p.session = session;
-    p.cookies.push(sessionCookie(cookieValue, p.secure, BROWSER_SESSION_LIFETIME / 1000));
-    go(p, signInUrl(next));
+    await freshSession(p, flows);
+    redirectTo(p, signInUrl(next));
   }
 
   // ---------- choose, change ----------
@@ -553,7 +459,7 @@ ${flow.cancel ?? ''}`;
     if (action !== 'changeAddress' && action !== 'changePayment') throw new PageError(400, 'notFound', languageOf(p));
     const found = await requireCheckout(p, id, true);
     if (!found) return;
-    go(p, `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(id!)}&action=${action}`);
+    redirectTo(p, `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(id!)}&action=${action}`);
   }
 
   type Mode = 'initial' | 'changeAddress' | 'changePayment' | 'retry';
@@ -596,7 +502,7 @@ ${m.noteToBuyer ? html`<p><span class="muted">${t(lang, 'noteFromMerchant')}:</s
     if (cs.state !== 'Open') throw new PageError(409, 'sessionClosed', lang);
     if (cs.processing !== null) {
       const result = resultUrl(h);
-      if (result) return go(p, result);
+      if (result) return redirectTo(p, result);
       throw new PageError(409, 'sessionClosed', lang);
     }
     const mode = modeOf(p.url.searchParams.get('action') ?? p.form.get('mode'), p.url.searchParams.get('retry') === '1');
@@ -646,14 +552,14 @@ ${m.noteToBuyer ? html`<p><span class="muted">${t(lang, 'noteFromMerchant')}:</s
 ${error ? alert(error) : ''}
 ${orderSummary(cs, binding, lang)}
 <form method="post" action="/checkout/select" id="choose">
-  ${csrf(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}${hidden('mode', mode)}
+  ${csrfField(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}${hidden('mode', mode)}
   ${addressSection}
   ${cardSection}
   <div class="actions"><button type="submit" id="continue">${apb || mode === 'retry' ? t(lang, 'payNow') : t(lang, 'continue')}</button></div>
 </form>
 <p><a href="/checkout/wallet?next=${encodeURIComponent(selfUrl)}">${t(lang, 'manageWallet')}</a></p>
 ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 'changeAddress' || mode === 'changePayment' ? 'change' : mode === 'retry' ? 'processing' : 'checkout', merchant)}`;
-    page(p, status, lang, title, body, { sandbox, formTargets: formTargetsOf(h, binding), buyer, next: selfUrl });
+    renderPage(p, status, lang, title, body, { sandbox, formTargets: formTargetsOf(h, binding), buyer, next: selfUrl });
   }
 
   async function selectPost(p: Page) {
@@ -678,11 +584,11 @@ ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 
       });
       const saved = r.checkoutSession;
       if (saved.webCheckoutDetails.checkoutMode === 'ProcessOrder' || mode === 'retry') {
-        return go(p, `/checkout/processing?amazonCheckoutSessionId=${encodeURIComponent(saved.checkoutSessionId)}`);
+        return redirectTo(p, `/checkout/processing?amazonCheckoutSessionId=${encodeURIComponent(saved.checkoutSessionId)}`);
       }
       const review = reviewUrl({ ...h, checkoutSession: saved });
       if (!review) throw new PageError(400, 'sessionClosed', lang);
-      go(p, review);
+      redirectTo(p, review);
     } catch (error) {
       if (error instanceof ApiError) return selectPage(p, localizeChoiceError(error, lang), 400);
       throw error;
@@ -704,10 +610,10 @@ ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 
     const cs = h.checkoutSession;
     if (cs.state !== 'Open' || cs.processing !== null) {
       const target = resultUrl(h) ?? cancelUrl(h, binding);
-      if (target) return go(p, target);
+      if (target) return redirectTo(p, target);
       throw new PageError(409, 'sessionClosed', lang);
     }
-    if (cs.buyer === null) return go(p, `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}`);
+    if (cs.buyer === null) return redirectTo(p, `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}`);
     const blocking = constraintsOf(cs);
     if (blocking.length > 0) {
       throw new PageError(409, 'merchantNotReady', lang, `Checkout Session constraints: ${blocking.map((c) => c.constraintId).join(', ')}. Call Update Checkout Session before redirecting the buyer to amazonPayRedirectUrl.`);
@@ -719,11 +625,11 @@ ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 
 ${orderSummary(cs, binding, lang)}
 ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</span> <span class="descriptor">${cs.paymentMethod.descriptor}</span></p>` : ''}
 <form method="post" action="/checkout/processing" data-autosubmit>
-  ${csrf(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}
+  ${csrfField(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}
   <div class="actions"><button type="submit" id="complete-payment">${t(lang, 'processingButton')}</button></div>
 </form>
 ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, 'processing', merchant)}`;
-    page(p, 200, lang, t(lang, 'processingTitle'), body, { sandbox: cs.environment === 'Sandbox', formTargets: formTargetsOf(h, binding), buyer });
+    renderPage(p, 200, lang, t(lang, 'processingTitle'), body, { sandbox: cs.environment === 'Sandbox', formTargets: formTargetsOf(h, binding), buyer });
   }
 
   async function processingPost(p: Page) {
@@ -735,17 +641,17 @@ ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, 'processi
     const declinedUrl = (reason: string) => `/checkout/declined?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}&reason=${reason}`;
     if (cs.state !== 'Open' || cs.processing !== null) {
       const target = resultUrl(h) ?? cancelUrl(h, binding);
-      if (target) return go(p, target);
+      if (target) return redirectTo(p, target);
       throw new PageError(409, 'sessionClosed', lang);
     }
     try {
       const outcome = await processForBuyer(ctx, h);
-      if (outcome.decision.kind === 'Declined' && outcome.checkoutSession.state === 'Open') return go(p, declinedUrl('declined'));
+      if (outcome.decision.kind === 'Declined' && outcome.checkoutSession.state === 'Open') return redirectTo(p, declinedUrl('declined'));
       const target = resultUrl({ ...h, checkoutSession: outcome.checkoutSession }) ?? cancelUrl(h, binding);
       if (!target) throw new PageError(409, 'sessionClosed', lang);
-      go(p, target);
+      redirectTo(p, target);
     } catch (error) {
-      if (error instanceof ApiError && error.reasonCode === 'InvalidSandboxSimulationSpecified') return go(p, declinedUrl('pending'));
+      if (error instanceof ApiError && error.reasonCode === 'InvalidSandboxSimulationSpecified') return redirectTo(p, declinedUrl('pending'));
       if (error instanceof ApiError) throw new PageError(error.status, 'merchantNotReady', lang, `${error.reasonCode}: ${error.message}`);
       throw error;
     }
@@ -759,7 +665,7 @@ ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, 'processi
     const cs = h.checkoutSession;
     if (cs.state !== 'Open' || cs.processing !== null) {
       const target = resultUrl(h) ?? cancelUrl(h, binding);
-      if (target) return go(p, target);
+      if (target) return redirectTo(p, target);
       throw new PageError(409, 'sessionClosed', lang);
     }
     const pending = p.url.searchParams.get('reason') === 'pending';
@@ -769,10 +675,10 @@ ${alert(pending ? t(lang, 'pendingNotAllowedText', { merchant }) : t(lang, 'decl
 ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</span> ${cs.paymentMethod.descriptor}</p>` : ''}
 <div class="actions">
   <a class="button" id="choose-another" href="/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}&amp;retry=1">${t(lang, 'chooseAnother')}</a>
-  <form method="post" action="/checkout/give-up">${csrf(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}
+  <form method="post" action="/checkout/give-up">${csrfField(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}
     <button type="submit" class="secondary" id="return-to-merchant">${t(lang, 'returnToMerchant', { merchant })}</button></form>
 </div>`;
-    page(p, 200, lang, pending ? t(lang, 'pendingNotAllowedTitle') : t(lang, 'declinedTitle'), body, { sandbox: cs.environment === 'Sandbox', formTargets: formTargetsOf(h, binding), buyer });
+    renderPage(p, 200, lang, pending ? t(lang, 'pendingNotAllowedTitle') : t(lang, 'declinedTitle'), body, { sandbox: cs.environment === 'Sandbox', formTargets: formTargetsOf(h, binding), buyer });
   }
 
   async function giveUpPost(p: Page) {
@@ -782,7 +688,7 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
     const canceled = await cancelForBuyer(ctx, h, 'Declined');
     const target = resultUrl({ ...h, checkoutSession: canceled }) ?? cancelUrl(h, binding);
     if (!target) throw new PageError(409, 'sessionClosed', lang);
-    go(p, target);
+    redirectTo(p, target);
   }
 
   async function cancelPost(p: Page) {
@@ -794,7 +700,7 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
       await declineSignIn(ctx, requestId);
       const target = allowed(binding.startedFrom ?? homeOf(r.request.signInReturnUrl), r.store, r.request.environment);
       if (!target) throw new PageError(409, 'sessionClosed', r.request.language ?? 'en_US');
-      return go(p, target);
+      return redirectTo(p, target);
     }
     const found = await requireCheckout(p, p.form.get('amazonCheckoutSessionId'), false);
     if (!found) return;
@@ -812,7 +718,7 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
       target = cancelUrl(h, binding);
     }
     if (!target) throw new PageError(409, 'sessionClosed', lang);
-    go(p, target);
+    redirectTo(p, target);
   }
 
   // ---------- Amazon Sign-in consent ----------
@@ -830,7 +736,7 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
     const id = p.url.searchParams.get('signInRequestId');
     const r = await requireSignInRequest(p, id);
     const buyer = await currentBuyer(p, REGION_INFO[r.merchant.region].apiRegion);
-    if (!buyer) return go(p, signInUrl(here(p)));
+    if (!buyer) return redirectToSignIn(p);
     const lang = r.lang;
     const merchant = r.store.name;
     const targets = [r.request.signInReturnUrl, r.binding.startedFrom ?? homeOf(r.request.signInReturnUrl) ?? ''];
@@ -838,12 +744,12 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
 <p>${t(lang, 'consentIntro', { merchant })}</p>
 <ul class="scopes">${r.request.scopes.map((s) => html`<li data-scope="${s}">${t(lang, `scope_${s}` as MessageKey)}</li>`)}</ul>
 <div class="actions">
-  <form method="post" action="/checkout/consent">${csrf(p)}${hidden('signInRequestId', id!)}${hidden('decision', 'allow')}
+  <form method="post" action="/checkout/consent">${csrfField(p)}${hidden('signInRequestId', id!)}${hidden('decision', 'allow')}
     <button type="submit" id="allow">${t(lang, 'allow')}</button></form>
-  <form method="post" action="/checkout/consent">${csrf(p)}${hidden('signInRequestId', id!)}${hidden('decision', 'deny')}
+  <form method="post" action="/checkout/consent">${csrfField(p)}${hidden('signInRequestId', id!)}${hidden('decision', 'deny')}
     <button type="submit" class="secondary" id="deny">${t(lang, 'deny')}</button></form>
 </div>`;
-    page(p, 200, lang, t(lang, 'consentTitle', { merchant }), body, { sandbox: r.request.environment === 'Sandbox', formTargets: targets, buyer, next: here(p) });
+    renderPage(p, 200, lang, t(lang, 'consentTitle', { merchant }), body, { sandbox: r.request.environment === 'Sandbox', formTargets: targets, buyer, next: currentPath(p) });
   }
 
   async function consentPost(p: Page) {
@@ -855,14 +761,14 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
       await declineSignIn(ctx, id!);
       const target = allowed(r.binding.startedFrom ?? homeOf(r.request.signInReturnUrl), r.store, r.request.environment);
       if (!target) throw new PageError(409, 'sessionClosed', r.lang);
-      return go(p, target);
+      return redirectTo(p, target);
     }
     const returnUrl = allowed(r.request.signInReturnUrl, r.store, r.request.environment);
     if (!returnUrl) throw new PageError(409, 'signInRequestExpired', r.lang);
     const { buyerToken } = await approveSignIn(ctx, id!, buyer.buyerId);
     const u = new URL(returnUrl);
     u.searchParams.set('buyerToken', buyerToken);
-    go(p, u.toString());
+    redirectTo(p, u.toString());
   }
 
   // ---------- wallet ----------
@@ -871,7 +777,7 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
     const next = safeNext(p.url.searchParams.get('next') ?? p.form.get('next'), '/checkout/wallet');
     const buyer = await currentBuyer(p);
     if (!buyer) {
-      if (p.req.method === 'GET') go(p, signInUrl(here(p)));
+      if (p.req.method === 'GET') redirectToSignIn(p);
       else throw new PageError(403, 'formExpired', languageOf(p));
       return undefined;
     }
@@ -892,7 +798,7 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
     const addresses = await ctx.store.reader.buyerItems<Address>('address', buyer.buyerId);
     const cards = await ctx.store.reader.buyerItems<WalletCard>('paymentMethod', buyer.buyerId);
     const self = walletUrl(next);
-    const del = (kind: string, id: string) => html`<form method="post" action="/checkout/wallet/delete">${csrf(p)}${hidden('kind', kind)}${hidden('id', id)}${hidden('next', next)}
+    const del = (kind: string, id: string) => html`<form method="post" action="/checkout/wallet/delete">${csrfField(p)}${hidden('kind', kind)}${hidden('id', id)}${hidden('next', next)}
       <button type="submit" class="secondary" aria-label="${t(lang, 'delete')} ${id}">${t(lang, 'delete')}</button></form>`;
     const body = html`
 <h2>${t(lang, 'addresses')}</h2>
@@ -905,7 +811,7 @@ ${cards.length === 0 ? html`<p>${t(lang, 'noPaymentMethods')}</p>` : ''}
 <p><a href="/checkout/wallet/card?next=${encodeURIComponent(next === '/checkout/wallet' ? self : next)}">${t(lang, 'addCard')}</a></p>
 ${sandbox ? html`<p class="hint">${t(lang, 'simulatedCardsNote')}</p>` : ''}
 ${next !== '/checkout/wallet' ? html`<p><a class="button" href="${next}">${t(lang, 'backToCheckout')}</a></p>` : ''}`;
-    page(p, 200, lang, t(lang, 'walletTitle'), body, { sandbox, buyer, next: self });
+    renderPage(p, 200, lang, t(lang, 'walletTitle'), body, { sandbox, buyer, next: self });
   }
 
   async function addressPage(p: Page, problems: Record<string, string> = {}, status = 200) {
@@ -938,11 +844,11 @@ ${next !== '/checkout/wallet' ? html`<p><a class="button" href="${next}">${t(lan
     const body = html`
 ${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
 <form method="post" action="/checkout/wallet/address" novalidate class="${jp ? 'address-jp' : 'address'}">
-  ${csrf(p)}${hidden('next', next)}
+  ${csrfField(p)}${hidden('next', next)}
   ${fields}
   <div class="actions"><button type="submit" id="save-address">${t(lang, 'save')}</button> <a href="${walletUrl(next)}">${t(lang, 'back')}</a></div>
 </form>`;
-    page(p, status, lang, t(lang, 'addAddressTitle'), body, { sandbox, buyer, next: walletUrl(next) });
+    renderPage(p, status, lang, t(lang, 'addAddressTitle'), body, { sandbox, buyer, next: walletUrl(next) });
   }
 
   async function addressPost(p: Page) {
@@ -960,7 +866,7 @@ ${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
     };
     const r = await addAddress(ctx, w.buyer, entry);
     if (!r.ok) return addressPage(p, r.problems as Record<string, string>, 400);
-    go(p, w.next);
+    redirectTo(p, w.next);
   }
 
   async function cardPage(p: Page, problems: Record<string, string> = {}, status = 200) {
@@ -971,7 +877,7 @@ ${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
     const body = html`
 ${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
 <form method="post" action="/checkout/wallet/card" novalidate>
-  ${csrf(p)}${hidden('next', next)}
+  ${csrfField(p)}${hidden('next', next)}
   ${field({ name: 'number', label: t(lang, 'cardNumber'), autocomplete: 'cc-number', inputmode: 'numeric', required: true, problem: problemText('number') })}
   ${field({ name: 'expiry', label: t(lang, 'expiry'), autocomplete: 'cc-exp', value: p.form.get('expiry') ?? '', required: true, problem: problemText('expiry') })}
   ${field({ name: 'holderName', label: t(lang, 'cardholder'), autocomplete: 'cc-name', value: p.form.get('holderName') ?? buyer.name, required: true, problem: problemText('holderName') })}
@@ -979,7 +885,7 @@ ${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
   ${sandbox ? html`<p class="hint">${t(lang, 'simulatedCardsNote')}</p>` : ''}
   <div class="actions"><button type="submit" id="save-card">${t(lang, 'save')}</button> <a href="${walletUrl(next)}">${t(lang, 'back')}</a></div>
 </form>`;
-    page(p, status, lang, t(lang, 'addCardTitle'), body, { sandbox, buyer, next: walletUrl(next) });
+    renderPage(p, status, lang, t(lang, 'addCardTitle'), body, { sandbox, buyer, next: walletUrl(next) });
   }
 
   async function cardPost(p: Page) {
@@ -987,7 +893,7 @@ ${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
     if (!w) return;
     const r = await addCard(ctx, w.buyer.buyerId, { number: p.form.get('number') ?? '', expiry: p.form.get('expiry') ?? '', holderName: p.form.get('holderName') ?? '' });
     if (!r.ok) return cardPage(p, r.problems as Record<string, string>, 400);
-    go(p, w.next);
+    redirectTo(p, w.next);
   }
 
   async function deletePost(p: Page) {
@@ -995,7 +901,7 @@ ${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
     if (!w) return;
     const kind = p.form.get('kind') === 'address' ? 'address' : 'paymentMethod';
     await deleteWalletItem(ctx, w.buyer.buyerId, kind, p.form.get('id') ?? '');
-    go(p, walletUrl(w.next));
+    redirectTo(p, walletUrl(w.next));
   }
 }
 
