@@ -1,5 +1,4 @@
 import { ApiError } from '../../app/api-error.js';
-import { withSessionId } from '../../app/buyer-flow.js';
 import {
   bindFlow,
   consumeToken,
@@ -24,14 +23,11 @@ import {
   processForBuyer,
   startCheckout,
   startSignIn,
-  type HostedCheckout,
 } from '../../app/hosted-checkout.js';
 import { TEST_BUYER_PASSWORD } from '../../app/test-buyers.js';
 import { ADDRESS_COUNTRIES, JP_PREFECTURES, type AddressEntry } from '../../domain/address-entry.js';
 import { addressMeetsDeliverySpecifications, constraintsOf, type CheckoutSession } from '../../domain/checkout-session.js';
-import type { Environment } from '../../domain/environment.js';
 import { ID_PATTERNS } from '../../domain/ids.js';
-import { isReturnUrlAllowed, type MerchantStore } from '../../domain/merchant.js';
 import { parseAmount, type Money } from '../../domain/money.js';
 import { REGION_INFO, isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
 import type { Address } from '../../domain/shared-types.js';
@@ -40,6 +36,7 @@ import type { BuyerRecord } from '../../store/store.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import type { PageHandler } from '../server.js';
 import { prepareButton, type ButtonFields } from './button-request.js';
+import { checkoutLanguage, merchantName, requireCheckout, requireSignInRequest, signInLanguage } from './flow-access.js';
 import { buildAssets, hostedCss, hostedJs } from './page-assets.js';
 import {
   PageError,
@@ -58,6 +55,7 @@ import {
   type Page,
   type Route,
 } from './page-context.js';
+import { allowedReturnUrl, cancelUrl, formTargetsOf, homePageOf, resultUrl, reviewUrl } from './return-urls.js';
 import { formatPrice, isCurrency, languageFromHeader, t, type MessageKey } from './i18n.js';
 import { addressBlock, alert, cardLabel, errorBody, field, hidden, layout, regionName, selectField } from './views.js';
 import {
@@ -161,82 +159,6 @@ export function hostedPages(ctx: AppContext): PageHandler {
     },
   };
 
-  /** A redirect to the merchant only to a URL the session declared and the store still allows. */
-  function allowed(url: string | null | undefined, store: MerchantStore, environment: Environment): string | undefined {
-    if (!url) return undefined;
-    return isReturnUrlAllowed(url, store, environment).allowed ? url : undefined;
-  }
-
-  function merchantName(cs: CheckoutSession | null, store: MerchantStore): string {
-    return cs?.merchantMetadata.merchantStoreName ?? store.name;
-  }
-
-  function checkoutLang(h: HostedCheckout): CheckoutLanguage {
-    return h.checkoutSession.checkoutLanguage ?? REGION_INFO[h.merchant.region].defaultLanguage;
-  }
-
-  function resultUrl(h: HostedCheckout): string | undefined {
-    const cs = h.checkoutSession;
-    return allowed(cs.webCheckoutDetails.checkoutResultReturnUrl && withSessionId(cs.webCheckoutDetails.checkoutResultReturnUrl, cs.checkoutSessionId), h.store, cs.environment);
-  }
-
-  function reviewUrl(h: HostedCheckout): string | undefined {
-    const cs = h.checkoutSession;
-    return allowed(cs.webCheckoutDetails.checkoutReviewReturnUrl && withSessionId(cs.webCheckoutDetails.checkoutReviewReturnUrl, cs.checkoutSessionId), h.store, cs.environment);
-  }
-
-  /** checkoutCancelUrl, else the page the button was on, else the home page of the merchant's return URL. */
-  function cancelUrl(h: HostedCheckout, binding: FlowBinding | undefined): string | undefined {
-    const cs = h.checkoutSession;
-    const declared = cs.webCheckoutDetails.checkoutCancelUrl ?? binding?.startedFrom ?? homeOf(cs.webCheckoutDetails.checkoutReviewReturnUrl ?? cs.webCheckoutDetails.checkoutResultReturnUrl);
-    return allowed(declared, h.store, cs.environment);
-  }
-
-  function homeOf(url: string | null | undefined): string | null {
-    if (!url) return null;
-    try {
-      return `${new URL(url).origin}/`;
-    } catch {
-      return null;
-    }
-  }
-
-  function formTargetsOf(h: HostedCheckout, binding: FlowBinding | undefined): string[] {
-    return [reviewUrl(h), resultUrl(h), cancelUrl(h, binding)].filter((u): u is string => u !== undefined);
-  }
-
-  /**
-   * The checkout of `amazonCheckoutSessionId`, if this browser may act on it: it started it (bound
-   * through the claim), or its signed-in buyer is the session's buyer. `needBuyer` sends a buyer who
-   * is not signed in (for this marketplace) to the sign-in page first.
-   */
-  async function requireCheckout(p: Page, id: string | null, needBuyer: boolean): Promise<{ h: HostedCheckout; lang: CheckoutLanguage; buyer: BuyerRecord | undefined; binding: FlowBinding | undefined } | undefined> {
-    const fallbackLang = languageOf(p);
-    if (!id || !ID_PATTERNS.checkoutSession.test(id)) throw new PageError(404, 'sessionNotFound', fallbackLang);
-    const h = await loadHostedCheckout(ctx, id);
-    if (!h) throw new PageError(404, 'sessionNotFound', fallbackLang);
-    const lang = checkoutLang(h);
-    const buyer = await currentBuyer(p, h.marketplace);
-    const binding = p.session?.flows[id];
-    const owner = buyer !== undefined && h.checkoutSession.buyer?.buyerId === buyer.buyerId;
-    if (!binding && !owner) {
-      if (!buyer && p.req.method === 'GET') {
-        redirectToSignIn(p);
-        return undefined;
-      }
-      throw new PageError(403, 'notYourCheckout', lang);
-    }
-    if (needBuyer && !buyer) {
-      if (p.req.method === 'GET') {
-        redirectToSignIn(p);
-        return undefined;
-      }
-      throw new PageError(403, 'formExpired', lang);
-    }
-    if (buyer && h.checkoutSession.buyer && h.checkoutSession.buyer.buyerId !== buyer.buyerId) throw new PageError(403, 'notYourCheckout', lang);
-    return { h, lang, buyer, binding };
-  }
-
   /** The flow a `next` path belongs to: its marketplace, language and merchant. */
   async function flowOfNext(p: Page, next: string): Promise<{ lang: CheckoutLanguage; marketplace: ApiRegion; sandbox: boolean; merchant?: string; cancel?: SafeHtml }> {
     const q = new URL(next, p.origin).searchParams;
@@ -244,16 +166,16 @@ export function hostedPages(ctx: AppContext): PageHandler {
     if (csId && ID_PATTERNS.checkoutSession.test(csId)) {
       const h = await loadHostedCheckout(ctx, csId);
       if (h) {
-        const lang = checkoutLang(h);
+        const lang = checkoutLanguage(h);
         const stage = next.startsWith('/checkout/change') || q.has('action') ? 'change' : 'checkout';
-        return { lang, marketplace: h.marketplace, sandbox: h.checkoutSession.environment === 'Sandbox', merchant: merchantName(h.checkoutSession, h.store), cancel: cancelForm(p, lang, 'amazonCheckoutSessionId', csId, stage, merchantName(h.checkoutSession, h.store)) };
+        return { lang, marketplace: h.marketplace, sandbox: h.checkoutSession.environment === 'Sandbox', merchant: merchantName(h), cancel: cancelForm(p, lang, 'amazonCheckoutSessionId', csId, stage, merchantName(h)) };
       }
     }
     const requestId = q.get('signInRequestId');
     if (requestId) {
       const r = await loadSignInRequest(ctx, requestId);
       if (r) {
-        const lang = r.request.language ?? REGION_INFO[r.merchant.region].defaultLanguage;
+        const lang = signInLanguage(r);
         return { lang, marketplace: REGION_INFO[r.merchant.region].apiRegion, sandbox: r.request.environment === 'Sandbox', merchant: r.store.name, cancel: cancelForm(p, lang, 'signInRequestId', requestId, 'signIn', r.store.name) };
       }
     }
@@ -511,7 +433,7 @@ ${m.noteToBuyer ? html`<p><span class="muted">${t(lang, 'noteFromMerchant')}:</s
     const sandbox = cs.environment === 'Sandbox';
     const addresses = await ctx.store.reader.buyerItems<Address>('address', buyer!.buyerId);
     const cards = await ctx.store.reader.buyerItems<WalletCard>('paymentMethod', buyer!.buyerId);
-    const merchant = merchantName(cs, h.store);
+    const merchant = merchantName(h);
     const chosenAddress = p.form.get('addressId') ?? addresses.find((a) => sameAddress(a.value, cs.shippingAddress))?.id;
     const chosenCard = p.form.get('paymentMethodId') ?? cs.paymentMethod?.paymentMethodId;
     const selfUrl = `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}${mode === 'initial' ? '' : mode === 'retry' ? '&retry=1' : `&action=${mode}`}`;
@@ -618,7 +540,7 @@ ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 
     if (blocking.length > 0) {
       throw new PageError(409, 'merchantNotReady', lang, `Checkout Session constraints: ${blocking.map((c) => c.constraintId).join(', ')}. Call Update Checkout Session before redirecting the buyer to amazonPayRedirectUrl.`);
     }
-    const merchant = merchantName(cs, h.store);
+    const merchant = merchantName(h);
     const body = html`
 <div class="progress" role="progressbar" aria-label="${t(lang, 'processingTitle')}" aria-busy="true"></div>
 <p role="status">${t(lang, 'processingText')}</p>
@@ -669,7 +591,7 @@ ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, 'processi
       throw new PageError(409, 'sessionClosed', lang);
     }
     const pending = p.url.searchParams.get('reason') === 'pending';
-    const merchant = merchantName(cs, h.store);
+    const merchant = merchantName(h);
     const body = html`
 ${alert(pending ? t(lang, 'pendingNotAllowedText', { merchant }) : t(lang, 'declinedText', { merchant }))}
 ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</span> ${cs.paymentMethod.descriptor}</p>` : ''}
@@ -698,7 +620,7 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
       const binding = p.session?.flows[requestId];
       if (!r || !binding) throw new PageError(404, 'signInRequestExpired', languageOf(p));
       await declineSignIn(ctx, requestId);
-      const target = allowed(binding.startedFrom ?? homeOf(r.request.signInReturnUrl), r.store, r.request.environment);
+      const target = allowedReturnUrl(binding.startedFrom ?? homePageOf(r.request.signInReturnUrl), r.store, r.request.environment);
       if (!target) throw new PageError(409, 'sessionClosed', r.request.language ?? 'en_US');
       return redirectTo(p, target);
     }
@@ -723,15 +645,6 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
 
   // ---------- Amazon Sign-in consent ----------
 
-  async function requireSignInRequest(p: Page, id: string | null) {
-    const lang = languageOf(p);
-    if (!id) throw new PageError(404, 'signInRequestExpired', lang);
-    const r = await loadSignInRequest(ctx, id);
-    if (!r) throw new PageError(404, 'signInRequestExpired', lang);
-    if (!p.session?.flows[id]) throw new PageError(403, 'notYourCheckout', r.request.language ?? lang);
-    return { ...r, lang: r.request.language ?? REGION_INFO[r.merchant.region].defaultLanguage, binding: p.session.flows[id] };
-  }
-
   async function consentPage(p: Page) {
     const id = p.url.searchParams.get('signInRequestId');
     const r = await requireSignInRequest(p, id);
@@ -739,7 +652,7 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
     if (!buyer) return redirectToSignIn(p);
     const lang = r.lang;
     const merchant = r.store.name;
-    const targets = [r.request.signInReturnUrl, r.binding.startedFrom ?? homeOf(r.request.signInReturnUrl) ?? ''];
+    const targets = [r.request.signInReturnUrl, r.binding.startedFrom ?? homePageOf(r.request.signInReturnUrl) ?? ''];
     const body = html`
 <p>${t(lang, 'consentIntro', { merchant })}</p>
 <ul class="scopes">${r.request.scopes.map((s) => html`<li data-scope="${s}">${t(lang, `scope_${s}` as MessageKey)}</li>`)}</ul>
@@ -759,11 +672,11 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
     if (!buyer) throw new PageError(403, 'formExpired', r.lang);
     if (p.form.get('decision') !== 'allow') {
       await declineSignIn(ctx, id!);
-      const target = allowed(r.binding.startedFrom ?? homeOf(r.request.signInReturnUrl), r.store, r.request.environment);
+      const target = allowedReturnUrl(r.binding.startedFrom ?? homePageOf(r.request.signInReturnUrl), r.store, r.request.environment);
       if (!target) throw new PageError(409, 'sessionClosed', r.lang);
       return redirectTo(p, target);
     }
-    const returnUrl = allowed(r.request.signInReturnUrl, r.store, r.request.environment);
+    const returnUrl = allowedReturnUrl(r.request.signInReturnUrl, r.store, r.request.environment);
     if (!returnUrl) throw new PageError(409, 'signInRequestExpired', r.lang);
     const { buyerToken } = await approveSignIn(ctx, id!, buyer.buyerId);
     const u = new URL(returnUrl);

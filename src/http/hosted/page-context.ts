@@ -112,3 +112,10 @@ export function signInUrl(next: string): string {
 export function redirectToSignIn(p: Page): void {
   redirectTo(p, signInUrl(currentPath(p)));
 }
+
+/** A GET goes to the sign-in page first (and answers undefined); a form post is refused with `refusal`. */
+export function signInFirst(p: Page, refusal: PageError): undefined {
+  if (p.req.method !== 'GET') throw refusal;
+  redirectToSignIn(p);
+  return undefined;
+}
