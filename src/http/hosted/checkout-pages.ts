@@ -15,11 +15,7 @@ import { addAddress, addCard, deleteWalletItem } from '../../app/buyer-wallet.js
 import type { AppContext } from '../../app/context.js';
 import {
   approveSignIn,
-  cancelForBuyer,
   chooseForCheckout,
-  declineSignIn,
-  loadHostedCheckout,
-  loadSignInRequest,
   processForBuyer,
   startCheckout,
   startSignIn,
@@ -27,7 +23,6 @@ import {
 import { TEST_BUYER_PASSWORD } from '../../app/test-buyers.js';
 import { ADDRESS_COUNTRIES, JP_PREFECTURES, type AddressEntry } from '../../domain/address-entry.js';
 import { addressMeetsDeliverySpecifications, constraintsOf, type CheckoutSession } from '../../domain/checkout-session.js';
-import { ID_PATTERNS } from '../../domain/ids.js';
 import { parseAmount, type Money } from '../../domain/money.js';
 import { REGION_INFO, isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
 import type { Address } from '../../domain/shared-types.js';
@@ -36,7 +31,9 @@ import type { BuyerRecord } from '../../store/store.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import type { PageHandler } from '../server.js';
 import { prepareButton, type ButtonFields } from './button-request.js';
-import { checkoutLanguage, merchantName, requireCheckout, requireSignInRequest, signInLanguage } from './flow-access.js';
+import { merchantName, requireCheckout, requireSignInRequest } from './flow-access.js';
+import { cancelForm, cancelPost, giveUpPost, leaveSignIn } from './cancel-pages.js';
+import { flowOfNext } from './flow-of-next.js';
 import { buildAssets, hostedCss, hostedJs } from './page-assets.js';
 import {
   PageError,
@@ -56,7 +53,7 @@ import {
   type Route,
 } from './page-context.js';
 import { allowedReturnUrl, cancelUrl, formTargetsOf, homePageOf, resultUrl, reviewUrl } from './return-urls.js';
-import { formatPrice, isCurrency, languageFromHeader, t, type MessageKey } from './i18n.js';
+import { formatPrice, isCurrency, t, type MessageKey } from './i18n.js';
 import { addressBlock, alert, cardLabel, errorBody, field, hidden, layout, regionName, selectField } from './views.js';
 import {
   clearedSessionCookie,
@@ -79,7 +76,6 @@ import {
  */
 
 const CLAIM_LIFETIME = 10 * 60 * 1000;
-const MARKETPLACE_LANGUAGE: Readonly<Record<ApiRegion, CheckoutLanguage>> = { jp: 'ja_JP', na: 'en_US', eu: 'en_GB' };
 
 export function hostedPages(ctx: AppContext): PageHandler {
   const assets = buildAssets();
@@ -158,41 +154,6 @@ export function hostedPages(ctx: AppContext): PageHandler {
       return true;
     },
   };
-
-  /** The flow a `next` path belongs to: its marketplace, language and merchant. */
-  async function flowOfNext(p: Page, next: string): Promise<{ lang: CheckoutLanguage; marketplace: ApiRegion; sandbox: boolean; merchant?: string; cancel?: SafeHtml }> {
-    const q = new URL(next, p.origin).searchParams;
-    const csId = q.get('amazonCheckoutSessionId');
-    if (csId && ID_PATTERNS.checkoutSession.test(csId)) {
-      const h = await loadHostedCheckout(ctx, csId);
-      if (h) {
-        const lang = checkoutLanguage(h);
-        const stage = next.startsWith('/checkout/change') || q.has('action') ? 'change' : 'checkout';
-        return { lang, marketplace: h.marketplace, sandbox: h.checkoutSession.environment === 'Sandbox', merchant: merchantName(h), cancel: cancelForm(p, lang, 'amazonCheckoutSessionId', csId, stage, merchantName(h)) };
-      }
-    }
-    const requestId = q.get('signInRequestId');
-    if (requestId) {
-      const r = await loadSignInRequest(ctx, requestId);
-      if (r) {
-        const lang = signInLanguage(r);
-        return { lang, marketplace: REGION_INFO[r.merchant.region].apiRegion, sandbox: r.request.environment === 'Sandbox', merchant: r.store.name, cancel: cancelForm(p, lang, 'signInRequestId', requestId, 'signIn', r.store.name) };
-      }
-    }
-    const region = p.url.searchParams.get('region') ?? p.form.get('region');
-    const marketplace: ApiRegion = region === 'na' || region === 'eu' ? region : 'jp';
-    const explicit = p.url.searchParams.get('lang') ?? p.form.get('lang');
-    const lang = isCheckoutLanguage(explicit) ? explicit : languageFromHeader(p.req.headers['accept-language']) ?? MARKETPLACE_LANGUAGE[marketplace];
-    return { lang, marketplace, sandbox: true };
-  }
-
-  function cancelForm(p: Page, lang: CheckoutLanguage, idName: string, id: string, stage: string, merchant: string): SafeHtml {
-    const label = stage === 'change' ? t(lang, 'keepChoice', { merchant }) : t(lang, 'cancelAndReturn', { merchant });
-    return html`<form method="post" action="/checkout/cancel" class="cancel">
-  ${csrfField(p)}${hidden(idName, id)}${hidden('stage', stage)}
-  <button type="submit" class="secondary">${label}</button>
-</form>`;
-  }
 
   // ---------- button: verify and start ----------
 
@@ -603,46 +564,6 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
     renderPage(p, 200, lang, pending ? t(lang, 'pendingNotAllowedTitle') : t(lang, 'declinedTitle'), body, { sandbox: cs.environment === 'Sandbox', formTargets: formTargetsOf(h, binding), buyer });
   }
 
-  async function giveUpPost(p: Page) {
-    const found = await requireCheckout(p, p.form.get('amazonCheckoutSessionId'), true);
-    if (!found) return;
-    const { h, lang, binding } = found;
-    const canceled = await cancelForBuyer(ctx, h, 'Declined');
-    const target = resultUrl({ ...h, checkoutSession: canceled }) ?? cancelUrl(h, binding);
-    if (!target) throw new PageError(409, 'sessionClosed', lang);
-    redirectTo(p, target);
-  }
-
-  async function cancelPost(p: Page) {
-    const requestId = p.form.get('signInRequestId');
-    if (requestId) {
-      const r = await loadSignInRequest(ctx, requestId);
-      const binding = p.session?.flows[requestId];
-      if (!r || !binding) throw new PageError(404, 'signInRequestExpired', languageOf(p));
-      await declineSignIn(ctx, requestId);
-      const target = allowedReturnUrl(binding.startedFrom ?? homePageOf(r.request.signInReturnUrl), r.store, r.request.environment);
-      if (!target) throw new PageError(409, 'sessionClosed', r.request.language ?? 'en_US');
-      return redirectTo(p, target);
-    }
-    const found = await requireCheckout(p, p.form.get('amazonCheckoutSessionId'), false);
-    if (!found) return;
-    const { h, lang, binding } = found;
-    const stage = p.form.get('stage');
-    let target: string | undefined;
-    if (stage === 'change' && h.checkoutSession.buyer !== null) {
-      // Leaving a change page keeps the earlier choice: back to the merchant's review page.
-      target = reviewUrl(h) ?? cancelUrl(h, binding);
-    } else if (stage === 'processing') {
-      const canceled = await cancelForBuyer(ctx, h, 'BuyerCanceled');
-      target = resultUrl({ ...h, checkoutSession: canceled }) ?? cancelUrl(h, binding);
-    } else {
-      await cancelForBuyer(ctx, h, 'BuyerCanceled');
-      target = cancelUrl(h, binding);
-    }
-    if (!target) throw new PageError(409, 'sessionClosed', lang);
-    redirectTo(p, target);
-  }
-
   // ---------- Amazon Sign-in consent ----------
 
   async function consentPage(p: Page) {
@@ -670,12 +591,7 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
     const r = await requireSignInRequest(p, id);
     const buyer = await currentBuyer(p, REGION_INFO[r.merchant.region].apiRegion);
     if (!buyer) throw new PageError(403, 'formExpired', r.lang);
-    if (p.form.get('decision') !== 'allow') {
-      await declineSignIn(ctx, id!);
-      const target = allowedReturnUrl(r.binding.startedFrom ?? homePageOf(r.request.signInReturnUrl), r.store, r.request.environment);
-      if (!target) throw new PageError(409, 'sessionClosed', r.lang);
-      return redirectTo(p, target);
-    }
+    if (p.form.get('decision') !== 'allow') return leaveSignIn(p, id!, r, r.binding, r.lang);
     const returnUrl = allowedReturnUrl(r.request.signInReturnUrl, r.store, r.request.environment);
     if (!returnUrl) throw new PageError(409, 'signInRequestExpired', r.lang);
     const { buyerToken } = await approveSignIn(ctx, id!, buyer.buyerId);
