@@ -1,10 +1,7 @@
 import { ApiError } from '../../app/api-error.js';
 import {
-  bindFlow,
-  consumeToken,
   csrfMatches,
   endBrowserSession,
-  issueToken,
   loadBrowserSession,
   MIN_PASSWORD_LENGTH,
   registerBuyer,
@@ -13,13 +10,7 @@ import {
 } from '../../app/buyer-sessions.js';
 import { addAddress, addCard, deleteWalletItem } from '../../app/buyer-wallet.js';
 import type { AppContext } from '../../app/context.js';
-import {
-  approveSignIn,
-  chooseForCheckout,
-  processForBuyer,
-  startCheckout,
-  startSignIn,
-} from '../../app/hosted-checkout.js';
+import { approveSignIn, chooseForCheckout, processForBuyer } from '../../app/hosted-checkout.js';
 import { TEST_BUYER_PASSWORD } from '../../app/test-buyers.js';
 import { ADDRESS_COUNTRIES, JP_PREFECTURES, type AddressEntry } from '../../domain/address-entry.js';
 import { addressMeetsDeliverySpecifications, constraintsOf, type CheckoutSession } from '../../domain/checkout-session.js';
@@ -30,8 +21,8 @@ import type { WalletCard } from '../../domain/wallet.js';
 import type { BuyerRecord } from '../../store/store.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import type { PageHandler } from '../server.js';
-import { prepareButton, type ButtonFields } from './button-request.js';
 import { merchantName, requireCheckout, requireSignInRequest } from './flow-access.js';
+import { checkoutJs, claim, startFromButton, verifyPayload, verifyPayloadPreflight } from './button-pages.js';
 import { cancelForm, cancelPost, giveUpPost, leaveSignIn } from './cancel-pages.js';
 import { flowOfNext } from './flow-of-next.js';
 import { buildAssets, hostedCss, hostedJs } from './page-assets.js';
@@ -64,8 +55,6 @@ import {
   ownOrigin,
   parseForm,
   readCookie,
-  sendAsset,
-  sendJson,
   sendPage,
 } from './web.js';
 
@@ -75,18 +64,14 @@ import {
  * URLs and rules: docs/hosted-pages.md.
  */
 
-const CLAIM_LIFETIME = 10 * 60 * 1000;
 
 export function hostedPages(ctx: AppContext): PageHandler {
   const assets = buildAssets();
   const routes: Record<string, Route> = {
-    'GET /checkout.js': async (p) => sendAsset(p.req, p.res, assets.checkoutJs, { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' }),
+    'GET /checkout.js': checkoutJs,
     'GET /checkout/assets/hosted.css': hostedCss,
     'GET /checkout/assets/hosted.js': hostedJs,
-    'OPTIONS /checkout/verify-payload': async (p) => {
-      p.res.writeHead(204, corsHeaders());
-      p.res.end();
-    },
+    'OPTIONS /checkout/verify-payload': verifyPayloadPreflight,
     'POST /checkout/verify-payload': verifyPayload,
     'POST /checkout/start': startFromButton,
     'GET /checkout/claim': claim,
@@ -154,90 +139,6 @@ export function hostedPages(ctx: AppContext): PageHandler {
       return true;
     },
   };
-
-  // ---------- button: verify and start ----------
-
-  function corsHeaders(): Record<string, string> {
-    return {
-      'access-control-allow-origin': '*',
-      'access-control-allow-methods': 'POST, OPTIONS',
-      'access-control-allow-headers': 'content-type',
-      'access-control-max-age': '600',
-    };
-  }
-
-  async function readButtonFields(p: Page, json: boolean): Promise<ButtonFields> {
-    const raw = await p.reqBody();
-    if (json) {
-      try {
-        const v = JSON.parse(raw.toString('utf8')) as unknown;
-        return typeof v === 'object' && v !== null ? (v as ButtonFields) : {};
-      } catch {
-        return {};
-      }
-    }
-    const form = parseForm(raw);
-    const out: Record<string, string> = {};
-    for (const [k, v] of form) out[k] = v;
-    p.form = form;
-    return out;
-  }
-
-  async function verifyPayload(p: Page) {
-    const fields = await readButtonFields(p, true);
-    const prepared = await prepareButton(ctx, fields);
-    sendJson(p.res, 200, prepared.ok ? { ok: true } : { ok: false, reasonCode: prepared.reasonCode, message: prepared.message }, corsHeaders());
-  }
-
-  async function startFromButton(p: Page) {
-    const fields = await readButtonFields(p, false);
-    const prepared = await prepareButton(ctx, fields);
-    if (!prepared.ok) {
-      const known = typeof fields.merchantId === 'string' ? await ctx.store.reader.merchant(fields.merchantId) : undefined;
-      const lang = prepared.language ?? (known ? REGION_INFO[known.region].defaultLanguage : languageOf(p));
-      ctx.log.warn('button refused', { reasonCode: prepared.reasonCode, merchantId: fields.merchantId });
-      renderPage(p, 400, lang, t(lang, 'buttonErrorTitle'), errorBody(lang, t(lang, 'buttonErrorText'), `${prepared.reasonCode}: ${prepared.message}`));
-      return;
-    }
-    const signout = p.form.get('signout') === '1';
-    let flowId: string;
-    let binding: FlowBinding;
-    if (prepared.kind === 'checkout') {
-      const cs = await startCheckout(ctx, prepared.caller, prepared.input, prepared.options);
-      flowId = cs.checkoutSessionId;
-      binding = { kind: 'checkout', startedFrom: prepared.startedFrom, estimatedOrderAmount: prepared.estimatedOrderAmount };
-    } else {
-      flowId = await startSignIn(ctx, prepared.caller, prepared.payload, prepared.language);
-      binding = { kind: 'signIn', startedFrom: prepared.startedFrom, estimatedOrderAmount: null };
-    }
-    // The POST came from the merchant's page (no reji cookie on a cross-site POST); the claim, a
-    // one-time secret, binds the new flow to this browser's session on the next, same-site GET.
-    const claimSecret = await issueToken(ctx, 'claim', flowId, CLAIM_LIFETIME, { ...binding, signout });
-    redirectTo(p, `/checkout/claim?flow=${encodeURIComponent(flowId)}&claim=${claimSecret}`);
-  }
-
-  async function claim(p: Page) {
-    const flowId = p.url.searchParams.get('flow') ?? '';
-    const secret = p.url.searchParams.get('claim') ?? '';
-    const nextOf = (kind: string) => kind === 'signIn'
-      ? `/checkout/consent?signInRequestId=${encodeURIComponent(flowId)}`
-      : `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(flowId)}`;
-    const token = await consumeToken(ctx, 'claim', secret);
-    if (!token || token.subject !== flowId) {
-      // Reloading the claim URL: fine when this browser already holds the flow.
-      const known = p.session?.flows[flowId];
-      if (known) return redirectTo(p, nextOf(known.kind));
-      throw new PageError(404, 'sessionNotFound', languageOf(p));
-    }
-    const data = token.data as unknown as FlowBinding & { signout?: boolean };
-    if (data.signout && p.session) {
-      await endBrowserSession(ctx, p.session);
-      p.session = undefined;
-    }
-    const session = await ensureSession(p);
-    p.session = await bindFlow(ctx, session, flowId, { kind: data.kind, startedFrom: data.startedFrom, estimatedOrderAmount: data.estimatedOrderAmount });
-    redirectTo(p, nextOf(data.kind));
-  }
 
   // ---------- sign-in and registration ----------
 
