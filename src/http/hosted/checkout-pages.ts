@@ -1,17 +1,8 @@
 import { ApiError } from '../../app/api-error.js';
-import {
-  csrfMatches,
-  endBrowserSession,
-  loadBrowserSession,
-  MIN_PASSWORD_LENGTH,
-  registerBuyer,
-  signIn,
-  type FlowBinding,
-} from '../../app/buyer-sessions.js';
+import { csrfMatches, loadBrowserSession, type FlowBinding } from '../../app/buyer-sessions.js';
 import { addAddress, addCard, deleteWalletItem } from '../../app/buyer-wallet.js';
 import type { AppContext } from '../../app/context.js';
 import { approveSignIn, chooseForCheckout, processForBuyer } from '../../app/hosted-checkout.js';
-import { TEST_BUYER_PASSWORD } from '../../app/test-buyers.js';
 import { ADDRESS_COUNTRIES, JP_PREFECTURES, type AddressEntry } from '../../domain/address-entry.js';
 import { addressMeetsDeliverySpecifications, constraintsOf, type CheckoutSession } from '../../domain/checkout-session.js';
 import { parseAmount, type Money } from '../../domain/money.js';
@@ -23,6 +14,7 @@ import { html, raw, type SafeHtml } from '../html.js';
 import type { PageHandler } from '../server.js';
 import { merchantName, requireCheckout, requireSignInRequest } from './flow-access.js';
 import { checkoutJs, claim, startFromButton, verifyPayload, verifyPayloadPreflight } from './button-pages.js';
+import { registerPage, registerPost, signInPage, signInPost, signOutPost } from './sign-in-pages.js';
 import { cancelForm, cancelPost, giveUpPost, leaveSignIn } from './cancel-pages.js';
 import { flowOfNext } from './flow-of-next.js';
 import { buildAssets, hostedCss, hostedJs } from './page-assets.js';
@@ -31,15 +23,11 @@ import {
   csrfField,
   currentBuyer,
   currentPath,
-  ensureSession,
-  freshSession,
   languageOf,
   redirectTo,
   redirectToSignIn,
   renderPage,
-  replaceSession,
   safeNext,
-  signInUrl,
   type Page,
   type Route,
 } from './page-context.js';
@@ -47,8 +35,6 @@ import { allowedReturnUrl, cancelUrl, formTargetsOf, homePageOf, resultUrl, revi
 import { formatPrice, isCurrency, t, type MessageKey } from './i18n.js';
 import { addressBlock, alert, cardLabel, errorBody, field, hidden, layout, regionName, selectField } from './views.js';
 import {
-  clearedSessionCookie,
-  clientIp,
   cookieName,
   isSameOriginPost,
   isSecure,
@@ -139,101 +125,6 @@ export function hostedPages(ctx: AppContext): PageHandler {
       return true;
     },
   };
-
-  // ---------- sign-in and registration ----------
-
-  async function signInPage(p: Page, problem?: { key: MessageKey; params?: Record<string, string | number> }, status = 200, email = '') {
-    const next = safeNext(p.url.searchParams.get('next') ?? p.form.get('next'), '/checkout/wallet');
-    const flow = await flowOfNext(p, next);
-    const buyer = await currentBuyer(p, flow.marketplace);
-    if (buyer && !problem) return redirectTo(p, next);
-    await ensureSession(p);
-    const lang = flow.lang;
-    const testBuyers = flow.sandbox ? await ctx.store.reader.buyersOfRegion(flow.marketplace, true) : [];
-    const body = html`
-${flow.merchant ? html`<p class="muted">${t(lang, 'orderFrom', { merchant: flow.merchant })}</p>` : ''}
-${problem ? alert(t(lang, problem.key, problem.params)) : ''}
-<form method="post" action="/checkout/signin" novalidate>
-  ${csrfField(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}
-  ${field({ name: 'email', label: t(lang, 'email'), type: 'email', autocomplete: 'username', value: email, required: true })}
-  ${field({ name: 'password', label: t(lang, 'password'), type: 'password', autocomplete: 'current-password', required: true })}
-  <div class="actions"><button type="submit" id="signin-submit">${t(lang, 'signInButton')}</button></div>
-</form>
-<p>${t(lang, 'noAccount')} <a href="/checkout/register?next=${encodeURIComponent(next)}&amp;region=${flow.marketplace}&amp;lang=${lang}">${t(lang, 'createAccount')}</a></p>
-${testBuyers.length > 0 ? html`<section aria-labelledby="test-buyers">
-  <h2 id="test-buyers">${t(lang, 'testBuyersTitle')}</h2>
-  <p class="hint">${t(lang, 'testBuyersHint')}</p>
-  <ul class="plain">${testBuyers.map((b) => html`<li><span>${b.name} <span class="muted">${b.email}</span></span>
-    <form method="post" action="/checkout/signin">${csrfField(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}${hidden('email', b.email)}${hidden('password', TEST_BUYER_PASSWORD)}
-      <button type="submit" class="secondary" data-test-buyer="${b.email}">${t(lang, 'signInAs', { name: b.name })}</button></form></li>`)}</ul>
-</section>` : ''}
-${flow.cancel ?? ''}`;
-    renderPage(p, status, lang, t(lang, 'signInTitle'), body, { sandbox: flow.sandbox });
-  }
-
-  async function signInPost(p: Page) {
-    const next = safeNext(p.form.get('next'), '/checkout/wallet');
-    const flow = await flowOfNext(p, next);
-    const email = p.form.get('email') ?? '';
-    const result = await signIn(ctx, { region: flow.marketplace, email, password: p.form.get('password') ?? '', ip: clientIp(p.req) });
-    if (!result.ok) {
-      return result.reason === 'tooManyAttempts'
-        ? signInPage(p, { key: 'tooManyAttempts', params: { minutes: result.retryAfterMinutes } }, 429, email)
-        : signInPage(p, { key: 'badCredentials' }, 401, email);
-    }
-    // A new session id at sign-in (no fixation); the flows this browser started stay with it.
-    await replaceSession(p, result.buyer.buyerId);
-    redirectTo(p, next);
-  }
-
-  async function registerPage(p: Page, problems: Record<string, string> = {}, status = 200) {
-    const next = safeNext(p.url.searchParams.get('next') ?? p.form.get('next'), '/checkout/wallet');
-    const flow = await flowOfNext(p, next);
-    await ensureSession(p);
-    const lang = flow.lang;
-    const v = (name: string) => p.form.get(name) ?? '';
-    const problemText = (name: string) => (problems[name] ? t(lang, `problem_${problems[name]}` as MessageKey) : undefined);
-    const body = html`
-${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
-<form method="post" action="/checkout/register" novalidate>
-  ${csrfField(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', lang)}
-  ${field({ name: 'name', label: t(lang, 'fullName'), autocomplete: 'name', value: v('name'), required: true, problem: problemText('name') })}
-  ${field({ name: 'email', label: t(lang, 'email'), type: 'email', autocomplete: 'email', value: v('email'), required: true, problem: problemText('email') })}
-  ${field({ name: 'phoneNumber', label: t(lang, 'phoneNumber'), type: 'tel', autocomplete: 'tel', value: v('phoneNumber'), problem: problemText('phoneNumber') })}
-  ${field({ name: 'password', label: t(lang, 'password'), type: 'password', autocomplete: 'new-password', required: true, hint: t(lang, 'passwordHint', { min: MIN_PASSWORD_LENGTH }), problem: problemText('password') })}
-  <div class="actions"><button type="submit">${t(lang, 'registerButton')}</button></div>
-</form>
-<p>${t(lang, 'haveAccount')} <a href="${signInUrl(next)}">${t(lang, 'signInButton')}</a></p>
-${flow.cancel ?? ''}`;
-    renderPage(p, status, lang, t(lang, 'registerTitle'), body, { sandbox: flow.sandbox });
-  }
-
-  async function registerPost(p: Page) {
-    const next = safeNext(p.form.get('next'), '/checkout/wallet');
-    const flow = await flowOfNext(p, next);
-    const result = await registerBuyer(ctx, {
-      region: flow.marketplace,
-      name: p.form.get('name') ?? '',
-      email: p.form.get('email') ?? '',
-      password: p.form.get('password') ?? '',
-      phoneNumber: p.form.get('phoneNumber') ?? '',
-      language: flow.lang,
-    });
-    if (!result.ok) return registerPage(p, result.problems as Record<string, string>, 400);
-    await replaceSession(p, result.buyer.buyerId);
-    redirectTo(p, next);
-  }
-
-  async function signOutPost(p: Page) {
-    const next = safeNext(p.form.get('next'), '/checkout/wallet');
-    if (p.session) await endBrowserSession(ctx, p.session);
-    // Keep the flows this browser started, so that the buyer can sign in as someone else and go on.
-    const flows = p.session?.flows ?? {};
-    p.session = undefined;
-    p.cookies.push(clearedSessionCookie(p.secure));
-    await freshSession(p, flows);
-    redirectTo(p, signInUrl(next));
-  }
 
   // ---------- choose, change ----------
 

@@ -100,6 +100,11 @@ export function safeNext(raw: string | null | undefined, fallback: string): stri
   return fallback;
 }
 
+/** The page to go on to (`next` of the query, else of the form); the wallet when none is safe. */
+export function nextPage(p: Page): string {
+  return safeNext(p.url.searchParams.get('next') ?? p.form.get('next'), '/checkout/wallet');
+}
+
 export function currentPath(p: Page): string {
   return p.url.pathname + p.url.search;
 }
