@@ -1,20 +1,21 @@
 import { ApiError } from '../../app/api-error.js';
-import { csrfMatches, loadBrowserSession, type FlowBinding } from '../../app/buyer-sessions.js';
+import { csrfMatches, loadBrowserSession } from '../../app/buyer-sessions.js';
 import { addAddress, addCard, deleteWalletItem } from '../../app/buyer-wallet.js';
 import type { AppContext } from '../../app/context.js';
-import { approveSignIn, chooseForCheckout, processForBuyer } from '../../app/hosted-checkout.js';
+import { approveSignIn, processForBuyer } from '../../app/hosted-checkout.js';
 import { ADDRESS_COUNTRIES, JP_PREFECTURES, type AddressEntry } from '../../domain/address-entry.js';
-import { addressMeetsDeliverySpecifications, constraintsOf, type CheckoutSession } from '../../domain/checkout-session.js';
-import { parseAmount, type Money } from '../../domain/money.js';
+import { constraintsOf } from '../../domain/checkout-session.js';
 import { REGION_INFO, isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
 import type { Address } from '../../domain/shared-types.js';
 import type { WalletCard } from '../../domain/wallet.js';
 import type { BuyerRecord } from '../../store/store.js';
-import { html, raw, type SafeHtml } from '../html.js';
+import { html } from '../html.js';
 import type { PageHandler } from '../server.js';
 import { merchantName, requireCheckout, requireSignInRequest } from './flow-access.js';
 import { checkoutJs, claim, startFromButton, verifyPayload, verifyPayloadPreflight } from './button-pages.js';
 import { registerPage, registerPost, signInPage, signInPost, signOutPost } from './sign-in-pages.js';
+import { changePage, selectPage, selectPost } from './select-pages.js';
+import { orderSummary } from './order-summary.js';
 import { cancelForm, cancelPost, giveUpPost, leaveSignIn } from './cancel-pages.js';
 import { flowOfNext } from './flow-of-next.js';
 import { buildAssets, hostedCss, hostedJs } from './page-assets.js';
@@ -31,8 +32,8 @@ import {
   type Page,
   type Route,
 } from './page-context.js';
-import { allowedReturnUrl, cancelUrl, formTargetsOf, homePageOf, resultUrl, reviewUrl } from './return-urls.js';
-import { formatPrice, isCurrency, t, type MessageKey } from './i18n.js';
+import { allowedReturnUrl, cancelUrl, formTargetsOf, homePageOf, resultUrl } from './return-urls.js';
+import { t, type MessageKey } from './i18n.js';
 import { addressBlock, alert, cardLabel, errorBody, field, hidden, layout, regionName, selectField } from './views.js';
 import {
   cookieName,
@@ -125,155 +126,6 @@ export function hostedPages(ctx: AppContext): PageHandler {
       return true;
     },
   };
-
-  // ---------- choose, change ----------
-
-  async function changePage(p: Page) {
-    const id = p.url.searchParams.get('amazonCheckoutSessionId');
-    const action = p.url.searchParams.get('action');
-    if (action !== 'changeAddress' && action !== 'changePayment') throw new PageError(400, 'notFound', languageOf(p));
-    const found = await requireCheckout(p, id, true);
-    if (!found) return;
-    redirectTo(p, `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(id!)}&action=${action}`);
-  }
-
-  type Mode = 'initial' | 'changeAddress' | 'changePayment' | 'retry';
-
-  function modeOf(raw: string | null, retry: boolean): Mode {
-    if (retry) return 'retry';
-    return raw === 'changeAddress' || raw === 'changePayment' || raw === 'retry' ? raw : 'initial';
-  }
-
-  function amountsOf(cs: CheckoutSession, binding: FlowBinding | undefined): { label: MessageKey; money: Money } | undefined {
-    const charge = cs.paymentDetails.chargeAmount ?? cs.paymentDetails.totalOrderAmount;
-    if (charge) return { label: 'amountToPay', money: charge };
-    const est = binding?.estimatedOrderAmount;
-    if (est && isCurrency(est.currencyCode)) {
-      const parsed = parseAmount(est.amount, est.currencyCode, 'estimatedOrderAmount');
-      if (parsed.ok) return { label: 'estimatedTotal', money: parsed.value };
-    }
-    return undefined;
-  }
-
-  function orderSummary(cs: CheckoutSession, binding: FlowBinding | undefined, lang: CheckoutLanguage): SafeHtml {
-    const amount = amountsOf(cs, binding);
-    const m = cs.merchantMetadata;
-    if (!amount && !m.merchantReferenceId && !m.noteToBuyer) return html``;
-    return html`<section aria-labelledby="summary"><h2 id="summary">${t(lang, 'orderSummary')}</h2>
-<table class="summary">
-  ${amount ? html`<tr><th scope="row">${t(lang, amount.label)}</th><td class="amount">${formatPrice(amount.money, lang)}</td></tr>` : ''}
-  ${m.merchantReferenceId ? html`<tr><th scope="row">${t(lang, 'orderReference')}</th><td class="reference">${m.merchantReferenceId}</td></tr>` : ''}
-</table>
-${m.noteToBuyer ? html`<p><span class="muted">${t(lang, 'noteFromMerchant')}:</span> <span class="note">${m.noteToBuyer}</span></p>` : ''}
-</section>`;
-  }
-
-  async function selectPage(p: Page, error?: string, status = 200) {
-    const id = p.url.searchParams.get('amazonCheckoutSessionId') ?? p.form.get('amazonCheckoutSessionId');
-    const found = await requireCheckout(p, id, true);
-    if (!found) return;
-    const { h, lang, buyer, binding } = found;
-    const cs = h.checkoutSession;
-    if (cs.state !== 'Open') throw new PageError(409, 'sessionClosed', lang);
-    if (cs.processing !== null) {
-      const result = resultUrl(h);
-      if (result) return redirectTo(p, result);
-      throw new PageError(409, 'sessionClosed', lang);
-    }
-    const mode = modeOf(p.url.searchParams.get('action') ?? p.form.get('mode'), p.url.searchParams.get('retry') === '1');
-    const apb = cs.webCheckoutDetails.checkoutMode === 'ProcessOrder';
-    const ships = cs.productType !== 'PayOnly';
-    const sandbox = cs.environment === 'Sandbox';
-    const addresses = await ctx.store.reader.buyerItems<Address>('address', buyer!.buyerId);
-    const cards = await ctx.store.reader.buyerItems<WalletCard>('paymentMethod', buyer!.buyerId);
-    const merchant = merchantName(h);
-    const chosenAddress = p.form.get('addressId') ?? addresses.find((a) => sameAddress(a.value, cs.shippingAddress))?.id;
-    const chosenCard = p.form.get('paymentMethodId') ?? cs.paymentMethod?.paymentMethodId;
-    const selfUrl = `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}${mode === 'initial' ? '' : mode === 'retry' ? '&retry=1' : `&action=${mode}`}`;
-    const walletLink = (what: 'address' | 'card') => `/checkout/wallet/${what}?next=${encodeURIComponent(selfUrl)}`;
-    const deliverable = (a: Address) => !cs.deliverySpecifications || addressMeetsDeliverySpecifications(a, cs.deliverySpecifications).ok;
-    const firstDeliverable = addresses.find((a) => deliverable(a.value))?.id;
-    const addressSection = ships && !apb && mode !== 'changePayment' && mode !== 'retry' ? html`<fieldset id="address-choice">
-  <legend>${t(lang, 'shippingAddress')}</legend>
-  ${addresses.length === 0 ? html`<p>${t(lang, 'noAddresses')}</p>` : ''}
-  ${addresses.map((a) => {
-    const ok = deliverable(a.value);
-    const checked = (chosenAddress ?? firstDeliverable) === a.id && ok;
-    return html`<div class="choice${ok ? '' : ' disabled'}">
-    <input type="radio" name="addressId" id="addr-${a.id}" value="${a.id}"${checked ? raw(' checked') : ''}${ok ? '' : raw(' disabled aria-describedby="nodeliver-' + a.id.replace(/[^A-Za-z0-9-]/g, '') + '"')}>
-    <label for="addr-${a.id}">${addressBlock(a.value, lang)}${ok ? '' : html`<span class="problem" id="nodeliver-${a.id.replace(/[^A-Za-z0-9-]/g, '')}">${t(lang, 'notDeliverable')}</span>`}</label>
-  </div>`;
-  })}
-  <p><a href="${walletLink('address')}">${t(lang, 'addAddress')}</a></p>
-</fieldset>` : ships && apb && cs.addressDetails ? html`<section><h2>${t(lang, 'shipToMerchantAddress')}</h2>${addressBlock(cs.addressDetails, lang)}</section>`
-      : ships && cs.shippingAddress ? html`<section><h2>${t(lang, 'shippingAddress')}</h2>${addressBlock(cs.shippingAddress, lang)}</section>` : '';
-    const cardSection = mode !== 'changeAddress' ? html`<fieldset id="payment-choice">
-  <legend>${t(lang, 'paymentMethod')}</legend>
-  ${cards.length === 0 ? html`<p>${t(lang, 'noPaymentMethods')}</p>` : ''}
-  ${cards.map((c, i) => {
-    const checked = chosenCard ? chosenCard === c.id : i === 0;
-    return html`<div class="choice"><input type="radio" name="paymentMethodId" id="pm-${c.id}" value="${c.id}"${checked ? raw(' checked') : ''}>
-    <label for="pm-${c.id}">${cardLabel(c.value, lang, sandbox)}</label></div>`;
-  })}
-  <p><a href="${walletLink('card')}">${t(lang, 'addCard')}</a></p>
-  ${sandbox ? html`<p class="hint">${t(lang, 'simulatedCardsNote')}</p>` : ''}
-</fieldset>` : '';
-    const title = mode === 'changeAddress' ? t(lang, 'changeAddressTitle')
-      : mode === 'changePayment' ? t(lang, 'changePaymentTitle')
-      : mode === 'retry' ? t(lang, 'retryTitle')
-      : t(lang, ships && !apb ? 'selectTitle' : 'selectTitlePayOnly');
-    const body = html`
-<p class="muted">${t(lang, 'orderFrom', { merchant })}</p>
-${error ? alert(error) : ''}
-${orderSummary(cs, binding, lang)}
-<form method="post" action="/checkout/select" id="choose">
-  ${csrfField(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}${hidden('mode', mode)}
-  ${addressSection}
-  ${cardSection}
-  <div class="actions"><button type="submit" id="continue">${apb || mode === 'retry' ? t(lang, 'payNow') : t(lang, 'continue')}</button></div>
-</form>
-<p><a href="/checkout/wallet?next=${encodeURIComponent(selfUrl)}">${t(lang, 'manageWallet')}</a></p>
-${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 'changeAddress' || mode === 'changePayment' ? 'change' : mode === 'retry' ? 'processing' : 'checkout', merchant)}`;
-    renderPage(p, status, lang, title, body, { sandbox, formTargets: formTargetsOf(h, binding), buyer, next: selfUrl });
-  }
-
-  async function selectPost(p: Page) {
-    const id = p.form.get('amazonCheckoutSessionId');
-    const found = await requireCheckout(p, id, true);
-    if (!found) return;
-    const { h, lang, buyer } = found;
-    const cs = h.checkoutSession;
-    const mode = modeOf(p.form.get('mode'), false);
-    const ships = cs.productType !== 'PayOnly' && cs.webCheckoutDetails.checkoutMode !== 'ProcessOrder';
-    const addressId = ships && mode !== 'changePayment' && mode !== 'retry' ? (p.form.get('addressId') ?? undefined) : undefined;
-    const paymentMethodId = mode === 'changeAddress' ? undefined : (p.form.get('paymentMethodId') ?? undefined);
-    if (ships && mode !== 'changePayment' && mode !== 'retry' && !addressId) return selectPage(p, t(lang, 'noAddresses'), 400);
-    if (mode !== 'changeAddress' && !paymentMethodId) return selectPage(p, t(lang, 'noPaymentMethods'), 400);
-    // A change keeps the other half of the earlier choice.
-    const keepAddress = !addressId && cs.shippingAddress ? (await ctx.store.reader.buyerItems<Address>('address', buyer!.buyerId)).find((a) => sameAddress(a.value, cs.shippingAddress))?.id : undefined;
-    try {
-      const r = await chooseForCheckout(ctx, h, {
-        buyerId: buyer!.buyerId,
-        shippingAddressId: addressId ?? keepAddress,
-        paymentMethodId: paymentMethodId ?? cs.paymentMethod?.paymentMethodId,
-      });
-      const saved = r.checkoutSession;
-      if (saved.webCheckoutDetails.checkoutMode === 'ProcessOrder' || mode === 'retry') {
-        return redirectTo(p, `/checkout/processing?amazonCheckoutSessionId=${encodeURIComponent(saved.checkoutSessionId)}`);
-      }
-      const review = reviewUrl({ ...h, checkoutSession: saved });
-      if (!review) throw new PageError(400, 'sessionClosed', lang);
-      redirectTo(p, review);
-    } catch (error) {
-      if (error instanceof ApiError) return selectPage(p, localizeChoiceError(error, lang), 400);
-      throw error;
-    }
-  }
-
-  function localizeChoiceError(error: ApiError, lang: CheckoutLanguage): string {
-    if (/does not ship|deliver/i.test(error.message)) return t(lang, 'notDeliverable');
-    return `${t(lang, 'errorTitle')}: ${error.message}`;
-  }
 
   // ---------- processing, decline, cancel ----------
 
@@ -524,8 +376,4 @@ ${Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : ''}
     await deleteWalletItem(ctx, w.buyer.buyerId, kind, p.form.get('id') ?? '');
     redirectTo(p, walletUrl(w.next));
   }
-}
-
-function sameAddress(a: Address, b: Address | null): boolean {
-  return b !== null && JSON.stringify(a) === JSON.stringify(b);
 }
