@@ -1,22 +1,20 @@
-import { ApiError } from '../../app/api-error.js';
 import { csrfMatches, loadBrowserSession } from '../../app/buyer-sessions.js';
 import { addAddress, addCard, deleteWalletItem } from '../../app/buyer-wallet.js';
 import type { AppContext } from '../../app/context.js';
-import { approveSignIn, processForBuyer } from '../../app/hosted-checkout.js';
+import { approveSignIn } from '../../app/hosted-checkout.js';
 import { ADDRESS_COUNTRIES, JP_PREFECTURES, type AddressEntry } from '../../domain/address-entry.js';
-import { constraintsOf } from '../../domain/checkout-session.js';
 import { REGION_INFO, isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
 import type { Address } from '../../domain/shared-types.js';
 import type { WalletCard } from '../../domain/wallet.js';
 import type { BuyerRecord } from '../../store/store.js';
 import { html } from '../html.js';
 import type { PageHandler } from '../server.js';
-import { merchantName, requireCheckout, requireSignInRequest } from './flow-access.js';
+import { requireSignInRequest } from './flow-access.js';
 import { checkoutJs, claim, startFromButton, verifyPayload, verifyPayloadPreflight } from './button-pages.js';
 import { registerPage, registerPost, signInPage, signInPost, signOutPost } from './sign-in-pages.js';
 import { changePage, selectPage, selectPost } from './select-pages.js';
-import { orderSummary } from './order-summary.js';
-import { cancelForm, cancelPost, giveUpPost, leaveSignIn } from './cancel-pages.js';
+import { declinedPage, processingPage, processingPost } from './payment-pages.js';
+import { cancelPost, giveUpPost, leaveSignIn } from './cancel-pages.js';
 import { flowOfNext } from './flow-of-next.js';
 import { buildAssets, hostedCss, hostedJs } from './page-assets.js';
 import {
@@ -32,7 +30,7 @@ import {
   type Page,
   type Route,
 } from './page-context.js';
-import { allowedReturnUrl, cancelUrl, formTargetsOf, homePageOf, resultUrl } from './return-urls.js';
+import { allowedReturnUrl, homePageOf } from './return-urls.js';
 import { t, type MessageKey } from './i18n.js';
 import { addressBlock, alert, cardLabel, errorBody, field, hidden, layout, regionName, selectField } from './views.js';
 import {
@@ -126,87 +124,6 @@ export function hostedPages(ctx: AppContext): PageHandler {
       return true;
     },
   };
-
-  // ---------- processing, decline, cancel ----------
-
-  async function processingPage(p: Page) {
-    const id = p.url.searchParams.get('amazonCheckoutSessionId');
-    const found = await requireCheckout(p, id, true);
-    if (!found) return;
-    const { h, lang, buyer, binding } = found;
-    const cs = h.checkoutSession;
-    if (cs.state !== 'Open' || cs.processing !== null) {
-      const target = resultUrl(h) ?? cancelUrl(h, binding);
-      if (target) return redirectTo(p, target);
-      throw new PageError(409, 'sessionClosed', lang);
-    }
-    if (cs.buyer === null) return redirectTo(p, `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}`);
-    const blocking = constraintsOf(cs);
-    if (blocking.length > 0) {
-      throw new PageError(409, 'merchantNotReady', lang, `Checkout Session constraints: ${blocking.map((c) => c.constraintId).join(', ')}. Call Update Checkout Session before redirecting the buyer to amazonPayRedirectUrl.`);
-    }
-    const merchant = merchantName(h);
-    const body = html`
-<div class="progress" role="progressbar" aria-label="${t(lang, 'processingTitle')}" aria-busy="true"></div>
-<p role="status">${t(lang, 'processingText')}</p>
-${orderSummary(cs, binding, lang)}
-${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</span> <span class="descriptor">${cs.paymentMethod.descriptor}</span></p>` : ''}
-<form method="post" action="/checkout/processing" data-autosubmit>
-  ${csrfField(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}
-  <div class="actions"><button type="submit" id="complete-payment">${t(lang, 'processingButton')}</button></div>
-</form>
-${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, 'processing', merchant)}`;
-    renderPage(p, 200, lang, t(lang, 'processingTitle'), body, { sandbox: cs.environment === 'Sandbox', formTargets: formTargetsOf(h, binding), buyer });
-  }
-
-  async function processingPost(p: Page) {
-    const id = p.form.get('amazonCheckoutSessionId');
-    const found = await requireCheckout(p, id, true);
-    if (!found) return;
-    const { h, lang, binding } = found;
-    const cs = h.checkoutSession;
-    const declinedUrl = (reason: string) => `/checkout/declined?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}&reason=${reason}`;
-    if (cs.state !== 'Open' || cs.processing !== null) {
-      const target = resultUrl(h) ?? cancelUrl(h, binding);
-      if (target) return redirectTo(p, target);
-      throw new PageError(409, 'sessionClosed', lang);
-    }
-    try {
-      const outcome = await processForBuyer(ctx, h);
-      if (outcome.decision.kind === 'Declined' && outcome.checkoutSession.state === 'Open') return redirectTo(p, declinedUrl('declined'));
-      const target = resultUrl({ ...h, checkoutSession: outcome.checkoutSession }) ?? cancelUrl(h, binding);
-      if (!target) throw new PageError(409, 'sessionClosed', lang);
-      redirectTo(p, target);
-    } catch (error) {
-      if (error instanceof ApiError && error.reasonCode === 'InvalidSandboxSimulationSpecified') return redirectTo(p, declinedUrl('pending'));
-      if (error instanceof ApiError) throw new PageError(error.status, 'merchantNotReady', lang, `${error.reasonCode}: ${error.message}`);
-      throw error;
-    }
-  }
-
-  async function declinedPage(p: Page) {
-    const id = p.url.searchParams.get('amazonCheckoutSessionId');
-    const found = await requireCheckout(p, id, true);
-    if (!found) return;
-    const { h, lang, buyer, binding } = found;
-    const cs = h.checkoutSession;
-    if (cs.state !== 'Open' || cs.processing !== null) {
-      const target = resultUrl(h) ?? cancelUrl(h, binding);
-      if (target) return redirectTo(p, target);
-      throw new PageError(409, 'sessionClosed', lang);
-    }
-    const pending = p.url.searchParams.get('reason') === 'pending';
-    const merchant = merchantName(h);
-    const body = html`
-${alert(pending ? t(lang, 'pendingNotAllowedText', { merchant }) : t(lang, 'declinedText', { merchant }))}
-${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</span> ${cs.paymentMethod.descriptor}</p>` : ''}
-<div class="actions">
-  <a class="button" id="choose-another" href="/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}&amp;retry=1">${t(lang, 'chooseAnother')}</a>
-  <form method="post" action="/checkout/give-up">${csrfField(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}
-    <button type="submit" class="secondary" id="return-to-merchant">${t(lang, 'returnToMerchant', { merchant })}</button></form>
-</div>`;
-    renderPage(p, 200, lang, pending ? t(lang, 'pendingNotAllowedTitle') : t(lang, 'declinedTitle'), body, { sandbox: cs.environment === 'Sandbox', formTargets: formTargetsOf(h, binding), buyer });
-  }
 
   // ---------- Amazon Sign-in consent ----------
 
