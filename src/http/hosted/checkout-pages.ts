@@ -1,27 +1,25 @@
 import { csrfMatches, loadBrowserSession } from '../../app/buyer-sessions.js';
 import { addAddress, addCard, deleteWalletItem } from '../../app/buyer-wallet.js';
 import type { AppContext } from '../../app/context.js';
-import { approveSignIn } from '../../app/hosted-checkout.js';
 import { ADDRESS_COUNTRIES, JP_PREFECTURES, type AddressEntry } from '../../domain/address-entry.js';
-import { REGION_INFO, isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
+import { isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
 import type { Address } from '../../domain/shared-types.js';
 import type { WalletCard } from '../../domain/wallet.js';
 import type { BuyerRecord } from '../../store/store.js';
 import { html } from '../html.js';
 import type { PageHandler } from '../server.js';
-import { requireSignInRequest } from './flow-access.js';
 import { checkoutJs, claim, startFromButton, verifyPayload, verifyPayloadPreflight } from './button-pages.js';
 import { registerPage, registerPost, signInPage, signInPost, signOutPost } from './sign-in-pages.js';
 import { changePage, selectPage, selectPost } from './select-pages.js';
 import { declinedPage, processingPage, processingPost } from './payment-pages.js';
-import { cancelPost, giveUpPost, leaveSignIn } from './cancel-pages.js';
+import { cancelPost, giveUpPost } from './cancel-pages.js';
+import { consentPage, consentPost } from './consent-pages.js';
 import { flowOfNext } from './flow-of-next.js';
 import { buildAssets, hostedCss, hostedJs } from './page-assets.js';
 import {
   PageError,
   csrfField,
   currentBuyer,
-  currentPath,
   languageOf,
   redirectTo,
   redirectToSignIn,
@@ -30,7 +28,6 @@ import {
   type Page,
   type Route,
 } from './page-context.js';
-import { allowedReturnUrl, homePageOf } from './return-urls.js';
 import { t, type MessageKey } from './i18n.js';
 import { addressBlock, alert, cardLabel, errorBody, field, hidden, layout, regionName, selectField } from './views.js';
 import {
@@ -124,42 +121,6 @@ export function hostedPages(ctx: AppContext): PageHandler {
       return true;
     },
   };
-
-  // ---------- Amazon Sign-in consent ----------
-
-  async function consentPage(p: Page) {
-    const id = p.url.searchParams.get('signInRequestId');
-    const r = await requireSignInRequest(p, id);
-    const buyer = await currentBuyer(p, REGION_INFO[r.merchant.region].apiRegion);
-    if (!buyer) return redirectToSignIn(p);
-    const lang = r.lang;
-    const merchant = r.store.name;
-    const targets = [r.request.signInReturnUrl, r.binding.startedFrom ?? homePageOf(r.request.signInReturnUrl) ?? ''];
-    const body = html`
-<p>${t(lang, 'consentIntro', { merchant })}</p>
-<ul class="scopes">${r.request.scopes.map((s) => html`<li data-scope="${s}">${t(lang, `scope_${s}` as MessageKey)}</li>`)}</ul>
-<div class="actions">
-  <form method="post" action="/checkout/consent">${csrfField(p)}${hidden('signInRequestId', id!)}${hidden('decision', 'allow')}
-    <button type="submit" id="allow">${t(lang, 'allow')}</button></form>
-  <form method="post" action="/checkout/consent">${csrfField(p)}${hidden('signInRequestId', id!)}${hidden('decision', 'deny')}
-    <button type="submit" class="secondary" id="deny">${t(lang, 'deny')}</button></form>
-</div>`;
-    renderPage(p, 200, lang, t(lang, 'consentTitle', { merchant }), body, { sandbox: r.request.environment === 'Sandbox', formTargets: targets, buyer, next: currentPath(p) });
-  }
-
-  async function consentPost(p: Page) {
-    const id = p.form.get('signInRequestId');
-    const r = await requireSignInRequest(p, id);
-    const buyer = await currentBuyer(p, REGION_INFO[r.merchant.region].apiRegion);
-    if (!buyer) throw new PageError(403, 'formExpired', r.lang);
-    if (p.form.get('decision') !== 'allow') return leaveSignIn(p, id!, r, r.binding, r.lang);
-    const returnUrl = allowedReturnUrl(r.request.signInReturnUrl, r.store, r.request.environment);
-    if (!returnUrl) throw new PageError(409, 'signInRequestExpired', r.lang);
-    const { buyerToken } = await approveSignIn(ctx, id!, buyer.buyerId);
-    const u = new URL(returnUrl);
-    u.searchParams.set('buyerToken', buyerToken);
-    redirectTo(p, u.toString());
-  }
 
   // ---------- wallet ----------
 
