@@ -56,12 +56,12 @@ export async function requireCheckout(p: Page, id: string | null, needBuyer: boo
 }
 
 /** The sign-in request `id`, if this browser started it. */
-export async function requireSignInRequest(p: Page, id: string | null): Promise<{ request: SignInRequest; merchant: Merchant; store: MerchantStore; lang: CheckoutLanguage; binding: FlowBinding }> {
+export async function requireSignInRequest(p: Page, id: string | null): Promise<{ id: string; request: SignInRequest; merchant: Merchant; store: MerchantStore; lang: CheckoutLanguage; binding: FlowBinding }> {
   const lang = languageOf(p);
   if (!id) throw new PageError(404, 'signInRequestExpired', lang);
   const r = await loadSignInRequest(p.ctx, id);
   if (!r) throw new PageError(404, 'signInRequestExpired', lang);
   const binding = p.session?.flows[id];
   if (!binding) throw new PageError(403, 'notYourCheckout', r.request.language ?? lang);
-  return { ...r, lang: signInLanguage(r), binding };
+  return { ...r, id, lang: signInLanguage(r), binding };
 }
