@@ -33,7 +33,7 @@ export class PageError extends Error {
   }
 }
 
-/** The language of a page outside any flow: `?lang=`, else the browser's, else English. */
+/** The language when no flow decides it: `?lang=`, else the browser's, else English. */
 export function languageOf(p: Page): CheckoutLanguage {
   const q = p.url.searchParams.get('lang');
   if (isCheckoutLanguage(q)) return q;
