@@ -88,6 +88,14 @@ export function selectField(f: { name: string; label: string; options: readonly 
 </div>`;
 }
 
+/** A form's problems (field name -> problem key): the alert above the form, and each field's text. */
+export function formProblems(lang: CheckoutLanguage, problems: Readonly<Record<string, string>>): { readonly alert: SafeHtml | ''; readonly of: (name: string) => string | undefined } {
+  return {
+    alert: Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : '',
+    of: (name) => (problems[name] ? t(lang, `problem_${problems[name]}` as MessageKey) : undefined),
+  };
+}
+
 export function alert(text: HtmlValue, kind: 'error' | 'info' = 'error'): SafeHtml {
   return html`<div class="alert ${kind}" role="${kind === 'error' ? 'alert' : 'status'}">${text}</div>`;
 }

@@ -1,0 +1,43 @@
+import { approveSignIn } from '../../app/hosted-checkout.js';
+import { REGION_INFO } from '../../domain/regions.js';
+import { html } from '../html.js';
+import { leaveSignIn } from './cancel-pages.js';
+import { requireSignInRequest } from './flow-access.js';
+import { t, type MessageKey } from './i18n.js';
+import { csrfField, currentBuyer, currentPath, PageError, redirectTo, redirectToSignIn, renderPage, type Page } from './page-context.js';
+import { allowedReturnUrl, homePageOf } from './return-urls.js';
+import { hidden } from './views.js';
+
+/** Amazon Sign-in: the buyer allows or denies the merchant the scopes it asked for; allowing returns a buyerToken. */
+
+export async function consentPage(p: Page): Promise<void> {
+  const r = await requireSignInRequest(p, p.url.searchParams.get('signInRequestId'));
+  const buyer = await currentBuyer(p, REGION_INFO[r.merchant.region].apiRegion);
+  if (!buyer) return redirectToSignIn(p);
+  const lang = r.lang;
+  const merchant = r.store.name;
+  const targets = [r.request.signInReturnUrl, r.binding.startedFrom ?? homePageOf(r.request.signInReturnUrl) ?? ''];
+  const body = html`
+<p>${t(lang, 'consentIntro', { merchant })}</p>
+<ul class="scopes">${r.request.scopes.map((s) => html`<li data-scope="${s}">${t(lang, `scope_${s}` as MessageKey)}</li>`)}</ul>
+<div class="actions">
+  <form method="post" action="/checkout/consent">${csrfField(p)}${hidden('signInRequestId', r.id)}${hidden('decision', 'allow')}
+    <button type="submit" id="allow">${t(lang, 'allow')}</button></form>
+  <form method="post" action="/checkout/consent">${csrfField(p)}${hidden('signInRequestId', r.id)}${hidden('decision', 'deny')}
+    <button type="submit" class="secondary" id="deny">${t(lang, 'deny')}</button></form>
+</div>`;
+  renderPage(p, 200, lang, t(lang, 'consentTitle', { merchant }), body, { sandbox: r.request.environment === 'Sandbox', formTargets: targets, buyer, next: currentPath(p) });
+}
+
+export async function consentPost(p: Page): Promise<void> {
+  const r = await requireSignInRequest(p, p.form.get('signInRequestId'));
+  const buyer = await currentBuyer(p, REGION_INFO[r.merchant.region].apiRegion);
+  if (!buyer) throw new PageError(403, 'formExpired', r.lang);
+  if (p.form.get('decision') !== 'allow') return leaveSignIn(p, r.id, r, r.binding, r.lang);
+  const returnUrl = allowedReturnUrl(r.request.signInReturnUrl, r.store, r.request.environment);
+  if (!returnUrl) throw new PageError(409, 'signInRequestExpired', r.lang);
+  const { buyerToken } = await approveSignIn(p.ctx, r.id, buyer.buyerId);
+  const u = new URL(returnUrl);
+  u.searchParams.set('buyerToken', buyerToken);
+  redirectTo(p, u.toString());
+}

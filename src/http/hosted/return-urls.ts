@@ -1,0 +1,68 @@
+import { withSessionId } from '../../app/buyer-flow.js';
+import type { FlowBinding } from '../../app/buyer-sessions.js';
+import type { HostedCheckout, SignInRequest } from '../../app/hosted-checkout.js';
+import type { CheckoutSession } from '../../domain/checkout-session.js';
+import type { Environment } from '../../domain/environment.js';
+import { isReturnUrlAllowed, type MerchantStore } from '../../domain/merchant.js';
+import type { CheckoutLanguage } from '../../domain/regions.js';
+import { PageError, redirectTo, type Page } from './page-context.js';
+
+/** Where a flow may send the buyer back to the merchant (docs/hosted-pages.md, "Cancel rules"). */
+
+/** A redirect to the merchant only to a URL the session declared and the store still allows. */
+export function allowedReturnUrl(url: string | null | undefined, store: MerchantStore, environment: Environment): string | undefined {
+  if (!url) return undefined;
+  return isReturnUrlAllowed(url, store, environment).allowed ? url : undefined;
+}
+
+/** `https://shop.example/` for any URL of that shop. */
+export function homePageOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    return `${new URL(url).origin}/`;
+  } catch {
+    return null;
+  }
+}
+
+/** One of the session's return URLs with `amazonCheckoutSessionId` added, if still allowed. */
+function returnUrlOf(h: HostedCheckout, url: string | null | undefined): string | undefined {
+  const cs = h.checkoutSession;
+  return allowedReturnUrl(url && withSessionId(url, cs.checkoutSessionId), h.store, cs.environment);
+}
+
+export function resultUrl(h: HostedCheckout): string | undefined {
+  return returnUrlOf(h, h.checkoutSession.webCheckoutDetails.checkoutResultReturnUrl);
+}
+
+export function reviewUrl(h: HostedCheckout): string | undefined {
+  return returnUrlOf(h, h.checkoutSession.webCheckoutDetails.checkoutReviewReturnUrl);
+}
+
+/** checkoutCancelUrl, else the page the button was on, else the home page of the merchant's return URL. */
+export function cancelUrl(h: HostedCheckout, binding: FlowBinding | undefined): string | undefined {
+  const cs = h.checkoutSession;
+  const declared = cs.webCheckoutDetails.checkoutCancelUrl ?? binding?.startedFrom ?? homePageOf(cs.webCheckoutDetails.checkoutReviewReturnUrl ?? cs.webCheckoutDetails.checkoutResultReturnUrl);
+  return allowedReturnUrl(declared, h.store, cs.environment);
+}
+
+/** The page the sign-in button was on, else the home page of signInReturnUrl. */
+export function signInCancelUrl(r: { request: SignInRequest; store: MerchantStore }, binding: FlowBinding): string | undefined {
+  return allowedReturnUrl(binding.startedFrom ?? homePageOf(r.request.signInReturnUrl), r.store, r.request.environment);
+}
+
+/** The merchant URLs a checkout page's forms may lead to (its CSP form-action). */
+export function formTargetsOf(h: HostedCheckout, binding: FlowBinding | undefined): string[] {
+  return [reviewUrl(h), resultUrl(h), cancelUrl(h, binding)].filter((u): u is string => u !== undefined);
+}
+
+/** To the merchant; when no URL is declared and allowed, the buyer sees "session closed" instead. */
+export function redirectToMerchant(p: Page, target: string | undefined, lang: CheckoutLanguage): void {
+  if (!target) throw new PageError(409, 'sessionClosed', lang);
+  redirectTo(p, target);
+}
+
+/** To the merchant's result page (`after` is the session as the step left it), else the cancel URL. */
+export function redirectToResult(p: Page, h: HostedCheckout, binding: FlowBinding | undefined, lang: CheckoutLanguage, after: CheckoutSession = h.checkoutSession): void {
+  redirectToMerchant(p, resultUrl({ ...h, checkoutSession: after }) ?? cancelUrl(h, binding), lang);
+}
