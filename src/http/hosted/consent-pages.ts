@@ -5,7 +5,7 @@ import { leaveSignIn } from './cancel-pages.js';
 import { requireSignInRequest } from './flow-access.js';
 import { t, type MessageKey } from './i18n.js';
 import { csrfField, currentBuyer, currentPath, PageError, redirectTo, redirectToSignIn, renderPage, type Page } from './page-context.js';
-import { allowedReturnUrl, homePageOf } from './return-urls.js';
+import { allowedReturnUrl, signInCancelUrl } from './return-urls.js';
 import { hidden } from './views.js';
 
 /** Amazon Sign-in: the buyer allows or denies the merchant the scopes it asked for; allowing returns a buyerToken. */
@@ -16,7 +16,9 @@ export async function consentPage(p: Page): Promise<void> {
   if (!buyer) return redirectToSignIn(p);
   const lang = r.lang;
   const merchant = r.store.name;
-  const targets = [r.request.signInReturnUrl, r.binding.startedFrom ?? homePageOf(r.request.signInReturnUrl) ?? ''];
+  // Like the checkout pages: the CSP lets forms lead only to merchant URLs the store still allows.
+  const targets = [allowedReturnUrl(r.request.signInReturnUrl, r.store, r.request.environment), signInCancelUrl(r, r.binding)]
+    .filter((u): u is string => u !== undefined);
   const body = html`
 <p>${t(lang, 'consentIntro', { merchant })}</p>
 <ul class="scopes">${r.request.scopes.map((s) => html`<li data-scope="${s}">${t(lang, `scope_${s}` as MessageKey)}</li>`)}</ul>

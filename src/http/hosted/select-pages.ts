@@ -141,7 +141,7 @@ export async function selectPost(p: Page): Promise<void> {
       return redirectTo(p, `/checkout/processing?amazonCheckoutSessionId=${encodeURIComponent(saved.checkoutSessionId)}`);
     }
     const review = reviewUrl({ ...h, checkoutSession: saved });
-    if (!review) throw new PageError(400, 'sessionClosed', lang);
+    if (!review) throw new PageError(409, 'sessionClosed', lang);
     redirectTo(p, review);
   } catch (error) {
     if (error instanceof ApiError) return selectPage(p, localizeChoiceError(error, lang), 400);
