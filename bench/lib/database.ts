@@ -1,0 +1,232 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { createKeyPair, createMerchant } from '../../src/app/merchants.js';
+import { inTransaction } from '../../src/app/transactions.js';
+import { jsonLogger } from '../../src/cli/logger.js';
+import { openApp, type AppHandle } from '../../src/cli/runtime.js';
+import { sqlitePath } from '../../src/store/open-store.js';
+import type { DialectName } from '../../src/store/migrations.js';
+import type { KyselyStore } from '../../src/store/kysely-store.js';
+
+/** The bench's databases: a fresh SQLite directory or PostgreSQL database each, set up and seeded directly. */
+
+export const POSTGRES_ADMIN_URL = process.env['REJI_BENCH_POSTGRES_URL'] ?? process.env['REJI_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface BenchDatabase {
+  readonly dialect: DialectName;
+  /** The data directory (SQLite file, and for both dialects reji's TLS and demo files). */
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  drop(): Promise<void>;
+}
+
+export async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function admin(query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createBenchDatabase(dialect: DialectName): Promise<BenchDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'reji-bench-'));
+  if (dialect === 'sqlite') {
+    return { dialect, dataDir, databaseUrl: undefined, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `reji_bench_${randomBytes(6).toString('hex')}`;
+  await admin(`create database ${name}`);
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    dialect,
+    dataDir,
+    databaseUrl: url.toString(),
+    async drop() {
+      await admin(`drop database if exists ${name} with (force)`);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function openBenchApp(db: BenchDatabase): Promise<AppHandle> {
+  return openApp({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, poolSize: 2, publicUrl: 'http://127.0.0.1', log: jsonLogger('silent') });
+}
+
+export interface BenchMerchant {
+  readonly merchantId: string;
+  readonly storeId: string;
+  readonly publicKeyId: string;
+  readonly privateKeyPem: string;
+}
+
+/** A JP merchant with a sandbox key, made through the same use cases as `reji merchant create` / `reji keys create`. */
+export async function createBenchMerchant(db: BenchDatabase): Promise<BenchMerchant> {
+  const app = await openBenchApp(db);
+  try {
+    const { merchant, store } = await createMerchant(app.ctx, { region: 'jp', name: 'bench' });
+    const key = await createKeyPair(app.ctx, { merchantId: merchant.merchantId, environment: 'Sandbox', legacy: false });
+    return { merchantId: merchant.merchantId, storeId: store.storeId, publicKeyId: key.publicKeyId, privateKeyPem: key.privateKeyPem };
+  } finally {
+    await app.close();
+  }
+}
+
+/** Registers the same merchant, store and public key in another database, so one signing key serves both. */
+export async function copyMerchant(from: BenchDatabase, to: BenchDatabase, merchant: BenchMerchant): Promise<void> {
+  const source = await openBenchApp(from);
+  const target = await openBenchApp(to);
+  try {
+    const m = await source.ctx.store.reader.merchant(merchant.merchantId);
+    const s = await source.ctx.store.reader.merchantStore(merchant.storeId);
+    const k = await source.ctx.store.reader.publicKey(merchant.publicKeyId);
+    if (!m || !s || !k) throw new Error('the merchant to copy is incomplete');
+    await inTransaction(target.ctx, async (tx) => {
+      await tx.insertMerchant(m);
+      await tx.insertMerchantStore(s, m.createdAt);
+      await tx.insertPublicKey(k);
+    });
+  } finally {
+    await source.close();
+    await target.close();
+  }
+}
+
+/** A checkout session row (and its timer) written by reji itself, cloned under new ids when seeding. */
+export interface SessionTemplate {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly environment: string;
+  readonly state: string;
+  readonly createdAt: number;
+  readonly doc: string;
+  readonly timerDueAt: number | null;
+}
+
+function kyselyOf(app: AppHandle) {
+  return (app.ctx.store as KyselyStore).kysely;
+}
+
+export async function readTemplate(db: BenchDatabase, id: string): Promise<SessionTemplate> {
+  const app = await openBenchApp(db);
+  try {
+    const k = kyselyOf(app);
+    const row = await k.selectFrom('checkout_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const timer = await k.selectFrom('timers').select('due_at').where('object_type', '=', 'checkoutSession').where('object_id', '=', id).executeTakeFirst();
+    return {
+      id,
+      merchantId: row.merchant_id,
+      environment: row.environment,
+      state: row.state,
+      createdAt: Number(row.created_at),
+      doc: row.doc,
+      timerDueAt: timer ? Number(timer.due_at) : null,
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+export async function countSessions(db: BenchDatabase): Promise<number> {
+  const app = await openBenchApp(db);
+  try {
+    const r = await kyselyOf(app).selectFrom('checkout_sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  } finally {
+    await app.close();
+  }
+}
+
+/** The n-th seeded checkout session id: an md5 in UUID layout, computed the same way in SQL for PostgreSQL. */
+export function seededId(tag: string, n: number): string {
+  const h = createHash('md5').update(`${tag}:${n}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Inserts seeded sessions number `from` to `to - 1` (clones of `template` with their own ids, plus
+ * their timer rows, as reji would have written them). The server must not be running.
+ */
+export async function seedSessions(db: BenchDatabase, template: SessionTemplate, tag: string, from: number, to: number): Promise<void> {
+  if (to <= from) return;
+  if (db.dialect === 'sqlite') seedSqlite(db, template, tag, from, to);
+  else await seedPostgres(db, template, tag, from, to);
+}
+
+function seedSqlite(db: BenchDatabase, t: SessionTemplate, tag: string, from: number, to: number): void {
+  const file = new BetterSqlite3(sqlitePath(db.dataDir));
+  try {
+    // One writer and no readers while seeding: no journal, no fsync, a big cache; reji switches back to WAL.
+    file.pragma('journal_mode = OFF');
+    file.pragma('synchronous = OFF');
+    file.pragma('cache_size = -262144');
+    const docParts = t.doc.split(t.id);
+    const BATCH = 500;
+    const statements = (rows: number) => ({
+      sessions: file.prepare(`insert into checkout_sessions (id, merchant_id, environment, state, version, created_at, doc) values ${Array(rows).fill('(?,?,?,?,1,?,?)').join(',')}`),
+      timers: file.prepare(`insert into timers (object_type, object_id, merchant_id, environment, due_at, claimed_until) values ${Array(rows).fill("('checkoutSession',?,?,?,?,null)").join(',')}`),
+    });
+    const full = statements(BATCH);
+    file.transaction(() => {
+      for (let start = from; start < to; start += BATCH) {
+        const rows = Math.min(BATCH, to - start);
+        const s = rows === BATCH ? full : statements(rows);
+        const sessionValues: unknown[] = [];
+        const timerValues: unknown[] = [];
+        for (let n = start; n < start + rows; n++) {
+          const id = seededId(tag, n);
+          sessionValues.push(id, t.merchantId, t.environment, t.state, t.createdAt, docParts.join(id));
+          timerValues.push(id, t.merchantId, t.environment, t.timerDueAt);
+        }
+        s.sessions.run(sessionValues);
+        if (t.timerDueAt !== null) s.timers.run(timerValues);
+      }
+    })();
+    file.pragma('journal_mode = WAL');
+  } finally {
+    file.close();
+  }
+}
+
+async function seedPostgres(db: BenchDatabase, t: SessionTemplate, tag: string, from: number, to: number): Promise<void> {
+  const app = await openBenchApp(db);
+  try {
+    const k = kyselyOf(app);
+    const BATCH = 100_000;
+    for (let start = from; start < to; start += BATCH) {
+      const last = Math.min(to, start + BATCH) - 1;
+      // Ids are generated in the server, the same way seededId does it in JavaScript.
+      const ids = sql`(select substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' || substr(h, 13, 4) || '-' || substr(h, 17, 4) || '-' || substr(h, 21, 12) as id
+        from (select md5(${tag} || ':' || g) as h from generate_series(${start}::int, ${last}::int) as g) hashes) seeded`;
+      await sql`insert into checkout_sessions (id, merchant_id, environment, state, version, created_at, doc)
+        select id, ${t.merchantId}, ${t.environment}, ${t.state}, 1, ${t.createdAt}, replace(${t.doc}, ${t.id}, id) from ${ids}`.execute(k);
+      if (t.timerDueAt !== null) {
+        await sql`insert into timers (object_type, object_id, merchant_id, environment, due_at, claimed_until)
+          select 'checkoutSession', id, ${t.merchantId}, ${t.environment}, ${t.timerDueAt}, null from ${ids}`.execute(k);
+      }
+    }
+    // What autovacuum would soon do on its own: planner statistics for the grown tables.
+    await sql`analyze checkout_sessions, timers`.execute(k);
+  } finally {
+    await app.close();
+  }
+}
