@@ -14,6 +14,7 @@ import {
   type BuyerItem,
   type BuyerItemKind,
   type BuyerRecord,
+  type Credentials,
   type DocumentKind,
   type Documents,
   type IdempotencyClaim,
@@ -124,6 +125,15 @@ class Queries {
   readonly merchant = new PreparedQuery((db, merchantId: string) => db.selectFrom('merchants').selectAll().where('merchant_id', '=', merchantId));
   readonly merchantStore = new PreparedQuery((db, storeId: string) => db.selectFrom('stores').selectAll().where('store_id', '=', storeId));
   readonly publicKey = new PreparedQuery((db, publicKeyId: string) => db.selectFrom('public_keys').selectAll().where('public_key_id', '=', publicKeyId));
+  readonly credentials = new PreparedQuery((db, publicKeyId: string) =>
+    db.selectFrom('public_keys as k')
+      .leftJoin('merchants as m', 'm.merchant_id', 'k.merchant_id')
+      .select([
+        'k.public_key_id', 'k.merchant_id', 'k.environment', 'k.public_key_pem', 'k.created_at',
+        'm.merchant_id as m_merchant_id', 'm.name as m_name', 'm.region as m_region', 'm.ledger_currency as m_ledger_currency',
+        'm.created_at as m_created_at', 'm.sandbox_clock_offset_ms as m_sandbox_clock_offset_ms',
+      ])
+      .where('k.public_key_id', '=', publicKeyId));
   readonly get = byKind(DOCUMENT_KINDS, (kind) => new PreparedQuery((db, id: string) => db.selectFrom(docTable(kind)).select(['doc', 'version']).where('id', '=', id)));
   readonly getForUpdate: Record<DocumentKind, PreparedQuery<[string], Pick<DocumentRow, 'doc' | 'version'>>>;
   readonly chargesOfPermission = new PreparedQuery((db, chargePermissionId: string) =>
@@ -208,6 +218,19 @@ class KyselyReads implements StoreReads {
   async publicKey(publicKeyId: string): Promise<PublicKeyRecord | undefined> {
     const r = await this.q.publicKey.first(this.db, publicKeyId);
     return r && toKey(r);
+  }
+  async credentials(publicKeyId: string): Promise<Credentials | undefined> {
+    const r = await this.q.credentials.first(this.db, publicKeyId);
+    if (!r) return undefined;
+    const merchant = r.m_merchant_id === null ? undefined : toMerchant({
+      merchant_id: r.m_merchant_id,
+      name: r.m_name!,
+      region: r.m_region!,
+      ledger_currency: r.m_ledger_currency!,
+      created_at: r.m_created_at!,
+      sandbox_clock_offset_ms: r.m_sandbox_clock_offset_ms!,
+    });
+    return { key: toKey(r), merchant };
   }
   async publicKeysOf(merchantId: string): Promise<PublicKeyRecord[]> {
     const rows = await this.db.selectFrom('public_keys').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at').execute();
