@@ -164,7 +164,8 @@ export function seededId(tag: string, n: number): string {
 
 /**
  * Inserts seeded sessions number `from` to `to - 1` (clones of `template` with their own ids, plus
- * their timer rows, as reji would have written them). The server must not be running.
+ * their timer rows, as reji would have written them). The server must not be running. Rows go in
+ * id order, which builds the indexes about twice as fast as random order and leaves them denser.
  */
 export async function seedSessions(db: BenchDatabase, template: SessionTemplate, tag: string, from: number, to: number): Promise<void> {
   if (to <= from) return;
@@ -180,6 +181,7 @@ function seedSqlite(db: BenchDatabase, t: SessionTemplate, tag: string, from: nu
     file.pragma('synchronous = OFF');
     file.pragma('cache_size = -262144');
     const docParts = t.doc.split(t.id);
+    const ids = Array.from({ length: to - from }, (_, i) => seededId(tag, from + i)).sort();
     const BATCH = 500;
     const statements = (rows: number) => ({
       sessions: file.prepare(`insert into checkout_sessions (id, merchant_id, environment, state, version, created_at, doc) values ${Array(rows).fill('(?,?,?,?,1,?,?)').join(',')}`),
@@ -187,13 +189,13 @@ function seedSqlite(db: BenchDatabase, t: SessionTemplate, tag: string, from: nu
     });
     const full = statements(BATCH);
     file.transaction(() => {
-      for (let start = from; start < to; start += BATCH) {
-        const rows = Math.min(BATCH, to - start);
+      for (let start = 0; start < ids.length; start += BATCH) {
+        const rows = Math.min(BATCH, ids.length - start);
         const s = rows === BATCH ? full : statements(rows);
         const sessionValues: unknown[] = [];
         const timerValues: unknown[] = [];
-        for (let n = start; n < start + rows; n++) {
-          const id = seededId(tag, n);
+        for (let i = start; i < start + rows; i++) {
+          const id = ids[i]!;
           sessionValues.push(id, t.merchantId, t.environment, t.state, t.createdAt, docParts.join(id));
           timerValues.push(id, t.merchantId, t.environment, t.timerDueAt);
         }
@@ -216,7 +218,7 @@ async function seedPostgres(db: BenchDatabase, t: SessionTemplate, tag: string, 
       const last = Math.min(to, start + BATCH) - 1;
       // Ids are generated in the server, the same way seededId does it in JavaScript.
       const ids = sql`(select substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' || substr(h, 13, 4) || '-' || substr(h, 17, 4) || '-' || substr(h, 21, 12) as id
-        from (select md5(${tag} || ':' || g) as h from generate_series(${start}::int, ${last}::int) as g) hashes) seeded`;
+        from (select md5(${tag} || ':' || g) as h from generate_series(${start}::int, ${last}::int) as g) hashes order by 1) seeded`;
       await sql`insert into checkout_sessions (id, merchant_id, environment, state, version, created_at, doc)
         select id, ${t.merchantId}, ${t.environment}, ${t.state}, 1, ${t.createdAt}, replace(${t.doc}, ${t.id}, id) from ${ids}`.execute(k);
       if (t.timerDueAt !== null) {
