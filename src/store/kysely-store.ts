@@ -270,8 +270,6 @@ class KyselyReads implements StoreReads {
   }
 }
 
-let savepointCounter = 0;
-
 class KyselyTx extends KyselyReads implements StoreTx {
   #savepoints = 0;
 
@@ -432,7 +430,8 @@ class KyselyTx extends KyselyReads implements StoreTx {
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    const name = sql.raw(`reji_sp_${++savepointCounter}`);
+    // Named by depth: nested savepoints differ, and the same few statements serve every transaction.
+    const name = sql.raw(`reji_sp_${++this.#savepoints}`);
     await sql`savepoint ${name}`.execute(this.trx);
     try {
       const result = await fn(this);
@@ -442,6 +441,8 @@ class KyselyTx extends KyselyReads implements StoreTx {
       await sql`rollback to savepoint ${name}`.execute(this.trx);
       await sql`release savepoint ${name}`.execute(this.trx);
       throw error;
+    } finally {
+      this.#savepoints--;
     }
   }
 }
