@@ -368,6 +368,9 @@ class KyselyTx extends KyselyReads implements StoreTx {
       .innerJoin('merchants', 'merchants.merchant_id', 'timers.merchant_id')
       .select(['timers.object_type', 'timers.object_id', 'timers.merchant_id', 'timers.environment', 'timers.due_at'])
       .where(sql<boolean>`timers.due_at <= ${realNow} + (case when timers.environment = 'Sandbox' then merchants.sandbox_clock_offset_ms else 0 end)`)
+      // Implied by the line above (clocks only move forward), but a range the timers_by_due index can
+      // stop at: without it every tick walked all timers, 0.3 s on SQLite and 1 s on PostgreSQL at 1M.
+      .where('timers.due_at', '<=', sql<number>`${realNow} + coalesce((select max(sandbox_clock_offset_ms) from merchants), 0)`)
       .where((eb) => eb.or([eb('timers.claimed_until', 'is', null), eb('timers.claimed_until', '<', realNow)]))
       .orderBy('timers.due_at')
       .limit(limit);
