@@ -5,7 +5,7 @@ import { ApiError } from '../app/api-error.js';
 import type { Environment } from '../domain/environment.js';
 import { REGION_INFO, apiRegionOf } from '../domain/regions.js';
 import { MINUTE, parseRequestDate } from '../domain/time.js';
-import { canonicalRequest, parseAuthorization, stringToSign, verifyString } from '../signing/index.js';
+import { canonicalRequest, parseAuthorization, stringToSign, verifyStringAsync } from '../signing/index.js';
 
 /** How far `x-amz-pay-date` may be from the server's clock, either way (docs/decisions.md). */
 export const ALLOWED_CLOCK_SKEW_MS = 15 * MINUTE;
@@ -107,7 +107,7 @@ export async function authenticate(ctx: AppContext, parts: SignedRequestParts): 
     body: parts.body,
   });
   const toSign = stringToSign(algorithm, canonical);
-  if (!verifyString(algorithm, publicKeyObject(key.publicKeyPem), toSign, signature)) {
+  if (!(await verifyStringAsync(algorithm, publicKeyObject(key.publicKeyPem), toSign, signature))) {
     throw new ApiError(
       'InvalidRequestSignature',
       `The request signature does not match. reji computed the canonical request\n${canonical}\nand the string to sign\n${toSign}\n` +
