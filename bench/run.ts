@@ -59,9 +59,9 @@ function rateLine(label: string, m: Measured): string {
 async function baselines(settings: Settings, scratch: BenchDatabase) {
   const child = spawnRpcChild(BASELINES);
   try {
-    const rsaVerify = await child.call<Rate>('verify', { ms: settings.quick ? 1000 : 2000 });
+    const rsaVerify = await child.call<Rate>('verify', { ms: settings.baselineMs });
     progress(`RSA-PSS verify: ${formatNumber(rsaVerify.perSecond)}/s on one core`);
-    const sqliteWrites = await child.call<Rate>('sqliteWrites', { ms: settings.quick ? 1000 : 2000, dir: scratch.dataDir, docBytes: 1500 });
+    const sqliteWrites = await child.call<Rate>('sqliteWrites', { ms: settings.baselineMs, dir: scratch.dataDir, docBytes: 1500 });
     progress(`SQLite single-row transactions: ${formatNumber(sqliteWrites.perSecond)}/s`);
     return { rsaVerify, sqliteWrites };
   } finally {
@@ -84,7 +84,7 @@ async function bareHttp(settings: Settings, driver: Driver, body: string): Promi
   }
 }
 
-async function startServer(db: BenchDatabase, settings: Settings, profileDir: string | undefined, label: string): Promise<RejiProcess> {
+async function startServer(db: BenchDatabase, profileDir: string | undefined, label: string): Promise<RejiProcess> {
   const dir = profileDir ? join(profileDir, `${db.dialect}-${label}`) : undefined;
   if (dir) mkdirSync(dir, { recursive: true });
   return startRejiServe({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, profileDir: dir });
@@ -110,7 +110,7 @@ async function runDialect(dialect: DialectName, settings: Settings, loadgen: Rpc
     let server: RejiProcess | undefined;
     for (let i = 0; i < settings.startupRuns; i++) {
       await server?.stop();
-      server = await startServer(db, settings, i === settings.startupRuns - 1 ? profileDir : undefined, 'main');
+      server = await startServer(db, i === settings.startupRuns - 1 ? profileDir : undefined, 'main');
       startupMs.push(server.startupMs);
     }
     progress(`${dialect}: reji serve answered /healthz after ${startupMs.map((s) => formatNumber(s)).join(', ')} ms`);
@@ -179,13 +179,15 @@ async function runScale(
     seeded += missing;
     const seedMs = performance.now() - seedStarted;
     progress(`${db.dialect}: seeded ${formatRows(rows)} checkout sessions in ${formatNumber(seedMs / 1000)} s`);
-    const server = await startServer(db, settings, profileDir, formatRows(rows));
+    const server = await startServer(db, profileDir, formatRows(rows));
     try {
       const gets = Array.from({ length: settings.getPool }, () => getSpec(seededId(tag, Math.floor(Math.random() * seeded))));
       const get = strip(await driver.closed(server, gets, { reuse: true, warmupMs: settings.warmupMs, durationMs: settings.scaleMs }));
       progress(rateLine(`${db.dialect}: signed Get, ${formatRows(rows)} stored`, get));
-      const creates = Array.from({ length: createCount(createRate, settings.warmupMs + settings.scaleMs, settings.connections) }, () => createSpec(merchant.storeId));
-      const create = strip(await driver.closed(server, creates, { reuse: false, warmupMs: settings.warmupMs, durationMs: settings.scaleMs }));
+      // The Gets before warmed most of the code up.
+      const warmupMs = Math.min(settings.warmupMs, 300);
+      const creates = Array.from({ length: createCount(createRate, warmupMs + settings.scaleMs, settings.connections) }, () => createSpec(merchant.storeId));
+      const create = strip(await driver.closed(server, creates, { reuse: false, warmupMs, durationMs: settings.scaleMs }));
       progress(rateLine(`${db.dialect}: signed Create, ${formatRows(rows)} stored`, create));
       points.push({ rows, seedMs, startupMs: server.startupMs, get, create, peakRssBytes: server.memory()?.peakRssBytes ?? null });
     } finally {
@@ -240,7 +242,7 @@ async function main(): Promise<void> {
           const child = spawnRpcChild(BASELINES);
           try {
             const connections = 4;
-            const r = await child.call<Rate>('postgresWrites', { ms: settings.quick ? 1000 : 2000, url: db.databaseUrl, connections, docBytes: 1500 });
+            const r = await child.call<Rate>('postgresWrites', { ms: settings.baselineMs, url: db.databaseUrl, connections, docBytes: 1500 });
             progress(`PostgreSQL single-row transactions: ${formatNumber(r.perSecond)}/s (${connections} connections)`);
             return { ...r, connections };
           } finally {

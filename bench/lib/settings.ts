@@ -9,6 +9,8 @@ export interface Settings {
   readonly latencyMs: number;
   /** Each Get and Create measurement at a scale point. */
   readonly scaleMs: number;
+  /** Each baseline loop (RSA verify, database writes). */
+  readonly baselineMs: number;
   readonly connections: number;
   /** Signed Get requests in the replayed pool (distinct session ids). */
   readonly getPool: number;
@@ -36,6 +38,6 @@ export function settingsFrom(argv: readonly string[]): Settings {
     profile: argv.includes('--profile'),
   };
   return quick
-    ? { ...common, warmupMs: 500, durationMs: 1500, latencyMs: 1500, scaleMs: 1000, getPool: 500, createProbe: 600, checkouts: 100, scaleRows: [10_000, 100_000], startupRuns: 1 }
-    : { ...common, warmupMs: 1000, durationMs: 4000, latencyMs: 4000, scaleMs: 2500, getPool: 2000, createProbe: 1500, checkouts: 400, scaleRows: [10_000, 1_000_000], startupRuns: 3 };
+    ? { ...common, warmupMs: 400, durationMs: 1200, latencyMs: 1200, scaleMs: 800, baselineMs: 700, getPool: 500, createProbe: 500, checkouts: 100, scaleRows: [10_000, 100_000], startupRuns: 1 }
+    : { ...common, warmupMs: 1000, durationMs: 4000, latencyMs: 4000, scaleMs: 2500, baselineMs: 2000, getPool: 2000, createProbe: 1500, checkouts: 400, scaleRows: [10_000, 1_000_000], startupRuns: 3 };
 }
