@@ -2,8 +2,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../app/api-error.js';
-import { pooledRandomBytes } from '../crypto/random-pool.js';
 import type { AppContext } from '../app/context.js';
+import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { handleApiCall, isApiPath } from './api-router.js';
 
