@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { median, tableRows, formatReport, type Results } from './report.js';
+import { formatReport, formatRows, median, tableRows, type Results } from './report.js';
 import { formatNumber, formatTable, percentile, Samples, summarize } from './stats.js';
 import type { Measured } from './scenarios.js';
 import { settingsFrom } from './settings.js';
@@ -38,6 +38,7 @@ test('numbers print with thousands separators and fewer decimals as they grow', 
   assert.equal(formatNumber(Number.NaN), '-');
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 2, 3]), 2.5);
+  assert.deepEqual([10_000, 100_000, 1_000_000, 2_500_000, 999].map(formatRows), ['10k', '100k', '1M', '2.5M', '999']);
 });
 
 test('tables pad every column to its widest cell and align numbers right', () => {
