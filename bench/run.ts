@@ -8,7 +8,6 @@ import {
   countSessions,
   createBenchDatabase,
   createBenchMerchant,
-  postgresReachable,
   readTemplate,
   seedSessions,
   seededId,
@@ -21,6 +20,7 @@ import { formatReport, formatRows, type DialectResult, type Machine, type Rate, 
 import { createCount, createSpec, Driver, getSpec, randomTag, strip, wholeCheckouts, type Measured } from './lib/scenarios.js';
 import { settingsFrom, type Settings } from './lib/settings.js';
 import { formatNumber } from './lib/stats.js';
+import { isPostgresReachable, POSTGRES_ADMIN_URL } from '../test/support/dialects.js';
 import type { DialectName } from '../src/store/migrations.js';
 
 /**
@@ -216,9 +216,9 @@ async function main(): Promise<void> {
   progress(`reji bench${settings.quick ? ' --quick' : ''} on ${m.cores} cores, Node ${m.node}`);
 
   let postgres = settings.postgres;
-  if (postgres && !(await postgresReachable())) {
+  if (postgres && !(await isPostgresReachable())) {
     postgres = false;
-    notes.push('PostgreSQL was not reachable (REJI_BENCH_POSTGRES_URL / REJI_TEST_POSTGRES_URL / postgres://postgres@127.0.0.1:5432/test): its rows are missing.');
+    notes.push(`PostgreSQL was not reachable at ${POSTGRES_ADMIN_URL} (REJI_TEST_POSTGRES_URL): its rows are missing.`);
   }
   if (settings.quick) notes.push(`--quick: ${settings.durationMs / 1000} s measurements, ${settings.checkouts} checkouts, scale points ${settings.scaleRows.map(formatRows).join(' and ')} rows (not 1M); numbers are rough.`);
   notes.push(`closed loops use ${settings.connections} keep-alive connections; latency is measured open loop at half the maximum rate, from each request's scheduled send time.`);

@@ -1,10 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createKeyPair, createMerchant } from '../../src/app/merchants.js';
 import { inTransaction } from '../../src/app/transactions.js';
 import { jsonLogger } from '../../src/cli/logger.js';
@@ -12,10 +11,9 @@ import { openApp, type AppHandle } from '../../src/cli/runtime.js';
 import { sqlitePath } from '../../src/store/open-store.js';
 import type { DialectName } from '../../src/store/migrations.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
+import { createTestDatabase } from '../../test/support/dialects.js';
 
 /** The bench's databases: a fresh SQLite directory or PostgreSQL database each, set up and seeded directly. */
-
-export const POSTGRES_ADMIN_URL = process.env['REJI_BENCH_POSTGRES_URL'] ?? process.env['REJI_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface BenchDatabase {
   readonly dialect: DialectName;
@@ -25,44 +23,19 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-export async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function admin(query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function createBenchDatabase(dialect: DialectName): Promise<BenchDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reji-bench-'));
   if (dialect === 'sqlite') {
     return { dialect, dataDir, databaseUrl: undefined, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
-  const name = `reji_bench_${randomBytes(6).toString('hex')}`;
-  await admin(`create database ${name}`);
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
+  // The same throw-away PostgreSQL databases the integration tests use.
+  const database = await createTestDatabase();
   return {
     dialect,
     dataDir,
-    databaseUrl: url.toString(),
+    databaseUrl: database.url,
     async drop() {
-      await admin(`drop database if exists ${name} with (force)`);
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
