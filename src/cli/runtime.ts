@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext, Clock, Logger } from '../app/context.js';
@@ -7,6 +6,7 @@ import { startTimerWorker } from '../app/scheduler.js';
 import { ensureTestBuyers } from '../app/test-buyers.js';
 import { inTransaction } from '../app/transactions.js';
 import { createKeyPair, createMerchant } from '../app/merchants.js';
+import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { selfSignedCertificate } from '../crypto/x509.js';
 import type { RandomSource } from '../domain/random.js';
 import { startServers, type PageHandler, type RunningServer } from '../http/server.js';
@@ -16,7 +16,7 @@ import type { ServeConfig } from './config.js';
 import { jsonLogger } from './logger.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
-export const cryptoRandom: RandomSource = { bytes: (n) => randomBytes(n) };
+export const cryptoRandom: RandomSource = { bytes: (n) => pooledRandomBytes(n) };
 
 export interface AppHandle {
   readonly ctx: AppContext;

@@ -5,7 +5,7 @@ import { ApiError } from '../app/api-error.js';
 import type { Environment } from '../domain/environment.js';
 import { REGION_INFO, apiRegionOf } from '../domain/regions.js';
 import { MINUTE, parseRequestDate } from '../domain/time.js';
-import { canonicalRequest, parseAuthorization, stringToSign, verifyString } from '../signing/index.js';
+import { canonicalRequest, parseAuthorization, stringToSign, verifyStringAsync } from '../signing/index.js';
 
 /** How far `x-amz-pay-date` may be from the server's clock, either way (docs/decisions.md). */
 export const ALLOWED_CLOCK_SKEW_MS = 15 * MINUTE;
@@ -68,8 +68,8 @@ function header(parts: SignedRequestParts, name: string): string {
 /**
  * Authenticates a signed API request the way Amazon Pay does: the canonical request is rebuilt from
  * exactly what was received and verified with the registered public key of `PublicKeyId`, which must
- * fit the environment of the path. Merchants and keys are read from the store on every call, so keys
- * registered by the CLI work at once.
+ * fit the environment of the path. The key and its merchant are read from the store on every call (one
+ * query), so keys registered by the CLI work at once and the merchant's sandbox clock is never stale.
  */
 export async function authenticate(ctx: AppContext, parts: SignedRequestParts): Promise<Caller> {
   const auth = parseAuthorization(header(parts, 'authorization'));
@@ -94,8 +94,9 @@ export async function authenticate(ctx: AppContext, parts: SignedRequestParts): 
     if (!parts.headers.has(name)) throw new ApiError('InvalidHeaderValue', `SignedHeaders lists ${name}, but the request has no such header.`);
   }
 
-  const key = await ctx.store.reader.publicKey(publicKeyId);
-  if (!key) throw new ApiError('UnauthorizedAccess', `Unknown PublicKeyId ${publicKeyId}.`);
+  const credentials = await ctx.store.reader.credentials(publicKeyId);
+  if (!credentials) throw new ApiError('UnauthorizedAccess', `Unknown PublicKeyId ${publicKeyId}.`);
+  const { key, merchant } = credentials;
 
   const canonical = canonicalRequest({
     method: parts.method,
@@ -106,7 +107,7 @@ export async function authenticate(ctx: AppContext, parts: SignedRequestParts): 
     body: parts.body,
   });
   const toSign = stringToSign(algorithm, canonical);
-  if (!verifyString(algorithm, publicKeyObject(key.publicKeyPem), toSign, signature)) {
+  if (!(await verifyStringAsync(algorithm, publicKeyObject(key.publicKeyPem), toSign, signature))) {
     throw new ApiError(
       'InvalidRequestSignature',
       `The request signature does not match. reji computed the canonical request\n${canonical}\nand the string to sign\n${toSign}\n` +
@@ -135,7 +136,6 @@ export async function authenticate(ctx: AppContext, parts: SignedRequestParts): 
     environment = parts.pathEnvironment;
   }
 
-  const merchant = await ctx.store.reader.merchant(key.merchantId);
   if (!merchant) throw new ApiError('UnauthorizedAccess', `The key ${publicKeyId} belongs to no merchant.`);
   if (REGION_INFO[merchant.region].apiRegion !== apiRegion) {
     throw new ApiError(

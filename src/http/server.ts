@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../app/api-error.js';
 import type { AppContext } from '../app/context.js';
+import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { ConcurrentUpdateError, StoreUnavailableError } from '../store/store.js';
 import { handleApiCall, isApiPath } from './api-router.js';
 
@@ -31,7 +31,7 @@ export interface RunningServer {
 }
 
 export function newRequestId(): string {
-  return randomBytes(16).toString('hex');
+  return pooledRandomBytes(16).toString('hex');
 }
 
 class BodyTooLarge extends Error {}

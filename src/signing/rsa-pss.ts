@@ -21,6 +21,12 @@ export function signString(algorithm: SigningAlgorithm, privateKey: PrivateKeyIn
   }).toString('base64');
 }
 
+function verifyOptions(algorithm: SigningAlgorithm, publicKey: PublicKeyInput) {
+  return { key: toPublicKey(publicKey), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SIGNING_ALGORITHMS[algorithm].saltLength };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
 /** Verifies with the salt length the algorithm declares; a malformed signature is simply not valid. */
 export function verifyString(
   algorithm: SigningAlgorithm,
@@ -28,15 +34,30 @@ export function verifyString(
   text: string,
   signatureBase64: string,
 ): boolean {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signatureBase64)) return false;
+  if (!BASE64.test(signatureBase64)) return false;
   try {
-    return verify(
-      'sha256',
-      Buffer.from(text, 'utf8'),
-      { key: toPublicKey(publicKey), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SIGNING_ALGORITHMS[algorithm].saltLength },
-      Buffer.from(signatureBase64, 'base64'),
-    );
+    return verify('sha256', Buffer.from(text, 'utf8'), verifyOptions(algorithm, publicKey), Buffer.from(signatureBase64, 'base64'));
   } catch {
     return false;
   }
+}
+
+/**
+ * `verifyString` on libuv's thread pool: the RSA arithmetic (most of a signed request's CPU time)
+ * leaves the event loop, which meanwhile serves other requests.
+ */
+export function verifyStringAsync(
+  algorithm: SigningAlgorithm,
+  publicKey: PublicKeyInput,
+  text: string,
+  signatureBase64: string,
+): Promise<boolean> {
+  if (!BASE64.test(signatureBase64)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify('sha256', Buffer.from(text, 'utf8'), verifyOptions(algorithm, publicKey), Buffer.from(signatureBase64, 'base64'), (error, valid) => resolve(!error && valid));
+    } catch {
+      resolve(false);
+    }
+  });
 }

@@ -8,6 +8,7 @@ import type { Refund } from '../domain/refund.js';
 import type { Instant } from '../domain/time.js';
 import * as ipn from './kysely-ipn.js';
 import type { DialectName } from './migrations.js';
+import { PreparedQuery } from './prepared.js';
 import type { BuyerRow, BuyerSessionRow, Database, DocumentRow, HostedTokenRow, MerchantRow, PublicKeyRow, StoreRow } from './schema.js';
 import {
   ConcurrentUpdateError,
@@ -16,6 +17,7 @@ import {
   type BuyerRecord,
   type ClaimedNotification,
   type BuyerSessionRecord,
+  type Credentials,
   type DocumentKind,
   type HostedTokenKind,
   type HostedTokenRecord,
@@ -125,16 +127,127 @@ function fromDocRow<K extends DocumentKind>(row: Pick<DocumentRow, 'doc' | 'vers
   return { ...doc, version: Number(row.version) };
 }
 
+/** Columns beside the document that other queries look documents up by. */
+const LINK_COLUMNS = {
+  checkoutSession: [],
+  chargePermission: ['checkout_session_id'],
+  charge: ['charge_permission_id'],
+  refund: ['charge_id', 'charge_permission_id'],
+} as const satisfies Record<DocumentKind, readonly string[]>;
+
+function linkValues(kind: DocumentKind, doc: Documents[DocumentKind]): string[] {
+  switch (kind) {
+    case 'chargePermission':
+      return [(doc as Documents['chargePermission']).checkoutSessionId];
+    case 'charge':
+      return [(doc as Documents['charge']).chargePermissionId];
+    case 'refund':
+      return [(doc as Documents['refund']).chargeId, (doc as Documents['refund']).chargePermissionId];
+    case 'checkoutSession':
+      return [];
+  }
+}
+
+function byKind<K extends string, V>(keys: readonly K[], make: (key: K) => V): Record<K, V> {
+  return Object.fromEntries(keys.map((k) => [k, make(k)])) as Record<K, V>;
+}
+
+const DOCUMENT_KINDS = Object.keys(TABLES) as DocumentKind[];
+const ITEM_KINDS = Object.keys(ITEM_TABLES) as BuyerItemKind[];
+
+/** The queries of every request, compiled once per store (see PreparedQuery). */
+class Queries {
+  readonly merchant = new PreparedQuery((db, merchantId: string) => db.selectFrom('merchants').selectAll().where('merchant_id', '=', merchantId));
+  readonly merchantStore = new PreparedQuery((db, storeId: string) => db.selectFrom('stores').selectAll().where('store_id', '=', storeId));
+  readonly publicKey = new PreparedQuery((db, publicKeyId: string) => db.selectFrom('public_keys').selectAll().where('public_key_id', '=', publicKeyId));
+  readonly credentials = new PreparedQuery((db, publicKeyId: string) =>
+    db.selectFrom('public_keys as k')
+      .leftJoin('merchants as m', 'm.merchant_id', 'k.merchant_id')
+      .select([
+        'k.public_key_id', 'k.merchant_id', 'k.environment', 'k.public_key_pem', 'k.created_at',
+        'm.merchant_id as m_merchant_id', 'm.name as m_name', 'm.region as m_region', 'm.ledger_currency as m_ledger_currency',
+        'm.created_at as m_created_at', 'm.sandbox_clock_offset_ms as m_sandbox_clock_offset_ms',
+      ])
+      .where('k.public_key_id', '=', publicKeyId));
+  readonly get = byKind(DOCUMENT_KINDS, (kind) => new PreparedQuery((db, id: string) => db.selectFrom(docTable(kind)).select(['doc', 'version']).where('id', '=', id)));
+  readonly getForUpdate: Record<DocumentKind, PreparedQuery<[string], Pick<DocumentRow, 'doc' | 'version'>>>;
+  readonly chargesOfPermission = new PreparedQuery((db, chargePermissionId: string) =>
+    db.selectFrom('charges').select(['doc', 'version']).where('charge_permission_id', '=', chargePermissionId).orderBy('created_at').orderBy('id'));
+  readonly chargesOfPermissionForUpdate: PreparedQuery<[string], Pick<DocumentRow, 'doc' | 'version'>>;
+  readonly refundsOfCharge = new PreparedQuery((db, chargeId: string) =>
+    db.selectFrom('refunds').select(['doc', 'version']).where('charge_id', '=', chargeId).orderBy('created_at').orderBy('id'));
+  readonly buyer = new PreparedQuery((db, buyerId: string) => db.selectFrom('buyers').selectAll().where('buyer_id', '=', buyerId));
+  readonly buyerByEmail = new PreparedQuery((db, region: string, email: string) => db.selectFrom('buyers').selectAll().where('region', '=', region).where('email', '=', email));
+  readonly buyersOfRegion = new PreparedQuery((db, region: string) => db.selectFrom('buyers').selectAll().where('region', '=', region).orderBy('created_at').orderBy('email'));
+  readonly testBuyersOfRegion = new PreparedQuery((db, region: string) =>
+    db.selectFrom('buyers').selectAll().where('region', '=', region).where('is_test', '=', 1).orderBy('created_at').orderBy('email'));
+  readonly buyerItems = byKind(ITEM_KINDS, (kind) => new PreparedQuery((db, buyerId: string) =>
+    db.selectFrom(ITEM_TABLES[kind]).selectAll().where('buyer_id', '=', buyerId).where('deleted_at', 'is', null).orderBy('position').orderBy('created_at')));
+  readonly buyerItem = byKind(ITEM_KINDS, (kind) => new PreparedQuery((db, id: string) =>
+    db.selectFrom(ITEM_TABLES[kind]).selectAll().where('id', '=', id).where('deleted_at', 'is', null)));
+
+  readonly insert = byKind(DOCUMENT_KINDS, (kind) => {
+    const columns = ['id', 'merchant_id', 'environment', 'state', 'created_at', 'doc', ...LINK_COLUMNS[kind]];
+    return new PreparedQuery((db, ...values: unknown[]) =>
+      db.insertInto(TABLES[kind]).values({ version: 1, ...Object.fromEntries(columns.map((c, i) => [c, values[i]])) } as never));
+  });
+  readonly update = byKind(DOCUMENT_KINDS, (kind) => new PreparedQuery((db, state: string, version: number, doc: string, id: string, previousVersion: number) =>
+    db.updateTable(docTable(kind)).set({ state, version, doc }).where('id', '=', id).where('version', '=', previousVersion)));
+  readonly deleteTimer = new PreparedQuery((db, objectType: string, objectId: string) =>
+    db.deleteFrom('timers').where('object_type', '=', objectType).where('object_id', '=', objectId));
+  readonly upsertTimer = new PreparedQuery((db, objectType: string, objectId: string, merchantId: string, environment: string, dueAt: number) =>
+    db.insertInto('timers')
+      .values({ object_type: objectType, object_id: objectId, merchant_id: merchantId, environment, due_at: dueAt, claimed_until: null })
+      // A timer that fired without moving keeps its lease: no worker takes it again at once (and again, and again).
+      .onConflict((oc) => oc.columns(['object_type', 'object_id']).doUpdateSet({
+        due_at: dueAt,
+        claimed_until: sql<number | null>`case when timers.due_at = ${dueAt} then timers.claimed_until else null end`,
+      })));
+  readonly claimIdempotencyKey = new PreparedQuery((db, merchantId: string, environment: string, key: string, fingerprint: string, createdAt: number) =>
+    db.insertInto('idempotency_keys')
+      .values({ merchant_id: merchantId, environment, idem_key: key, fingerprint, status: 0, response: '', created_at: createdAt })
+      .onConflict((oc) => oc.columns(['merchant_id', 'environment', 'idem_key']).doNothing()));
+  readonly idempotencyKey = new PreparedQuery((db, merchantId: string, environment: string, key: string) =>
+    db.selectFrom('idempotency_keys').select(['fingerprint', 'status', 'response'])
+      .where('merchant_id', '=', merchantId).where('environment', '=', environment).where('idem_key', '=', key));
+  readonly saveIdempotentResponse = new PreparedQuery((db, status: number, response: string, merchantId: string, environment: string, key: string) =>
+    db.updateTable('idempotency_keys').set({ status, response })
+      .where('merchant_id', '=', merchantId).where('environment', '=', environment).where('idem_key', '=', key));
+  readonly enqueueNotification = new PreparedQuery((db, notificationId: string, merchantId: string, environment: string, objectType: string, objectId: string, chargePermissionId: string, notificationType: string, createdAt: number, payload: string) =>
+    db.insertInto('notifications').values({
+      notification_id: notificationId,
+      merchant_id: merchantId,
+      environment,
+      object_type: objectType,
+      object_id: objectId,
+      charge_permission_id: chargePermissionId,
+      notification_type: notificationType,
+      created_at: createdAt,
+      payload,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: createdAt,
+    } as never));
+
+  constructor(dialect: DialectName) {
+    // Only PostgreSQL locks rows; SQLite's write transactions (BEGIN IMMEDIATE) already exclude each other.
+    const lock = <Q extends { forUpdate(): Q }>(q: Q): Q => (dialect === 'postgres' ? q.forUpdate() : q);
+    this.getForUpdate = byKind(DOCUMENT_KINDS, (kind) => new PreparedQuery((db, id: string) => lock(db.selectFrom(docTable(kind)).select(['doc', 'version']).where('id', '=', id))));
+    this.chargesOfPermissionForUpdate = new PreparedQuery((db, chargePermissionId: string) =>
+      lock(db.selectFrom('charges').select(['doc', 'version']).where('charge_permission_id', '=', chargePermissionId).orderBy('created_at').orderBy('id')));
+  }
+}
+
 /** Reads shared by the pool and by transactions. */
 class KyselyReads implements StoreReads {
-  constructor(protected readonly db: Executor, protected readonly dialect: DialectName) {}
+  constructor(protected readonly db: Executor, protected readonly dialect: DialectName, protected readonly q: Queries) {}
 
   async merchant(merchantId: string): Promise<Merchant | undefined> {
-    const r = await this.db.selectFrom('merchants').selectAll().where('merchant_id', '=', merchantId).executeTakeFirst();
+    const r = await this.q.merchant.first(this.db, merchantId);
     return r && toMerchant(r);
   }
   async merchantStore(storeId: string): Promise<MerchantStore | undefined> {
-    const r = await this.db.selectFrom('stores').selectAll().where('store_id', '=', storeId).executeTakeFirst();
+    const r = await this.q.merchantStore.first(this.db, storeId);
     return r && toStore(r);
   }
   async storesOf(merchantId: string): Promise<MerchantStore[]> {
@@ -142,45 +255,56 @@ class KyselyReads implements StoreReads {
     return rows.map(toStore);
   }
   async publicKey(publicKeyId: string): Promise<PublicKeyRecord | undefined> {
-    const r = await this.db.selectFrom('public_keys').selectAll().where('public_key_id', '=', publicKeyId).executeTakeFirst();
+    const r = await this.q.publicKey.first(this.db, publicKeyId);
     return r && toKey(r);
+  }
+  async credentials(publicKeyId: string): Promise<Credentials | undefined> {
+    const r = await this.q.credentials.first(this.db, publicKeyId);
+    if (!r) return undefined;
+    const merchant = r.m_merchant_id === null ? undefined : toMerchant({
+      merchant_id: r.m_merchant_id,
+      name: r.m_name!,
+      region: r.m_region!,
+      ledger_currency: r.m_ledger_currency!,
+      created_at: r.m_created_at!,
+      sandbox_clock_offset_ms: r.m_sandbox_clock_offset_ms!,
+    });
+    return { key: toKey(r), merchant };
   }
   async publicKeysOf(merchantId: string): Promise<PublicKeyRecord[]> {
     const rows = await this.db.selectFrom('public_keys').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at').execute();
     return rows.map(toKey);
   }
   async get<K extends DocumentKind>(kind: K, id: string): Promise<Documents[K] | undefined> {
-    const r = await this.db.selectFrom(docTable(kind)).select(['doc', 'version']).where('id', '=', id).executeTakeFirst();
+    const r = await this.q.get[kind].first(this.db, id);
     return r && fromDocRow<K>(r);
   }
   async chargesOfPermission(chargePermissionId: string): Promise<Charge[]> {
-    const rows = await this.db.selectFrom('charges').select(['doc', 'version']).where('charge_permission_id', '=', chargePermissionId).orderBy('created_at').orderBy('id').execute();
+    const { rows } = await this.q.chargesOfPermission.execute(this.db, chargePermissionId);
     return rows.map((r) => fromDocRow<'charge'>(r));
   }
   async refundsOfCharge(chargeId: string): Promise<Refund[]> {
-    const rows = await this.db.selectFrom('refunds').select(['doc', 'version']).where('charge_id', '=', chargeId).orderBy('created_at').orderBy('id').execute();
+    const { rows } = await this.q.refundsOfCharge.execute(this.db, chargeId);
     return rows.map((r) => fromDocRow<'refund'>(r));
   }
   async buyer(buyerId: string): Promise<BuyerRecord | undefined> {
-    const r = await this.db.selectFrom('buyers').selectAll().where('buyer_id', '=', buyerId).executeTakeFirst();
+    const r = await this.q.buyer.first(this.db, buyerId);
     return r && toBuyer(r);
   }
   async buyerByEmail(region: string, email: string): Promise<BuyerRecord | undefined> {
-    const r = await this.db.selectFrom('buyers').selectAll().where('region', '=', region).where('email', '=', email.toLowerCase()).executeTakeFirst();
+    const r = await this.q.buyerByEmail.first(this.db, region, email.toLowerCase());
     return r && toBuyer(r);
   }
   async buyersOfRegion(region: string, onlyTest: boolean): Promise<BuyerRecord[]> {
-    let q = this.db.selectFrom('buyers').selectAll().where('region', '=', region);
-    if (onlyTest) q = q.where('is_test', '=', 1);
-    const rows = await q.orderBy('created_at').orderBy('email').execute();
+    const { rows } = await (onlyTest ? this.q.testBuyersOfRegion : this.q.buyersOfRegion).execute(this.db, region);
     return rows.map(toBuyer);
   }
   async buyerItems<T>(kind: BuyerItemKind, buyerId: string): Promise<BuyerItem<T>[]> {
-    const rows = await this.db.selectFrom(ITEM_TABLES[kind]).selectAll().where('buyer_id', '=', buyerId).where('deleted_at', 'is', null).orderBy('position').orderBy('created_at').execute();
+    const { rows } = await this.q.buyerItems[kind].execute(this.db, buyerId);
     return rows.map((r) => ({ id: r.id, buyerId: r.buyer_id, position: Number(r.position), value: JSON.parse(r.doc) as T, createdAt: Number(r.created_at) }));
   }
   async buyerItem<T>(kind: BuyerItemKind, id: string): Promise<BuyerItem<T> | undefined> {
-    const r = await this.db.selectFrom(ITEM_TABLES[kind]).selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    const r = await this.q.buyerItem[kind].first(this.db, id);
     return r && { id: r.id, buyerId: r.buyer_id, position: Number(r.position), value: JSON.parse(r.doc) as T, createdAt: Number(r.created_at) };
   }
 
@@ -220,64 +344,34 @@ class KyselyReads implements StoreReads {
   }
 }
 
-let savepointCounter = 0;
-
 class KyselyTx extends KyselyReads implements StoreTx {
-  constructor(private readonly trx: Transaction<Database>, dialect: DialectName) {
-    super(trx, dialect);
+  #savepoints = 0;
+
+  constructor(private readonly trx: Transaction<Database>, dialect: DialectName, q: Queries) {
+    super(trx, dialect, q);
   }
 
   async getForUpdate<K extends DocumentKind>(kind: K, id: string): Promise<Documents[K] | undefined> {
-    let q = this.trx.selectFrom(docTable(kind)).select(['doc', 'version']).where('id', '=', id);
-    if (this.dialect === 'postgres') q = q.forUpdate();
-    const r = await q.executeTakeFirst();
+    const r = await this.q.getForUpdate[kind].first(this.trx, id);
     return r && fromDocRow<K>(r);
   }
   async chargesOfPermissionForUpdate(chargePermissionId: string): Promise<Charge[]> {
-    let q = this.trx.selectFrom('charges').select(['doc', 'version']).where('charge_permission_id', '=', chargePermissionId).orderBy('created_at').orderBy('id');
-    if (this.dialect === 'postgres') q = q.forUpdate();
-    const rows = await q.execute();
+    const { rows } = await this.q.chargesOfPermissionForUpdate.execute(this.trx, chargePermissionId);
     return rows.map((r) => fromDocRow<'charge'>(r));
-  }
-
-  #columns(kind: DocumentKind, doc: Documents[DocumentKind]): Record<string, string> {
-    switch (kind) {
-      case 'chargePermission':
-        return { checkout_session_id: (doc as Documents['chargePermission']).checkoutSessionId };
-      case 'charge':
-        return { charge_permission_id: (doc as Documents['charge']).chargePermissionId };
-      case 'refund':
-        return { charge_id: (doc as Documents['refund']).chargeId, charge_permission_id: (doc as Documents['refund']).chargePermissionId };
-      case 'checkoutSession':
-        return {};
-    }
   }
 
   async insert<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]> {
     const saved = { ...doc, version: 1 };
     const id = (doc as unknown as Record<string, string>)[ID_FIELDS[kind]]!;
-    await this.trx.insertInto(TABLES[kind]).values({
-      id,
-      merchant_id: doc.merchantId,
-      environment: doc.environment,
-      state: doc.state,
-      version: 1,
-      created_at: doc.createdAt,
-      doc: JSON.stringify(saved),
-      ...this.#columns(kind, doc),
-    } as never).execute();
+    await this.q.insert[kind].execute(this.trx, id, doc.merchantId, doc.environment, doc.state, doc.createdAt, JSON.stringify(saved), ...linkValues(kind, doc));
     return saved;
   }
 
   async update<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]> {
     const saved = { ...doc, version: doc.version + 1 };
     const id = (doc as unknown as Record<string, string>)[ID_FIELDS[kind]]!;
-    const result = await this.trx.updateTable(docTable(kind))
-      .set({ state: doc.state, version: saved.version, doc: JSON.stringify(saved) })
-      .where('id', '=', id)
-      .where('version', '=', doc.version)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new ConcurrentUpdateError(kind, id);
+    const changed = await this.q.update[kind].changed(this.trx, doc.state, saved.version, JSON.stringify(saved), id, doc.version);
+    if (changed !== 1) throw new ConcurrentUpdateError(kind, id);
     return saved;
   }
 
@@ -287,18 +381,8 @@ class KyselyTx extends KyselyReads implements StoreTx {
   }
 
   async setTimer(kind: DocumentKind, owner: { merchantId: string; environment: Environment }, id: string, dueAt: Instant | null): Promise<void> {
-    if (dueAt === null) {
-      await this.trx.deleteFrom('timers').where('object_type', '=', kind).where('object_id', '=', id).execute();
-      return;
-    }
-    // A timer that fired without moving keeps its lease: no worker takes it again at once (and again, and again).
-    await this.trx.insertInto('timers')
-      .values({ object_type: kind, object_id: id, merchant_id: owner.merchantId, environment: owner.environment, due_at: dueAt, claimed_until: null })
-      .onConflict((oc) => oc.columns(['object_type', 'object_id']).doUpdateSet({
-        due_at: dueAt,
-        claimed_until: sql<number | null>`case when timers.due_at = ${dueAt} then timers.claimed_until else null end`,
-      }))
-      .execute();
+    if (dueAt === null) await this.q.deleteTimer.execute(this.trx, kind, id);
+    else await this.q.upsertTimer.execute(this.trx, kind, id, owner.merchantId, owner.environment, dueAt);
   }
 
   async insertMerchant(m: Merchant): Promise<void> {
@@ -344,21 +428,13 @@ class KyselyTx extends KyselyReads implements StoreTx {
 
   async claimIdempotencyKey(merchantId: string, environment: Environment, key: string, fingerprint: string, now: Instant): Promise<IdempotencyClaim> {
     // On PostgreSQL a concurrent insert of the same key waits here until the first transaction ends.
-    const inserted = await this.trx.insertInto('idempotency_keys')
-      .values({ merchant_id: merchantId, environment, idem_key: key, fingerprint, status: 0, response: '', created_at: now })
-      .onConflict((oc) => oc.columns(['merchant_id', 'environment', 'idem_key']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { claimed: true };
-    const row = await this.trx.selectFrom('idempotency_keys')
-      .select(['fingerprint', 'status', 'response'])
-      .where('merchant_id', '=', merchantId).where('environment', '=', environment).where('idem_key', '=', key)
-      .executeTakeFirstOrThrow();
+    if ((await this.q.claimIdempotencyKey.changed(this.trx, merchantId, environment, key, fingerprint, now)) === 1) return { claimed: true };
+    const row = await this.q.idempotencyKey.first(this.trx, merchantId, environment, key);
+    if (!row) throw new Error(`idempotency key ${key} neither inserted nor found`);
     return { claimed: false, previous: { fingerprint: row.fingerprint, status: Number(row.status), response: row.response } };
   }
   async saveIdempotentResponse(merchantId: string, environment: Environment, key: string, status: number, response: string): Promise<void> {
-    await this.trx.updateTable('idempotency_keys').set({ status, response })
-      .where('merchant_id', '=', merchantId).where('environment', '=', environment).where('idem_key', '=', key)
-      .execute();
+    await this.q.saveIdempotentResponse.execute(this.trx, status, response, merchantId, environment, key);
   }
 
   async claimDueTimers(realNow: Instant, limit: number, leaseMs: number, merchantId?: string): Promise<TimerDue[]> {
@@ -367,6 +443,9 @@ class KyselyTx extends KyselyReads implements StoreTx {
       .select(['timers.object_type', 'timers.object_id', 'timers.merchant_id', 'timers.environment', 'timers.due_at'])
       .select(sql<number>`case when timers.environment = 'Sandbox' then merchants.sandbox_clock_offset_ms else 0 end`.as('clock_offset_ms'))
       .where(sql<boolean>`timers.due_at <= ${realNow} + (case when timers.environment = 'Sandbox' then merchants.sandbox_clock_offset_ms else 0 end)`)
+      // Implied by the line above (clocks only move forward), but a range the timers_by_due index can
+      // stop at: without it every tick walked all timers, 0.3 s on SQLite and 1 s on PostgreSQL at 1M.
+      .where('timers.due_at', '<=', sql<number>`${realNow} + coalesce((select max(sandbox_clock_offset_ms) from merchants), 0)`)
       .where((eb) => eb.or([eb('timers.claimed_until', 'is', null), eb('timers.claimed_until', '<', realNow)]))
       .orderBy('timers.due_at')
       .limit(limit);
@@ -388,20 +467,7 @@ class KyselyTx extends KyselyReads implements StoreTx {
   }
 
   async enqueueNotification(n: NewNotification): Promise<void> {
-    await this.trx.insertInto('notifications').values({
-      notification_id: n.notificationId,
-      merchant_id: n.merchantId,
-      environment: n.environment,
-      object_type: n.objectType,
-      object_id: n.objectId,
-      charge_permission_id: n.chargePermissionId,
-      notification_type: n.notificationType,
-      created_at: n.createdAt,
-      payload: n.payload,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: n.createdAt,
-    } as never).execute();
+    await this.q.enqueueNotification.execute(this.trx, n.notificationId, n.merchantId, n.environment, n.objectType, n.objectId, n.chargePermissionId, n.notificationType, n.createdAt, n.payload);
   }
 
   async insertBuyer(b: BuyerRecord, options: { readonly ifAbsent?: boolean } = {}): Promise<boolean> {
@@ -515,7 +581,8 @@ class KyselyTx extends KyselyReads implements StoreTx {
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    const name = sql.raw(`reji_sp_${++savepointCounter}`);
+    // Named by depth: nested savepoints differ, and the same few statements serve every transaction.
+    const name = sql.raw(`reji_sp_${++this.#savepoints}`);
     await sql`savepoint ${name}`.execute(this.trx);
     try {
       const result = await fn(this);
@@ -525,6 +592,8 @@ class KyselyTx extends KyselyReads implements StoreTx {
       await sql`rollback to savepoint ${name}`.execute(this.trx);
       await sql`release savepoint ${name}`.execute(this.trx);
       throw error;
+    } finally {
+      this.#savepoints--;
     }
   }
 }
@@ -543,13 +612,15 @@ export class KyselyStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #classify: (error: unknown) => unknown;
   readonly #onClose: (() => Promise<void>) | undefined;
+  readonly #queries: Queries;
 
   constructor(options: KyselyStoreOptions) {
     this.dialect = options.dialect;
     this.#db = options.db;
     this.#classify = options.classifyError;
     this.#onClose = options.onClose;
-    this.reader = wrapErrors(new KyselyReads(options.db, options.dialect), this.#classify);
+    this.#queries = new Queries(options.dialect);
+    this.reader = wrapErrors(new KyselyReads(options.db, options.dialect, this.#queries), this.#classify);
   }
 
   /** Kysely access for migrations, the notification worker and benchmarks. */
@@ -559,7 +630,7 @@ export class KyselyStore implements Store {
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     try {
-      return await this.#db.transaction().execute((trx) => fn(new KyselyTx(trx, this.dialect)));
+      return await this.#db.transaction().execute((trx) => fn(new KyselyTx(trx, this.dialect, this.#queries)));
     } catch (error) {
       throw this.#classify(error);
     }

@@ -7,6 +7,7 @@ import { migrationProvider, type DialectName } from './migrations.js';
 import { classifyPostgresError, createPostgresPool } from './postgres.js';
 import type { Database } from './schema.js';
 import { ConcurrentUpdateError, StoreUnavailableError } from './store.js';
+import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteDialectWithCache } from './sqlite-dialect.js';
 
 export interface OpenStoreOptions {
@@ -90,8 +91,13 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
   file.pragma('synchronous = NORMAL');
   file.pragma('busy_timeout = 5000');
   file.pragma('foreign_keys = ON');
+  const checkpointer = path === ':memory:' ? undefined : startSqliteCheckpointer(path, 50, () => {
+    if (file.open) file.pragma('wal_autocheckpoint = 1000');
+  });
+  // The worker does the copying; a commit still checkpoints (what is left) every 10000 pages, so the log starts over.
+  if (checkpointer) file.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new SqliteDialectWithCache(file) });
-  const store = new KyselyStore({ db, dialect, classifyError: classifySqliteError });
+  const store = new KyselyStore({ db, dialect, classifyError: classifySqliteError, onClose: () => checkpointer?.stop() ?? Promise.resolve() });
   await migrate(db, dialect, classifySqliteError);
   return store;
 }

@@ -102,8 +102,8 @@ class CachingSqliteConnection implements DatabaseConnection {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
-      // Transaction control and DDL are not worth caching.
-      if (this.#statements.size < 500 && /^\s*(select|insert|update|delete|with)\b/i.test(sql)) this.#statements.set(sql, statement);
+      // Queries and transaction control run on every request; DDL and pragmas run once.
+      if (this.#statements.size < 500 && /^\s*(select|insert|update|delete|with|begin|commit|rollback|savepoint|release)\b/i.test(sql)) this.#statements.set(sql, statement);
     }
     return statement;
   }

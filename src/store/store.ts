@@ -111,12 +111,20 @@ export interface HostedTokenRecord {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
+/** A public key and the merchant it belongs to, read together to authenticate a request. */
+export interface Credentials {
+  readonly key: PublicKeyRecord;
+  readonly merchant: Merchant | undefined;
+}
+
 /** Reads that need no transaction. */
 export interface StoreReads extends IpnReads {
   merchant(merchantId: string): Promise<Merchant | undefined>;
   merchantStore(storeId: string): Promise<MerchantStore | undefined>;
   storesOf(merchantId: string): Promise<MerchantStore[]>;
   publicKey(publicKeyId: string): Promise<PublicKeyRecord | undefined>;
+  /** The key with its merchant in one query: every API call needs both. */
+  credentials(publicKeyId: string): Promise<Credentials | undefined>;
   publicKeysOf(merchantId: string): Promise<PublicKeyRecord[]>;
   get<K extends DocumentKind>(kind: K, id: string): Promise<Documents[K] | undefined>;
   chargesOfPermission(chargePermissionId: string): Promise<Charge[]>;

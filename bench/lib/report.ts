@@ -1,0 +1,174 @@
+import type { DialectName } from '../../src/store/migrations.js';
+import type { CheckoutResult, Measured } from './scenarios.js';
+import type { Settings } from './settings.js';
+import { formatNumber, formatTable } from './stats.js';
+
+/** The results file (bench/results/<timestamp>.json) and the table printed from it. */
+
+export interface Machine {
+  readonly cores: number;
+  readonly cpuModel: string;
+  readonly node: string;
+  readonly platform: string;
+  readonly totalMemoryBytes: number;
+  readonly loadAverageAtStart: readonly number[];
+}
+
+export interface Rate {
+  readonly perSecond: number;
+}
+
+export interface ScalePoint {
+  readonly rows: number;
+  readonly seedMs: number;
+  readonly startupMs: number;
+  readonly get: Measured;
+  readonly create: Measured;
+  readonly peakRssBytes: number | null;
+}
+
+export interface DialectResult {
+  readonly dialect: DialectName;
+  readonly databaseWrites?: Rate & { readonly connections: number };
+  readonly startupMs: readonly number[];
+  readonly createMax: Measured;
+  readonly createLatency: Measured;
+  readonly getMax: Measured;
+  readonly getLatency: Measured;
+  readonly checkouts: CheckoutResult;
+  readonly peakRssBytes: number | null;
+  readonly scale: readonly ScalePoint[];
+  readonly profiles?: readonly string[];
+}
+
+export interface Results {
+  readonly startedAt: string;
+  readonly seconds: number;
+  readonly machine: Machine;
+  readonly settings: Settings;
+  readonly baselines: {
+    readonly bareHttp: Measured;
+    readonly bareHttpBodyBytes: number;
+    readonly rsaVerify: Rate;
+    readonly sqliteWrites: Rate;
+  };
+  readonly dialects: readonly DialectResult[];
+  readonly notes: readonly string[];
+}
+
+/** The targets of issue 8; they are reported here, never asserted in tests. */
+export const TARGETS = {
+  getVsBare: 0.5,
+  p99Ms: 10,
+  peakRssBytes: 200 * 1024 * 1024,
+  scaleRatio: 0.9,
+} as const;
+
+const MB = 1024 * 1024;
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function check(ok: boolean, text: string): string {
+  return `${text} ${ok ? 'ok' : 'MISS'}`;
+}
+
+function cpu(m: Measured): string {
+  return formatNumber(m.serverCpuUsPerRequest);
+}
+
+function idle(m: Measured): string {
+  return `${Math.round((1 - m.generator.elu) * 100)}%`;
+}
+
+function latency(m: Measured): string {
+  return `${formatNumber(m.latency.p50)} / ${formatNumber(m.latency.p99)} / ${formatNumber(m.latency.max)}`;
+}
+
+function errors(m: Measured): string {
+  const bad = Object.entries(m.statuses).filter(([s]) => !s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
+  return bad === 0 ? '' : ` (${bad} errors)`;
+}
+
+export function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : Number.NaN;
+}
+
+/** Rows: dialect, measurement, value, unit, baseline, ratio, target, server CPU per request, generator idle. */
+export function tableRows(r: Results): string[][] {
+  const bare = r.baselines.bareHttp.rate;
+  const rows: string[][] = [
+    ['-', 'bare node:http, fixed JSON', formatNumber(bare), 'req/s', '', '', '', cpu(r.baselines.bareHttp), idle(r.baselines.bareHttp)],
+    ['-', 'RSA-PSS-2048 verify, one core', formatNumber(r.baselines.rsaVerify.perSecond), 'verify/s', '', '', '', formatNumber(1e6 / r.baselines.rsaVerify.perSecond), ''],
+    ['sqlite', 'single-row transactional writes', formatNumber(r.baselines.sqliteWrites.perSecond), 'writes/s', '', '', '', '', ''],
+  ];
+  for (const d of r.dialects) {
+    const n = d.dialect;
+    if (d.databaseWrites) rows.push([n, `single-row transactional writes (${d.databaseWrites.connections} conns)`, formatNumber(d.databaseWrites.perSecond), 'writes/s', '', '', '', '', '']);
+    const getRatio = ratio(d.getMax.rate, bare);
+    rows.push([n, `signed Get Checkout Session${errors(d.getMax)}`, formatNumber(d.getMax.rate), 'req/s', 'bare http', formatNumber(getRatio), check(getRatio >= TARGETS.getVsBare, `>= ${TARGETS.getVsBare.toFixed(2)}`), cpu(d.getMax), idle(d.getMax)]);
+    rows.push([n, `signed Create Checkout Session${errors(d.createMax)}`, formatNumber(d.createMax.rate), 'req/s', 'bare http', formatNumber(ratio(d.createMax.rate, bare)), '', cpu(d.createMax), idle(d.createMax)]);
+    const writes = d.databaseWrites?.perSecond ?? (n === 'sqlite' ? r.baselines.sqliteWrites.perSecond : Number.NaN);
+    rows.push([n, '  Create vs the database alone', '', '', `${n} writes`, formatNumber(ratio(d.createMax.rate, writes)), '', '', '']);
+    const c = d.checkouts;
+    rows.push([n, `whole checkouts, 7 calls each (${c.completed}/${c.started})`, formatNumber(c.perSecond), 'checkouts/s', '', '', '', formatNumber(c.phases.reduce((sum, p) => sum + (p.serverCpuUsPerRequest ?? Number.NaN), 0)), `${Math.round((1 - Math.max(...c.phases.map((p) => p.generatorElu))) * 100)}%`]);
+    for (const [label, m] of [['Get', d.getLatency], ['Create', d.createLatency]] as const) {
+      rows.push([n, `${label} latency p50/p99/max at ${formatNumber(m.rate)}/s${errors(m)}`, latency(m), 'ms', '', '', check(m.latency.p99 < TARGETS.p99Ms, `p99 < ${TARGETS.p99Ms}`), cpu(m), idle(m)]);
+    }
+    if (d.peakRssBytes !== null) rows.push([n, 'server peak resident memory', formatNumber(d.peakRssBytes / MB), 'MB', '', '', check(d.peakRssBytes < TARGETS.peakRssBytes, `< ${TARGETS.peakRssBytes / MB}`), '', '']);
+    rows.push([n, `start-up, reji serve to /healthz (median of ${d.startupMs.length})`, formatNumber(median(d.startupMs)), 'ms', '', '', '', '', '']);
+    const first = d.scale[0];
+    for (const p of d.scale) {
+      const rows_ = formatRows(p.rows);
+      const base = first && p !== first ? first : undefined;
+      for (const [label, m, b] of [['Get', p.get, base?.get], ['Create', p.create, base?.create]] as const) {
+        const q = b ? ratio(m.rate, b.rate) : Number.NaN;
+        rows.push([
+          n,
+          `signed ${label}, ${rows_} sessions stored${errors(m)}`,
+          formatNumber(m.rate),
+          'req/s',
+          b ? `${formatRows(first!.rows)} rows` : '',
+          b ? formatNumber(q) : '',
+          b ? check(q >= TARGETS.scaleRatio, `>= ${TARGETS.scaleRatio.toFixed(2)}`) : '',
+          cpu(m),
+          idle(m),
+        ]);
+      }
+      rows.push([n, `  start-up with ${rows_} sessions; peak memory`, `${formatNumber(p.startupMs)}; ${p.peakRssBytes === null ? '-' : formatNumber(p.peakRssBytes / MB)}`, 'ms; MB', '', '', '', '', '']);
+    }
+  }
+  return rows;
+}
+
+export function formatRows(n: number): string {
+  return n >= 1_000_000 ? `${Number((n / 1_000_000).toFixed(2))}M` : n >= 1000 ? `${Number((n / 1000).toFixed(1))}k` : String(n);
+}
+
+export function formatMachine(m: Machine): string {
+  return `${m.cores} cores (${m.cpuModel}), ${formatNumber(m.totalMemoryBytes / 1024 ** 3, 1)} GiB, Node ${m.node}, ${m.platform}; load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`;
+}
+
+export function formatReport(r: Results): string {
+  const table = formatTable(
+    ['dialect', 'measurement', 'value', 'unit', 'baseline', 'ratio', 'target', 'cpu µs/req', 'gen idle'],
+    tableRows(r),
+    ['left', 'left', 'right', 'left', 'left', 'right', 'left', 'right', 'right'],
+  );
+  const sqlite = r.dialects.find((d) => d.dialect === 'sqlite');
+  const last = sqlite ? ratio(sqlite.getMax.rate, r.baselines.bareHttp.rate) : Number.NaN;
+  return [
+    `reji benchmark ${r.startedAt}${r.settings.quick ? ' (--quick)' : ''}, ${Math.round(r.seconds)} s`,
+    `machine: ${formatMachine(r.machine)}`,
+    '',
+    table,
+    '',
+    'cpu µs/req: the server\'s CPU time per answered request (steadier than rates on a busy machine); gen idle: the load generator\'s idle share while measuring.',
+    ...r.notes.map((n) => `note: ${n}`),
+    `ratio signed-get/bare-http: ${last.toFixed(2)}`,
+  ].join('\n');
+}

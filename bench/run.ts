@@ -1,0 +1,282 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import {
+  copyMerchant,
+  countSessions,
+  createBenchDatabase,
+  createBenchMerchant,
+  readTemplate,
+  seedSessions,
+  seededId,
+  type BenchDatabase,
+} from './lib/database.js';
+import { spawnRpcChild, type RpcChild } from './lib/ipc.js';
+import { summarizeProfile } from './lib/profile.js';
+import { startRejiServe, type RejiProcess } from './lib/reji-process.js';
+import { formatReport, formatRows, type DialectResult, type Machine, type Rate, type Results, type ScalePoint } from './lib/report.js';
+import { createCount, createSpec, Driver, getSpec, randomTag, strip, wholeCheckouts, type Measured } from './lib/scenarios.js';
+import { settingsFrom, type Settings } from './lib/settings.js';
+import { formatNumber } from './lib/stats.js';
+import { isPostgresReachable, POSTGRES_ADMIN_URL } from '../test/support/dialects.js';
+import type { DialectName } from '../src/store/migrations.js';
+
+/**
+ * `npm run bench [-- --quick] [--no-postgres] [--no-scale] [--profile]`: reji and its baselines side by
+ * side in one run. Four kinds of process: this orchestrator, the load generator (bench/loadgen.ts), the
+ * server under test (`reji serve`, or the bare node:http baseline) and the baseline child.
+ */
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
+const BARE = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
+const BASELINES = fileURLToPath(new URL('./baselines.ts', import.meta.url));
+
+const t0 = performance.now();
+function progress(message: string): void {
+  process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
+}
+
+function machine(): Machine {
+  const c = cpus();
+  return {
+    cores: c.length,
+    cpuModel: (c[0]?.model ?? 'unknown').trim(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    totalMemoryBytes: totalmem(),
+    loadAverageAtStart: loadavg(),
+  };
+}
+
+function rateLine(label: string, m: Measured): string {
+  const bad = Object.entries(m.statuses).filter(([s]) => !s.startsWith('2'));
+  return `${label}: ${formatNumber(m.rate)}/s, p99 ${formatNumber(m.latency.p99)} ms, generator idle ${Math.round((1 - m.generator.elu) * 100)}%${bad.length ? `, NON-2XX ${JSON.stringify(Object.fromEntries(bad))}: ${m.errorSample}` : ''}`;
+}
+
+async function baselines(settings: Settings, scratch: BenchDatabase) {
+  const child = spawnRpcChild(BASELINES);
+  try {
+    const rsaVerify = await child.call<Rate>('verify', { ms: settings.baselineMs });
+    progress(`RSA-PSS verify: ${formatNumber(rsaVerify.perSecond)}/s on one core`);
+    const sqliteWrites = await child.call<Rate>('sqliteWrites', { ms: settings.baselineMs, dir: scratch.dataDir, docBytes: 1500 });
+    progress(`SQLite single-row transactions: ${formatNumber(sqliteWrites.perSecond)}/s`);
+    return { rsaVerify, sqliteWrites };
+  } finally {
+    await child.stop();
+  }
+}
+
+async function bareHttp(settings: Settings, driver: Driver, body: string): Promise<Measured> {
+  const bare = spawnRpcChild(BARE);
+  try {
+    const { port } = await bare.call<{ port: number }>('start', { body });
+    const target = { port, pid: bare.pid };
+    // The same signed requests reji gets: the bare server's work per request differs only in what reji adds.
+    const specs = Array.from({ length: settings.getPool }, () => getSpec(crypto.randomUUID()));
+    const m = strip(await driver.closed(target, specs, { reuse: true, warmupMs: settings.warmupMs, durationMs: settings.durationMs }));
+    progress(rateLine('bare node:http', m));
+    return m;
+  } finally {
+    await bare.stop();
+  }
+}
+
+async function startServer(db: BenchDatabase, profileDir: string | undefined, label: string): Promise<RejiProcess> {
+  const dir = profileDir ? join(profileDir, `${db.dialect}-${label}`) : undefined;
+  if (dir) mkdirSync(dir, { recursive: true });
+  return startRejiServe({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, profileDir: dir });
+}
+
+interface Hooks {
+  /** The dialect's own write baseline, on the bench database. */
+  databaseWrites?(db: BenchDatabase): Promise<Rate & { connections: number }>;
+  /** Runs right before the signed Get measurement (the bare server, so the two see the same machine). */
+  beforeGet?(driver: Driver, sampleBody: string): Promise<void>;
+}
+
+async function runDialect(dialect: DialectName, settings: Settings, loadgen: RpcChild, profileDir: string | undefined, hooks: Hooks): Promise<DialectResult> {
+  const db = await createBenchDatabase(dialect);
+  const cleanup: (() => Promise<void>)[] = [() => db.drop()];
+  try {
+    const merchant = await createBenchMerchant(db);
+    const key = { publicKeyId: merchant.publicKeyId, privateKeyPem: merchant.privateKeyPem, region: 'jp' };
+    const driver = new Driver(loadgen, key, settings);
+    const databaseWrites = await hooks.databaseWrites?.(db);
+
+    const startupMs: number[] = [];
+    let server: RejiProcess | undefined;
+    for (let i = 0; i < settings.startupRuns; i++) {
+      await server?.stop();
+      server = await startServer(db, i === settings.startupRuns - 1 ? profileDir : undefined, 'main');
+      startupMs.push(server.startupMs);
+    }
+    progress(`${dialect}: reji serve answered /healthz after ${startupMs.map((s) => formatNumber(s)).join(', ')} ms`);
+    const target = { port: server!.port, pid: server!.pid };
+    try {
+      // Creates: a first run finds the rate (and warms the server up); its sessions serve the Gets.
+      const probe = await driver.closed(target, Array.from({ length: settings.createProbe }, () => createSpec(merchant.storeId)), { reuse: false, warmupMs: 0, durationMs: 1000, collect: true });
+      const ids = (probe.responses ?? []).flatMap((r) => (r && r.status === 201 ? [(JSON.parse(r.body) as { checkoutSessionId: string }).checkoutSessionId] : []));
+      if (ids.length === 0) throw new Error(`no checkout session was created: ${probe.errorSample}`);
+      const createMax = strip(await driver.closed(target, Array.from({ length: createCount(probe.rate, settings.durationMs, settings.connections) }, () => createSpec(merchant.storeId)), { reuse: false, warmupMs: 0, durationMs: settings.durationMs }));
+      progress(rateLine(`${dialect}: signed Create (max)`, createMax));
+      const createRate = createMax.rate / 2;
+      const createLatency = await driver.open(target, Array.from({ length: Math.ceil((createRate * settings.latencyMs) / 1000) }, () => createSpec(merchant.storeId)), { reuse: false, rate: createRate, durationMs: settings.latencyMs });
+      progress(rateLine(`${dialect}: signed Create at half load`, createLatency));
+
+      // A create answers with the same full view a Get of a new session does.
+      const sampleBody = (probe.responses ?? []).find((r) => r?.status === 201)!.body;
+      await hooks.beforeGet?.(driver, sampleBody);
+      const gets = Array.from({ length: settings.getPool }, (_, i) => getSpec(ids[i % ids.length]!));
+      const getMax = strip(await driver.closed(target, gets, { reuse: true, warmupMs: settings.warmupMs, durationMs: settings.durationMs }));
+      progress(rateLine(`${dialect}: signed Get (max)`, getMax));
+      const getLatency = await driver.open(target, gets, { reuse: true, rate: getMax.rate / 2, durationMs: settings.latencyMs });
+      progress(rateLine(`${dialect}: signed Get at half load`, getLatency));
+
+      const checkouts = await wholeCheckouts(driver, target, merchant.storeId, settings.checkouts);
+      progress(`${dialect}: ${checkouts.completed}/${checkouts.started} whole checkouts at ${formatNumber(checkouts.perSecond)}/s (${checkouts.phases.map((p) => `${p.name} ${formatNumber(p.rate)}/s`).join(', ')})`);
+      for (const p of checkouts.phases) if (p.errorSample) progress(`${dialect}: ${p.name} failed ${p.requests - p.ok} times: ${p.errorSample}`);
+
+      const peakRssBytes = server!.memory()?.peakRssBytes ?? null;
+      await server!.stop();
+      server = undefined;
+
+      const scale = settings.scale ? await runScale(db, merchant, settings, driver, createMax.rate, ids[0]!, profileDir, cleanup) : [];
+      const profiles = profileDir ? listProfiles(profileDir, dialect) : undefined;
+      return { dialect, ...(databaseWrites ? { databaseWrites } : {}), startupMs, createMax, createLatency, getMax, getLatency, checkouts, peakRssBytes, scale, ...(profiles ? { profiles } : {}) };
+    } finally {
+      await server?.stop();
+    }
+  } finally {
+    for (const c of cleanup.reverse()) await c().catch(() => {});
+  }
+}
+
+/** Signed Get and Create with N sessions stored, in a second database seeded directly (the server stopped). */
+async function runScale(
+  base: BenchDatabase,
+  merchant: Awaited<ReturnType<typeof createBenchMerchant>>,
+  settings: Settings,
+  driver: Driver,
+  createRate: number,
+  templateId: string,
+  profileDir: string | undefined,
+  cleanup: (() => Promise<void>)[],
+): Promise<ScalePoint[]> {
+  const template = await readTemplate(base, templateId);
+  const db = await createBenchDatabase(base.dialect);
+  cleanup.push(() => db.drop());
+  await copyMerchant(base, db, merchant);
+  const tag = randomTag();
+  let seeded = 0;
+  const points: ScalePoint[] = [];
+  for (const rows of settings.scaleRows) {
+    const seedStarted = performance.now();
+    const missing = Math.max(0, rows - (await countSessions(db)));
+    await seedSessions(db, template, tag, seeded, seeded + missing);
+    seeded += missing;
+    const seedMs = performance.now() - seedStarted;
+    progress(`${db.dialect}: seeded ${formatRows(rows)} checkout sessions in ${formatNumber(seedMs / 1000)} s`);
+    const server = await startServer(db, profileDir, formatRows(rows));
+    try {
+      const gets = Array.from({ length: settings.getPool }, () => getSpec(seededId(tag, Math.floor(Math.random() * seeded))));
+      const get = strip(await driver.closed(server, gets, { reuse: true, warmupMs: settings.warmupMs, durationMs: settings.scaleMs }));
+      progress(rateLine(`${db.dialect}: signed Get, ${formatRows(rows)} stored`, get));
+      // The Gets before warmed most of the code up.
+      const warmupMs = Math.min(settings.warmupMs, 300);
+      const creates = Array.from({ length: createCount(createRate, warmupMs + settings.scaleMs, settings.connections) }, () => createSpec(merchant.storeId));
+      const create = strip(await driver.closed(server, creates, { reuse: false, warmupMs, durationMs: settings.scaleMs }));
+      progress(rateLine(`${db.dialect}: signed Create, ${formatRows(rows)} stored`, create));
+      points.push({ rows, seedMs, startupMs: server.startupMs, get, create, peakRssBytes: server.memory()?.peakRssBytes ?? null });
+    } finally {
+      await server.stop();
+    }
+  }
+  return points;
+}
+
+function listProfiles(dir: string, dialect: string): string[] {
+  const out: string[] = [];
+  for (const sub of readdirSync(dir)) {
+    if (!sub.startsWith(`${dialect}-`)) continue;
+    for (const f of readdirSync(join(dir, sub))) if (f.endsWith('.cpuprofile')) out.push(join(dir, sub, f));
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const settings = settingsFrom(process.argv.slice(2));
+  const startedAt = new Date().toISOString();
+  const stamp = startedAt.replace(/[:.]/g, '-');
+  const profileDir = settings.profile ? join(RESULTS_DIR, 'profiles', stamp) : undefined;
+  const notes: string[] = [];
+  const m = machine();
+  progress(`reji bench${settings.quick ? ' --quick' : ''} on ${m.cores} cores, Node ${m.node}`);
+
+  let postgres = settings.postgres;
+  if (postgres && !(await isPostgresReachable())) {
+    postgres = false;
+    notes.push(`PostgreSQL was not reachable at ${POSTGRES_ADMIN_URL} (REJI_TEST_POSTGRES_URL): its rows are missing.`);
+  }
+  if (settings.quick) notes.push(`--quick: ${settings.durationMs / 1000} s measurements, ${settings.checkouts} checkouts, scale points ${settings.scaleRows.map(formatRows).join(' and ')} rows (not 1M); numbers are rough.`);
+  notes.push(`closed loops use ${settings.connections} keep-alive connections; latency is measured open loop at half the maximum rate, from each request's scheduled send time.`);
+
+  const loadgen = spawnRpcChild(LOADGEN);
+  const scratch = await createBenchDatabase('sqlite');
+  try {
+    const base = await baselines(settings, scratch);
+    const dialects: DialectResult[] = [];
+    let bare: Measured | undefined;
+    let bareBody = '';
+    dialects.push(await runDialect('sqlite', settings, loadgen, profileDir, {
+      async beforeGet(driver, sampleBody) {
+        bare = await bareHttp(settings, driver, sampleBody);
+        bareBody = sampleBody;
+      },
+    }));
+    if (postgres) {
+      dialects.push(await runDialect('postgres', settings, loadgen, profileDir, {
+        async databaseWrites(db) {
+          const child = spawnRpcChild(BASELINES);
+          try {
+            const connections = 4;
+            const r = await child.call<Rate>('postgresWrites', { ms: settings.baselineMs, url: db.databaseUrl, connections, docBytes: 1500 });
+            progress(`PostgreSQL single-row transactions: ${formatNumber(r.perSecond)}/s (${connections} connections)`);
+            return { ...r, connections };
+          } finally {
+            await child.stop();
+          }
+        },
+      }));
+    }
+    const results: Results = {
+      startedAt,
+      seconds: (performance.now() - t0) / 1000,
+      machine: m,
+      settings,
+      baselines: { bareHttp: bare!, bareHttpBodyBytes: Buffer.byteLength(bareBody), ...base },
+      dialects,
+      notes,
+    };
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = join(RESULTS_DIR, `${stamp}.json`);
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    if (profileDir) {
+      for (const d of dialects) {
+        for (const p of d.profiles ?? []) {
+          const summary = summarizeProfile(p, 30);
+          // tsx's loader thread writes a profile too; it is idle once the modules are loaded.
+          if (summary.busyMs > 1000) process.stdout.write(`\nprofile ${p}\n${summary.text}\n`);
+        }
+      }
+    }
+    process.stdout.write(`\nresults: ${file}\n\n${formatReport(results)}\n`);
+  } finally {
+    await loadgen.stop();
+    await scratch.drop();
+  }
+}
+
+await main();

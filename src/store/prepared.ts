@@ -1,0 +1,56 @@
+import type { Compilable, CompiledQuery, Kysely, QueryResult, RootOperationNode, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** Where a compiled parameter comes from: an argument of the call, or a constant of the query. */
+type Slot = { readonly arg: number } | { readonly value: unknown };
+
+// Mixed case, so that a query that lower- or upper-cases an argument loses the marker and is refused.
+const MARK = '\u0000Reji-Arg-';
+
+/**
+ * A query that Kysely builds and compiles once; each run only fills in the arguments. Building and
+ * compiling costs as much as the SQLite lookup itself, on every call of every request otherwise.
+ *
+ * `build` must put each argument into the query unchanged (no arithmetic, no string functions): it is
+ * called once with markers in their place, and the markers' positions in the compiled parameters say
+ * where each argument goes.
+ */
+export class PreparedQuery<A extends unknown[], R> {
+  #compiled: { readonly sql: string; readonly query: RootOperationNode; readonly queryId: CompiledQuery['queryId']; readonly slots: readonly Slot[] } | undefined;
+
+  constructor(private readonly build: (db: Executor, ...args: A) => Compilable<R>) {}
+
+  execute(db: Executor, ...args: A): Promise<QueryResult<R>> {
+    const c = (this.#compiled ??= this.#compile(db, args.length));
+    const parameters = c.slots.map((s) => ('arg' in s ? args[s.arg] : s.value));
+    return db.executeQuery<R>({ sql: c.sql, query: c.query, queryId: c.queryId, parameters });
+  }
+
+  async first(db: Executor, ...args: A): Promise<R | undefined> {
+    return (await this.execute(db, ...args)).rows[0];
+  }
+
+  /** Rows changed by an insert, update or delete. */
+  async changed(db: Executor, ...args: A): Promise<number> {
+    return Number((await this.execute(db, ...args)).numAffectedRows ?? 0);
+  }
+
+  #compile(db: Executor, arity: number) {
+    const markers = Array.from({ length: arity }, (_, i) => `${MARK}${i}`);
+    const compiled = this.build(db, ...(markers as A)).compile();
+    const used = new Set<number>();
+    const slots = compiled.parameters.map((p): Slot => {
+      const i = typeof p === 'string' && p.startsWith(MARK) ? markers.indexOf(p) : -1;
+      if (i !== -1) {
+        used.add(i);
+        return { arg: i };
+      }
+      if (typeof p === 'string' && p.includes(MARK)) throw new Error(`a prepared query must use each argument unchanged: ${compiled.sql}`);
+      return { value: p };
+    });
+    if (used.size !== arity) throw new Error(`a prepared query must use each argument unchanged (${arity - used.size} of ${arity} missing): ${compiled.sql}`);
+    return { sql: compiled.sql, query: compiled.query, queryId: compiled.queryId, slots };
+  }
+}
