@@ -8,7 +8,9 @@ export const DAY = 24 * HOUR;
 
 /** Amazon's wire timestamp: ISO-8601 basic format without separators or milliseconds, e.g. `20220306T074611Z`. */
 export function formatWireTimestamp(at: Instant): string {
-  return new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const d = new Date(at);
+  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  return `${d.getUTCFullYear()}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}T${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}Z`;
 }
 
 const BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
