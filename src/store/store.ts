@@ -60,6 +60,7 @@ export interface NewNotification {
   readonly chargePermissionId: string;
   readonly notificationType: string;
   readonly createdAt: Instant;
+  /** The CV2 message, a JSON string. */
   readonly payload: string;
 }
 
@@ -219,18 +220,8 @@ export interface IpnEndpoint {
 }
 
 /** A row of the outbox. Times are in the notification's environment clock. */
-export interface NotificationRecord {
+export interface NotificationRecord extends NewNotification {
   readonly seq: number;
-  readonly notificationId: string;
-  readonly merchantId: string;
-  readonly environment: Environment;
-  readonly objectType: string;
-  readonly objectId: string;
-  readonly chargePermissionId: string;
-  readonly notificationType: string;
-  readonly createdAt: Instant;
-  /** The CV2 message, a JSON string. */
-  readonly payload: string;
   readonly status: NotificationStatus;
   /** Attempts in the current delivery (since creation or the last replay). */
   readonly attempts: number;
