@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under the project with Node's test runner (through tsx).
-// `npm test -- <substring>...` runs only the files whose path contains one of the substrings.
-import { spawn } from 'node:child_process';
+// `npm test -- <substring>...` runs only the files whose path contains one of the substrings (without the type check).
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
@@ -29,6 +29,14 @@ const files = roots.flatMap((r) => walk(join(root, r), [])).sort()
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
+}
+// The whole suite starts with the type check, so that CI fails on a type error too.
+if (filters.length === 0) {
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
+  if (tsc.status !== 0) {
+    console.error('type check failed');
+    process.exit(1);
+  }
 }
 const concurrency = Math.max(2, availableParallelism());
 const child = spawn(process.execPath, [
