@@ -1,7 +1,5 @@
 // The SDK against the real reji server (HTTP and HTTPS listeners) on both store dialects.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dialectCases } from '../../test/support/dialects.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../../test/support/reji.js';
@@ -14,33 +12,16 @@ import {
   NotFoundError,
   ServerError,
   StateError,
-  type AmazonPayClientOptions,
   type SigningAlgorithm,
   type UpdateCheckoutSessionRequest,
 } from '../src/index.js';
+import { sdkClient, type SdkKeyKind } from './reji-client.js';
 
 const WIRE_TIMESTAMP = /^\d{8}T\d{6}Z$/;
 const JPY = (amount: string) => ({ amount, currencyCode: 'JPY' });
 
-type KeyKind = 'sandbox' | 'legacy';
+type KeyKind = SdkKeyKind;
 type Listener = 'https' | 'http';
-
-function sdkClient(reji: TestReji, merchant: TestMerchant, key: KeyKind, algorithm: SigningAlgorithm, listener: Listener, extra: Partial<AmazonPayClientOptions> = {}) {
-  const k = key === 'sandbox' ? merchant.sandboxKey : merchant.legacyKey;
-  return new AmazonPayClient({
-    publicKeyId: k.publicKeyId,
-    privateKey: k.privateKeyPem,
-    region: merchant.region,
-    ...(key === 'legacy' ? { sandbox: true } : {}),
-    algorithm,
-    ...(listener === 'https'
-      ? { baseUrl: `https://${reji.httpsHost}`, ca: readFileSync(join(reji.dataDir, 'tls', 'cert.pem')) }
-      : { baseUrl: reji.httpUrl }),
-    // Retries are exercised against the stub; here they would only hide slowness.
-    retries: { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 20 },
-    ...extra,
-  });
-}
 
 /** create → buyerConsent → update → processPayment → complete, with the SDK. */
 async function checkout(client: AmazonPayClient, merchant: TestMerchant, intent: 'Confirm' | 'Authorize' | 'AuthorizeWithCapture', amount: string) {

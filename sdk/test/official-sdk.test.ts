@@ -1,32 +1,18 @@
 // The SDK and the official npm SDK produce requests that reji verifies identically.
 // (Own file: the official SDK turns off TLS verification process-wide when given overrideServiceUrl.)
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { authenticate } from '../../src/http/auth.js';
 import { parseAuthorization } from '../../src/signing/index.js';
 import { dialectCases } from '../../test/support/dialects.js';
-import { idem, officialClient, settle, type KeyKind } from '../../test/support/official-sdk.js';
+import { idem, officialClient, settle } from '../../test/support/official-sdk.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../../test/support/reji.js';
-import { AmazonPayClient, type SigningAlgorithm } from '../src/index.js';
+import type { SigningAlgorithm } from '../src/index.js';
+import { sdkClient, type SdkKeyKind } from './reji-client.js';
 
 /** The official client's signing entry point (untyped JavaScript). */
 interface SignsHeaders {
   getSignedHeaders(options: { method: string; urlFragment: string; payload: string; headers: Record<string, string> }): Record<string, string>;
-}
-
-function sdkClient(reji: TestReji, merchant: TestMerchant, key: KeyKind, algorithm: SigningAlgorithm) {
-  const k = key === 'sandbox' ? merchant.sandboxKey : merchant.legacyKey;
-  return new AmazonPayClient({
-    publicKeyId: k.publicKeyId,
-    privateKey: k.privateKeyPem,
-    region: merchant.region,
-    ...(key === 'legacy' ? { sandbox: true } : {}),
-    algorithm,
-    baseUrl: `https://${reji.httpsHost}`,
-    ca: readFileSync(join(reji.dataDir, 'tls', 'cert.pem')),
-  });
 }
 
 /** The JSON shape of a value: key names and value types, recursively (ids and times left out). */
@@ -37,7 +23,7 @@ function shape(value: unknown): unknown {
   return typeof value;
 }
 
-const COMBOS: [KeyKind, SigningAlgorithm][] = [
+const COMBOS: [SdkKeyKind, SigningAlgorithm][] = [
   ['sandbox', 'AMZN-PAY-RSASSA-PSS'],
   ['sandbox', 'AMZN-PAY-RSASSA-PSS-V2'],
   ['legacy', 'AMZN-PAY-RSASSA-PSS'],
