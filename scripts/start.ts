@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const reji = await startReji(config, { pages: defaultPages });
   const demo = reji.demo!;
   const https = reji.servers.httpsUrl;
-  let shop;
+  let shop: Awaited<ReturnType<typeof startShop>>;
   try {
     shop = await startShop({
       host: settings.host,

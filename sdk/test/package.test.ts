@@ -54,7 +54,7 @@ test('every exported function and class, and every public method, has JSDoc with
       const declared =
         /^export (async )?function (\w+)/.exec(line)?.[2] ??
         /^export class (\w+)/.exec(line)?.[1] ??
-        (inExportedClass ? /^  (?:async )?(?!constructor\b|get\b|set\b|static\b|readonly\b|declare\b|private\b)(\w+)(<[^>]*>)?\(/.exec(line)?.[1] : undefined);
+        (inExportedClass ? /^ {2}(?:async )?(?!constructor\b|get\b|set\b|static\b|readonly\b|declare\b|private\b)(\w+)(<[^>]*>)?\(/.exec(line)?.[1] : undefined);
       if (declared === undefined) return;
       let j = i - 1;
       if (!lines[j]?.trim().endsWith('*/')) {

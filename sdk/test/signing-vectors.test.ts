@@ -140,7 +140,7 @@ describe('known-answer signing vectors (fixed test key, fixed date)', () => {
     assert.deepEqual(sdkLines, lines.map((l) => l.replace('x-amz-pay-region:us', 'x-amz-pay-region:na')));
 
     // A string to sign published for this doc example (path /live/v1/checkoutSessions, the doc's body hash) by another SDK's tests.
-    const published = lines.slice(0, 11).join('\n').replace('/live/v2/', '/live/v1/') + '\n0b6c19dc5bc1883ebd68d3c77ee929922c6b4a59e0a506d96c45e0c024c3295b';
+    const published = `${lines.slice(0, 11).join('\n').replace('/live/v2/', '/live/v1/')}\n0b6c19dc5bc1883ebd68d3c77ee929922c6b4a59e0a506d96c45e0c024c3295b`;
     assert.equal(stringToSign('AMZN-PAY-RSASSA-PSS', published), 'AMZN-PAY-RSASSA-PSS\nc5c55b2d523738b72c0b96f6d5e0d712d9496573490125b191eeb6840c052ffb');
   });
 

@@ -107,7 +107,7 @@ export async function completeCheckoutSession(
   let charge: Charge | null = null;
   if (processing.outcome !== 'Confirmed' && processing.chargeAmount) {
     const outcome: Exclude<AuthorizationOutcome, { kind: 'Declined' }> = processing.outcome === 'Pending'
-      ? { kind: 'Pending', delayMs: TIMERS.sandboxPendingDelay, then: processing.pendingResolution === 'HardDeclined' ? 'HardDeclined' : 'Approved' }
+      ? { kind: 'Pending', delayMs: TIMERS.sandboxPendingDelay, resolvesTo: processing.pendingResolution === 'HardDeclined' ? 'HardDeclined' : 'Approved' }
       : { kind: 'Approved' };
     charge = createCharge({
       chargeId: newChargeId(ctx.random, chargePermissionId),
@@ -141,5 +141,5 @@ function forcePending(cs: CheckoutSession, processing: ProcessingResult, simulat
       'A pending authorization can only be simulated on a Checkout Session with paymentIntent Authorize and canHandlePendingAuthorization true.',
     );
   }
-  return { ...processing, outcome: 'Pending', pendingResolution: simulation.then === 'Approved' ? 'Authorized' : 'HardDeclined' };
+  return { ...processing, outcome: 'Pending', pendingResolution: simulation.resolvesTo === 'Approved' ? 'Authorized' : 'HardDeclined' };
 }

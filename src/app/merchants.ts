@@ -44,7 +44,7 @@ export interface KeySpec {
 
 /** Checks and registers a merchant's RSA public key (2048 bits or more). */
 export async function registerPublicKey(ctx: AppContext, spec: KeySpec, publicKeyPem: string): Promise<{ publicKeyId: string }> {
-  let key;
+  let key: ReturnType<typeof createPublicKey>;
   try {
     key = createPublicKey(publicKeyPem);
   } catch (error) {

@@ -56,7 +56,7 @@ function authorizationOutcome(
         if (!canHandlePending) {
           throw new ApiError('InvalidSandboxSimulationSpecified', 'A pending authorization can only be simulated with canHandlePendingAuthorization true.');
         }
-        return { kind: 'Pending', delayMs: simulation.delayMs, then: simulation.then };
+        return { kind: 'Pending', delayMs: simulation.delayMs, resolvesTo: simulation.resolvesTo };
       case 'Fail':
         throw new ApiError(simulation.reasonCode, `Simulated ${simulation.reasonCode}.`);
       case 'CancelCheckout':
@@ -80,7 +80,7 @@ function authorizationOutcome(
           `The payment method ${method.descriptor} simulates a pending authorization: set canHandlePendingAuthorization to true.`,
         );
       }
-      return { kind: 'Pending', delayMs: TIMERS.sandboxPendingDelay, then: method.behaviour === 'PendsThenAuthorizes' ? 'Approved' : 'HardDeclined' };
+      return { kind: 'Pending', delayMs: TIMERS.sandboxPendingDelay, resolvesTo: method.behaviour === 'PendsThenAuthorizes' ? 'Approved' : 'HardDeclined' };
   }
 }
 
@@ -180,7 +180,7 @@ export async function captureCharge(
   if (simulation) {
     switch (simulation.kind) {
       case 'PendCapture':
-        processing = { kind: 'Async', delayMs: simulation.delayMs, then: simulation.then };
+        processing = { kind: 'Async', delayMs: simulation.delayMs, resolvesTo: simulation.resolvesTo };
         break;
       case 'Fail':
         throw new ApiError(simulation.reasonCode, `Simulated ${simulation.reasonCode}; the charge stays ${charge.state}.`);

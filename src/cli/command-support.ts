@@ -18,7 +18,7 @@ export type Values = Record<string, string | boolean | string[] | undefined>;
 
 /** Parses flags strictly; anything unexpected is a usage error, not a crash. */
 export function parseCommand(args: string[], options: NonNullable<ParseArgsConfig['options']>, positionals = 0): { values: Values; positionals: string[] } {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: positionals > 0, strict: true });
   } catch (error) {

@@ -110,7 +110,7 @@ export interface NewChargeInput {
 /** How the processor answers an authorization. */
 export type AuthorizationOutcome =
   | { readonly kind: 'Approved' }
-  | { readonly kind: 'Pending'; readonly delayMs: number; readonly then: 'Approved' | ChargeDeclineReason }
+  | { readonly kind: 'Pending'; readonly delayMs: number; readonly resolvesTo: 'Approved' | ChargeDeclineReason }
   | { readonly kind: 'Declined'; readonly reasonCode: ChargeDeclineReason };
 
 export function checkChargeAmount(amount: Money, path: string): Result<null> {
@@ -151,9 +151,9 @@ export function createCharge(input: NewChargeInput, outcome: Exclude<Authorizati
   };
   if (outcome.kind === 'Pending') {
     const resolvesAt = now + outcome.delayMs;
-    const pending: PendingChargeStep = outcome.then === 'Approved'
+    const pending: PendingChargeStep = outcome.resolvesTo === 'Approved'
       ? { kind: 'Authorization', resolvesAt, outcome: input.captureNow ? 'Captured' : 'Authorized' }
-      : { kind: 'Authorization', resolvesAt, outcome: 'Declined', reasonCode: outcome.then };
+      : { kind: 'Authorization', resolvesAt, outcome: 'Declined', reasonCode: outcome.resolvesTo };
     return { ...base, state: 'AuthorizationInitiated', authorizedAt: null, pending };
   }
   return input.captureNow ? { ...base, state: 'Captured', capturedAmount: input.chargeAmount } : base;
@@ -177,7 +177,7 @@ function inState<S extends ChargeState>(charge: Charge, allowed: readonly S[]): 
 /** How a capture request will be processed (forced by a simulation code, or by the honor period). */
 export type CaptureProcessing =
   | { readonly kind: 'Immediate' }
-  | { readonly kind: 'Async'; readonly delayMs: number; readonly then: 'Captured' | ChargeDeclineReason };
+  | { readonly kind: 'Async'; readonly delayMs: number; readonly resolvesTo: 'Captured' | ChargeDeclineReason };
 
 /**
  * Capture: at most the authorized amount (the safer rule; docs/decisions.md), once per charge.
@@ -194,13 +194,13 @@ export function captureCharge(charge: Charge, amount: Money, now: Instant, proce
   const base = { ...charge, lastUpdatedAt: now, softDescriptor: softDescriptor ?? charge.softDescriptor };
   const afterHonorPeriod = charge.authorizedAt !== null && now - charge.authorizedAt > TIMERS.captureHonorPeriod;
   const effective: CaptureProcessing = processing.kind === 'Immediate' && afterHonorPeriod
-    ? { kind: 'Async', delayMs: TIMERS.asyncCaptureDelay, then: 'Captured' }
+    ? { kind: 'Async', delayMs: TIMERS.asyncCaptureDelay, resolvesTo: 'Captured' }
     : processing;
   if (effective.kind === 'Immediate') return ok({ ...base, state: 'Captured', capturedAmount: amount });
   const resolvesAt = now + effective.delayMs;
-  const pending: PendingChargeStep = effective.then === 'Captured'
+  const pending: PendingChargeStep = effective.resolvesTo === 'Captured'
     ? { kind: 'Capture', resolvesAt, captureAmount: amount, outcome: 'Captured' }
-    : { kind: 'Capture', resolvesAt, captureAmount: amount, outcome: 'Declined', reasonCode: effective.then };
+    : { kind: 'Capture', resolvesAt, captureAmount: amount, outcome: 'Declined', reasonCode: effective.resolvesTo };
   return ok({ ...base, state: 'CaptureInitiated', pending });
 }
 

@@ -26,9 +26,9 @@ export type SimulationEffect =
   /** A synchronous authorization decline (Create Charge answers with it as an error). */
   | { readonly kind: 'DeclineAuthorization'; readonly reasonCode: ChargeDeclineReason }
   /** The authorization pends, then resolves. */
-  | { readonly kind: 'PendAuthorization'; readonly delayMs: number; readonly then: 'Approved' | ChargeDeclineReason }
+  | { readonly kind: 'PendAuthorization'; readonly delayMs: number; readonly resolvesTo: 'Approved' | ChargeDeclineReason }
   /** The capture goes through CaptureInitiated, then resolves. */
-  | { readonly kind: 'PendCapture'; readonly delayMs: number; readonly then: 'Captured' | ChargeDeclineReason }
+  | { readonly kind: 'PendCapture'; readonly delayMs: number; readonly resolvesTo: 'Captured' | ChargeDeclineReason }
   /** The refund settles this way. */
   | { readonly kind: 'SettleRefund'; readonly delayMs: number; readonly settlement: 'Refunded' | RefundDeclineReason }
   /** Close Charge Permission closes with this reason instead of MerchantClosed. */
@@ -52,8 +52,8 @@ export const SIMULATIONS: readonly SimulationRow[] = [
   { operation: 'CompleteCheckoutSession', code: 'BuyerCanceled', effect: { kind: 'CancelCheckout', reason: 'BuyerCanceled' }, description: '422 CheckoutSessionCanceled; session Canceled / BuyerCanceled.' },
   { operation: 'CompleteCheckoutSession', code: 'Declined', effect: { kind: 'CancelCheckout', reason: 'Declined' }, description: '422 CheckoutSessionCanceled; session Canceled / Declined.' },
   { operation: 'CompleteCheckoutSession', code: 'AmazonCanceled', effect: { kind: 'CancelCheckout', reason: 'AmazonCanceled' }, description: '422 CheckoutSessionCanceled; session Canceled / AmazonCanceled.' },
-  { operation: 'CompleteCheckoutSession', code: 'AuthorizationInitiated', effect: { kind: 'PendAuthorization', delayMs: PENDING, then: 'Approved' }, description: '202; the Charge is AuthorizationInitiated, then Authorized after 30 s (needs paymentIntent Authorize and canHandlePendingAuthorization).' },
-  { operation: 'CompleteCheckoutSession', code: 'AuthorizationInitiatedDeclined', effect: { kind: 'PendAuthorization', delayMs: PENDING, then: 'HardDeclined' }, description: '202; the Charge is AuthorizationInitiated, then Declined / HardDeclined after 30 s.' },
+  { operation: 'CompleteCheckoutSession', code: 'AuthorizationInitiated', effect: { kind: 'PendAuthorization', delayMs: PENDING, resolvesTo: 'Approved' }, description: '202; the Charge is AuthorizationInitiated, then Authorized after 30 s (needs paymentIntent Authorize and canHandlePendingAuthorization).' },
+  { operation: 'CompleteCheckoutSession', code: 'AuthorizationInitiatedDeclined', effect: { kind: 'PendAuthorization', delayMs: PENDING, resolvesTo: 'HardDeclined' }, description: '202; the Charge is AuthorizationInitiated, then Declined / HardDeclined after 30 s.' },
 
   { operation: 'CreateCharge', code: 'SoftDeclined', effect: { kind: 'DeclineAuthorization', reasonCode: 'SoftDeclined' }, description: '422 SoftDeclined; no charge.' },
   { operation: 'CreateCharge', code: 'HardDeclined', effect: { kind: 'DeclineAuthorization', reasonCode: 'HardDeclined' }, description: '422 HardDeclined; no charge; the charge permission becomes NonChargeable / PaymentMethodInvalid.' },
@@ -63,11 +63,11 @@ export const SIMULATIONS: readonly SimulationRow[] = [
   { operation: 'CreateCharge', code: 'PaymentMethodNotAllowed', effect: { kind: 'Fail', reasonCode: 'PaymentMethodNotAllowed' }, description: '422 PaymentMethodNotAllowed; no charge.' },
   { operation: 'CreateCharge', code: 'MFANotCompleted', effect: { kind: 'Fail', reasonCode: 'MFANotCompleted' }, description: '422 MFANotCompleted; no charge.' },
   { operation: 'CreateCharge', code: 'TransactionCountExceeded', effect: { kind: 'Fail', reasonCode: 'TransactionCountExceeded' }, description: '422 TransactionCountExceeded; no charge.' },
-  { operation: 'CreateCharge', code: 'AuthorizationInitiated', effect: { kind: 'PendAuthorization', delayMs: PENDING, then: 'Approved' }, description: '201 AuthorizationInitiated, then Authorized (or Captured with captureNow) after 30 s; needs canHandlePendingAuthorization.' },
-  { operation: 'CreateCharge', code: 'AuthorizationInitiatedDeclined', effect: { kind: 'PendAuthorization', delayMs: PENDING, then: 'HardDeclined' }, description: '201 AuthorizationInitiated, then Declined / HardDeclined after 30 s; needs canHandlePendingAuthorization.' },
+  { operation: 'CreateCharge', code: 'AuthorizationInitiated', effect: { kind: 'PendAuthorization', delayMs: PENDING, resolvesTo: 'Approved' }, description: '201 AuthorizationInitiated, then Authorized (or Captured with captureNow) after 30 s; needs canHandlePendingAuthorization.' },
+  { operation: 'CreateCharge', code: 'AuthorizationInitiatedDeclined', effect: { kind: 'PendAuthorization', delayMs: PENDING, resolvesTo: 'HardDeclined' }, description: '201 AuthorizationInitiated, then Declined / HardDeclined after 30 s; needs canHandlePendingAuthorization.' },
 
-  { operation: 'CaptureCharge', code: 'CaptureInitiated', effect: { kind: 'PendCapture', delayMs: PENDING, then: 'Captured' }, description: '200 CaptureInitiated, then Captured after 30 s.' },
-  { operation: 'CaptureCharge', code: 'CaptureDeclined', effect: { kind: 'PendCapture', delayMs: PENDING, then: 'AmazonRejected' }, description: '200 CaptureInitiated, then Declined / AmazonRejected after 30 s.' },
+  { operation: 'CaptureCharge', code: 'CaptureInitiated', effect: { kind: 'PendCapture', delayMs: PENDING, resolvesTo: 'Captured' }, description: '200 CaptureInitiated, then Captured after 30 s.' },
+  { operation: 'CaptureCharge', code: 'CaptureDeclined', effect: { kind: 'PendCapture', delayMs: PENDING, resolvesTo: 'AmazonRejected' }, description: '200 CaptureInitiated, then Declined / AmazonRejected after 30 s.' },
   { operation: 'CaptureCharge', code: 'AmazonRejected', effect: { kind: 'Fail', reasonCode: 'AmazonRejected' }, description: '422 AmazonRejected; the charge stays Authorized.' },
   { operation: 'CaptureCharge', code: 'ProcessingFailure', effect: { kind: 'Fail', reasonCode: 'ProcessingFailure' }, description: '500 ProcessingFailure; the charge stays Authorized.' },
   { operation: 'CaptureCharge', code: 'TransactionCountExceeded', effect: { kind: 'Fail', reasonCode: 'TransactionCountExceeded' }, description: '422 TransactionCountExceeded.' },

@@ -1,4 +1,4 @@
-import { Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Charge } from '../domain/charge.js';
 import type { Environment } from '../domain/environment.js';
 import type { Merchant, MerchantStore, PublicKeyRecord } from '../domain/merchant.js';

@@ -23,7 +23,8 @@ export class PreparedQuery<A extends unknown[], R> {
   constructor(private readonly build: (db: Executor, ...args: A) => Compilable<R>) {}
 
   execute(db: Executor, ...args: A): Promise<QueryResult<R>> {
-    const c = (this.#compiled ??= this.#compile(db, args.length));
+    this.#compiled ??= this.#compile(db, args.length);
+    const c = this.#compiled;
     const parameters = c.slots.map((s) => ('arg' in s ? args[s.arg] : s.value));
     return db.executeQuery<R>({ sql: c.sql, query: c.query, queryId: c.queryId, parameters });
   }

@@ -58,7 +58,7 @@ async function serve(storeArgs: string[]): Promise<{ child: ChildProcess; httpUr
 
 for (const { dialect, skip } of await dialectCases()) {
   describe(`notification delivery across a crash (${dialect})`, { skip }, () => {
-    const cleanups: (() => Promise<unknown> | void)[] = [];
+    const cleanups: (() => unknown)[] = [];
     after(async () => {
       for (const c of cleanups.reverse()) await c();
     });

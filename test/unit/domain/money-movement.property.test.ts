@@ -69,7 +69,7 @@ test('property: captured ≤ authorized, refunded ≤ captured + allowance, bala
             const charge = createCharge({
               chargeId: `c${seq++}`, chargePermissionId: cp.chargePermissionId, merchantId: 'M', environment: 'Sandbox', ledgerCurrency: currency,
               chargeAmount: amount, captureNow: o.captureNow, canHandlePendingAuthorization: o.pending,
-            }, o.pending ? { kind: 'Pending', delayMs: 30 * SECOND, then: o.amount % 3 === 0 ? 'HardDeclined' : 'Approved' } : { kind: 'Approved' }, now);
+            }, o.pending ? { kind: 'Pending', delayMs: 30 * SECOND, resolvesTo: o.amount % 3 === 0 ? 'HardDeclined' : 'Approved' } : { kind: 'Approved' }, now);
             cp = applyChargeChange(cp, undefined, charge, now);
             charges.push(charge);
             break;
@@ -78,7 +78,7 @@ test('property: captured ≤ authorized, refunded ≤ captured + allowance, bala
             const c = charges[o.index];
             if (!c) break;
             const amount = money(Math.max(1, Math.floor((c.chargeAmount.minor * o.percent) / 100)), currency);
-            const r = captureCharge(c, amount, now, o.async ? { kind: 'Async', delayMs: 30 * SECOND, then: 'Captured' } : { kind: 'Immediate' });
+            const r = captureCharge(c, amount, now, o.async ? { kind: 'Async', delayMs: 30 * SECOND, resolvesTo: 'Captured' } : { kind: 'Immediate' });
             if (r.ok) setCharge(o.index, r.value);
             break;
           }
