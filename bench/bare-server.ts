@@ -15,7 +15,11 @@ serveRpc({
     server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
       req.on('data', () => {});
       req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length, 'x-amz-pay-request-id': '0'.repeat(32) });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': bytes.length,
+          'x-amz-pay-request-id': '0'.repeat(32),
+        });
         res.end(bytes);
       });
     });

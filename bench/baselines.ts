@@ -23,7 +23,10 @@ function verify({ ms }: { ms: number }): { perSecond: number; count: number } {
 }
 
 /** Single-row transactions (begin immediate, insert, commit) with reji's pragmas: WAL, synchronous NORMAL. */
-function sqliteWrites({ ms, dir, docBytes }: { ms: number; dir: string; docBytes: number }): { perSecond: number; count: number } {
+function sqliteWrites({ ms, dir, docBytes }: { ms: number; dir: string; docBytes: number }): {
+  perSecond: number;
+  count: number;
+} {
   const db = new BetterSqlite3(join(dir, 'baseline.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -46,27 +49,41 @@ function sqliteWrites({ ms, dir, docBytes }: { ms: number; dir: string; docBytes
 }
 
 /** Single-row transactions (begin, insert, commit) from `connections` clients at once. */
-async function postgresWrites({ ms, url, connections, docBytes }: { ms: number; url: string; connections: number; docBytes: number }): Promise<{ perSecond: number; count: number }> {
+async function postgresWrites({
+  ms,
+  url,
+  connections,
+  docBytes,
+}: {
+  ms: number;
+  url: string;
+  connections: number;
+  docBytes: number;
+}): Promise<{ perSecond: number; count: number }> {
   const setup = new pg.Client({ connectionString: url });
   await setup.connect();
   await setup.query('create table if not exists bench_writes (id text primary key, doc text not null)');
   await setup.end();
-  const clients = await Promise.all(Array.from({ length: connections }, async () => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    return c;
-  }));
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      return c;
+    }),
+  );
   const doc = 'x'.repeat(docBytes);
   let count = 0;
   const started = performance.now();
-  await Promise.all(clients.map(async (c) => {
-    while (performance.now() - started < ms) {
-      await c.query('begin');
-      await c.query('insert into bench_writes (id, doc) values ($1, $2)', [randomUUID(), doc]);
-      await c.query('commit');
-      count++;
-    }
-  }));
+  await Promise.all(
+    clients.map(async (c) => {
+      while (performance.now() - started < ms) {
+        await c.query('begin');
+        await c.query('insert into bench_writes (id, doc) values ($1, $2)', [randomUUID(), doc]);
+        await c.query('commit');
+        count++;
+      }
+    }),
+  );
   const elapsed = performance.now() - started;
   await Promise.all(clients.map((c) => c.end()));
   return { perSecond: (count / elapsed) * 1000, count };

@@ -43,11 +43,16 @@ async function sign(payload: SignJob & { poolId: string }): Promise<{ count: num
   const parts = await Promise.all(
     signers.map((w, i) => {
       const slice = specs.slice(i * per, (i + 1) * per);
-      return slice.length === 0 ? Promise.resolve([]) : signWith(w, { key: payload.key, host: payload.host, specs: slice });
+      return slice.length === 0
+        ? Promise.resolve([])
+        : signWith(w, { key: payload.key, host: payload.host, specs: slice });
     }),
   );
   const headers = parts.flat();
-  pools.set(payload.poolId, specs.map((s: RequestSpec, i) => buildRequest(s.method, s.path, payload.host, headers[i]!, s.body ?? '')));
+  pools.set(
+    payload.poolId,
+    specs.map((s: RequestSpec, i) => buildRequest(s.method, s.path, payload.host, headers[i]!, s.body ?? '')),
+  );
   return { count: specs.length, ms: performance.now() - started };
 }
 
@@ -92,7 +97,8 @@ class Tally {
   errorSample: string | undefined;
   add(response: ParsedResponse): void {
     this.statuses[response.status] = (this.statuses[response.status] ?? 0) + 1;
-    if ((response.status < 200 || response.status > 299) && this.errorSample === undefined) this.errorSample = `${response.status} ${response.body.toString('utf8').slice(0, 500)}`;
+    if ((response.status < 200 || response.status > 299) && this.errorSample === undefined)
+      this.errorSample = `${response.status} ${response.body.toString('utf8').slice(0, 500)}`;
   }
 }
 
@@ -110,12 +116,15 @@ function usage() {
 }
 
 /** Every connection sends its next request as soon as the previous one is answered. */
-async function closed(o: CommonOptions & { durationMs: number; warmupMs: number; collect?: boolean }): Promise<RunResult> {
+async function closed(
+  o: CommonOptions & { durationMs: number; warmupMs: number; collect?: boolean },
+): Promise<RunResult> {
   const pool = pools.get(o.poolId);
   if (!pool) throw new Error(`no pool ${o.poolId}`);
   const conns = await openConnections(o.port, o.connections);
   let cursor = 0;
-  const take = (): number | undefined => (o.reuse ? cursor++ % pool.length : cursor < pool.length ? cursor++ : undefined);
+  const take = (): number | undefined =>
+    o.reuse ? cursor++ % pool.length : cursor < pool.length ? cursor++ : undefined;
 
   const phase = (durationMs: number, onResponse: (index: number, response: ParsedResponse, ms: number) => void) =>
     new Promise<{ elapsedMs: number; exhausted: boolean }>((resolve, reject) => {
@@ -135,10 +144,14 @@ async function closed(o: CommonOptions & { durationMs: number; warmupMs: number;
             return finish();
           }
           const sent = performance.now();
-          conn.send(pool[index]!, (response) => {
-            onResponse(index, response, performance.now() - sent);
-            go();
-          }, reject);
+          conn.send(
+            pool[index]!,
+            (response) => {
+              onResponse(index, response, performance.now() - sent);
+              go();
+            },
+            reject,
+          );
         };
         go();
       }
@@ -181,7 +194,9 @@ async function closed(o: CommonOptions & { durationMs: number; warmupMs: number;
 async function open(o: CommonOptions & { rate: number; durationMs: number }): Promise<RunResult> {
   const pool = pools.get(o.poolId);
   if (!pool) throw new Error(`no pool ${o.poolId}`);
-  const total = o.reuse ? Math.floor((o.rate * o.durationMs) / 1000) : Math.min(pool.length, Math.floor((o.rate * o.durationMs) / 1000));
+  const total = o.reuse
+    ? Math.floor((o.rate * o.durationMs) / 1000)
+    : Math.min(pool.length, Math.floor((o.rate * o.durationMs) / 1000));
   const conns = await openConnections(o.port, o.connections);
   const interval = 1000 / o.rate;
   const latency = new Samples();
@@ -204,15 +219,19 @@ async function open(o: CommonOptions & { rate: number; durationMs: number }): Pr
           const k = queue[head++]!;
           const sent = performance.now();
           lag.add(sent - due(k));
-          conn.send(pool[k % pool.length]!, (response) => {
-            const now = performance.now();
-            latency.add(now - due(k));
-            service.add(now - sent);
-            tally.add(response);
-            idle.push(conn);
-            if (++completed === total) resolve();
-            else dispatch();
-          }, reject);
+          conn.send(
+            pool[k % pool.length]!,
+            (response) => {
+              const now = performance.now();
+              latency.add(now - due(k));
+              service.add(now - sent);
+              tally.add(response);
+              idle.push(conn);
+              if (++completed === total) resolve();
+              else dispatch();
+            },
+            reject,
+          );
         }
       };
       const tick = () => {

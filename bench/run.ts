@@ -16,8 +16,25 @@ import {
 import { spawnRpcChild, type RpcChild } from './lib/ipc.js';
 import { summarizeProfile } from './lib/profile.js';
 import { startRejiServe, type RejiProcess } from './lib/reji-process.js';
-import { formatReport, formatRows, type DialectResult, type Machine, type Rate, type Results, type ScalePoint } from './lib/report.js';
-import { createCount, createSpec, Driver, getSpec, randomTag, strip, wholeCheckouts, type Measured } from './lib/scenarios.js';
+import {
+  formatReport,
+  formatRows,
+  type DialectResult,
+  type Machine,
+  type Rate,
+  type Results,
+  type ScalePoint,
+} from './lib/report.js';
+import {
+  createCount,
+  createSpec,
+  Driver,
+  getSpec,
+  randomTag,
+  strip,
+  wholeCheckouts,
+  type Measured,
+} from './lib/scenarios.js';
 import { settingsFrom, type Settings } from './lib/settings.js';
 import { formatNumber } from './lib/stats.js';
 import { isPostgresReachable, POSTGRES_ADMIN_URL } from '../test/support/dialects.js';
@@ -61,7 +78,11 @@ async function baselines(settings: Settings, scratch: BenchDatabase) {
   try {
     const rsaVerify = await child.call<Rate>('verify', { ms: settings.baselineMs });
     progress(`RSA-PSS verify: ${formatNumber(rsaVerify.perSecond)}/s on one core`);
-    const sqliteWrites = await child.call<Rate>('sqliteWrites', { ms: settings.baselineMs, dir: scratch.dataDir, docBytes: 1500 });
+    const sqliteWrites = await child.call<Rate>('sqliteWrites', {
+      ms: settings.baselineMs,
+      dir: scratch.dataDir,
+      docBytes: 1500,
+    });
     progress(`SQLite single-row transactions: ${formatNumber(sqliteWrites.perSecond)}/s`);
     return { rsaVerify, sqliteWrites };
   } finally {
@@ -76,7 +97,9 @@ async function bareHttp(settings: Settings, driver: Driver, body: string): Promi
     const target = { port, pid: bare.pid };
     // The same signed requests reji gets: the bare server's work per request differs only in what reji adds.
     const specs = Array.from({ length: settings.getPool }, () => getSpec(crypto.randomUUID()));
-    const m = strip(await driver.closed(target, specs, { reuse: true, warmupMs: settings.warmupMs, durationMs: settings.durationMs }));
+    const m = strip(
+      await driver.closed(target, specs, { reuse: true, warmupMs: settings.warmupMs, durationMs: settings.durationMs }),
+    );
     progress(rateLine('bare node:http', m));
     return m;
   } finally {
@@ -97,7 +120,13 @@ interface Hooks {
   beforeGet?(driver: Driver, sampleBody: string): Promise<void>;
 }
 
-async function runDialect(dialect: DialectName, settings: Settings, loadgen: RpcChild, profileDir: string | undefined, hooks: Hooks): Promise<DialectResult> {
+async function runDialect(
+  dialect: DialectName,
+  settings: Settings,
+  loadgen: RpcChild,
+  profileDir: string | undefined,
+  hooks: Hooks,
+): Promise<DialectResult> {
   const db = await createBenchDatabase(dialect);
   const cleanup: (() => Promise<void>)[] = [() => db.drop()];
   try {
@@ -117,35 +146,80 @@ async function runDialect(dialect: DialectName, settings: Settings, loadgen: Rpc
     const target = { port: server!.port, pid: server!.pid };
     try {
       // Creates: a first run finds the rate (and warms the server up); its sessions serve the Gets.
-      const probe = await driver.closed(target, Array.from({ length: settings.createProbe }, () => createSpec(merchant.storeId)), { reuse: false, warmupMs: 0, durationMs: 1000, collect: true });
-      const ids = (probe.responses ?? []).flatMap((r) => (r && r.status === 201 ? [(JSON.parse(r.body) as { checkoutSessionId: string }).checkoutSessionId] : []));
+      const probe = await driver.closed(
+        target,
+        Array.from({ length: settings.createProbe }, () => createSpec(merchant.storeId)),
+        { reuse: false, warmupMs: 0, durationMs: 1000, collect: true },
+      );
+      const ids = (probe.responses ?? []).flatMap((r) =>
+        r && r.status === 201 ? [(JSON.parse(r.body) as { checkoutSessionId: string }).checkoutSessionId] : [],
+      );
       if (ids.length === 0) throw new Error(`no checkout session was created: ${probe.errorSample}`);
-      const createMax = strip(await driver.closed(target, Array.from({ length: createCount(probe.rate, settings.durationMs, settings.connections) }, () => createSpec(merchant.storeId)), { reuse: false, warmupMs: 0, durationMs: settings.durationMs }));
+      const createMax = strip(
+        await driver.closed(
+          target,
+          Array.from({ length: createCount(probe.rate, settings.durationMs, settings.connections) }, () =>
+            createSpec(merchant.storeId),
+          ),
+          { reuse: false, warmupMs: 0, durationMs: settings.durationMs },
+        ),
+      );
       progress(rateLine(`${dialect}: signed Create (max)`, createMax));
       const createRate = createMax.rate / 2;
-      const createLatency = await driver.open(target, Array.from({ length: Math.ceil((createRate * settings.latencyMs) / 1000) }, () => createSpec(merchant.storeId)), { reuse: false, rate: createRate, durationMs: settings.latencyMs });
+      const createLatency = await driver.open(
+        target,
+        Array.from({ length: Math.ceil((createRate * settings.latencyMs) / 1000) }, () => createSpec(merchant.storeId)),
+        { reuse: false, rate: createRate, durationMs: settings.latencyMs },
+      );
       progress(rateLine(`${dialect}: signed Create at half load`, createLatency));
 
       // A create answers with the same full view a Get of a new session does.
       const sampleBody = (probe.responses ?? []).find((r) => r?.status === 201)!.body;
       await hooks.beforeGet?.(driver, sampleBody);
       const gets = Array.from({ length: settings.getPool }, (_, i) => getSpec(ids[i % ids.length]!));
-      const getMax = strip(await driver.closed(target, gets, { reuse: true, warmupMs: settings.warmupMs, durationMs: settings.durationMs }));
+      const getMax = strip(
+        await driver.closed(target, gets, {
+          reuse: true,
+          warmupMs: settings.warmupMs,
+          durationMs: settings.durationMs,
+        }),
+      );
       progress(rateLine(`${dialect}: signed Get (max)`, getMax));
-      const getLatency = await driver.open(target, gets, { reuse: true, rate: getMax.rate / 2, durationMs: settings.latencyMs });
+      const getLatency = await driver.open(target, gets, {
+        reuse: true,
+        rate: getMax.rate / 2,
+        durationMs: settings.latencyMs,
+      });
       progress(rateLine(`${dialect}: signed Get at half load`, getLatency));
 
       const checkouts = await wholeCheckouts(driver, target, merchant.storeId, settings.checkouts);
-      progress(`${dialect}: ${checkouts.completed}/${checkouts.started} whole checkouts at ${formatNumber(checkouts.perSecond)}/s (${checkouts.phases.map((p) => `${p.name} ${formatNumber(p.rate)}/s`).join(', ')})`);
-      for (const p of checkouts.phases) if (p.errorSample) progress(`${dialect}: ${p.name} failed ${p.requests - p.ok} times: ${p.errorSample}`);
+      progress(
+        `${dialect}: ${checkouts.completed}/${checkouts.started} whole checkouts at ${formatNumber(checkouts.perSecond)}/s (${checkouts.phases.map((p) => `${p.name} ${formatNumber(p.rate)}/s`).join(', ')})`,
+      );
+      for (const p of checkouts.phases)
+        if (p.errorSample) progress(`${dialect}: ${p.name} failed ${p.requests - p.ok} times: ${p.errorSample}`);
 
       const peakRssBytes = server!.memory()?.peakRssBytes ?? null;
       await server!.stop();
       server = undefined;
 
-      const scale = settings.scale ? await runScale(db, merchant, settings, driver, createMax.rate, ids[0]!, profileDir, cleanup) : [];
+      const scale = settings.scale
+        ? await runScale(db, merchant, settings, driver, createMax.rate, ids[0]!, profileDir, cleanup)
+        : [];
       const profiles = profileDir ? listProfiles(profileDir, dialect) : undefined;
-      return { dialect, ...(databaseWrites ? { databaseWrites } : {}), startupMs, createMax, createLatency, getMax, getLatency, checkouts, peakRssBytes, scale, ...(profiles ? { profiles } : {}) };
+      return {
+        dialect,
+        ...(databaseWrites ? { databaseWrites } : {}),
+        startupMs,
+        createMax,
+        createLatency,
+        getMax,
+        getLatency,
+        checkouts,
+        peakRssBytes,
+        scale,
+        ...(profiles ? { profiles } : {}),
+      };
     } finally {
       await server?.stop();
     }
@@ -181,15 +255,31 @@ async function runScale(
     progress(`${db.dialect}: seeded ${formatRows(rows)} checkout sessions in ${formatNumber(seedMs / 1000)} s`);
     const server = await startServer(db, profileDir, formatRows(rows));
     try {
-      const gets = Array.from({ length: settings.getPool }, () => getSpec(seededId(tag, Math.floor(Math.random() * seeded))));
-      const get = strip(await driver.closed(server, gets, { reuse: true, warmupMs: settings.warmupMs, durationMs: settings.scaleMs }));
+      const gets = Array.from({ length: settings.getPool }, () =>
+        getSpec(seededId(tag, Math.floor(Math.random() * seeded))),
+      );
+      const get = strip(
+        await driver.closed(server, gets, { reuse: true, warmupMs: settings.warmupMs, durationMs: settings.scaleMs }),
+      );
       progress(rateLine(`${db.dialect}: signed Get, ${formatRows(rows)} stored`, get));
       // The Gets before warmed most of the code up.
       const warmupMs = Math.min(settings.warmupMs, 300);
-      const creates = Array.from({ length: createCount(createRate, warmupMs + settings.scaleMs, settings.connections) }, () => createSpec(merchant.storeId));
-      const create = strip(await driver.closed(server, creates, { reuse: false, warmupMs, durationMs: settings.scaleMs }));
+      const creates = Array.from(
+        { length: createCount(createRate, warmupMs + settings.scaleMs, settings.connections) },
+        () => createSpec(merchant.storeId),
+      );
+      const create = strip(
+        await driver.closed(server, creates, { reuse: false, warmupMs, durationMs: settings.scaleMs }),
+      );
       progress(rateLine(`${db.dialect}: signed Create, ${formatRows(rows)} stored`, create));
-      points.push({ rows, seedMs, startupMs: server.startupMs, get, create, peakRssBytes: server.memory()?.peakRssBytes ?? null });
+      points.push({
+        rows,
+        seedMs,
+        startupMs: server.startupMs,
+        get,
+        create,
+        peakRssBytes: server.memory()?.peakRssBytes ?? null,
+      });
     } finally {
       await server.stop();
     }
@@ -220,8 +310,13 @@ async function main(): Promise<void> {
     postgres = false;
     notes.push(`PostgreSQL was not reachable at ${POSTGRES_ADMIN_URL} (REJI_TEST_POSTGRES_URL): its rows are missing.`);
   }
-  if (settings.quick) notes.push(`--quick: ${settings.durationMs / 1000} s measurements, ${settings.checkouts} checkouts, scale points ${settings.scaleRows.map(formatRows).join(' and ')} rows (not 1M); numbers are rough.`);
-  notes.push(`closed loops use ${settings.connections} keep-alive connections; latency is measured open loop at half the maximum rate, from each request's scheduled send time.`);
+  if (settings.quick)
+    notes.push(
+      `--quick: ${settings.durationMs / 1000} s measurements, ${settings.checkouts} checkouts, scale points ${settings.scaleRows.map(formatRows).join(' and ')} rows (not 1M); numbers are rough.`,
+    );
+  notes.push(
+    `closed loops use ${settings.connections} keep-alive connections; latency is measured open loop at half the maximum rate, from each request's scheduled send time.`,
+  );
 
   const loadgen = spawnRpcChild(LOADGEN);
   const scratch = await createBenchDatabase('sqlite');
@@ -230,26 +325,37 @@ async function main(): Promise<void> {
     const dialects: DialectResult[] = [];
     let bare: Measured | undefined;
     let bareBody = '';
-    dialects.push(await runDialect('sqlite', settings, loadgen, profileDir, {
-      async beforeGet(driver, sampleBody) {
-        bare = await bareHttp(settings, driver, sampleBody);
-        bareBody = sampleBody;
-      },
-    }));
-    if (postgres) {
-      dialects.push(await runDialect('postgres', settings, loadgen, profileDir, {
-        async databaseWrites(db) {
-          const child = spawnRpcChild(BASELINES);
-          try {
-            const connections = 4;
-            const r = await child.call<Rate>('postgresWrites', { ms: settings.baselineMs, url: db.databaseUrl, connections, docBytes: 1500 });
-            progress(`PostgreSQL single-row transactions: ${formatNumber(r.perSecond)}/s (${connections} connections)`);
-            return { ...r, connections };
-          } finally {
-            await child.stop();
-          }
+    dialects.push(
+      await runDialect('sqlite', settings, loadgen, profileDir, {
+        async beforeGet(driver, sampleBody) {
+          bare = await bareHttp(settings, driver, sampleBody);
+          bareBody = sampleBody;
         },
-      }));
+      }),
+    );
+    if (postgres) {
+      dialects.push(
+        await runDialect('postgres', settings, loadgen, profileDir, {
+          async databaseWrites(db) {
+            const child = spawnRpcChild(BASELINES);
+            try {
+              const connections = 4;
+              const r = await child.call<Rate>('postgresWrites', {
+                ms: settings.baselineMs,
+                url: db.databaseUrl,
+                connections,
+                docBytes: 1500,
+              });
+              progress(
+                `PostgreSQL single-row transactions: ${formatNumber(r.perSecond)}/s (${connections} connections)`,
+              );
+              return { ...r, connections };
+            } finally {
+              await child.stop();
+            }
+          },
+        }),
+      );
     }
     const results: Results = {
       startedAt,

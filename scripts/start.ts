@@ -39,21 +39,23 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  process.stdout.write([
-    '',
-    `reji is running (${reji.app.ctx.store.dialect === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,
-    `  API and hosted pages: ${reji.servers.httpUrl}${https ? `  and  ${https}` : ''}`,
-    `  checkout.js:          ${config.publicUrl}/checkout.js`,
-    `  demo merchant (JP, sandbox): merchantId ${demo.merchantId}, publicKeyId ${demo.publicKeyId}`,
-    `                               storeId ${demo.storeId}, private key ${demo.privateKeyPath}`,
-    '',
-    `  注文管理 / Admin:  ${shop.url}/admin   (${settings.defaultAdminPassword ? `password: ${settings.adminPassword}` : 'password from REJI_SHOP_ADMIN_PASSWORD'})`,
-    '  テスト購入者 / Test buyer: taro.yamada@example.jp / sandbox',
-    '',
-    `  ショップ / Shop:  ${shop.url}`,
-    '',
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      '',
+      `reji is running (${reji.app.ctx.store.dialect === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,
+      `  API and hosted pages: ${reji.servers.httpUrl}${https ? `  and  ${https}` : ''}`,
+      `  checkout.js:          ${config.publicUrl}/checkout.js`,
+      `  demo merchant (JP, sandbox): merchantId ${demo.merchantId}, publicKeyId ${demo.publicKeyId}`,
+      `                               storeId ${demo.storeId}, private key ${demo.privateKeyPath}`,
+      '',
+      `  注文管理 / Admin:  ${shop.url}/admin   (${settings.defaultAdminPassword ? `password: ${settings.adminPassword}` : 'password from REJI_SHOP_ADMIN_PASSWORD'})`,
+      '  テスト購入者 / Test buyer: taro.yamada@example.jp / sandbox',
+      '',
+      `  ショップ / Shop:  ${shop.url}`,
+      '',
+      '',
+    ].join('\n'),
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

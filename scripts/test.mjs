@@ -12,7 +12,11 @@ const skipDirs = new Set(['node_modules', 'dist', '.reji', 'test-results']);
 
 function walk(dir, out) {
   let entries;
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     if (skipDirs.has(name)) continue;
     const full = join(dir, name);
@@ -24,7 +28,9 @@ function walk(dir, out) {
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
-const files = roots.flatMap((r) => walk(join(root, r), [])).sort()
+const files = roots
+  .flatMap((r) => walk(join(root, r), []))
+  .sort()
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error('no test files matched');
@@ -32,14 +38,20 @@ if (files.length === 0) {
 }
 // The whole suite starts with the type check, so that CI fails on a type error too.
 if (filters.length === 0) {
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (tsc.status !== 0) {
     console.error('type check failed');
     process.exit(1);
   }
 }
 const concurrency = Math.max(2, availableParallelism());
-const child = spawn(process.execPath, [
-  '--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...passThrough, ...files,
-], { cwd: root, stdio: 'inherit', env: { ...process.env, REJI_TEST: '1' } });
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...passThrough, ...files],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, REJI_TEST: '1' } },
+);
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

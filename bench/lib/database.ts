@@ -26,7 +26,12 @@ export interface BenchDatabase {
 export async function createBenchDatabase(dialect: DialectName): Promise<BenchDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reji-bench-'));
   if (dialect === 'sqlite') {
-    return { dialect, dataDir, databaseUrl: undefined, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      dialect,
+      dataDir,
+      databaseUrl: undefined,
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   // The same throw-away PostgreSQL databases the integration tests use.
   const database = await createTestDatabase();
@@ -42,7 +47,13 @@ export async function createBenchDatabase(dialect: DialectName): Promise<BenchDa
 }
 
 export function openBenchApp(db: BenchDatabase): Promise<AppHandle> {
-  return openApp({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, poolSize: 2, publicUrl: 'http://127.0.0.1', log: jsonLogger('silent') });
+  return openApp({
+    dataDir: db.dataDir,
+    databaseUrl: db.databaseUrl,
+    poolSize: 2,
+    publicUrl: 'http://127.0.0.1',
+    log: jsonLogger('silent'),
+  });
 }
 
 export interface BenchMerchant {
@@ -57,8 +68,17 @@ export async function createBenchMerchant(db: BenchDatabase): Promise<BenchMerch
   const app = await openBenchApp(db);
   try {
     const { merchant, store } = await createMerchant(app.ctx, { region: 'jp', name: 'bench' });
-    const key = await createKeyPair(app.ctx, { merchantId: merchant.merchantId, environment: 'Sandbox', legacy: false });
-    return { merchantId: merchant.merchantId, storeId: store.storeId, publicKeyId: key.publicKeyId, privateKeyPem: key.privateKeyPem };
+    const key = await createKeyPair(app.ctx, {
+      merchantId: merchant.merchantId,
+      environment: 'Sandbox',
+      legacy: false,
+    });
+    return {
+      merchantId: merchant.merchantId,
+      storeId: store.storeId,
+      publicKeyId: key.publicKeyId,
+      privateKeyPem: key.privateKeyPem,
+    };
   } finally {
     await app.close();
   }
@@ -104,7 +124,12 @@ export async function readTemplate(db: BenchDatabase, id: string): Promise<Sessi
   try {
     const k = kyselyOf(app);
     const row = await k.selectFrom('checkout_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const timer = await k.selectFrom('timers').select('due_at').where('object_type', '=', 'checkoutSession').where('object_id', '=', id).executeTakeFirst();
+    const timer = await k
+      .selectFrom('timers')
+      .select('due_at')
+      .where('object_type', '=', 'checkoutSession')
+      .where('object_id', '=', id)
+      .executeTakeFirst();
     return {
       id,
       merchantId: row.merchant_id,
@@ -122,7 +147,10 @@ export async function readTemplate(db: BenchDatabase, id: string): Promise<Sessi
 export async function countSessions(db: BenchDatabase): Promise<number> {
   const app = await openBenchApp(db);
   try {
-    const r = await kyselyOf(app).selectFrom('checkout_sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await kyselyOf(app)
+      .selectFrom('checkout_sessions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   } finally {
     await app.close();
@@ -141,7 +169,13 @@ export function seededId(tag: string, n: number): string {
  * id order, which builds the indexes about twice as fast as random order and leaves them denser.
  * The data is on disk when this returns, so that measurements do not share the disk with the flush.
  */
-export async function seedSessions(db: BenchDatabase, template: SessionTemplate, tag: string, from: number, to: number): Promise<void> {
+export async function seedSessions(
+  db: BenchDatabase,
+  template: SessionTemplate,
+  tag: string,
+  from: number,
+  to: number,
+): Promise<void> {
   if (to <= from) return;
   if (db.dialect === 'sqlite') seedSqlite(db, template, tag, from, to);
   else await seedPostgres(db, template, tag, from, to);
@@ -158,8 +192,12 @@ function seedSqlite(db: BenchDatabase, t: SessionTemplate, tag: string, from: nu
     const ids = Array.from({ length: to - from }, (_, i) => seededId(tag, from + i)).sort();
     const BATCH = 500;
     const statements = (rows: number) => ({
-      sessions: file.prepare(`insert into checkout_sessions (id, merchant_id, environment, state, version, created_at, doc) values ${Array(rows).fill('(?,?,?,?,1,?,?)').join(',')}`),
-      timers: file.prepare(`insert into timers (object_type, object_id, merchant_id, environment, due_at, claimed_until) values ${Array(rows).fill("('checkoutSession',?,?,?,?,null)").join(',')}`),
+      sessions: file.prepare(
+        `insert into checkout_sessions (id, merchant_id, environment, state, version, created_at, doc) values ${Array(rows).fill('(?,?,?,?,1,?,?)').join(',')}`,
+      ),
+      timers: file.prepare(
+        `insert into timers (object_type, object_id, merchant_id, environment, due_at, claimed_until) values ${Array(rows).fill("('checkoutSession',?,?,?,?,null)").join(',')}`,
+      ),
     });
     const full = statements(BATCH);
     file.transaction(() => {
@@ -189,7 +227,13 @@ function seedSqlite(db: BenchDatabase, t: SessionTemplate, tag: string, from: nu
   }
 }
 
-async function seedPostgres(db: BenchDatabase, t: SessionTemplate, tag: string, from: number, to: number): Promise<void> {
+async function seedPostgres(
+  db: BenchDatabase,
+  t: SessionTemplate,
+  tag: string,
+  from: number,
+  to: number,
+): Promise<void> {
   const app = await openBenchApp(db);
   try {
     const k = kyselyOf(app);
@@ -200,10 +244,14 @@ async function seedPostgres(db: BenchDatabase, t: SessionTemplate, tag: string, 
       const ids = sql`(select substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' || substr(h, 13, 4) || '-' || substr(h, 17, 4) || '-' || substr(h, 21, 12) as id
         from (select md5(${tag} || ':' || g) as h from generate_series(${start}::int, ${last}::int) as g) hashes order by 1) seeded`;
       await sql`insert into checkout_sessions (id, merchant_id, environment, state, version, created_at, doc)
-        select id, ${t.merchantId}, ${t.environment}, ${t.state}, 1, ${t.createdAt}, replace(${t.doc}, ${t.id}, id) from ${ids}`.execute(k);
+        select id, ${t.merchantId}, ${t.environment}, ${t.state}, 1, ${t.createdAt}, replace(${t.doc}, ${t.id}, id) from ${ids}`.execute(
+        k,
+      );
       if (t.timerDueAt !== null) {
         await sql`insert into timers (object_type, object_id, merchant_id, environment, due_at, claimed_until)
-          select 'checkoutSession', id, ${t.merchantId}, ${t.environment}, ${t.timerDueAt}, null from ${ids}`.execute(k);
+          select 'checkoutSession', id, ${t.merchantId}, ${t.environment}, ${t.timerDueAt}, null from ${ids}`.execute(
+          k,
+        );
       }
     }
     // What autovacuum and the checkpointer would soon do on their own: planner statistics, data on disk.

@@ -19,7 +19,15 @@ test('responses are framed by Content-Length or chunked encoding, however the by
   );
   for (const split of [1, 3, 7, 64, stream.length]) {
     const got = parseAll(stream, split).map((r) => [r.status, r.body.toString()]);
-    assert.deepEqual(got, [[200, '{"ok":true}'], [204, ''], [404, '{"a":1}']], `split every ${split} bytes`);
+    assert.deepEqual(
+      got,
+      [
+        [200, '{"ok":true}'],
+        [204, ''],
+        [404, '{"a":1}'],
+      ],
+      `split every ${split} bytes`,
+    );
   }
 });
 
@@ -39,10 +47,21 @@ test('a pre-built request reaches a node:http server intact over a keep-alive co
   try {
     const conn = await Connection.open(port);
     const send = (bytes: Buffer) => new Promise<ParsedResponse>((resolve, reject) => conn.send(bytes, resolve, reject));
-    const post = await send(buildRequest('POST', '/v2/checkoutSessions', `127.0.0.1:${port}`, { 'x-amz-pay-idempotency-key': 'k1' }, '{"storeId":"ストア"}'));
+    const post = await send(
+      buildRequest(
+        'POST',
+        '/v2/checkoutSessions',
+        `127.0.0.1:${port}`,
+        { 'x-amz-pay-idempotency-key': 'k1' },
+        '{"storeId":"ストア"}',
+      ),
+    );
     const get = await send(buildRequest('GET', '/v2/checkoutSessions/x', `127.0.0.1:${port}`, {}, ''));
     conn.close();
-    assert.deepEqual([post.status, post.body.toString(), get.status, get.body.toString()], [201, '{"n":1}', 201, '{"n":2}']);
+    assert.deepEqual(
+      [post.status, post.body.toString(), get.status, get.body.toString()],
+      [201, '{"n":1}', 201, '{"n":2}'],
+    );
     assert.equal(seen[0]!.body, '{"storeId":"ストア"}');
     assert.equal(seen[0]!.headers['x-amz-pay-idempotency-key'], 'k1');
     assert.equal(seen[1]!.method, 'GET');

@@ -86,7 +86,13 @@ export class ResponseParser {
 }
 
 /** The bytes of one request; `host` is sent as the Host header. */
-export function buildRequest(method: string, path: string, host: string, headers: Readonly<Record<string, string>>, body: string): Buffer {
+export function buildRequest(
+  method: string,
+  path: string,
+  host: string,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+): Buffer {
   let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\nconnection: keep-alive\r\n`;
   for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
   const bodyBytes = Buffer.from(body, 'utf8');

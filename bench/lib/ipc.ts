@@ -21,7 +21,11 @@ export interface RpcChild {
 }
 
 /** Starts `node bin/run-ts.js <entry> ...args` with an IPC channel. */
-export function spawnRpcChild(entry: string, args: readonly string[] = [], options: { nodeArgs?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): RpcChild {
+export function spawnRpcChild(
+  entry: string,
+  args: readonly string[] = [],
+  options: { nodeArgs?: readonly string[]; env?: NodeJS.ProcessEnv } = {},
+): RpcChild {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), RUN_TS, entry, ...args], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: options.env ?? process.env,
@@ -73,7 +77,11 @@ export function serveRpc(handlers: Handlers): void {
         const result = await handler(message.payload);
         process.send!({ id: message.id, ok: true, result });
       } catch (error) {
-        process.send!({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        process.send!({
+          id: message.id,
+          ok: false,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
       }
     })();
   });

@@ -20,7 +20,8 @@ export function cpuTimeMs(pid: number): number | null {
 export function residentMemory(pid: number): { peakRssBytes: number; rssBytes: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+    const kb = (name: string) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
     return { peakRssBytes: kb('VmHWM'), rssBytes: kb('VmRSS') };
   } catch {
     return null;

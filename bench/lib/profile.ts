@@ -65,7 +65,11 @@ export function summarizeProfile(file: string, top: number): ProfileSummary {
     }
   });
   const rows = (m: Map<string, number>, n: number, filter: (k: string) => boolean = () => true) =>
-    [...m].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => [formatNumber(us / 1000), `${formatNumber((us / busy) * 100, 1)}%`, k]);
+    [...m]
+      .filter(([k]) => filter(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => [formatNumber(us / 1000), `${formatNumber((us / busy) * 100, 1)}%`, k]);
   return {
     busyMs: busy / 1000,
     text: [
@@ -74,7 +78,11 @@ export function summarizeProfile(file: string, top: number): ProfileSummary {
       '',
       formatTable(['self ms', 'busy', 'function (self time)'], rows(self, top), ['right', 'right', 'left']),
       '',
-      formatTable(['total ms', 'busy', 'function of ours (inclusive time)'], rows(total, top, (k) => /\s(src|bench)\//.test(k)), ['right', 'right', 'left']),
+      formatTable(
+        ['total ms', 'busy', 'function of ours (inclusive time)'],
+        rows(total, top, (k) => /\s(src|bench)\//.test(k)),
+        ['right', 'right', 'left'],
+      ),
     ].join('\n'),
   };
 }

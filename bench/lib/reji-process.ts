@@ -40,9 +40,24 @@ function healthy(port: number): Promise<boolean> {
   });
 }
 
-export async function startRejiServe(options: { dataDir: string; databaseUrl?: string | undefined; profileDir?: string | undefined; timeoutMs?: number }): Promise<RejiProcess> {
+export async function startRejiServe(options: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  profileDir?: string | undefined;
+  timeoutMs?: number;
+}): Promise<RejiProcess> {
   const port = await freePort();
-  const args = ['serve', '--port', String(port), '--https-port', '0', '--data-dir', options.dataDir, '--log-level', 'silent'];
+  const args = [
+    'serve',
+    '--port',
+    String(port),
+    '--https-port',
+    '0',
+    '--data-dir',
+    options.dataDir,
+    '--log-level',
+    'silent',
+  ];
   if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
   const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   const started = performance.now();

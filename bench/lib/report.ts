@@ -90,7 +90,9 @@ function latency(m: Measured): string {
 }
 
 function errors(m: Measured): string {
-  const bad = Object.entries(m.statuses).filter(([s]) => !s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
+  const bad = Object.entries(m.statuses)
+    .filter(([s]) => !s.startsWith('2'))
+    .reduce((n, [, c]) => n + c, 0);
   return bad === 0 ? '' : ` (${bad} errors)`;
 }
 
@@ -102,30 +104,148 @@ export function ratio(a: number, b: number): number {
 export function tableRows(r: Results): string[][] {
   const bare = r.baselines.bareHttp.rate;
   const rows: string[][] = [
-    ['-', 'bare node:http, fixed JSON', formatNumber(bare), 'req/s', '', '', '', cpu(r.baselines.bareHttp), idle(r.baselines.bareHttp)],
-    ['-', 'RSA-PSS-2048 verify, one core', formatNumber(r.baselines.rsaVerify.perSecond), 'verify/s', '', '', '', formatNumber(1e6 / r.baselines.rsaVerify.perSecond), ''],
-    ['sqlite', 'single-row transactional writes', formatNumber(r.baselines.sqliteWrites.perSecond), 'writes/s', '', '', '', '', ''],
+    [
+      '-',
+      'bare node:http, fixed JSON',
+      formatNumber(bare),
+      'req/s',
+      '',
+      '',
+      '',
+      cpu(r.baselines.bareHttp),
+      idle(r.baselines.bareHttp),
+    ],
+    [
+      '-',
+      'RSA-PSS-2048 verify, one core',
+      formatNumber(r.baselines.rsaVerify.perSecond),
+      'verify/s',
+      '',
+      '',
+      '',
+      formatNumber(1e6 / r.baselines.rsaVerify.perSecond),
+      '',
+    ],
+    [
+      'sqlite',
+      'single-row transactional writes',
+      formatNumber(r.baselines.sqliteWrites.perSecond),
+      'writes/s',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ],
   ];
   for (const d of r.dialects) {
     const n = d.dialect;
-    if (d.databaseWrites) rows.push([n, `single-row transactional writes (${d.databaseWrites.connections} conns)`, formatNumber(d.databaseWrites.perSecond), 'writes/s', '', '', '', '', '']);
+    if (d.databaseWrites)
+      rows.push([
+        n,
+        `single-row transactional writes (${d.databaseWrites.connections} conns)`,
+        formatNumber(d.databaseWrites.perSecond),
+        'writes/s',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ]);
     const getRatio = ratio(d.getMax.rate, bare);
-    rows.push([n, `signed Get Checkout Session${errors(d.getMax)}`, formatNumber(d.getMax.rate), 'req/s', 'bare http', formatNumber(getRatio), check(getRatio >= TARGETS.getVsBare, `>= ${TARGETS.getVsBare.toFixed(2)}`), cpu(d.getMax), idle(d.getMax)]);
-    rows.push([n, `signed Create Checkout Session${errors(d.createMax)}`, formatNumber(d.createMax.rate), 'req/s', 'bare http', formatNumber(ratio(d.createMax.rate, bare)), '', cpu(d.createMax), idle(d.createMax)]);
+    rows.push([
+      n,
+      `signed Get Checkout Session${errors(d.getMax)}`,
+      formatNumber(d.getMax.rate),
+      'req/s',
+      'bare http',
+      formatNumber(getRatio),
+      check(getRatio >= TARGETS.getVsBare, `>= ${TARGETS.getVsBare.toFixed(2)}`),
+      cpu(d.getMax),
+      idle(d.getMax),
+    ]);
+    rows.push([
+      n,
+      `signed Create Checkout Session${errors(d.createMax)}`,
+      formatNumber(d.createMax.rate),
+      'req/s',
+      'bare http',
+      formatNumber(ratio(d.createMax.rate, bare)),
+      '',
+      cpu(d.createMax),
+      idle(d.createMax),
+    ]);
     const writes = d.databaseWrites?.perSecond ?? (n === 'sqlite' ? r.baselines.sqliteWrites.perSecond : Number.NaN);
-    rows.push([n, '  Create vs the database alone', '', '', `${n} writes`, formatNumber(ratio(d.createMax.rate, writes)), '', '', '']);
+    rows.push([
+      n,
+      '  Create vs the database alone',
+      '',
+      '',
+      `${n} writes`,
+      formatNumber(ratio(d.createMax.rate, writes)),
+      '',
+      '',
+      '',
+    ]);
     const c = d.checkouts;
-    rows.push([n, `whole checkouts, 7 calls each (${c.completed}/${c.started})`, formatNumber(c.perSecond), 'checkouts/s', '', '', '', formatNumber(c.phases.reduce((sum, p) => sum + (p.serverCpuUsPerRequest ?? Number.NaN), 0)), `${Math.round((1 - Math.max(...c.phases.map((p) => p.generatorElu))) * 100)}%`]);
-    for (const [label, m] of [['Get', d.getLatency], ['Create', d.createLatency]] as const) {
-      rows.push([n, `${label} latency p50/p99/max at ${formatNumber(m.rate)}/s${errors(m)}`, latency(m), 'ms', '', '', check(m.latency.p99 < TARGETS.p99Ms, `p99 < ${TARGETS.p99Ms}`), cpu(m), idle(m)]);
+    rows.push([
+      n,
+      `whole checkouts, 7 calls each (${c.completed}/${c.started})`,
+      formatNumber(c.perSecond),
+      'checkouts/s',
+      '',
+      '',
+      '',
+      formatNumber(c.phases.reduce((sum, p) => sum + (p.serverCpuUsPerRequest ?? Number.NaN), 0)),
+      `${Math.round((1 - Math.max(...c.phases.map((p) => p.generatorElu))) * 100)}%`,
+    ]);
+    for (const [label, m] of [
+      ['Get', d.getLatency],
+      ['Create', d.createLatency],
+    ] as const) {
+      rows.push([
+        n,
+        `${label} latency p50/p99/max at ${formatNumber(m.rate)}/s${errors(m)}`,
+        latency(m),
+        'ms',
+        '',
+        '',
+        check(m.latency.p99 < TARGETS.p99Ms, `p99 < ${TARGETS.p99Ms}`),
+        cpu(m),
+        idle(m),
+      ]);
     }
-    if (d.peakRssBytes !== null) rows.push([n, 'server peak resident memory', formatNumber(d.peakRssBytes / MB), 'MB', '', '', check(d.peakRssBytes < TARGETS.peakRssBytes, `< ${TARGETS.peakRssBytes / MB}`), '', '']);
-    rows.push([n, `start-up, reji serve to /healthz (median of ${d.startupMs.length})`, formatNumber(median(d.startupMs)), 'ms', '', '', '', '', '']);
+    if (d.peakRssBytes !== null)
+      rows.push([
+        n,
+        'server peak resident memory',
+        formatNumber(d.peakRssBytes / MB),
+        'MB',
+        '',
+        '',
+        check(d.peakRssBytes < TARGETS.peakRssBytes, `< ${TARGETS.peakRssBytes / MB}`),
+        '',
+        '',
+      ]);
+    rows.push([
+      n,
+      `start-up, reji serve to /healthz (median of ${d.startupMs.length})`,
+      formatNumber(median(d.startupMs)),
+      'ms',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
     const first = d.scale[0];
     for (const p of d.scale) {
       const rows_ = formatRows(p.rows);
       const base = first && p !== first ? first : undefined;
-      for (const [label, m, b] of [['Get', p.get, base?.get], ['Create', p.create, base?.create]] as const) {
+      for (const [label, m, b] of [
+        ['Get', p.get, base?.get],
+        ['Create', p.create, base?.create],
+      ] as const) {
         const q = b ? ratio(m.rate, b.rate) : Number.NaN;
         rows.push([
           n,
@@ -139,14 +259,28 @@ export function tableRows(r: Results): string[][] {
           idle(m),
         ]);
       }
-      rows.push([n, `  start-up with ${rows_} sessions; peak memory`, `${formatNumber(p.startupMs)}; ${p.peakRssBytes === null ? '-' : formatNumber(p.peakRssBytes / MB)}`, 'ms; MB', '', '', '', '', '']);
+      rows.push([
+        n,
+        `  start-up with ${rows_} sessions; peak memory`,
+        `${formatNumber(p.startupMs)}; ${p.peakRssBytes === null ? '-' : formatNumber(p.peakRssBytes / MB)}`,
+        'ms; MB',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ]);
     }
   }
   return rows;
 }
 
 export function formatRows(n: number): string {
-  return n >= 1_000_000 ? `${Number((n / 1_000_000).toFixed(2))}M` : n >= 1000 ? `${Number((n / 1000).toFixed(1))}k` : String(n);
+  return n >= 1_000_000
+    ? `${Number((n / 1_000_000).toFixed(2))}M`
+    : n >= 1000
+      ? `${Number((n / 1000).toFixed(1))}k`
+      : String(n);
 }
 
 export function formatMachine(m: Machine): string {
@@ -167,7 +301,7 @@ export function formatReport(r: Results): string {
     '',
     table,
     '',
-    'cpu µs/req: the server\'s CPU time per answered request (steadier than rates on a busy machine); gen idle: the load generator\'s idle share while measuring.',
+    "cpu µs/req: the server's CPU time per answered request (steadier than rates on a busy machine); gen idle: the load generator's idle share while measuring.",
     ...r.notes.map((n) => `note: ${n}`),
     `ratio signed-get/bare-http: ${last.toFixed(2)}`,
   ].join('\n');

@@ -48,11 +48,20 @@ export function getSpec(id: string): RequestSpec {
 
 export class Driver {
   #pools = 0;
-  constructor(private readonly loadgen: RpcChild, private readonly key: SigningKey, private readonly settings: Settings) {}
+  constructor(
+    private readonly loadgen: RpcChild,
+    private readonly key: SigningKey,
+    private readonly settings: Settings,
+  ) {}
 
   async #sign(port: number, specs: readonly RequestSpec[]): Promise<{ poolId: string; count: number; ms: number }> {
     const poolId = `p${++this.#pools}`;
-    const r = await this.loadgen.call<{ count: number; ms: number }>('sign', { poolId, key: this.key, host: `127.0.0.1:${port}`, specs });
+    const r = await this.loadgen.call<{ count: number; ms: number }>('sign', {
+      poolId,
+      key: this.key,
+      host: `127.0.0.1:${port}`,
+      specs,
+    });
     return { poolId, ...r };
   }
 
@@ -60,14 +69,25 @@ export class Driver {
     return this.loadgen.call('drop', { poolId });
   }
 
-  async #run(kind: 'closed' | 'open', target: Target, specs: readonly RequestSpec[], o: object): Promise<RunResult & Extra> {
+  async #run(
+    kind: 'closed' | 'open',
+    target: Target,
+    specs: readonly RequestSpec[],
+    o: object,
+  ): Promise<RunResult & Extra> {
     const pool = await this.#sign(target.port, specs);
     try {
       const cpuBefore = cpuTimeMs(target.pid);
-      const r = await this.loadgen.call<RunResult>(kind, { poolId: pool.poolId, port: target.port, connections: this.settings.connections, ...o });
+      const r = await this.loadgen.call<RunResult>(kind, {
+        poolId: pool.poolId,
+        port: target.port,
+        connections: this.settings.connections,
+        ...o,
+      });
       const cpuAfter = cpuTimeMs(target.pid);
       const answered = r.completed + r.warmupCompleted;
-      const serverCpuUsPerRequest = cpuBefore === null || cpuAfter === null || answered === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / answered;
+      const serverCpuUsPerRequest =
+        cpuBefore === null || cpuAfter === null || answered === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / answered;
       return { ...r, signing: { count: pool.count, ms: pool.ms }, serverCpuUsPerRequest };
     } finally {
       await this.#drop(pool.poolId);
@@ -75,12 +95,20 @@ export class Driver {
   }
 
   /** Maximum throughput: `connections` requests in flight, each followed at once by the next. */
-  closed(target: Target, specs: readonly RequestSpec[], o: { reuse: boolean; warmupMs: number; durationMs: number; collect?: boolean }): Promise<RunResult & Extra> {
+  closed(
+    target: Target,
+    specs: readonly RequestSpec[],
+    o: { reuse: boolean; warmupMs: number; durationMs: number; collect?: boolean },
+  ): Promise<RunResult & Extra> {
     return this.#run('closed', target, specs, o);
   }
 
   /** Latency at a fixed arrival rate. */
-  async open(target: Target, specs: readonly RequestSpec[], o: { reuse: boolean; rate: number; durationMs: number }): Promise<Measured> {
+  async open(
+    target: Target,
+    specs: readonly RequestSpec[],
+    o: { reuse: boolean; rate: number; durationMs: number },
+  ): Promise<Measured> {
     return strip(await this.#run('open', target, specs, o));
   }
 }
@@ -122,7 +150,12 @@ export interface CheckoutResult {
  * Whole checkouts, phase by phase: each phase needs ids from the previous one's responses, so its
  * requests are signed after it, with the clock stopped, and the phase times are added up.
  */
-export async function wholeCheckouts(driver: Driver, target: Target, storeId: string, k: number): Promise<CheckoutResult> {
+export async function wholeCheckouts(
+  driver: Driver,
+  target: Target,
+  storeId: string,
+  k: number,
+): Promise<CheckoutResult> {
   const phases: CheckoutPhase[] = [];
   const phase = async (name: string, specs: readonly RequestSpec[]): Promise<(unknown | null)[]> => {
     if (specs.length === 0) {
@@ -130,7 +163,9 @@ export async function wholeCheckouts(driver: Driver, target: Target, storeId: st
       return [];
     }
     const r = await driver.closed(target, specs, { reuse: false, warmupMs: 0, durationMs: 600_000, collect: true });
-    const parsed = (r.responses ?? []).map((res) => (res && res.status >= 200 && res.status < 300 ? (JSON.parse(res.body) as unknown) : null));
+    const parsed = (r.responses ?? []).map((res) =>
+      res && res.status >= 200 && res.status < 300 ? (JSON.parse(res.body) as unknown) : null,
+    );
     phases.push({
       name,
       requests: specs.length,
@@ -145,35 +180,62 @@ export async function wholeCheckouts(driver: Driver, target: Target, storeId: st
   };
   const field = (o: unknown, name: string) => (o as Record<string, string> | null)?.[name];
 
-  const created = await phase('create', Array.from({ length: k }, () => createSpec(storeId)));
+  const created = await phase(
+    'create',
+    Array.from({ length: k }, () => createSpec(storeId)),
+  );
   let ids = created.map((c) => field(c, 'checkoutSessionId')).filter((id): id is string => typeof id === 'string');
   const step = async (name: string, spec: (id: string) => RequestSpec) => {
     const out = await phase(name, ids.map(spec));
     ids = ids.filter((_, i) => out[i] !== null);
     return out;
   };
-  await step('buyerConsent', (id) => ({ method: 'POST', path: `/v2/testing/checkoutSessions/${id}/buyerConsent`, body: '{}' }));
+  await step('buyerConsent', (id) => ({
+    method: 'POST',
+    path: `/v2/testing/checkoutSessions/${id}/buyerConsent`,
+    body: '{}',
+  }));
   await step('update', (id) => ({
     method: 'PATCH',
     path: `/v2/checkoutSessions/${id}`,
-    body: JSON.stringify({ webCheckoutDetails: { checkoutResultReturnUrl: RESULT }, paymentDetails: { paymentIntent: 'Authorize', chargeAmount: AMOUNT } }),
+    body: JSON.stringify({
+      webCheckoutDetails: { checkoutResultReturnUrl: RESULT },
+      paymentDetails: { paymentIntent: 'Authorize', chargeAmount: AMOUNT },
+    }),
   }));
-  await step('processPayment', (id) => ({ method: 'POST', path: `/v2/testing/checkoutSessions/${id}/processPayment`, body: '{}' }));
-  const completed = await phase('complete', ids.map((id) => ({ method: 'POST', path: `/v2/checkoutSessions/${id}/complete`, body: JSON.stringify({ chargeAmount: AMOUNT }) })));
+  await step('processPayment', (id) => ({
+    method: 'POST',
+    path: `/v2/testing/checkoutSessions/${id}/processPayment`,
+    body: '{}',
+  }));
+  const completed = await phase(
+    'complete',
+    ids.map((id) => ({
+      method: 'POST',
+      path: `/v2/checkoutSessions/${id}/complete`,
+      body: JSON.stringify({ chargeAmount: AMOUNT }),
+    })),
+  );
   let charges = completed.map((c) => field(c, 'chargeId')).filter((id): id is string => typeof id === 'string');
-  const captured = await phase('capture', charges.map((chargeId) => ({
-    method: 'POST',
-    path: `/v2/charges/${chargeId}/capture`,
-    body: JSON.stringify({ captureAmount: AMOUNT, softDescriptor: 'REJI BENCH' }),
-    idempotencyKey: idempotencyKey(),
-  })));
+  const captured = await phase(
+    'capture',
+    charges.map((chargeId) => ({
+      method: 'POST',
+      path: `/v2/charges/${chargeId}/capture`,
+      body: JSON.stringify({ captureAmount: AMOUNT, softDescriptor: 'REJI BENCH' }),
+      idempotencyKey: idempotencyKey(),
+    })),
+  );
   charges = charges.filter((_, i) => captured[i] !== null);
-  const refunded = await phase('refund', charges.map((chargeId) => ({
-    method: 'POST',
-    path: '/v2/refunds',
-    body: JSON.stringify({ chargeId, refundAmount: AMOUNT }),
-    idempotencyKey: idempotencyKey(),
-  })));
+  const refunded = await phase(
+    'refund',
+    charges.map((chargeId) => ({
+      method: 'POST',
+      path: '/v2/refunds',
+      body: JSON.stringify({ chargeId, refundAmount: AMOUNT }),
+      idempotencyKey: idempotencyKey(),
+    })),
+  );
   const done = refunded.filter((r) => r !== null).length;
   const elapsedMs = phases.reduce((sum, p) => sum + p.elapsedMs, 0);
   return { started: k, completed: done, elapsedMs, perSecond: elapsedMs > 0 ? (done / elapsedMs) * 1000 : 0, phases };

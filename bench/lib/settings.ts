@@ -28,7 +28,8 @@ export interface Settings {
 
 export function settingsFrom(argv: readonly string[]): Settings {
   const known = new Set(['--quick', '--no-postgres', '--no-scale', '--profile']);
-  for (const a of argv) if (!known.has(a)) throw new Error(`unknown option ${a}; use --quick, --no-postgres, --no-scale or --profile`);
+  for (const a of argv)
+    if (!known.has(a)) throw new Error(`unknown option ${a}; use --quick, --no-postgres, --no-scale or --profile`);
   const quick = argv.includes('--quick');
   const common = {
     quick,
@@ -38,6 +39,30 @@ export function settingsFrom(argv: readonly string[]): Settings {
     profile: argv.includes('--profile'),
   };
   return quick
-    ? { ...common, warmupMs: 400, durationMs: 1200, latencyMs: 1200, scaleMs: 800, baselineMs: 700, getPool: 500, createProbe: 500, checkouts: 100, scaleRows: [10_000, 100_000], startupRuns: 1 }
-    : { ...common, warmupMs: 1000, durationMs: 4000, latencyMs: 4000, scaleMs: 2500, baselineMs: 2000, getPool: 2000, createProbe: 1500, checkouts: 400, scaleRows: [10_000, 1_000_000], startupRuns: 3 };
+    ? {
+        ...common,
+        warmupMs: 400,
+        durationMs: 1200,
+        latencyMs: 1200,
+        scaleMs: 800,
+        baselineMs: 700,
+        getPool: 500,
+        createProbe: 500,
+        checkouts: 100,
+        scaleRows: [10_000, 100_000],
+        startupRuns: 1,
+      }
+    : {
+        ...common,
+        warmupMs: 1000,
+        durationMs: 4000,
+        latencyMs: 4000,
+        scaleMs: 2500,
+        baselineMs: 2000,
+        getPool: 2000,
+        createProbe: 1500,
+        checkouts: 400,
+        scaleRows: [10_000, 1_000_000],
+        startupRuns: 3,
+      };
 }

@@ -42,7 +42,14 @@ test('numbers print with thousands separators and fewer decimals as they grow', 
 });
 
 test('tables pad every column to its widest cell and align numbers right', () => {
-  const t = formatTable(['name', 'value'], [['a', '1'], ['longer', '1,000']], ['left', 'right']);
+  const t = formatTable(
+    ['name', 'value'],
+    [
+      ['a', '1'],
+      ['longer', '1,000'],
+    ],
+    ['left', 'right'],
+  );
   assert.equal(t, ['name    value', '------  -----', 'a           1', 'longer  1,000'].join('\n'));
 });
 
@@ -65,23 +72,44 @@ test('the report checks the targets and ends with the signed-get/bare-http ratio
   const results: Results = {
     startedAt: '2026-01-01T00:00:00.000Z',
     seconds: 60,
-    machine: { cores: 2, cpuModel: 'Test CPU', node: 'v20.0.0', platform: 'linux x64', totalMemoryBytes: 8 * 1024 ** 3, loadAverageAtStart: [0.1, 0.2, 0.3] },
+    machine: {
+      cores: 2,
+      cpuModel: 'Test CPU',
+      node: 'v20.0.0',
+      platform: 'linux x64',
+      totalMemoryBytes: 8 * 1024 ** 3,
+      loadAverageAtStart: [0.1, 0.2, 0.3],
+    },
     settings: settingsFrom(['--quick']),
-    baselines: { bareHttp: measured(10_000), bareHttpBodyBytes: 2000, rsaVerify: { perSecond: 20_000 }, sqliteWrites: { perSecond: 15_000 } },
-    dialects: [{
-      dialect: 'sqlite',
-      startupMs: [400, 300, 500],
-      createMax: measured(2000),
-      createLatency: measured(1000, 12),
-      getMax: measured(6000),
-      getLatency: measured(3000),
-      checkouts: { started: 10, completed: 10, elapsedMs: 100, perSecond: 100, phases: [] },
-      peakRssBytes: 150 * 1024 * 1024,
-      scale: [
-        { rows: 10_000, seedMs: 10, startupMs: 300, get: measured(6000), create: measured(2000), peakRssBytes: null },
-        { rows: 1_000_000, seedMs: 10, startupMs: 300, get: measured(5000), create: measured(1990), peakRssBytes: null },
-      ],
-    }],
+    baselines: {
+      bareHttp: measured(10_000),
+      bareHttpBodyBytes: 2000,
+      rsaVerify: { perSecond: 20_000 },
+      sqliteWrites: { perSecond: 15_000 },
+    },
+    dialects: [
+      {
+        dialect: 'sqlite',
+        startupMs: [400, 300, 500],
+        createMax: measured(2000),
+        createLatency: measured(1000, 12),
+        getMax: measured(6000),
+        getLatency: measured(3000),
+        checkouts: { started: 10, completed: 10, elapsedMs: 100, perSecond: 100, phases: [] },
+        peakRssBytes: 150 * 1024 * 1024,
+        scale: [
+          { rows: 10_000, seedMs: 10, startupMs: 300, get: measured(6000), create: measured(2000), peakRssBytes: null },
+          {
+            rows: 1_000_000,
+            seedMs: 10,
+            startupMs: 300,
+            get: measured(5000),
+            create: measured(1990),
+            peakRssBytes: null,
+          },
+        ],
+      },
+    ],
     notes: [],
   };
   const rows = tableRows(results);

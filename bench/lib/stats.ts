@@ -63,7 +63,11 @@ export function formatNumber(value: number | null | undefined, digits = 2): stri
 export type Align = 'left' | 'right';
 
 /** A plain-text table: a header row, a rule, then rows; columns padded to their widest cell. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly Align[] = [],
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells

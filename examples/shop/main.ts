@@ -17,12 +17,15 @@ interface DemoMerchant {
 const dataDir = resolve(process.env['REJI_DATA_DIR'] || '.reji');
 const merchantFile = join(dataDir, 'demo-merchant.json');
 if (!existsSync(merchantFile)) {
-  console.error(`No demo merchant in ${dataDir}: start reji once with \`npx reji serve --demo\` (or just \`npm start\`).`);
+  console.error(
+    `No demo merchant in ${dataDir}: start reji once with \`npx reji serve --demo\` (or just \`npm start\`).`,
+  );
   process.exit(1);
 }
 const demo = JSON.parse(readFileSync(merchantFile, 'utf8')) as DemoMerchant;
 const certFile = join(dataDir, 'tls', 'cert.pem');
-const apiBaseUrl = process.env['REJI_URL'] || (existsSync(certFile) ? 'https://127.0.0.1:8443' : 'http://127.0.0.1:8080');
+const apiBaseUrl =
+  process.env['REJI_URL'] || (existsSync(certFile) ? 'https://127.0.0.1:8443' : 'http://127.0.0.1:8080');
 const settings = readShopSettings();
 const shop = await startShop({
   host: settings.host,
@@ -39,7 +42,9 @@ const shop = await startShop({
   sandbox: true,
   adminPassword: settings.adminPassword,
 });
-console.log(`ショップ / Shop: ${shop.url}   (admin: ${shop.url}/admin${settings.defaultAdminPassword ? `, password ${settings.adminPassword}` : ''})`);
+console.log(
+  `ショップ / Shop: ${shop.url}   (admin: ${shop.url}/admin${settings.defaultAdminPassword ? `, password ${settings.adminPassword}` : ''})`,
+);
 const stop = () => void shop.close().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -1,4 +1,9 @@
-import { signButtonPayload, toPrivateKey, type PrivateKeyInput, type SigningAlgorithm } from '../../src/signing/index.js';
+import {
+  signButtonPayload,
+  toPrivateKey,
+  type PrivateKeyInput,
+  type SigningAlgorithm,
+} from '../../src/signing/index.js';
 import type { CreateCheckoutSessionRequest, SignInPayload } from '../../src/wire/types.js';
 
 /** The algorithm the SDK uses when none is configured: the recommended one (the official SDKs still default to the legacy one). */
@@ -43,7 +48,11 @@ export function payloadJson(payload: ButtonPayload): string {
  * const signature = generateButtonSignature(payload, { privateKey: readFileSync('private.pem'), algorithm: 'AMZN-PAY-RSASSA-PSS-V2' });
  */
 export function generateButtonSignature(payload: ButtonPayload, options: ButtonSignatureOptions): string {
-  return signButtonPayload(payloadJson(payload), toPrivateKey(options.privateKey), options.algorithm ?? DEFAULT_ALGORITHM);
+  return signButtonPayload(
+    payloadJson(payload),
+    toPrivateKey(options.privateKey),
+    options.algorithm ?? DEFAULT_ALGORITHM,
+  );
 }
 
 /**
@@ -58,7 +67,10 @@ export function generateButtonSignature(payload: ButtonPayload, options: ButtonS
  * // in the page: amazon.Pay.renderButton('#AmazonPayButton', { merchantId, ledgerCurrency: 'JPY', placement: 'Cart',
  * //   createCheckoutSessionConfig: config });
  */
-export function buttonConfig(payload: ButtonPayload, options: ButtonSignatureOptions & { readonly publicKeyId: string }): ButtonConfig {
+export function buttonConfig(
+  payload: ButtonPayload,
+  options: ButtonSignatureOptions & { readonly publicKeyId: string },
+): ButtonConfig {
   const algorithm = options.algorithm ?? DEFAULT_ALGORITHM;
   const json = payloadJson(payload);
   return {

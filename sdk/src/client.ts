@@ -1,8 +1,26 @@
 import type { KeyObject } from 'node:crypto';
-import { isSigningAlgorithm, toPrivateKey, type PrivateKeyInput, type SigningAlgorithm } from '../../src/signing/index.js';
-import { buttonConfig, DEFAULT_ALGORITHM, generateButtonSignature, type ButtonConfig, type ButtonPayload } from './button.js';
+import {
+  isSigningAlgorithm,
+  toPrivateKey,
+  type PrivateKeyInput,
+  type SigningAlgorithm,
+} from '../../src/signing/index.js';
+import {
+  buttonConfig,
+  DEFAULT_ALGORITHM,
+  generateButtonSignature,
+  type ButtonConfig,
+  type ButtonPayload,
+} from './button.js';
 import { apiRegionOf, endpointFor, pathPrefixFor, type ApiRegion, type RegionInput } from './config.js';
-import { RequestSender, type ApiResponse, type HttpMethod, type PreparedRequest, type PrepareInput, type RequestOptions } from './request-sender.js';
+import {
+  RequestSender,
+  type ApiResponse,
+  type HttpMethod,
+  type PreparedRequest,
+  type PrepareInput,
+  type RequestOptions,
+} from './request-sender.js';
 import { Buyers, ChargePermissions, Charges, CheckoutSessions, Refunds, Testing } from './resources.js';
 import { resolveRetryOptions, type RetryOptions } from './retry.js';
 import { nodeTransport, type NodeTransport, type Transport } from './transport.js';
@@ -72,21 +90,29 @@ export class AmazonPayClient {
   readonly #ownTransport: NodeTransport | undefined;
 
   constructor(options: AmazonPayClientOptions) {
-    if (typeof options.publicKeyId !== 'string' || options.publicKeyId.trim() === '') throw new TypeError('publicKeyId is required.');
+    if (typeof options.publicKeyId !== 'string' || options.publicKeyId.trim() === '')
+      throw new TypeError('publicKeyId is required.');
     const algorithm = options.algorithm ?? DEFAULT_ALGORITHM;
-    if (!isSigningAlgorithm(algorithm)) throw new TypeError(`Unknown algorithm "${String(algorithm)}"; use AMZN-PAY-RSASSA-PSS-V2 or AMZN-PAY-RSASSA-PSS.`);
+    if (!isSigningAlgorithm(algorithm))
+      throw new TypeError(
+        `Unknown algorithm "${String(algorithm)}"; use AMZN-PAY-RSASSA-PSS-V2 or AMZN-PAY-RSASSA-PSS.`,
+      );
     let privateKey: KeyObject;
     try {
       privateKey = toPrivateKey(options.privateKey);
     } catch (cause) {
       throw new TypeError('privateKey is not a readable RSA private key (PEM PKCS#8 or PKCS#1).', { cause });
     }
-    if (privateKey.asymmetricKeyType !== 'rsa') throw new TypeError(`privateKey must be an RSA key, not ${privateKey.asymmetricKeyType}.`);
+    if (privateKey.asymmetricKeyType !== 'rsa')
+      throw new TypeError(`privateKey must be an RSA key, not ${privateKey.asymmetricKeyType}.`);
     const region = apiRegionOf(options.region);
     const endpoint = endpointFor(region, options.baseUrl);
     const timeoutMs = options.timeoutMs ?? 30_000;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError(`timeoutMs must be positive, got ${timeoutMs}.`);
-    this.#ownTransport = options.transport ? undefined : nodeTransport({ ca: options.ca, rejectUnauthorized: options.rejectUnauthorized });
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+      throw new TypeError(`timeoutMs must be positive, got ${timeoutMs}.`);
+    this.#ownTransport = options.transport
+      ? undefined
+      : nodeTransport({ ca: options.ca, rejectUnauthorized: options.rejectUnauthorized });
     this.#privateKey = privateKey;
     this.publicKeyId = options.publicKeyId;
     this.algorithm = algorithm;
@@ -120,8 +146,16 @@ export class AmazonPayClient {
    * @example
    * const { body } = await client.request<{ reports: unknown[] }>('GET', '/reports');
    */
-  async request<T = unknown>(method: HttpMethod, path: string, body?: unknown, options?: RequestOptions & { readonly query?: ReadonlyArray<readonly [string, string]> }): Promise<ApiResponse<T>> {
-    if (!path.startsWith('/') || path.includes('?')) throw new TypeError(`path must start with "/" and carry no query (use options.query), e.g. /checkoutSessions; got "${path}".`);
+  async request<T = unknown>(
+    method: HttpMethod,
+    path: string,
+    body?: unknown,
+    options?: RequestOptions & { readonly query?: ReadonlyArray<readonly [string, string]> },
+  ): Promise<ApiResponse<T>> {
+    if (!path.startsWith('/') || path.includes('?'))
+      throw new TypeError(
+        `path must start with "/" and carry no query (use options.query), e.g. /checkoutSessions; got "${path}".`,
+      );
     return this.#sender.send<T>({ method, path, body, options, ...(options?.query ? { query: options.query } : {}) });
   }
 
@@ -157,7 +191,11 @@ export class AmazonPayClient {
    * });
    */
   buttonConfig(payload: ButtonPayload): ButtonConfig {
-    return buttonConfig(payload, { publicKeyId: this.publicKeyId, privateKey: this.#privateKey, algorithm: this.algorithm });
+    return buttonConfig(payload, {
+      publicKeyId: this.publicKeyId,
+      privateKey: this.#privateKey,
+      algorithm: this.algorithm,
+    });
   }
 
   /**

@@ -93,10 +93,13 @@ export function endpointFor(region: ApiRegion, baseUrl?: string): Endpoint {
   } catch {
     throw new TypeError(`baseUrl "${baseUrl}" is not a URL; use e.g. https://127.0.0.1:8443.`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`baseUrl must be http(s), not ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new TypeError(`baseUrl must be http(s), not ${url.protocol}`);
   // The canonical request signs the path as sent; a prefix would be signed but stripped by a proxy.
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    throw new TypeError(`baseUrl must be an origin such as https://127.0.0.1:8443, without a path, query or credentials; got "${baseUrl}".`);
+    throw new TypeError(
+      `baseUrl must be an origin such as https://127.0.0.1:8443, without a path, query or credentials; got "${baseUrl}".`,
+    );
   }
   return { origin: url.origin, host: url.host };
 }
@@ -108,5 +111,8 @@ export function endpointFor(region: ApiRegion, baseUrl?: string): Endpoint {
  * formatAmzDate(new Date(Date.UTC(2019, 8, 23, 23, 19, 8))); // '20190923T231908Z'
  */
 export function formatAmzDate(at: Date): string {
-  return at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }

@@ -243,7 +243,8 @@ export function errorFromResponse(response: ErrorResponse): AmazonPayApiError {
     // keep the text
   }
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const reasonCode = typeof fields['reasonCode'] === 'string' ? fields['reasonCode'] : defaultReasonCode(response.status);
+  const reasonCode =
+    typeof fields['reasonCode'] === 'string' ? fields['reasonCode'] : defaultReasonCode(response.status);
   const message = typeof fields['message'] === 'string' ? fields['message'] : `HTTP ${response.status}`;
   const details: ErrorDetails = {
     status: response.status,

@@ -36,9 +36,36 @@ export {
   type ReasonCode,
 } from './errors.js';
 export { backoffDelay, isRetryableStatus, resolveRetryOptions, sleep, type RetryOptions } from './retry.js';
-export { nodeTransport, TransportTimeoutError, type NodeTransport, type NodeTransportOptions, type Transport, type TransportRequest, type TransportResponse } from './transport.js';
-export { AMAZON_API_HOSTS, apiRegionOf, endpointFor, formatAmzDate, keyEnvironmentOf, pathPrefixFor, type ApiRegion, type Endpoint, type KeyEnvironment, type RegionInput } from './config.js';
-export { buttonConfig, DEFAULT_ALGORITHM, generateButtonSignature, payloadJson, type ButtonConfig, type ButtonPayload, type ButtonSignatureOptions } from './button.js';
+export {
+  nodeTransport,
+  TransportTimeoutError,
+  type NodeTransport,
+  type NodeTransportOptions,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from './transport.js';
+export {
+  AMAZON_API_HOSTS,
+  apiRegionOf,
+  endpointFor,
+  formatAmzDate,
+  keyEnvironmentOf,
+  pathPrefixFor,
+  type ApiRegion,
+  type Endpoint,
+  type KeyEnvironment,
+  type RegionInput,
+} from './config.js';
+export {
+  buttonConfig,
+  DEFAULT_ALGORITHM,
+  generateButtonSignature,
+  payloadJson,
+  type ButtonConfig,
+  type ButtonPayload,
+  type ButtonSignatureOptions,
+} from './button.js';
 export {
   AMAZON_SNS_CERT_HOST,
   NotificationError,

@@ -32,17 +32,42 @@ export class NotificationError extends Error {
   }
 }
 
-const MESSAGE_TYPES: readonly SnsMessageType[] = ['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation'];
-const REQUIRED_ENVELOPE_KEYS = ['Type', 'MessageId', 'TopicArn', 'Message', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL'] as const;
+const MESSAGE_TYPES: readonly SnsMessageType[] = [
+  'Notification',
+  'SubscriptionConfirmation',
+  'UnsubscribeConfirmation',
+];
+const REQUIRED_ENVELOPE_KEYS = [
+  'Type',
+  'MessageId',
+  'TopicArn',
+  'Message',
+  'Timestamp',
+  'SignatureVersion',
+  'Signature',
+  'SigningCertURL',
+] as const;
 const OPTIONAL_ENVELOPE_KEYS = ['Subject', 'UnsubscribeURL', 'SubscribeURL', 'Token'] as const;
 /**
  * SNS SignatureVersion 1/2 sign these keys, when present, in this order; a Notification never signs
  * SubscribeURL/Token and a confirmation never signs Subject (as AWS's own validators and reji's sender do).
  */
 const NOTIFICATION_SIGNED_KEYS = ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] as const;
-const CONFIRMATION_SIGNED_KEYS = ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'] as const;
+const CONFIRMATION_SIGNED_KEYS = [
+  'Message',
+  'MessageId',
+  'SubscribeURL',
+  'Timestamp',
+  'Token',
+  'TopicArn',
+  'Type',
+] as const;
 
-function asObject(body: string | Uint8Array | object, what: string, code: NotificationErrorCode): Record<string, unknown> {
+function asObject(
+  body: string | Uint8Array | object,
+  what: string,
+  code: NotificationErrorCode,
+): Record<string, unknown> {
   let value: unknown = body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
@@ -52,7 +77,8 @@ function asObject(body: string | Uint8Array | object, what: string, code: Notifi
       throw new NotificationError(code, `The ${what} is not JSON.`, { cause });
     }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NotificationError(code, `The ${what} is not a JSON object.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new NotificationError(code, `The ${what} is not a JSON object.`);
   return value as Record<string, unknown>;
 }
 
@@ -68,13 +94,15 @@ export function parseNotificationEnvelope(body: string | Uint8Array | object): S
   const out: Record<string, string> = {};
   for (const key of REQUIRED_ENVELOPE_KEYS) {
     const v = o[key];
-    if (typeof v !== 'string' || v === '') throw new NotificationError('MalformedEnvelope', `The notification envelope has no ${key}.`);
+    if (typeof v !== 'string' || v === '')
+      throw new NotificationError('MalformedEnvelope', `The notification envelope has no ${key}.`);
     out[key] = v;
   }
   for (const key of OPTIONAL_ENVELOPE_KEYS) {
     const v = o[key];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'string') throw new NotificationError('MalformedEnvelope', `The notification envelope's ${key} is not a string.`);
+    if (typeof v !== 'string')
+      throw new NotificationError('MalformedEnvelope', `The notification envelope's ${key} is not a string.`);
     out[key] = v;
   }
   if (!(MESSAGE_TYPES as readonly string[]).includes(out['Type']!)) {
@@ -104,7 +132,9 @@ function certificateOf(pem: string | Buffer): X509Certificate {
   try {
     return new X509Certificate(pem);
   } catch (cause) {
-    throw new NotificationError('InvalidCertificate', 'The signing certificate is not a PEM X.509 certificate.', { cause });
+    throw new NotificationError('InvalidCertificate', 'The signing certificate is not a PEM X.509 certificate.', {
+      cause,
+    });
   }
 }
 
@@ -115,23 +145,45 @@ function certificateOf(pem: string | Buffer): X509Certificate {
  * @example
  * if (!verifyNotificationSignature(envelope, certificatePem)) return res.writeHead(403).end();
  */
-export function verifyNotificationSignature(envelope: SnsEnvelope, certificatePem: string | Buffer, options: { readonly now?: () => Date } = {}): boolean {
-  const algorithm = envelope.SignatureVersion === '1' ? 'RSA-SHA1' : envelope.SignatureVersion === '2' ? 'RSA-SHA256' : undefined;
-  if (algorithm === undefined) throw new NotificationError('UnsupportedSignatureVersion', `SignatureVersion "${envelope.SignatureVersion}" is not supported; expected "1".`);
+export function verifyNotificationSignature(
+  envelope: SnsEnvelope,
+  certificatePem: string | Buffer,
+  options: { readonly now?: () => Date } = {},
+): boolean {
+  const algorithm =
+    envelope.SignatureVersion === '1' ? 'RSA-SHA1' : envelope.SignatureVersion === '2' ? 'RSA-SHA256' : undefined;
+  if (algorithm === undefined)
+    throw new NotificationError(
+      'UnsupportedSignatureVersion',
+      `SignatureVersion "${envelope.SignatureVersion}" is not supported; expected "1".`,
+    );
   const cert = certificateOf(certificatePem);
   const now = (options.now?.() ?? new Date()).getTime();
   if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) {
-    throw new NotificationError('InvalidCertificate', `The signing certificate is not valid now (valid ${cert.validFrom} to ${cert.validTo}).`);
+    throw new NotificationError(
+      'InvalidCertificate',
+      `The signing certificate is not valid now (valid ${cert.validFrom} to ${cert.validTo}).`,
+    );
   }
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(envelope.Signature)) return false;
   try {
-    return createVerify(algorithm).update(notificationStringToSign(envelope), 'utf8').verify(cert.publicKey, envelope.Signature, 'base64');
+    return createVerify(algorithm)
+      .update(notificationStringToSign(envelope), 'utf8')
+      .verify(cert.publicKey, envelope.Signature, 'base64');
   } catch {
     return false;
   }
 }
 
-const IPN_KEYS = ['MerchantID', 'ObjectType', 'ObjectId', 'ChargePermissionId', 'NotificationType', 'NotificationId', 'NotificationVersion'] as const;
+const IPN_KEYS = [
+  'MerchantID',
+  'ObjectType',
+  'ObjectId',
+  'ChargePermissionId',
+  'NotificationType',
+  'NotificationId',
+  'NotificationVersion',
+] as const;
 
 /**
  * Reads the CV2 notification (the envelope's `Message`); keys are matched case-insensitively, so the older
@@ -148,7 +200,8 @@ export function parseIpnMessage(message: string | object): IpnMessage {
   const out: Record<string, string> = {};
   for (const key of IPN_KEYS) {
     const v = byLower.get(key.toLowerCase());
-    if (typeof v !== 'string' || v === '') throw new NotificationError('MalformedMessage', `The notification Message has no ${key}.`);
+    if (typeof v !== 'string' || v === '')
+      throw new NotificationError('MalformedMessage', `The notification Message has no ${key}.`);
     out[key] = v;
   }
   return out as unknown as IpnMessage;
@@ -181,13 +234,18 @@ export function checkSigningCertUrl(certUrl: string, policy: CertificateUrlPolic
   if (url.protocol !== 'https:' && !(policy.allowHttp === true && url.protocol === 'http:')) {
     throw new NotificationError('UntrustedCertificateUrl', `SigningCertURL must be https, got ${url.protocol}`);
   }
-  if (url.username !== '' || url.password !== '') throw new NotificationError('UntrustedCertificateUrl', 'SigningCertURL must not carry credentials.');
+  if (url.username !== '' || url.password !== '')
+    throw new NotificationError('UntrustedCertificateUrl', 'SigningCertURL must not carry credentials.');
   const allowed = policy.allowedHosts ?? [AMAZON_SNS_CERT_HOST];
   const hostOk = allowed.some((entry) =>
-    typeof entry === 'string' ? (/:\d+$/.test(entry) ? url.host : url.hostname).toLowerCase() === entry.toLowerCase() : entry.test(url.hostname),
+    typeof entry === 'string'
+      ? (/:\d+$/.test(entry) ? url.host : url.hostname).toLowerCase() === entry.toLowerCase()
+      : entry.test(url.hostname),
   );
-  if (!hostOk) throw new NotificationError('UntrustedCertificateUrl', `SigningCertURL host ${url.host} is not in the allow-list.`);
-  if (!url.pathname.endsWith('.pem')) throw new NotificationError('UntrustedCertificateUrl', 'SigningCertURL must point at a .pem file.');
+  if (!hostOk)
+    throw new NotificationError('UntrustedCertificateUrl', `SigningCertURL host ${url.host} is not in the allow-list.`);
+  if (!url.pathname.endsWith('.pem'))
+    throw new NotificationError('UntrustedCertificateUrl', 'SigningCertURL must point at a .pem file.');
   return url;
 }
 
@@ -217,11 +275,21 @@ export async function fetchSigningCertificate(certUrl: string, options: FetchCer
   const transport = options.transport ?? nodeTransport({ ...options, keepAlive: false });
   let text: string;
   try {
-    const res = await transport({ method: 'GET', url: url.href, headers: { accept: 'application/x-pem-file, */*' }, body: undefined, timeoutMs: options.timeoutMs ?? 10_000 });
+    const res = await transport({
+      method: 'GET',
+      url: url.href,
+      headers: { accept: 'application/x-pem-file, */*' },
+      body: undefined,
+      timeoutMs: options.timeoutMs ?? 10_000,
+    });
     if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
     text = res.body;
   } catch (cause) {
-    throw new NotificationError('CertificateUnavailable', `Could not fetch the signing certificate from ${url.href}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new NotificationError(
+      'CertificateUnavailable',
+      `Could not fetch the signing certificate from ${url.href}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   } finally {
     if (options.transport === undefined) (transport as ReturnType<typeof nodeTransport>).close();
   }
@@ -241,7 +309,11 @@ export interface VerifyNotificationOptions extends FetchCertificateOptions {
 
 export type VerifiedNotification =
   | { readonly type: 'Notification'; readonly envelope: SnsEnvelope; readonly message: IpnMessage }
-  | { readonly type: 'SubscriptionConfirmation' | 'UnsubscribeConfirmation'; readonly envelope: SnsEnvelope; readonly message: null };
+  | {
+      readonly type: 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
+      readonly envelope: SnsEnvelope;
+      readonly message: null;
+    };
 
 /**
  * Parses, verifies and reads an IPN in one go; throws `NotificationError` when it cannot be trusted.
@@ -254,12 +326,19 @@ export type VerifiedNotification =
  *   const { body: charge } = await client.charges.get(n.message.ObjectId);
  * }
  */
-export async function verifyNotification(body: string | Uint8Array | object, options: VerifyNotificationOptions = {}): Promise<VerifiedNotification> {
+export async function verifyNotification(
+  body: string | Uint8Array | object,
+  options: VerifyNotificationOptions = {},
+): Promise<VerifiedNotification> {
   const envelope = parseNotificationEnvelope(body);
   const certificate = options.certificate ?? (await fetchSigningCertificate(envelope.SigningCertURL, options));
   if (!verifyNotificationSignature(envelope, certificate, options.now ? { now: options.now } : {})) {
-    throw new NotificationError('InvalidSignature', 'The notification signature does not verify with the signing certificate.');
+    throw new NotificationError(
+      'InvalidSignature',
+      'The notification signature does not verify with the signing certificate.',
+    );
   }
-  if (envelope.Type === 'Notification') return { type: 'Notification', envelope, message: parseIpnMessage(envelope.Message) };
+  if (envelope.Type === 'Notification')
+    return { type: 'Notification', envelope, message: parseIpnMessage(envelope.Message) };
   return { type: envelope.Type, envelope, message: null };
 }

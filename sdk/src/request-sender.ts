@@ -2,7 +2,13 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { canonicalQueryString, signRequest, type SigningAlgorithm } from '../../src/signing/index.js';
 import { formatAmzDate, type ApiRegion, type Endpoint } from './config.js';
 import { AmazonPayApiError, ConnectionError, errorFromResponse, parseRetryAfter } from './errors.js';
-import { backoffDelay, isRetryableStatus, resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from './retry.js';
+import {
+  backoffDelay,
+  isRetryableStatus,
+  resolveRetryOptions,
+  type ResolvedRetryOptions,
+  type RetryOptions,
+} from './retry.js';
 import type { Transport, TransportResponse } from './transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -93,7 +99,16 @@ export function newIdempotencyKey(): string {
 }
 
 /** Headers the SDK sets and signs itself; callers cannot override them. */
-const RESERVED = new Set(['accept', 'content-type', 'x-amz-pay-date', 'x-amz-pay-host', 'x-amz-pay-region', 'authorization', 'host', 'content-length']);
+const RESERVED = new Set([
+  'accept',
+  'content-type',
+  'x-amz-pay-date',
+  'x-amz-pay-host',
+  'x-amz-pay-region',
+  'authorization',
+  'host',
+  'content-length',
+]);
 
 /**
  * Signs, sends and retries API calls. One per client; the resource namespaces share it.
@@ -179,19 +194,34 @@ export class RequestSender {
     let key = options.idempotencyKey ?? extra['x-amz-pay-idempotency-key'];
     if (key === undefined && call.method === 'POST') key = newIdempotencyKey();
     if (key !== undefined) {
-      if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new TypeError(`Invalid idempotency key "${key}": use 1 to 32 characters of A-Z, a-z, 0-9, - and _.`);
+      if (!IDEMPOTENCY_KEY_PATTERN.test(key))
+        throw new TypeError(`Invalid idempotency key "${key}": use 1 to 32 characters of A-Z, a-z, 0-9, - and _.`);
       extra['x-amz-pay-idempotency-key'] = key;
     }
     if (options.simulationCode !== undefined) extra['x-amz-pay-simulation-code'] = options.simulationCode;
     // Serialized once: every retry sends (and signs) exactly the same bytes.
-    const body = call.method === 'GET' ? undefined : typeof call.body === 'string' ? call.body : JSON.stringify(call.body ?? {});
+    const body =
+      call.method === 'GET' ? undefined : typeof call.body === 'string' ? call.body : JSON.stringify(call.body ?? {});
 
     for (let attempt = 1; ; attempt++) {
       options.signal?.throwIfAborted();
-      const prepared = this.prepare({ method: call.method, path: call.path, query: call.query ?? [], body: body ?? '', headers: extra });
+      const prepared = this.prepare({
+        method: call.method,
+        path: call.path,
+        query: call.query ?? [],
+        body: body ?? '',
+        headers: extra,
+      });
       let response: TransportResponse;
       try {
-        response = await c.transport({ method: call.method, url: prepared.url, headers: prepared.headers, body, timeoutMs, signal: options.signal });
+        response = await c.transport({
+          method: call.method,
+          url: prepared.url,
+          headers: prepared.headers,
+          body,
+          timeoutMs,
+          signal: options.signal,
+        });
       } catch (cause) {
         if (options.signal?.aborted) throw cause;
         if (attempt <= retry.maxRetries) {
@@ -220,7 +250,13 @@ export class RequestSender {
           continue;
         }
       }
-      throw errorFromResponse({ status: response.status, headers: response.headers, text: response.body, attempts: attempt, idempotencyKey: key });
+      throw errorFromResponse({
+        status: response.status,
+        headers: response.headers,
+        text: response.body,
+        attempts: attempt,
+        idempotencyKey: key,
+      });
     }
   }
 }

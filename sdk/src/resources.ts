@@ -56,7 +56,11 @@ export class CheckoutSessions {
    * console.log(session.buyer?.name, session.shippingAddress?.postalCode);
    */
   async get(checkoutSessionId: string, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
-    return this.#sender.send({ method: 'GET', path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}`, options });
+    return this.#sender.send({
+      method: 'GET',
+      path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}`,
+      options,
+    });
   }
 
   /**
@@ -70,8 +74,17 @@ export class CheckoutSessions {
    * });
    * redirect(body.webCheckoutDetails!.amazonPayRedirectUrl!);
    */
-  async update(checkoutSessionId: string, body: UpdateCheckoutSessionRequest, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
-    return this.#sender.send({ method: 'PATCH', path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}`, body, options });
+  async update(
+    checkoutSessionId: string,
+    body: UpdateCheckoutSessionRequest,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<CheckoutSession>> {
+    return this.#sender.send({
+      method: 'PATCH',
+      path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}`,
+      body,
+      options,
+    });
   }
 
   /**
@@ -82,8 +95,17 @@ export class CheckoutSessions {
    * const { body } = await client.checkoutSessions.complete(id, { chargeAmount: { amount: '1980', currencyCode: 'JPY' } });
    * saveOrder(body.chargePermissionId, body.chargeId);
    */
-  async complete(checkoutSessionId: string, body: CompleteCheckoutSessionRequest, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
-    return this.#sender.send({ method: 'POST', path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/complete`, body, options });
+  async complete(
+    checkoutSessionId: string,
+    body: CompleteCheckoutSessionRequest,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<CheckoutSession>> {
+    return this.#sender.send({
+      method: 'POST',
+      path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/complete`,
+      body,
+      options,
+    });
   }
 
   /**
@@ -92,8 +114,17 @@ export class CheckoutSessions {
    * @example
    * await client.checkoutSessions.finalize(id, { chargeAmount: { amount: '10.00', currencyCode: 'USD' }, paymentIntent: 'Authorize' });
    */
-  async finalize(checkoutSessionId: string, body: FinalizeCheckoutSessionRequest, options?: RequestOptions): Promise<ApiResponse<CheckoutSession>> {
-    return this.#sender.send({ method: 'POST', path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/finalize`, body, options });
+  async finalize(
+    checkoutSessionId: string,
+    body: FinalizeCheckoutSessionRequest,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<CheckoutSession>> {
+    return this.#sender.send({
+      method: 'POST',
+      path: `/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/finalize`,
+      body,
+      options,
+    });
   }
 }
 
@@ -118,7 +149,11 @@ export class ChargePermissions {
    * if (cp.statusDetails.state === 'Chargeable') console.log(cp.limits.amountBalance);
    */
   async get(chargePermissionId: string, options?: RequestOptions): Promise<ApiResponse<ChargePermission>> {
-    return this.#sender.send({ method: 'GET', path: `/chargePermissions/${segment(chargePermissionId, 'chargePermissionId')}`, options });
+    return this.#sender.send({
+      method: 'GET',
+      path: `/chargePermissions/${segment(chargePermissionId, 'chargePermissionId')}`,
+      options,
+    });
   }
 
   /**
@@ -127,8 +162,17 @@ export class ChargePermissions {
    * @example
    * await client.chargePermissions.update(chargePermissionId, { merchantMetadata: { merchantReferenceId: 'order-42' } });
    */
-  async update(chargePermissionId: string, body: UpdateChargePermissionRequest, options?: RequestOptions): Promise<ApiResponse<ChargePermission>> {
-    return this.#sender.send({ method: 'PATCH', path: `/chargePermissions/${segment(chargePermissionId, 'chargePermissionId')}`, body, options });
+  async update(
+    chargePermissionId: string,
+    body: UpdateChargePermissionRequest,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<ChargePermission>> {
+    return this.#sender.send({
+      method: 'PATCH',
+      path: `/chargePermissions/${segment(chargePermissionId, 'chargePermissionId')}`,
+      body,
+      options,
+    });
   }
 
   /**
@@ -137,8 +181,17 @@ export class ChargePermissions {
    * @example
    * await client.chargePermissions.close(chargePermissionId, { closureReason: 'Subscription canceled', cancelPendingCharges: true });
    */
-  async close(chargePermissionId: string, body: CloseChargePermissionRequest, options?: RequestOptions): Promise<ApiResponse<ChargePermission>> {
-    return this.#sender.send({ method: 'DELETE', path: `/chargePermissions/${segment(chargePermissionId, 'chargePermissionId')}/close`, body, options });
+  async close(
+    chargePermissionId: string,
+    body: CloseChargePermissionRequest,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<ChargePermission>> {
+    return this.#sender.send({
+      method: 'DELETE',
+      path: `/chargePermissions/${segment(chargePermissionId, 'chargePermissionId')}/close`,
+      body,
+      options,
+    });
   }
 }
 
@@ -187,7 +240,12 @@ export class Charges {
    * const { body: charge } = await client.charges.capture(chargeId, { captureAmount: { amount: '1980', currencyCode: 'JPY' }, softDescriptor: 'REJI SHOP' });
    */
   async capture(chargeId: string, body: CaptureChargeRequest, options?: RequestOptions): Promise<ApiResponse<Charge>> {
-    return this.#sender.send({ method: 'POST', path: `/charges/${segment(chargeId, 'chargeId')}/capture`, body, options });
+    return this.#sender.send({
+      method: 'POST',
+      path: `/charges/${segment(chargeId, 'chargeId')}/capture`,
+      body,
+      options,
+    });
   }
 
   /**
@@ -197,7 +255,12 @@ export class Charges {
    * await client.charges.cancel(chargeId, { cancellationReason: 'Out of stock' });
    */
   async cancel(chargeId: string, body: CancelChargeRequest, options?: RequestOptions): Promise<ApiResponse<Charge>> {
-    return this.#sender.send({ method: 'DELETE', path: `/charges/${segment(chargeId, 'chargeId')}/cancel`, body, options });
+    return this.#sender.send({
+      method: 'DELETE',
+      path: `/charges/${segment(chargeId, 'chargeId')}/cancel`,
+      body,
+      options,
+    });
   }
 }
 
@@ -284,8 +347,17 @@ export class Testing {
    * const { body } = await client.testing.buyerConsent(checkoutSessionId, { paymentMethodId: 'jp-taro-1111' });
    * console.log(body.redirectUrl); // https://shop.example/review?amazonCheckoutSessionId=…
    */
-  async buyerConsent(checkoutSessionId: string, body: BuyerConsentRequest = {}, options?: RequestOptions): Promise<ApiResponse<TestingRedirect>> {
-    return this.#sender.send({ method: 'POST', path: `/testing/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/buyerConsent`, body, options });
+  async buyerConsent(
+    checkoutSessionId: string,
+    body: BuyerConsentRequest = {},
+    options?: RequestOptions,
+  ): Promise<ApiResponse<TestingRedirect>> {
+    return this.#sender.send({
+      method: 'POST',
+      path: `/testing/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/buyerConsent`,
+      body,
+      options,
+    });
   }
 
   /**
@@ -297,7 +369,12 @@ export class Testing {
    * console.log(body.redirectUrl); // https://shop.example/result?amazonCheckoutSessionId=…
    */
   async processPayment(checkoutSessionId: string, options?: RequestOptions): Promise<ApiResponse<TestingRedirect>> {
-    return this.#sender.send({ method: 'POST', path: `/testing/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/processPayment`, body: {}, options });
+    return this.#sender.send({
+      method: 'POST',
+      path: `/testing/checkoutSessions/${segment(checkoutSessionId, 'checkoutSessionId')}/processPayment`,
+      body: {},
+      options,
+    });
   }
 
   /**

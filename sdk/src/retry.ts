@@ -79,7 +79,10 @@ export function isRetryableStatus(status: number): boolean {
  * @example
  * backoffDelay(3, resolveRetryOptions({ initialDelayMs: 100, random: () => 0.5 })); // 200
  */
-export function backoffDelay(retry: number, options: Pick<ResolvedRetryOptions, 'initialDelayMs' | 'maxDelayMs' | 'random'>): number {
+export function backoffDelay(
+  retry: number,
+  options: Pick<ResolvedRetryOptions, 'initialDelayMs' | 'maxDelayMs' | 'random'>,
+): number {
   const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.floor(options.random() * ceiling);
 }

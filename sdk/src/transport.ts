@@ -75,7 +75,12 @@ function headersOf(res: http.IncomingMessage): Record<string, string> {
  */
 export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport {
   const keepAlive = options.keepAlive ?? true;
-  const ca = options.ca === undefined ? undefined : Array.isArray(options.ca) ? [...options.ca] : (options.ca as string | Buffer);
+  const ca =
+    options.ca === undefined
+      ? undefined
+      : Array.isArray(options.ca)
+        ? [...options.ca]
+        : (options.ca as string | Buffer);
   const httpsAgent = new https.Agent({
     keepAlive,
     ...(ca !== undefined ? { ca } : {}),
@@ -99,12 +104,24 @@ export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport
         request.signal?.removeEventListener('abort', onAbort);
         fn();
       };
-      const req = (isHttps ? https : http).request(url, { method: request.method, headers, agent: isHttps ? httpsAgent : httpAgent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, headers: headersOf(res), body: Buffer.concat(chunks).toString('utf8') })));
-        res.on('error', (error) => finish(() => reject(error)));
-      });
+      const req = (isHttps ? https : http).request(
+        url,
+        { method: request.method, headers, agent: isHttps ? httpsAgent : httpAgent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            finish(() =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: headersOf(res),
+                body: Buffer.concat(chunks).toString('utf8'),
+              }),
+            ),
+          );
+          res.on('error', (error) => finish(() => reject(error)));
+        },
+      );
       const timer = setTimeout(() => {
         const error = new TransportTimeoutError(request.timeoutMs);
         req.destroy(error);

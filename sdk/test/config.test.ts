@@ -15,7 +15,16 @@ import {
 } from '../src/index.js';
 
 test('regions and their aliases map to the V2 x-amz-pay-region values and Amazon hosts', () => {
-  for (const [input, region] of [['na', 'na'], ['us', 'na'], ['US', 'na'], ['eu', 'eu'], ['de', 'eu'], ['uk', 'eu'], ['jp', 'jp'], [' JP ', 'jp']] as const) {
+  for (const [input, region] of [
+    ['na', 'na'],
+    ['us', 'na'],
+    ['US', 'na'],
+    ['eu', 'eu'],
+    ['de', 'eu'],
+    ['uk', 'eu'],
+    ['jp', 'jp'],
+    [' JP ', 'jp'],
+  ] as const) {
     assert.equal(apiRegionOf(input), region);
   }
   assert.throws(() => apiRegionOf('fe'), /Unknown region/);
@@ -25,9 +34,18 @@ test('regions and their aliases map to the V2 x-amz-pay-region values and Amazon
 });
 
 test('baseUrl gives the origin and the host[:port] that x-amz-pay-host signs', () => {
-  assert.deepEqual(endpointFor('jp', 'https://127.0.0.1:8443'), { origin: 'https://127.0.0.1:8443', host: '127.0.0.1:8443' });
-  assert.deepEqual(endpointFor('jp', 'http://127.0.0.1:8080/'), { origin: 'http://127.0.0.1:8080', host: '127.0.0.1:8080' });
-  assert.deepEqual(endpointFor('jp', 'https://pay.example.com:443'), { origin: 'https://pay.example.com', host: 'pay.example.com' });
+  assert.deepEqual(endpointFor('jp', 'https://127.0.0.1:8443'), {
+    origin: 'https://127.0.0.1:8443',
+    host: '127.0.0.1:8443',
+  });
+  assert.deepEqual(endpointFor('jp', 'http://127.0.0.1:8080/'), {
+    origin: 'http://127.0.0.1:8080',
+    host: '127.0.0.1:8080',
+  });
+  assert.deepEqual(endpointFor('jp', 'https://pay.example.com:443'), {
+    origin: 'https://pay.example.com',
+    host: 'pay.example.com',
+  });
   assert.deepEqual(endpointFor('jp', 'http://[::1]:8080'), { origin: 'http://[::1]:8080', host: '[::1]:8080' });
   assert.throws(() => endpointFor('jp', 'ftp://x'), /http\(s\)/);
   assert.throws(() => endpointFor('jp', 'not a url'), /not a URL/);
@@ -44,9 +62,15 @@ test('key kinds, dates, idempotency keys', () => {
 });
 
 test('retry policy: retryable statuses, backoff ceiling, Retry-After forms', () => {
-  assert.deepEqual([400, 401, 403, 404, 405, 408, 409, 422, 425, 429, 500, 502, 503, 504].filter(isRetryableStatus), [408, 425, 429, 500, 502, 503, 504]);
+  assert.deepEqual(
+    [400, 401, 403, 404, 405, 408, 409, 422, 425, 429, 500, 502, 503, 504].filter(isRetryableStatus),
+    [408, 425, 429, 500, 502, 503, 504],
+  );
   const o = resolveRetryOptions({ initialDelayMs: 1000, maxDelayMs: 5000, random: () => 0.999999 });
-  assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, o)), [999, 1999, 3999, 4999, 4999]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((n) => backoffDelay(n, o)),
+    [999, 1999, 3999, 4999, 4999],
+  );
   assert.equal(backoffDelay(3, { ...o, random: () => 0 }), 0);
   assert.equal(resolveRetryOptions(undefined).maxRetries, 3);
   assert.equal(resolveRetryOptions(0).maxRetries, 0);

@@ -30,7 +30,7 @@ function expectedClass(status: number, code: string) {
 }
 
 describe('typed errors', () => {
-  test('every reason code of reji\'s catalogue becomes the error class of its status', () => {
+  test("every reason code of reji's catalogue becomes the error class of its status", () => {
     for (const [code, { status }] of Object.entries(ERROR_CATALOGUE)) {
       const error = errorFromResponse({
         status,
@@ -50,12 +50,21 @@ describe('typed errors', () => {
   });
 
   test('the decline and state code lists are exactly the 422 codes of the catalogue', () => {
-    const codes422 = Object.entries(ERROR_CATALOGUE).filter(([, v]) => v.status === 422).map(([k]) => k as ReasonCode).sort();
+    const codes422 = Object.entries(ERROR_CATALOGUE)
+      .filter(([, v]) => v.status === 422)
+      .map(([k]) => k as ReasonCode)
+      .sort();
     assert.deepEqual([...DECLINE_REASON_CODES, ...STATE_REASON_CODES].sort(), codes422);
   });
 
   test('declines say whether to retry later or to ask for another payment method', () => {
-    const decline = (code: string) => errorFromResponse({ status: 422, headers: {}, text: JSON.stringify({ reasonCode: code, message: '' }), attempts: 1 }) as DeclineError;
+    const decline = (code: string) =>
+      errorFromResponse({
+        status: 422,
+        headers: {},
+        text: JSON.stringify({ reasonCode: code, message: '' }),
+        attempts: 1,
+      }) as DeclineError;
     assert.ok(decline('SoftDeclined').isSoftDecline);
     assert.ok(!decline('SoftDeclined').isHardDecline);
     assert.ok(decline('HardDeclined').isHardDecline);
@@ -64,7 +73,7 @@ describe('typed errors', () => {
     assert.ok(!decline('AmazonRejected').isSoftDecline && !decline('AmazonRejected').isHardDecline);
   });
 
-  test('a body that is not Amazon\'s error shape still gives a typed error', () => {
+  test("a body that is not Amazon's error shape still gives a typed error", () => {
     const html = errorFromResponse({ status: 502, headers: {}, text: '<html>Bad Gateway</html>', attempts: 4 });
     assert.ok(html instanceof ServerError);
     assert.equal(html.reasonCode, 'InternalServerError');
@@ -75,7 +84,12 @@ describe('typed errors', () => {
     const teapot = errorFromResponse({ status: 418, headers: {}, text: '', attempts: 1 });
     assert.ok(teapot instanceof InvalidRequestError);
     assert.equal(teapot.reasonCode, 'Http418');
-    const unknown = errorFromResponse({ status: 422, headers: {}, text: '{"reasonCode":"SomethingNew","message":"x"}', attempts: 1 });
+    const unknown = errorFromResponse({
+      status: 422,
+      headers: {},
+      text: '{"reasonCode":"SomethingNew","message":"x"}',
+      attempts: 1,
+    });
     assert.ok(unknown instanceof StateError);
     assert.equal(unknown.reasonCode, 'SomethingNew');
   });

@@ -24,8 +24,16 @@ type KeyKind = SdkKeyKind;
 type Listener = 'https' | 'http';
 
 /** create → buyerConsent → update → processPayment → complete, with the SDK. */
-async function checkout(client: AmazonPayClient, merchant: TestMerchant, intent: 'Confirm' | 'Authorize' | 'AuthorizeWithCapture', amount: string) {
-  const { body: cs } = await client.checkoutSessions.create({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: merchant.storeId });
+async function checkout(
+  client: AmazonPayClient,
+  merchant: TestMerchant,
+  intent: 'Confirm' | 'Authorize' | 'AuthorizeWithCapture',
+  amount: string,
+) {
+  const { body: cs } = await client.checkoutSessions.create({
+    webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' },
+    storeId: merchant.storeId,
+  });
   await client.testing.buyerConsent(cs.checkoutSessionId);
   await client.checkoutSessions.update(cs.checkoutSessionId, {
     webCheckoutDetails: { checkoutResultReturnUrl: 'https://shop.example/result' },
@@ -33,7 +41,11 @@ async function checkout(client: AmazonPayClient, merchant: TestMerchant, intent:
   });
   await client.testing.processPayment(cs.checkoutSessionId);
   const { body } = await client.checkoutSessions.complete(cs.checkoutSessionId, { chargeAmount: JPY(amount) });
-  return { checkoutSessionId: cs.checkoutSessionId, chargePermissionId: body.chargePermissionId!, chargeId: body.chargeId };
+  return {
+    checkoutSessionId: cs.checkoutSessionId,
+    chargePermissionId: body.chargePermissionId!,
+    chargeId: body.chargeId,
+  };
 }
 
 for (const { dialect, skip } of await dialectCases()) {
@@ -71,10 +83,16 @@ for (const { dialect, skip } of await dialectCases()) {
           assert.match(cs.creationTimestamp, WIRE_TIMESTAMP);
           assert.equal(cs.releaseEnvironment, 'Sandbox');
           assert.equal(cs.merchantMetadata?.merchantReferenceId, 'order-1');
-          assert.deepEqual(cs.constraints?.map((c) => c.constraintId), ['BuyerNotAssociated', 'ChargeAmountNotSet', 'CheckoutResultReturnUrlNotSet', 'PaymentIntentNotSet']);
+          assert.deepEqual(
+            cs.constraints?.map((c) => c.constraintId),
+            ['BuyerNotAssociated', 'ChargeAmountNotSet', 'CheckoutResultReturnUrlNotSet', 'PaymentIntentNotSet'],
+          );
 
           const consent = await client.testing.buyerConsent(cs.checkoutSessionId);
-          assert.equal(consent.body.redirectUrl, `https://shop.example/review?step=2&amazonCheckoutSessionId=${cs.checkoutSessionId}`);
+          assert.equal(
+            consent.body.redirectUrl,
+            `https://shop.example/review?step=2&amazonCheckoutSessionId=${cs.checkoutSessionId}`,
+          );
 
           const { body: review } = await client.checkoutSessions.get(cs.checkoutSessionId);
           assert.equal(review.buyer?.name, '山田 太郎');
@@ -86,10 +104,16 @@ for (const { dialect, skip } of await dialectCases()) {
             paymentDetails: { paymentIntent: 'Authorize', chargeAmount: JPY('1980') },
           });
           assert.deepEqual(updated.constraints, []);
-          assert.match(updated.webCheckoutDetails!.amazonPayRedirectUrl!, new RegExp(`amazonCheckoutSessionId=${cs.checkoutSessionId}$`));
+          assert.match(
+            updated.webCheckoutDetails!.amazonPayRedirectUrl!,
+            new RegExp(`amazonCheckoutSessionId=${cs.checkoutSessionId}$`),
+          );
 
           const processed = await client.testing.processPayment(cs.checkoutSessionId);
-          assert.equal(processed.body.redirectUrl, `https://shop.example/complete?amazonCheckoutSessionId=${cs.checkoutSessionId}`);
+          assert.equal(
+            processed.body.redirectUrl,
+            `https://shop.example/complete?amazonCheckoutSessionId=${cs.checkoutSessionId}`,
+          );
 
           const completed = await client.checkoutSessions.complete(cs.checkoutSessionId, { chargeAmount: JPY('1980') });
           assert.equal(completed.status, 200);
@@ -97,14 +121,17 @@ for (const { dialect, skip } of await dialectCases()) {
           assert.match(completed.body.chargePermissionId!, /^S01-\d{7}-\d{7}$/);
           assert.match(completed.body.chargeId!, /^S01-\d{7}-\d{7}-C\d{6}$/);
 
-          await assert.rejects(client.checkoutSessions.complete(cs.checkoutSessionId, { chargeAmount: JPY('1980') }), (e: unknown) => {
-            assert.ok(e instanceof StateError);
-            assert.equal(e.status, 422);
-            assert.equal(e.reasonCode, 'InvalidCheckoutSessionStatus');
-            assert.equal(e.attempts, 1);
-            assert.match(e.requestId!, /^[0-9a-f]{32}$/);
-            return true;
-          });
+          await assert.rejects(
+            client.checkoutSessions.complete(cs.checkoutSessionId, { chargeAmount: JPY('1980') }),
+            (e: unknown) => {
+              assert.ok(e instanceof StateError);
+              assert.equal(e.status, 422);
+              assert.equal(e.reasonCode, 'InvalidCheckoutSessionStatus');
+              assert.equal(e.attempts, 1);
+              assert.match(e.requestId!, /^[0-9a-f]{32}$/);
+              return true;
+            },
+          );
 
           const { body: charge } = await client.charges.get(completed.body.chargeId!);
           assert.equal(charge.statusDetails.state, 'Authorized');
@@ -125,21 +152,35 @@ for (const { dialect, skip } of await dialectCases()) {
         assert.equal(cp.statusDetails.state, 'Chargeable');
         assert.deepEqual(cp.limits, { amountLimit: JPY('10000'), amountBalance: JPY('10000') });
 
-        const { body: cpUpdated } = await client.chargePermissions.update(cpId, { merchantMetadata: { merchantReferenceId: 'order-77', customInformation: 'gift' } });
+        const { body: cpUpdated } = await client.chargePermissions.update(cpId, {
+          merchantMetadata: { merchantReferenceId: 'order-77', customInformation: 'gift' },
+        });
         assert.equal(cpUpdated.merchantMetadata.merchantReferenceId, 'order-77');
 
-        const created = await client.charges.create({ chargePermissionId: cpId, chargeAmount: JPY('10000') }, { idempotencyKey: `charge-${cpId}` });
+        const created = await client.charges.create(
+          { chargePermissionId: cpId, chargeAmount: JPY('10000') },
+          { idempotencyKey: `charge-${cpId}` },
+        );
         assert.equal(created.status, 201);
         assert.equal(created.body.statusDetails.state, 'Authorized');
         // The same key and body replay the first answer instead of charging twice.
-        const replay = await client.charges.create({ chargePermissionId: cpId, chargeAmount: JPY('10000') }, { idempotencyKey: `charge-${cpId}` });
+        const replay = await client.charges.create(
+          { chargePermissionId: cpId, chargeAmount: JPY('10000') },
+          { idempotencyKey: `charge-${cpId}` },
+        );
         assert.equal(replay.body.chargeId, created.body.chargeId);
         await assert.rejects(
-          client.charges.create({ chargePermissionId: cpId, chargeAmount: JPY('9999') }, { idempotencyKey: `charge-${cpId}` }),
+          client.charges.create(
+            { chargePermissionId: cpId, chargeAmount: JPY('9999') },
+            { idempotencyKey: `charge-${cpId}` },
+          ),
           (e: unknown) => e instanceof InvalidRequestError && e.reasonCode === 'DuplicateIdempotencyKey',
         );
 
-        const { body: captured } = await client.charges.capture(created.body.chargeId, { captureAmount: JPY('10000'), softDescriptor: 'REJI SHOP' });
+        const { body: captured } = await client.charges.capture(created.body.chargeId, {
+          captureAmount: JPY('10000'),
+          softDescriptor: 'REJI SHOP',
+        });
         assert.equal(captured.statusDetails.state, 'Captured');
         const refund = await client.refunds.create({ chargeId: captured.chargeId, refundAmount: JPY('3000') });
         assert.equal(refund.status, 201);
@@ -151,10 +192,15 @@ for (const { dialect, skip } of await dialectCases()) {
         assert.deepEqual((await client.charges.get(captured.chargeId)).body.refundedAmount, JPY('3000'));
 
         const authorized = await checkout(client, merchant, 'Authorize', '3000');
-        const { body: canceled } = await client.charges.cancel(authorized.chargeId!, { cancellationReason: 'out of stock' });
+        const { body: canceled } = await client.charges.cancel(authorized.chargeId!, {
+          cancellationReason: 'out of stock',
+        });
         assert.equal(canceled.statusDetails.state, 'Canceled');
         assert.equal(canceled.statusDetails.reasonCode, 'MerchantCanceled');
-        const { body: closed } = await client.chargePermissions.close(authorized.chargePermissionId, { closureReason: 'order canceled', cancelPendingCharges: true });
+        const { body: closed } = await client.chargePermissions.close(authorized.chargePermissionId, {
+          closureReason: 'order canceled',
+          cancelPendingCharges: true,
+        });
         assert.equal(closed.statusDetails.state, 'Closed');
         assert.equal(closed.statusDetails.reasons?.[0]?.reasonCode, 'MerchantClosed');
       } finally {
@@ -175,7 +221,10 @@ for (const { dialect, skip } of await dialectCases()) {
           return true;
         });
 
-        const { body: cs } = await client.checkoutSessions.create({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: merchant.storeId });
+        const { body: cs } = await client.checkoutSessions.create({
+          webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' },
+          storeId: merchant.storeId,
+        });
         const bogus = { bogusField: true } as unknown as UpdateCheckoutSessionRequest;
         await assert.rejects(client.checkoutSessions.update(cs.checkoutSessionId, bogus), (e: unknown) => {
           assert.ok(e instanceof InvalidRequestError);
@@ -184,12 +233,27 @@ for (const { dialect, skip } of await dialectCases()) {
           assert.equal(e.attempts, 1);
           return true;
         });
-        await assert.rejects(client.checkoutSessions.update(cs.checkoutSessionId, { paymentDetails: { chargeAmount: JPY('10.5') } }),
-          (e: unknown) => e instanceof InvalidRequestError && e.reasonCode === 'InvalidParameterValue');
+        await assert.rejects(
+          client.checkoutSessions.update(cs.checkoutSessionId, { paymentDetails: { chargeAmount: JPY('10.5') } }),
+          (e: unknown) => e instanceof InvalidRequestError && e.reasonCode === 'InvalidParameterValue',
+        );
 
-        const stranger = new AmazonPayClient({ publicKeyId: 'SANDBOX-NOSUCHKEY', privateKey: merchant.sandboxKey.privateKeyPem, region: 'jp', baseUrl: reji.httpUrl });
-        await assert.rejects(stranger.testing.getClock(), (e: unknown) => e instanceof AuthenticationError && e.status === 401 && e.reasonCode === 'UnauthorizedAccess');
-        const wrongKey = new AmazonPayClient({ publicKeyId: merchant.sandboxKey.publicKeyId, privateKey: merchant.legacyKey.privateKeyPem, region: 'jp', baseUrl: reji.httpUrl });
+        const stranger = new AmazonPayClient({
+          publicKeyId: 'SANDBOX-NOSUCHKEY',
+          privateKey: merchant.sandboxKey.privateKeyPem,
+          region: 'jp',
+          baseUrl: reji.httpUrl,
+        });
+        await assert.rejects(
+          stranger.testing.getClock(),
+          (e: unknown) => e instanceof AuthenticationError && e.status === 401 && e.reasonCode === 'UnauthorizedAccess',
+        );
+        const wrongKey = new AmazonPayClient({
+          publicKeyId: merchant.sandboxKey.publicKeyId,
+          privateKey: merchant.legacyKey.privateKeyPem,
+          region: 'jp',
+          baseUrl: reji.httpUrl,
+        });
         await assert.rejects(wrongKey.testing.getClock(), (e: unknown) => {
           assert.ok(e instanceof AuthenticationError);
           assert.equal(e.status, 403);
@@ -199,22 +263,40 @@ for (const { dialect, skip } of await dialectCases()) {
           return true;
         });
         const wrongRegion = sdkClient(reji, merchant, 'sandbox', 'AMZN-PAY-RSASSA-PSS', 'http', { region: 'eu' });
-        await assert.rejects(wrongRegion.testing.getClock(), (e: unknown) => e instanceof InvalidRequestError && e.reasonCode === 'InvalidHeaderValue');
+        await assert.rejects(
+          wrongRegion.testing.getClock(),
+          (e: unknown) => e instanceof InvalidRequestError && e.reasonCode === 'InvalidHeaderValue',
+        );
 
         const confirmed = await checkout(client, merchant, 'Confirm', '5000');
-        await assert.rejects(client.charges.create({ chargePermissionId: confirmed.chargePermissionId, chargeAmount: JPY('1000') }, { simulationCode: 'SoftDeclined' }), (e: unknown) => {
-          assert.ok(e instanceof DeclineError);
-          assert.equal(e.reasonCode, 'SoftDeclined');
-          assert.ok(e.isSoftDecline);
-          return true;
-        });
+        await assert.rejects(
+          client.charges.create(
+            { chargePermissionId: confirmed.chargePermissionId, chargeAmount: JPY('1000') },
+            { simulationCode: 'SoftDeclined' },
+          ),
+          (e: unknown) => {
+            assert.ok(e instanceof DeclineError);
+            assert.equal(e.reasonCode, 'SoftDeclined');
+            assert.ok(e.isSoftDecline);
+            return true;
+          },
+        );
 
-        await assert.rejects(client.charges.create({ chargePermissionId: confirmed.chargePermissionId, chargeAmount: JPY('1000') }, { simulationCode: 'HardDeclined' }), (e: unknown) => {
-          assert.ok(e instanceof DeclineError);
-          assert.ok(e.isHardDecline);
-          return true;
-        });
-        assert.equal((await client.chargePermissions.get(confirmed.chargePermissionId)).body.statusDetails.state, 'NonChargeable');
+        await assert.rejects(
+          client.charges.create(
+            { chargePermissionId: confirmed.chargePermissionId, chargeAmount: JPY('1000') },
+            { simulationCode: 'HardDeclined' },
+          ),
+          (e: unknown) => {
+            assert.ok(e instanceof DeclineError);
+            assert.ok(e.isHardDecline);
+            return true;
+          },
+        );
+        assert.equal(
+          (await client.chargePermissions.get(confirmed.chargePermissionId)).body.statusDetails.state,
+          'NonChargeable',
+        );
       } finally {
         client.close();
       }
@@ -227,8 +309,15 @@ for (const { dialect, skip } of await dialectCases()) {
       });
       try {
         const confirmed = await checkout(client, merchant, 'Confirm', '2000');
-        const error = await client.charges.create({ chargePermissionId: confirmed.chargePermissionId, chargeAmount: JPY('1000') }, { simulationCode: 'ProcessingFailure' })
-          .then(() => assert.fail('should throw'), (e: unknown) => e);
+        const error = await client.charges
+          .create(
+            { chargePermissionId: confirmed.chargePermissionId, chargeAmount: JPY('1000') },
+            { simulationCode: 'ProcessingFailure' },
+          )
+          .then(
+            () => assert.fail('should throw'),
+            (e: unknown) => e,
+          );
         assert.ok(error instanceof ServerError);
         assert.equal(error.status, 500);
         assert.equal(error.reasonCode, 'ProcessingFailure');
@@ -236,7 +325,10 @@ for (const { dialect, skip } of await dialectCases()) {
         assert.equal(sleeps.length, 3);
         assert.match(error.idempotencyKey!, /^[0-9a-f]{32}$/);
         // Nothing was charged: the balance is untouched.
-        assert.deepEqual((await client.chargePermissions.get(confirmed.chargePermissionId)).body.limits.amountBalance, JPY('2000'));
+        assert.deepEqual(
+          (await client.chargePermissions.get(confirmed.chargePermissionId)).body.limits.amountBalance,
+          JPY('2000'),
+        );
       } finally {
         client.close();
       }
@@ -251,8 +343,15 @@ for (const { dialect, skip } of await dialectCases()) {
         const declining = taro.paymentMethods.find((m) => m.behaviour === 'Declines');
         assert.ok(declining);
         const address = taro.addresses[0]!;
-        const { body: cs } = await client.checkoutSessions.create({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: merchant.storeId });
-        await client.testing.buyerConsent(cs.checkoutSessionId, { buyerEmail: taro.email, shippingAddressId: address.addressId, paymentMethodId: declining.paymentMethodId });
+        const { body: cs } = await client.checkoutSessions.create({
+          webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' },
+          storeId: merchant.storeId,
+        });
+        await client.testing.buyerConsent(cs.checkoutSessionId, {
+          buyerEmail: taro.email,
+          shippingAddressId: address.addressId,
+          paymentMethodId: declining.paymentMethodId,
+        });
         const { body: review } = await client.checkoutSessions.get(cs.checkoutSessionId);
         assert.equal(review.shippingAddress?.postalCode, address.postalCode);
         assert.match(review.paymentPreferences?.[0]?.paymentDescriptor ?? '', new RegExp(declining.last4));
@@ -261,13 +360,22 @@ for (const { dialect, skip } of await dialectCases()) {
       }
     });
 
-    test('TLS: reji\'s self-signed certificate is refused unless trusted through `ca`', async () => {
-      const untrusted = sdkClient(reji, merchant, 'sandbox', 'AMZN-PAY-RSASSA-PSS-V2', 'https', { ca: undefined, retries: 0 });
-      const error = await untrusted.testing.getClock().then(() => assert.fail('should throw'), (e: unknown) => e);
+    test("TLS: reji's self-signed certificate is refused unless trusted through `ca`", async () => {
+      const untrusted = sdkClient(reji, merchant, 'sandbox', 'AMZN-PAY-RSASSA-PSS-V2', 'https', {
+        ca: undefined,
+        retries: 0,
+      });
+      const error = await untrusted.testing.getClock().then(
+        () => assert.fail('should throw'),
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof ConnectionError);
       assert.match(String((error.cause as Error).message), /self[- ]signed|certificate/i);
       untrusted.close();
-      const insecure = sdkClient(reji, merchant, 'sandbox', 'AMZN-PAY-RSASSA-PSS-V2', 'https', { ca: undefined, rejectUnauthorized: false });
+      const insecure = sdkClient(reji, merchant, 'sandbox', 'AMZN-PAY-RSASSA-PSS-V2', 'https', {
+        ca: undefined,
+        rejectUnauthorized: false,
+      });
       assert.match((await insecure.testing.getClock()).body.now, WIRE_TIMESTAMP);
       insecure.close();
     });

@@ -12,7 +12,8 @@ const SDK = new URL('..', import.meta.url).pathname;
 /** Every module specifier in a file: static imports/exports (type-only included), dynamic imports, require. */
 function specifiers(source: string): { spec: string; typeOnly: boolean }[] {
   const out: { spec: string; typeOnly: boolean }[] = [];
-  for (const m of source.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?\bfrom\s+['"]([^'"]+)['"]/gm)) out.push({ spec: m[3]!, typeOnly: m[2] !== undefined });
+  for (const m of source.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?\bfrom\s+['"]([^'"]+)['"]/gm))
+    out.push({ spec: m[3]!, typeOnly: m[2] !== undefined });
   for (const m of source.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) out.push({ spec: m[1]!, typeOnly: false });
   for (const m of source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push({ spec: m[1]!, typeOnly: false });
   for (const m of source.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push({ spec: m[1]!, typeOnly: false });
@@ -35,9 +36,14 @@ test('the SDK source imports only node:*, its own files, src/signing, src/wire a
   }
   // What the SDK pulls in from the server tree must itself stay within signing/wire (and node:*).
   for (const dir of ['signing', 'wire']) {
-    for (const file of readdirSync(join(SDK, '..', 'src', dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+    for (const file of readdirSync(join(SDK, '..', 'src', dir)).filter(
+      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+    )) {
       for (const { spec, typeOnly } of specifiers(readFileSync(join(SDK, '..', 'src', dir, file), 'utf8'))) {
-        assert.ok(spec.startsWith('node:') || spec.startsWith('./') || (typeOnly && spec === '../domain/errors.js'), `src/${dir}/${file} imports ${spec}`);
+        assert.ok(
+          spec.startsWith('node:') || spec.startsWith('./') || (typeOnly && spec === '../domain/errors.js'),
+          `src/${dir}/${file} imports ${spec}`,
+        );
       }
     }
   }
@@ -54,7 +60,11 @@ test('every exported function and class, and every public method, has JSDoc with
       const declared =
         /^export (async )?function (\w+)/.exec(line)?.[2] ??
         /^export class (\w+)/.exec(line)?.[1] ??
-        (inExportedClass ? /^ {2}(?:async )?(?!constructor\b|get\b|set\b|static\b|readonly\b|declare\b|private\b)(\w+)(<[^>]*>)?\(/.exec(line)?.[1] : undefined);
+        (inExportedClass
+          ? /^ {2}(?:async )?(?!constructor\b|get\b|set\b|static\b|readonly\b|declare\b|private\b)(\w+)(<[^>]*>)?\(/.exec(
+              line,
+            )?.[1]
+          : undefined);
       if (declared === undefined) return;
       let j = i - 1;
       if (!lines[j]?.trim().endsWith('*/')) {
@@ -72,7 +82,10 @@ test('package.json: @reji/sdk, ESM, exports pointing at the TS source, no depend
   const pkg = JSON.parse(readFileSync(join(SDK, 'package.json'), 'utf8')) as Record<string, unknown>;
   assert.equal(pkg['name'], '@reji/sdk');
   assert.equal(pkg['type'], 'module');
-  assert.deepEqual((pkg['exports'] as Record<string, unknown>)['.'], { types: './src/index.ts', default: './src/index.ts' });
+  assert.deepEqual((pkg['exports'] as Record<string, unknown>)['.'], {
+    types: './src/index.ts',
+    default: './src/index.ts',
+  });
   assert.equal(pkg['dependencies'], undefined);
   assert.equal(pkg['peerDependencies'], undefined);
 });
@@ -95,16 +108,36 @@ test('the esbuild bundle is one ESM file that imports nothing but node:* and wor
   for (const spec of specs) assert.match(spec, /^node:[a-z_/]+$/, `bundle imports ${spec}`);
 
   const sdk = (await import(pathToFileURL(outfile).href)) as typeof import('../src/index.js');
-  for (const name of ['AmazonPayClient', 'generateButtonSignature', 'buttonConfig', 'verifyNotification', 'parseIpnMessage', 'AmazonPayError', 'DeclineError', 'ConnectionError', 'nodeTransport']) {
+  for (const name of [
+    'AmazonPayClient',
+    'generateButtonSignature',
+    'buttonConfig',
+    'verifyNotification',
+    'parseIpnMessage',
+    'AmazonPayError',
+    'DeclineError',
+    'ConnectionError',
+    'nodeTransport',
+  ]) {
     assert.equal(typeof (sdk as Record<string, unknown>)[name], 'function', name);
   }
   const key = readFileSync(new URL('./fixtures/TEST-ONLY-private-key.pem', import.meta.url), 'utf8');
-  const client = new sdk.AmazonPayClient({ publicKeyId: 'SANDBOX-BUNDLE', privateKey: key, region: 'eu', now: () => new Date('2026-01-27T10:10:10Z') });
+  const client = new sdk.AmazonPayClient({
+    publicKeyId: 'SANDBOX-BUNDLE',
+    privateKey: key,
+    region: 'eu',
+    now: () => new Date('2026-01-27T10:10:10Z'),
+  });
   const prepared = client.signRequest({ method: 'GET', path: '/charges/C' });
   assert.equal(prepared.url, 'https://pay-api.amazon.eu/v2/charges/C');
   assert.match(prepared.headers['authorization']!, /^AMZN-PAY-RSASSA-PSS-V2 PublicKeyId=SANDBOX-BUNDLE, /);
   // Class names survive bundling (keepNames).
-  const error = sdk.errorFromResponse({ status: 422, headers: {}, text: '{"reasonCode":"SoftDeclined","message":"m"}', attempts: 1 });
+  const error = sdk.errorFromResponse({
+    status: 422,
+    headers: {},
+    text: '{"reasonCode":"SoftDeclined","message":"m"}',
+    attempts: 1,
+  });
   assert.equal(error.name, 'DeclineError');
   assert.ok(error instanceof sdk.DeclineError);
 });

@@ -43,7 +43,8 @@ before(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const headers = new Map<string, string>();
-      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.set(req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!);
+      for (let i = 0; i < req.rawHeaders.length; i += 2)
+        headers.set(req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!);
       received.push({ method: req.method!, url: req.url!, headers, body: Buffer.concat(chunks).toString('utf8') });
       const reply = replies.shift() ?? { status: 200, body: {} };
       if (reply === 'reset') {
@@ -52,7 +53,11 @@ before(async () => {
       }
       if (reply === 'hang') return;
       const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
-      res.writeHead(reply.status, { 'content-type': 'application/json', 'x-amz-pay-request-id': `req-${received.length}`, ...reply.headers });
+      res.writeHead(reply.status, {
+        'content-type': 'application/json',
+        'x-amz-pay-request-id': `req-${received.length}`,
+        ...reply.headers,
+      });
       res.end(text);
     });
   });
@@ -109,7 +114,12 @@ function verifiesAsReceived(r: Received): boolean {
     signedHeaders: auth.value.signedHeaders,
     body: r.body,
   });
-  return verifyString(auth.value.algorithm, PUBLIC_KEY, stringToSign(auth.value.algorithm, canonical), auth.value.signature);
+  return verifyString(
+    auth.value.algorithm,
+    PUBLIC_KEY,
+    stringToSign(auth.value.algorithm, canonical),
+    auth.value.signature,
+  );
 }
 
 const JPY = (amount: string) => ({ amount, currencyCode: 'JPY' });
@@ -118,8 +128,25 @@ const BUSY = (status: number, reasonCode: string) => ({ status, body: { reasonCo
 describe('retries', () => {
   test('503, 429, 408 and 425 are retried with the same idempotency key and body, each attempt freshly signed', async () => {
     const { client, sleeps } = makeClient();
-    replies = [BUSY(503, 'ServiceUnavailable'), BUSY(429, 'TooManyRequests'), BUSY(408, 'RequestTimeout'), { status: 425, body: {} }, { status: 201, body: { chargeId: 'S01-1-1-C000001' } }];
-    const res = await client.charges.create({ chargePermissionId: 'S01-1-1', chargeAmount: JPY('1000') }, { retries: { maxRetries: 4, initialDelayMs: 100, maxDelayMs: 250, random: () => 0.999, sleep: async (ms) => void sleeps.push(ms) } });
+    replies = [
+      BUSY(503, 'ServiceUnavailable'),
+      BUSY(429, 'TooManyRequests'),
+      BUSY(408, 'RequestTimeout'),
+      { status: 425, body: {} },
+      { status: 201, body: { chargeId: 'S01-1-1-C000001' } },
+    ];
+    const res = await client.charges.create(
+      { chargePermissionId: 'S01-1-1', chargeAmount: JPY('1000') },
+      {
+        retries: {
+          maxRetries: 4,
+          initialDelayMs: 100,
+          maxDelayMs: 250,
+          random: () => 0.999,
+          sleep: async (ms) => void sleeps.push(ms),
+        },
+      },
+    );
     assert.equal(res.status, 201);
     assert.equal(res.body.chargeId, 'S01-1-1-C000001');
     assert.equal(res.attempts, 5);
@@ -155,8 +182,16 @@ describe('retries', () => {
 
   test('the retries run out: the last answer is thrown as a typed error', async () => {
     const { client, sleeps } = makeClient();
-    replies = [BUSY(503, 'ServiceUnavailable'), BUSY(502, 'InternalServerError'), BUSY(500, 'ProcessingFailure'), BUSY(500, 'ProcessingFailure')];
-    const error = await client.refunds.create({ chargeId: 'C', refundAmount: JPY('1') }).then(() => assert.fail('should throw'), (e: unknown) => e);
+    replies = [
+      BUSY(503, 'ServiceUnavailable'),
+      BUSY(502, 'InternalServerError'),
+      BUSY(500, 'ProcessingFailure'),
+      BUSY(500, 'ProcessingFailure'),
+    ];
+    const error = await client.refunds.create({ chargeId: 'C', refundAmount: JPY('1') }).then(
+      () => assert.fail('should throw'),
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof ServerError);
     assert.equal(error.status, 500);
     assert.equal(error.reasonCode, 'ProcessingFailure');
@@ -189,7 +224,10 @@ describe('retries', () => {
 
   test('Retry-After in seconds is waited for exactly (no jitter)', async () => {
     const { client, sleeps } = makeClient();
-    replies = [{ status: 429, body: { reasonCode: 'TooManyRequests', message: 'slow down' }, headers: { 'retry-after': '3' } }, { status: 200, body: { now: '20260127T100000Z' } }];
+    replies = [
+      { status: 429, body: { reasonCode: 'TooManyRequests', message: 'slow down' }, headers: { 'retry-after': '3' } },
+      { status: 200, body: { now: '20260127T100000Z' } },
+    ];
     const res = await client.testing.getClock();
     assert.equal(res.body.now, '20260127T100000Z');
     assert.deepEqual(sleeps, [3000]);
@@ -198,15 +236,23 @@ describe('retries', () => {
   test('Retry-After as an HTTP date is measured against the client clock', async () => {
     const { client, sleeps } = makeClient();
     // The client's clock reads START + 1 s when the answer is judged (one tick was used for signing).
-    replies = [{ status: 503, body: {}, headers: { 'retry-after': new Date(START + 11_000).toUTCString() } }, { status: 200, body: {} }];
+    replies = [
+      { status: 503, body: {}, headers: { 'retry-after': new Date(START + 11_000).toUTCString() } },
+      { status: 200, body: {} },
+    ];
     await client.chargePermissions.get('S01-1-1');
     assert.deepEqual(sleeps, [10_000]);
   });
 
   test('a Retry-After beyond maxRetryAfterMs is not waited for: RateLimitError with retryAfterMs', async () => {
     const { client, sleeps } = makeClient({ maxRetryAfterMs: 60_000 });
-    replies = [{ status: 429, body: { reasonCode: 'TooManyRequests', message: 'later' }, headers: { 'retry-after': '120' } }];
-    const error = await client.charges.get('C').then(() => assert.fail('should throw'), (e: unknown) => e);
+    replies = [
+      { status: 429, body: { reasonCode: 'TooManyRequests', message: 'later' }, headers: { 'retry-after': '120' } },
+    ];
+    const error = await client.charges.get('C').then(
+      () => assert.fail('should throw'),
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof RateLimitError);
     assert.equal(error.retryAfterMs, 120_000);
     assert.equal(error.reasonCode, 'TooManyRequests');
@@ -216,14 +262,23 @@ describe('retries', () => {
   test('a dropped connection is retried with the same key; ConnectionError when it keeps failing', async () => {
     const { client, sleeps } = makeClient({ maxRetries: 2 });
     replies = ['reset', { status: 201, body: { checkoutSessionId: 'cs-1' } }];
-    const ok = await client.checkoutSessions.create({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/r' }, storeId: 's' }, { idempotencyKey: 'order-42' });
+    const ok = await client.checkoutSessions.create(
+      { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/r' }, storeId: 's' },
+      { idempotencyKey: 'order-42' },
+    );
     assert.equal(ok.body.checkoutSessionId, 'cs-1');
-    assert.deepEqual(received.map((r) => r.headers.get('x-amz-pay-idempotency-key')), ['order-42', 'order-42']);
+    assert.deepEqual(
+      received.map((r) => r.headers.get('x-amz-pay-idempotency-key')),
+      ['order-42', 'order-42'],
+    );
     assert.equal(sleeps.length, 1);
 
     received.length = 0;
     replies = ['reset', 'reset', 'reset'];
-    const error = await client.checkoutSessions.create({ webCheckoutDetails: {}, storeId: 's' }).then(() => assert.fail('should throw'), (e: unknown) => e);
+    const error = await client.checkoutSessions.create({ webCheckoutDetails: {}, storeId: 's' }).then(
+      () => assert.fail('should throw'),
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof ConnectionError);
     assert.equal(error.status, null);
     assert.equal(error.reasonCode, null);
@@ -234,7 +289,10 @@ describe('retries', () => {
   test('a request that gets no answer times out as a ConnectionError', async () => {
     const { client } = makeClient({ maxRetries: 0 }, { timeoutMs: 150 });
     replies = ['hang'];
-    const error = await client.charges.get('C').then(() => assert.fail('should throw'), (e: unknown) => e);
+    const error = await client.charges.get('C').then(
+      () => assert.fail('should throw'),
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof ConnectionError);
     assert.ok(error.cause instanceof TransportTimeoutError);
     client.close();
@@ -252,19 +310,28 @@ describe('retries', () => {
 describe('idempotency keys and request shapes', () => {
   test('only POSTs get an automatic key; GET, PATCH and DELETE carry none unless asked', async () => {
     const { client } = makeClient();
-    replies = [{ status: 200, body: {} }, { status: 200, body: {} }, { status: 200, body: {} }, { status: 200, body: {} }, { status: 200, body: {} }];
+    replies = [
+      { status: 200, body: {} },
+      { status: 200, body: {} },
+      { status: 200, body: {} },
+      { status: 200, body: {} },
+      { status: 200, body: {} },
+    ];
     await client.checkoutSessions.get('cs 1/2');
     await client.checkoutSessions.update('cs', { merchantMetadata: { merchantReferenceId: 'o-1' } });
     await client.charges.cancel('C', { cancellationReason: 'out of stock' });
     await client.checkoutSessions.complete('cs', { chargeAmount: JPY('100') });
     await client.testing.processPayment('cs', { simulationCode: 'Declined' });
-    assert.deepEqual(received.map((r) => [r.method, r.url, r.headers.has('x-amz-pay-idempotency-key')]), [
-      ['GET', '/v2/checkoutSessions/cs%201%2F2', false],
-      ['PATCH', '/v2/checkoutSessions/cs', false],
-      ['DELETE', '/v2/charges/C/cancel', false],
-      ['POST', '/v2/checkoutSessions/cs/complete', true],
-      ['POST', '/v2/testing/checkoutSessions/cs/processPayment', true],
-    ]);
+    assert.deepEqual(
+      received.map((r) => [r.method, r.url, r.headers.has('x-amz-pay-idempotency-key')]),
+      [
+        ['GET', '/v2/checkoutSessions/cs%201%2F2', false],
+        ['PATCH', '/v2/checkoutSessions/cs', false],
+        ['DELETE', '/v2/charges/C/cancel', false],
+        ['POST', '/v2/checkoutSessions/cs/complete', true],
+        ['POST', '/v2/testing/checkoutSessions/cs/processPayment', true],
+      ],
+    );
     assert.equal(received[0]!.body, '');
     assert.equal(received[2]!.body, '{"cancellationReason":"out of stock"}');
     assert.equal(received[4]!.body, '{}');
@@ -278,8 +345,14 @@ describe('idempotency keys and request shapes', () => {
     const { client } = makeClient();
     await assert.rejects(client.charges.get(''), /chargeId must be a non-empty string/);
     await assert.rejects(client.request('GET', '/reports?x=1'), /carry no query/);
-    await assert.rejects(client.refunds.create({ chargeId: 'C', refundAmount: JPY('1') }, { idempotencyKey: 'has spaces' }), /Invalid idempotency key/);
-    await assert.rejects(client.refunds.create({ chargeId: 'C', refundAmount: JPY('1') }, { idempotencyKey: 'x'.repeat(33) }), /Invalid idempotency key/);
+    await assert.rejects(
+      client.refunds.create({ chargeId: 'C', refundAmount: JPY('1') }, { idempotencyKey: 'has spaces' }),
+      /Invalid idempotency key/,
+    );
+    await assert.rejects(
+      client.refunds.create({ chargeId: 'C', refundAmount: JPY('1') }, { idempotencyKey: 'x'.repeat(33) }),
+      /Invalid idempotency key/,
+    );
     await assert.rejects(client.charges.get('C', { headers: { 'X-Amz-Pay-Date': 'now' } }), /cannot be overridden/);
     assert.equal(received.length, 0);
   });

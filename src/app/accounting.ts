@@ -9,15 +9,22 @@ import type { Instant } from '../domain/time.js';
  * holds against the limit, what it captured, and (after a hard decline) whether the permission can
  * still be charged. Every path that changes a charge goes through here.
  */
-export function applyChargeChange(cp: ChargePermission, before: Charge | undefined, after: Charge, now: Instant): ChargePermission {
+export function applyChargeChange(
+  cp: ChargePermission,
+  before: Charge | undefined,
+  after: Charge,
+  now: Instant,
+): ChargePermission {
   let next = cp;
   const heldBefore = before ? heldAmount(before).minor : 0;
   const heldAfter = heldAmount(after).minor;
   if (heldAfter > heldBefore) next = reserve(next, money(heldAfter - heldBefore, after.chargeAmount.currency), now);
-  if (heldAfter < heldBefore) next = release(next, money(heldBefore - heldAfter, after.chargeAmount.currency), after.createdAt);
+  if (heldAfter < heldBefore)
+    next = release(next, money(heldBefore - heldAfter, after.chargeAmount.currency), after.createdAt);
   const capturedNow = after.state === 'Captured' && before?.state !== 'Captured';
   if (capturedNow) next = recordCapture(next, after.capturedAmount ?? after.chargeAmount, now);
-  const hardDeclined = after.state === 'Declined' && after.reasonCode === 'HardDeclined' && before?.state !== 'Declined';
+  const hardDeclined =
+    after.state === 'Declined' && after.reasonCode === 'HardDeclined' && before?.state !== 'Declined';
   if (hardDeclined && next.state === 'Chargeable') {
     next = { ...next, state: 'NonChargeable', reasons: [reason('PaymentMethodInvalid')], lastUpdatedAt: now };
   }

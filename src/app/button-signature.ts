@@ -17,14 +17,29 @@ export interface ButtonSignatureInput {
 }
 
 export type ButtonSignatureVerdict =
-  | { readonly ok: true; readonly merchant: Merchant; readonly environment: Environment; readonly key: PublicKeyRecord; readonly algorithm: SigningAlgorithm }
+  | {
+      readonly ok: true;
+      readonly merchant: Merchant;
+      readonly environment: Environment;
+      readonly key: PublicKeyRecord;
+      readonly algorithm: SigningAlgorithm;
+    }
   | { readonly ok: false; readonly reasonCode: ReasonCode; readonly message: string };
 
 const TRY_ORDER: readonly SigningAlgorithm[] = ['AMZN-PAY-RSASSA-PSS-V2', 'AMZN-PAY-RSASSA-PSS'];
 
 /** PHP's SDK hashes the payload after `stripcslashes`; accept that variant too (spec 05 §5.5). */
 export function unescapedVariant(payloadJson: string): string {
-  const simple: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', b: '\b', a: '\x07', '0': '\0' };
+  const simple: Readonly<Record<string, string>> = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    f: '\f',
+    v: '\v',
+    b: '\b',
+    a: '\x07',
+    '0': '\0',
+  };
   return payloadJson.replace(/\\(.)/gs, (_m, c: string) => simple[c] ?? c);
 }
 
@@ -40,18 +55,31 @@ let keyCache = new Map<string, KeyObject>();
  * `sandbox` not true, or a legacy key whose environment the `sandbox` option picks). Without `algorithm`,
  * V2 is tried first, then the legacy one.
  */
-export async function verifyButtonSignature(ctx: AppContext, input: ButtonSignatureInput): Promise<ButtonSignatureVerdict> {
+export async function verifyButtonSignature(
+  ctx: AppContext,
+  input: ButtonSignatureInput,
+): Promise<ButtonSignatureVerdict> {
   if (input.algorithm !== undefined && !isSigningAlgorithm(input.algorithm)) {
-    return bad('InvalidParameterValue', `algorithm "${input.algorithm}" is not supported; use AMZN-PAY-RSASSA-PSS-V2 or AMZN-PAY-RSASSA-PSS.`);
+    return bad(
+      'InvalidParameterValue',
+      `algorithm "${input.algorithm}" is not supported; use AMZN-PAY-RSASSA-PSS-V2 or AMZN-PAY-RSASSA-PSS.`,
+    );
   }
   const key = await ctx.store.reader.publicKey(input.publicKeyId);
   if (!key) return bad('UnauthorizedAccess', `publicKeyId ${input.publicKeyId} is not registered with reji.`);
   if (key.merchantId !== input.merchantId) {
-    return bad('UnauthorizedAccess', `publicKeyId ${input.publicKeyId} does not belong to merchantId ${input.merchantId}.`);
+    return bad(
+      'UnauthorizedAccess',
+      `publicKeyId ${input.publicKeyId} does not belong to merchantId ${input.merchantId}.`,
+    );
   }
   let environment: Environment;
   if (key.environment === 'Live') {
-    if (input.sandbox === true) return bad('UnauthorizedAccess', `publicKeyId ${input.publicKeyId} is a Live key but the button has sandbox: true; use a SANDBOX- key for the sandbox.`);
+    if (input.sandbox === true)
+      return bad(
+        'UnauthorizedAccess',
+        `publicKeyId ${input.publicKeyId} is a Live key but the button has sandbox: true; use a SANDBOX- key for the sandbox.`,
+      );
     environment = 'Live';
   } else if (key.environment === 'Sandbox') {
     environment = 'Sandbox';

@@ -76,11 +76,16 @@ export async function applyBuyerChoice(
   if (!buyer) throw new ApiError('InvalidParameterValue', `Buyer ${choice.buyerId} does not exist.`);
   const addresses = await tx.buyerItems<Address>('address', buyer.buyerId);
   const methods = await tx.buyerItems<WalletCard>('paymentMethod', buyer.buyerId);
-  const address = choice.shippingAddressId === undefined ? addresses[0] : addresses.find((a) => a.id === choice.shippingAddressId);
+  const address =
+    choice.shippingAddressId === undefined ? addresses[0] : addresses.find((a) => a.id === choice.shippingAddressId);
   if (choice.shippingAddressId !== undefined && !address) {
-    throw new ApiError('InvalidParameterValue', `The value provided for shippingAddressId is invalid. Address ${choice.shippingAddressId} is not in the wallet of ${buyer.email}.`);
+    throw new ApiError(
+      'InvalidParameterValue',
+      `The value provided for shippingAddressId is invalid. Address ${choice.shippingAddressId} is not in the wallet of ${buyer.email}.`,
+    );
   }
-  const method = choice.paymentMethodId === undefined ? methods[0] : methods.find((m) => m.id === choice.paymentMethodId);
+  const method =
+    choice.paymentMethodId === undefined ? methods[0] : methods.find((m) => m.id === choice.paymentMethodId);
   if (!method) {
     throw new ApiError(
       'InvalidParameterValue',
@@ -90,16 +95,26 @@ export async function applyBuyerChoice(
     );
   }
   const card = method.value;
-  const associated = unwrap(associateBuyer(cs, {
-    buyer: buyerSnapshot(buyer),
-    shippingAddress: address?.value ?? null,
-    billingAddress: address?.value ?? null,
-    paymentMethod: snapshotOf(method.id, { ...card, behaviour: cs.environment === 'Sandbox' ? card.behaviour : 'Succeeds' }),
-  }, now));
+  const associated = unwrap(
+    associateBuyer(
+      cs,
+      {
+        buyer: buyerSnapshot(buyer),
+        shippingAddress: address?.value ?? null,
+        billingAddress: address?.value ?? null,
+        paymentMethod: snapshotOf(method.id, {
+          ...card,
+          behaviour: cs.environment === 'Sandbox' ? card.behaviour : 'Succeeds',
+        }),
+      },
+      now,
+    ),
+  );
   const saved = await save(ctx, tx, 'checkoutSession', cs, associated, now);
-  const redirectUrl = saved.webCheckoutDetails.checkoutMode === 'ProcessOrder'
-    ? processingUrl(ctx, saved.checkoutSessionId)
-    : withSessionId(saved.webCheckoutDetails.checkoutReviewReturnUrl!, saved.checkoutSessionId);
+  const redirectUrl =
+    saved.webCheckoutDetails.checkoutMode === 'ProcessOrder'
+      ? processingUrl(ctx, saved.checkoutSessionId)
+      : withSessionId(saved.webCheckoutDetails.checkoutReviewReturnUrl!, saved.checkoutSessionId);
   return { checkoutSession: saved, redirectUrl };
 }
 
@@ -124,14 +139,25 @@ export async function processPayment(
   options: { readonly keepOpenOnDecline?: boolean } = {},
 ): Promise<ProcessOutcome> {
   if (cs.paymentMethod === null) {
-    throw new ApiError('InvalidCheckoutSessionStatus', `Checkout Session ${cs.checkoutSessionId} has no buyer or payment method yet (BuyerNotAssociated).`);
+    throw new ApiError(
+      'InvalidCheckoutSessionStatus',
+      `Checkout Session ${cs.checkoutSessionId} has no buyer or payment method yet (BuyerNotAssociated).`,
+    );
   }
   let decision: ProcessingDecision;
   if (simulation?.kind === 'CancelCheckout') decision = { kind: simulation.reason };
-  else if (simulation) throw new ApiError('InvalidSandboxSimulationSpecified', 'This simulation code does not apply to payment processing.');
+  else if (simulation)
+    throw new ApiError(
+      'InvalidSandboxSimulationSpecified',
+      'This simulation code does not apply to payment processing.',
+    );
   else decision = unwrap(decideProcessing(cs, cs.paymentMethod));
   const processed = unwrap(recordProcessing(cs, decision, now, options));
   const saved = await save(ctx, tx, 'checkoutSession', cs, processed, now);
   const result = saved.webCheckoutDetails.checkoutResultReturnUrl;
-  return { checkoutSession: saved, decision, redirectUrl: result ? withSessionId(result, saved.checkoutSessionId) : '' };
+  return {
+    checkoutSession: saved,
+    decision,
+    redirectUrl: result ? withSessionId(result, saved.checkoutSessionId) : '',
+  };
 }

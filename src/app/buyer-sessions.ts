@@ -51,15 +51,31 @@ export interface BrowserSession {
 }
 
 function toRecord(s: BrowserSession, createdAt: Instant): BuyerSessionRecord {
-  return { sessionHash: s.sessionHash, buyerId: s.buyerId, csrfToken: s.csrfToken, createdAt, expiresAt: s.expiresAt, data: { flows: s.flows } };
+  return {
+    sessionHash: s.sessionHash,
+    buyerId: s.buyerId,
+    csrfToken: s.csrfToken,
+    createdAt,
+    expiresAt: s.expiresAt,
+    data: { flows: s.flows },
+  };
 }
 
 function fromRecord(r: BuyerSessionRecord): BrowserSession {
-  return { sessionHash: r.sessionHash, buyerId: r.buyerId, csrfToken: r.csrfToken, expiresAt: r.expiresAt, flows: (r.data['flows'] ?? {}) as Record<string, FlowBinding> };
+  return {
+    sessionHash: r.sessionHash,
+    buyerId: r.buyerId,
+    csrfToken: r.csrfToken,
+    expiresAt: r.expiresAt,
+    flows: (r.data['flows'] ?? {}) as Record<string, FlowBinding>,
+  };
 }
 
 /** The session behind a cookie value, if it exists and has not expired. */
-export async function loadBrowserSession(ctx: AppContext, cookieValue: string | undefined): Promise<BrowserSession | undefined> {
+export async function loadBrowserSession(
+  ctx: AppContext,
+  cookieValue: string | undefined,
+): Promise<BrowserSession | undefined> {
   if (!cookieValue || !/^[A-Za-z0-9_-]{43}$/.test(cookieValue)) return undefined;
   const r = await ctx.store.reader.buyerSession(hashSecret(cookieValue));
   if (!r || r.expiresAt <= ctx.clock.now()) return undefined;
@@ -69,7 +85,11 @@ export async function loadBrowserSession(ctx: AppContext, cookieValue: string | 
 /** A fresh session (new cookie value, new CSRF token); `replacing` is deleted, so a signed-in session never keeps a pre-sign-in id. */
 export async function newBrowserSession(
   ctx: AppContext,
-  init: { buyerId: string | null; flows?: Readonly<Record<string, FlowBinding>>; replacing?: BrowserSession | undefined },
+  init: {
+    buyerId: string | null;
+    flows?: Readonly<Record<string, FlowBinding>>;
+    replacing?: BrowserSession | undefined;
+  },
   tx?: StoreTx,
 ): Promise<{ cookieValue: string; session: BrowserSession }> {
   const now = ctx.clock.now();
@@ -92,9 +112,16 @@ export async function newBrowserSession(
   return { cookieValue, session };
 }
 
-export async function bindFlow(ctx: AppContext, session: BrowserSession, flowId: string, binding: FlowBinding): Promise<BrowserSession> {
+export async function bindFlow(
+  ctx: AppContext,
+  session: BrowserSession,
+  flowId: string,
+  binding: FlowBinding,
+): Promise<BrowserSession> {
   // Keep the most recent flows only, so that the cookie's record stays small.
-  const entries = Object.entries(session.flows).filter(([id]) => id !== flowId).slice(-19);
+  const entries = Object.entries(session.flows)
+    .filter(([id]) => id !== flowId)
+    .slice(-19);
   const updated: BrowserSession = { ...session, flows: Object.fromEntries([...entries, [flowId, binding]]) };
   await inTransaction(ctx, (tx) => tx.updateBuyerSession(toRecord(updated, 0)));
   return updated;
@@ -119,13 +146,19 @@ export type SignInResult =
 let dummyHash: Promise<string> | undefined;
 
 /** Email + password, with at most 5 failures per email and 20 per IP address in 15 minutes. */
-export async function signIn(ctx: AppContext, input: { region: ApiRegion; email: string; password: string; ip: string }): Promise<SignInResult> {
+export async function signIn(
+  ctx: AppContext,
+  input: { region: ApiRegion; email: string; password: string; ip: string },
+): Promise<SignInResult> {
   const now = ctx.clock.now();
   const email = input.email.trim().toLowerCase();
   const emailKey = `email:${input.region}:${email}`;
   const ipKey = `ip:${input.ip}`;
   const since = now - SIGN_IN_WINDOW;
-  const [byEmail, byIp] = await Promise.all([ctx.store.reader.signInFailures(emailKey, since), ctx.store.reader.signInFailures(ipKey, since)]);
+  const [byEmail, byIp] = await Promise.all([
+    ctx.store.reader.signInFailures(emailKey, since),
+    ctx.store.reader.signInFailures(ipKey, since),
+  ]);
   if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP) {
     return { ok: false, reason: 'tooManyAttempts', retryAfterMinutes: SIGN_IN_WINDOW / MINUTE };
   }
@@ -145,7 +178,15 @@ export async function signIn(ctx: AppContext, input: { region: ApiRegion; email:
 
 export type RegisterResult =
   | { readonly ok: true; readonly buyer: BuyerRecord }
-  | { readonly ok: false; readonly problems: Partial<Record<'name' | 'email' | 'password' | 'phoneNumber', 'required' | 'invalidEmail' | 'passwordTooShort' | 'emailTaken' | 'tooLong'>> };
+  | {
+      readonly ok: false;
+      readonly problems: Partial<
+        Record<
+          'name' | 'email' | 'password' | 'phoneNumber',
+          'required' | 'invalidEmail' | 'passwordTooShort' | 'emailTaken' | 'tooLong'
+        >
+      >;
+    };
 
 /** A new buyer account in one marketplace (no wallet yet; the buyer adds addresses and cards). */
 export async function registerBuyer(
@@ -179,7 +220,8 @@ export async function registerBuyer(
     await inTransaction(ctx, (tx) => tx.insertBuyer(buyer));
   } catch (error) {
     // Two registrations with one email at once: the unique index lets one win.
-    if (await ctx.store.reader.buyerByEmail(input.region, email)) return { ok: false, problems: { email: 'emailTaken' } };
+    if (await ctx.store.reader.buyerByEmail(input.region, email))
+      return { ok: false, problems: { email: 'emailTaken' } };
     throw error;
   }
   return { ok: true, buyer };
@@ -197,14 +239,26 @@ export async function issueToken(
 ): Promise<string> {
   const secret = newSecret();
   const now = ctx.clock.now();
-  const record: HostedTokenRecord = { tokenHash: hashSecret(secret), kind, subject, createdAt: now, expiresAt: now + lifetimeMs, usedAt: null, data };
+  const record: HostedTokenRecord = {
+    tokenHash: hashSecret(secret),
+    kind,
+    subject,
+    createdAt: now,
+    expiresAt: now + lifetimeMs,
+    usedAt: null,
+    data,
+  };
   if (tx) await tx.insertHostedToken(record);
   else await inTransaction(ctx, (t) => t.insertHostedToken(record));
   return secret;
 }
 
 /** A token that may be used many times until it expires (sign-in requests, buyer tokens). */
-export async function readToken(ctx: AppContext, kind: HostedTokenKind, secret: string): Promise<HostedTokenRecord | undefined> {
+export async function readToken(
+  ctx: AppContext,
+  kind: HostedTokenKind,
+  secret: string,
+): Promise<HostedTokenRecord | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
   const r = await ctx.store.reader.hostedToken(hashSecret(secret));
   if (!r || r.kind !== kind || r.expiresAt <= ctx.clock.now()) return undefined;
@@ -212,7 +266,11 @@ export async function readToken(ctx: AppContext, kind: HostedTokenKind, secret: 
 }
 
 /** A single-use token (claims); undefined when unknown, expired or already used. */
-export async function consumeToken(ctx: AppContext, kind: HostedTokenKind, secret: string): Promise<HostedTokenRecord | undefined> {
+export async function consumeToken(
+  ctx: AppContext,
+  kind: HostedTokenKind,
+  secret: string,
+): Promise<HostedTokenRecord | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
   return inTransaction(ctx, (tx) => tx.consumeHostedToken(hashSecret(secret), kind, ctx.clock.now()));
 }

@@ -1,4 +1,10 @@
-import { addressFromEntry, ADDRESS_COUNTRIES, type AddressEntry, type AddressField, type AddressProblem } from '../domain/address-entry.js';
+import {
+  addressFromEntry,
+  ADDRESS_COUNTRIES,
+  type AddressEntry,
+  type AddressField,
+  type AddressProblem,
+} from '../domain/address-entry.js';
 import { randomUpperAlnum } from '../domain/random.js';
 import type { ApiRegion } from '../domain/regions.js';
 import type { Address } from '../domain/shared-types.js';
@@ -23,7 +29,15 @@ export async function addAddress(
   if (!checked.ok) return checked;
   const id = `addr-${randomUpperAlnum(ctx.random, 16)}`;
   const position = await nextPosition(ctx, 'address', buyer.buyerId);
-  await inTransaction(ctx, (tx) => tx.insertBuyerItem<Address>('address', { id, buyerId: buyer.buyerId, position, value: checked.address, createdAt: ctx.clock.now() }));
+  await inTransaction(ctx, (tx) =>
+    tx.insertBuyerItem<Address>('address', {
+      id,
+      buyerId: buyer.buyerId,
+      position,
+      value: checked.address,
+      createdAt: ctx.clock.now(),
+    }),
+  );
   return { ok: true, id };
 }
 
@@ -31,18 +45,33 @@ export async function addCard(
   ctx: AppContext,
   buyerId: string,
   entry: { number: string; expiry: string; holderName: string },
-): Promise<{ ok: true; id: string } | { ok: false; problems: Partial<Record<'number' | 'expiry' | 'holderName', CardProblem>> }> {
+): Promise<
+  { ok: true; id: string } | { ok: false; problems: Partial<Record<'number' | 'expiry' | 'holderName', CardProblem>> }
+> {
   const today = new Date(ctx.clock.now());
   const checked = cardFromEntry(entry, { year: today.getUTCFullYear(), month: today.getUTCMonth() + 1 });
   if (!checked.ok) return checked;
   const id = `card-${randomUpperAlnum(ctx.random, 16)}`;
   const position = await nextPosition(ctx, 'paymentMethod', buyerId);
-  await inTransaction(ctx, (tx) => tx.insertBuyerItem<WalletCard>('paymentMethod', { id, buyerId, position, value: checked.card, createdAt: ctx.clock.now() }));
+  await inTransaction(ctx, (tx) =>
+    tx.insertBuyerItem<WalletCard>('paymentMethod', {
+      id,
+      buyerId,
+      position,
+      value: checked.card,
+      createdAt: ctx.clock.now(),
+    }),
+  );
   return { ok: true, id };
 }
 
 /** Deletes one of the buyer's own items; someone else's id is ignored (false). */
-export async function deleteWalletItem(ctx: AppContext, buyerId: string, kind: BuyerItemKind, id: string): Promise<boolean> {
+export async function deleteWalletItem(
+  ctx: AppContext,
+  buyerId: string,
+  kind: BuyerItemKind,
+  id: string,
+): Promise<boolean> {
   const item = await ctx.store.reader.buyerItem(kind, id);
   if (!item || item.buyerId !== buyerId) return false;
   await inTransaction(ctx, (tx) => tx.deleteBuyerItem(kind, id, ctx.clock.now()));

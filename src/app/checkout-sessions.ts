@@ -42,16 +42,21 @@ export async function createCheckoutSession(
 ): Promise<CheckoutSession> {
   const store = await tx.merchantStore(input.storeId);
   if (!store || store.merchantId !== caller.merchant.merchantId) {
-    throw new ApiError('InvalidParameterValue', `The value provided for storeId is invalid. Store ${input.storeId} does not exist for merchant ${caller.merchant.merchantId}.`);
+    throw new ApiError(
+      'InvalidParameterValue',
+      `The value provided for storeId is invalid. Store ${input.storeId} does not exist for merchant ${caller.merchant.merchantId}.`,
+    );
   }
-  const cs = unwrap(createSession(input, {
-    checkoutSessionId: newCheckoutSessionId(ctx.random),
-    merchant: caller.merchant,
-    store,
-    environment: caller.environment,
-    now,
-    ...options,
-  }));
+  const cs = unwrap(
+    createSession(input, {
+      checkoutSessionId: newCheckoutSessionId(ctx.random),
+      merchant: caller.merchant,
+      store,
+      environment: caller.environment,
+      now,
+      ...options,
+    }),
+  );
   return save(ctx, tx, 'checkoutSession', undefined, cs, now);
 }
 
@@ -99,32 +104,44 @@ export async function completeCheckoutSession(
   let processing = unwrap(checkComplete(cs, input));
   if (simulation?.kind === 'PendAuthorization') processing = forcePending(cs, processing, simulation);
   else if (simulation && simulation.kind !== 'CancelCheckout') {
-    throw new ApiError('InvalidSandboxSimulationSpecified', 'This simulation code does not apply to Complete Checkout Session.');
+    throw new ApiError(
+      'InvalidSandboxSimulationSpecified',
+      'This simulation code does not apply to Complete Checkout Session.',
+    );
   }
   const recurring = cs.chargePermissionType === 'Recurring';
   const chargePermissionId = newChargePermissionId(ctx.random, cs.environment, recurring);
   let cp = createChargePermissionFromCheckout(cs, processing, chargePermissionId, now);
   let charge: Charge | null = null;
   if (processing.outcome !== 'Confirmed' && processing.chargeAmount) {
-    const outcome: Exclude<AuthorizationOutcome, { kind: 'Declined' }> = processing.outcome === 'Pending'
-      ? { kind: 'Pending', delayMs: TIMERS.sandboxPendingDelay, resolvesTo: processing.pendingResolution === 'HardDeclined' ? 'HardDeclined' : 'Approved' }
-      : { kind: 'Approved' };
-    charge = createCharge({
-      chargeId: newChargeId(ctx.random, chargePermissionId),
-      chargePermissionId,
-      merchantId: cs.merchantId,
-      environment: cs.environment,
-      ledgerCurrency: cs.ledgerCurrency,
-      chargeAmount: processing.chargeAmount,
-      captureNow: processing.outcome === 'Captured',
-      canHandlePendingAuthorization: cs.paymentDetails.canHandlePendingAuthorization,
-      softDescriptor: processing.outcome === 'Captured' ? cs.paymentDetails.softDescriptor : null,
-      merchantMetadata: cs.merchantMetadata,
-      providerMetadata: cs.providerMetadata,
-      platformId: cs.platformId,
-      chargeInitiator: null,
-      channel: 'Web',
-    }, outcome, now);
+    const outcome: Exclude<AuthorizationOutcome, { kind: 'Declined' }> =
+      processing.outcome === 'Pending'
+        ? {
+            kind: 'Pending',
+            delayMs: TIMERS.sandboxPendingDelay,
+            resolvesTo: processing.pendingResolution === 'HardDeclined' ? 'HardDeclined' : 'Approved',
+          }
+        : { kind: 'Approved' };
+    charge = createCharge(
+      {
+        chargeId: newChargeId(ctx.random, chargePermissionId),
+        chargePermissionId,
+        merchantId: cs.merchantId,
+        environment: cs.environment,
+        ledgerCurrency: cs.ledgerCurrency,
+        chargeAmount: processing.chargeAmount,
+        captureNow: processing.outcome === 'Captured',
+        canHandlePendingAuthorization: cs.paymentDetails.canHandlePendingAuthorization,
+        softDescriptor: processing.outcome === 'Captured' ? cs.paymentDetails.softDescriptor : null,
+        merchantMetadata: cs.merchantMetadata,
+        providerMetadata: cs.providerMetadata,
+        platformId: cs.platformId,
+        chargeInitiator: null,
+        channel: 'Web',
+      },
+      outcome,
+      now,
+    );
     cp = applyChargeChange(cp, undefined, charge, now);
   }
   const savedCp = await save(ctx, tx, 'chargePermission', undefined, cp, now);
@@ -134,12 +151,20 @@ export async function completeCheckoutSession(
   return { checkoutSession: savedCs, chargePermission: savedCp, charge: savedCharge };
 }
 
-function forcePending(cs: CheckoutSession, processing: ProcessingResult, simulation: Extract<SimulationEffect, { kind: 'PendAuthorization' }>): ProcessingResult {
+function forcePending(
+  cs: CheckoutSession,
+  processing: ProcessingResult,
+  simulation: Extract<SimulationEffect, { kind: 'PendAuthorization' }>,
+): ProcessingResult {
   if (cs.paymentDetails.paymentIntent !== 'Authorize' || !cs.paymentDetails.canHandlePendingAuthorization) {
     throw new ApiError(
       'InvalidSandboxSimulationSpecified',
       'A pending authorization can only be simulated on a Checkout Session with paymentIntent Authorize and canHandlePendingAuthorization true.',
     );
   }
-  return { ...processing, outcome: 'Pending', pendingResolution: simulation.resolvesTo === 'Approved' ? 'Authorized' : 'HardDeclined' };
+  return {
+    ...processing,
+    outcome: 'Pending',
+    pendingResolution: simulation.resolvesTo === 'Approved' ? 'Authorized' : 'HardDeclined',
+  };
 }

@@ -33,7 +33,11 @@ export interface Caller {
 }
 
 /** The time an object of this merchant and environment lives in: Live is real time, Sandbox follows the merchant's clock. */
-export function nowFor(ctx: Pick<AppContext, 'clock'>, merchant: Pick<Merchant, 'sandboxClockOffsetMs'>, environment: Environment): Instant {
+export function nowFor(
+  ctx: Pick<AppContext, 'clock'>,
+  merchant: Pick<Merchant, 'sandboxClockOffsetMs'>,
+  environment: Environment,
+): Instant {
   const real = ctx.clock.now();
   return environment === 'Sandbox' ? real + merchant.sandboxClockOffsetMs : real;
 }

@@ -28,7 +28,15 @@ import { save, inTransaction } from './transactions.js';
 
 export const SIGN_IN_REQUEST_LIFETIME = 1 * HOUR;
 export const BUYER_TOKEN_LIFETIME = 1 * HOUR;
-export const SIGN_IN_SCOPES = ['name', 'email', 'postalCode', 'shippingAddress', 'phoneNumber', 'billingAddress', 'primeStatus'] as const;
+export const SIGN_IN_SCOPES = [
+  'name',
+  'email',
+  'postalCode',
+  'shippingAddress',
+  'phoneNumber',
+  'billingAddress',
+  'primeStatus',
+] as const;
 export type SignInScope = (typeof SIGN_IN_SCOPES)[number];
 
 /** The hosted pages act for the merchant whose button started the flow. */
@@ -42,29 +50,46 @@ export interface StartOptions {
 }
 
 /** Everything Create Checkout Session would check, without creating anything (for checkout.js's early warning). */
-export async function checkCheckoutStart(ctx: AppContext, caller: Caller, input: CheckoutSessionCreateInput, options: StartOptions): Promise<void> {
+export async function checkCheckoutStart(
+  ctx: AppContext,
+  caller: Caller,
+  input: CheckoutSessionCreateInput,
+  options: StartOptions,
+): Promise<void> {
   const store = await ctx.store.reader.merchantStore(input.storeId);
   if (!store || store.merchantId !== caller.merchant.merchantId) {
-    throw new ApiError('InvalidParameterValue', `The value provided for storeId is invalid. Store ${input.storeId} does not exist for merchant ${caller.merchant.merchantId}.`);
+    throw new ApiError(
+      'InvalidParameterValue',
+      `The value provided for storeId is invalid. Store ${input.storeId} does not exist for merchant ${caller.merchant.merchantId}.`,
+    );
   }
-  unwrap(createSessionDoc(input, {
-    checkoutSessionId: '00000000-0000-4000-8000-000000000000',
-    merchant: caller.merchant,
-    store,
-    environment: caller.environment,
-    now: nowFor(ctx, caller.merchant, caller.environment),
-    productType: options.productType,
-    ...(options.checkoutLanguage ? { checkoutLanguage: options.checkoutLanguage } : {}),
-  }));
+  unwrap(
+    createSessionDoc(input, {
+      checkoutSessionId: '00000000-0000-4000-8000-000000000000',
+      merchant: caller.merchant,
+      store,
+      environment: caller.environment,
+      now: nowFor(ctx, caller.merchant, caller.environment),
+      productType: options.productType,
+      ...(options.checkoutLanguage ? { checkoutLanguage: options.checkoutLanguage } : {}),
+    }),
+  );
 }
 
 /** The button was verified: create the Checkout Session from its payload. */
-export async function startCheckout(ctx: AppContext, caller: Caller, input: CheckoutSessionCreateInput, options: StartOptions): Promise<CheckoutSession> {
+export async function startCheckout(
+  ctx: AppContext,
+  caller: Caller,
+  input: CheckoutSessionCreateInput,
+  options: StartOptions,
+): Promise<CheckoutSession> {
   const now = nowFor(ctx, caller.merchant, caller.environment);
-  return inTransaction(ctx, (tx) => createCheckoutSession(ctx, tx, caller, input, now, {
-    productType: options.productType,
-    ...(options.checkoutLanguage ? { checkoutLanguage: options.checkoutLanguage } : {}),
-  }));
+  return inTransaction(ctx, (tx) =>
+    createCheckoutSession(ctx, tx, caller, input, now, {
+      productType: options.productType,
+      ...(options.checkoutLanguage ? { checkoutLanguage: options.checkoutLanguage } : {}),
+    }),
+  );
 }
 
 export interface SignInPayload {
@@ -83,18 +108,31 @@ export interface SignInRequest {
 }
 
 /** Checks a sign-in payload against the merchant's store (ownership and allowed return URL). */
-export async function checkSignInStart(ctx: AppContext, caller: Caller, payload: SignInPayload): Promise<MerchantStore> {
+export async function checkSignInStart(
+  ctx: AppContext,
+  caller: Caller,
+  payload: SignInPayload,
+): Promise<MerchantStore> {
   const store = await ctx.store.reader.merchantStore(payload.storeId);
   if (!store || store.merchantId !== caller.merchant.merchantId) {
-    throw new ApiError('InvalidParameterValue', `The value provided for storeId is invalid. Store ${payload.storeId} does not exist for merchant ${caller.merchant.merchantId}.`);
+    throw new ApiError(
+      'InvalidParameterValue',
+      `The value provided for storeId is invalid. Store ${payload.storeId} does not exist for merchant ${caller.merchant.merchantId}.`,
+    );
   }
   const verdict = isReturnUrlAllowed(payload.signInReturnUrl, store, caller.environment);
-  if (!verdict.allowed) throw new ApiError('InvalidParameterValue', `The value provided for signInReturnUrl is invalid. ${verdict.why}.`);
+  if (!verdict.allowed)
+    throw new ApiError('InvalidParameterValue', `The value provided for signInReturnUrl is invalid. ${verdict.why}.`);
   return store;
 }
 
 /** Amazon Sign-in: a sign-in request (its id is a secret bound to the browser that started it). */
-export async function startSignIn(ctx: AppContext, caller: Caller, payload: SignInPayload, language: CheckoutLanguage | undefined): Promise<string> {
+export async function startSignIn(
+  ctx: AppContext,
+  caller: Caller,
+  payload: SignInPayload,
+  language: CheckoutLanguage | undefined,
+): Promise<string> {
   await checkSignInStart(ctx, caller, payload);
   const request: SignInRequest = {
     merchantId: caller.merchant.merchantId,
@@ -107,7 +145,10 @@ export async function startSignIn(ctx: AppContext, caller: Caller, payload: Sign
   return issueToken(ctx, 'signInRequest', caller.merchant.merchantId, SIGN_IN_REQUEST_LIFETIME, { ...request });
 }
 
-export async function loadSignInRequest(ctx: AppContext, id: string): Promise<{ request: SignInRequest; merchant: Merchant; store: MerchantStore } | undefined> {
+export async function loadSignInRequest(
+  ctx: AppContext,
+  id: string,
+): Promise<{ request: SignInRequest; merchant: Merchant; store: MerchantStore } | undefined> {
   const token = await readToken(ctx, 'signInRequest', id);
   if (!token || token.usedAt !== null) return undefined;
   const request = token.data as unknown as SignInRequest;
@@ -117,7 +158,11 @@ export async function loadSignInRequest(ctx: AppContext, id: string): Promise<{ 
 }
 
 /** The buyer allowed the merchant to see the requested scopes: a buyer token for `GET /v2/buyers/{buyerToken}`. */
-export async function approveSignIn(ctx: AppContext, requestId: string, buyerId: string): Promise<{ request: SignInRequest; buyerToken: string }> {
+export async function approveSignIn(
+  ctx: AppContext,
+  requestId: string,
+  buyerId: string,
+): Promise<{ request: SignInRequest; buyerToken: string }> {
   const used = await consumeToken(ctx, 'signInRequest', requestId);
   if (!used) throw new ApiError('InvalidParameterValue', 'This sign-in request has expired or was already used.');
   const request = used.data as unknown as SignInRequest;
@@ -151,7 +196,10 @@ export async function buyerForToken(ctx: AppContext, caller: Caller, buyerToken:
   const token: HostedTokenRecord | undefined = await readToken(ctx, 'buyerToken', buyerToken);
   const data = token?.data as { merchantId?: string; environment?: string; scopes?: SignInScope[] } | undefined;
   if (!token || data?.merchantId !== caller.merchant.merchantId || data.environment !== caller.environment) {
-    throw new ApiError('ResourceNotFound', 'The buyerToken is unknown, expired, or was issued to another merchant or environment.');
+    throw new ApiError(
+      'ResourceNotFound',
+      'The buyerToken is unknown, expired, or was issued to another merchant or environment.',
+    );
   }
   const buyer = await ctx.store.reader.buyer(token.subject);
   if (!buyer) throw new ApiError('ResourceNotFound', 'The buyer of this buyerToken no longer exists.');
@@ -183,7 +231,10 @@ export interface HostedCheckout {
 }
 
 /** A checkout session with its merchant and store, due timers applied; undefined when unknown. */
-export async function loadHostedCheckout(ctx: AppContext, checkoutSessionId: string): Promise<HostedCheckout | undefined> {
+export async function loadHostedCheckout(
+  ctx: AppContext,
+  checkoutSessionId: string,
+): Promise<HostedCheckout | undefined> {
   const raw = await ctx.store.reader.get('checkoutSession', checkoutSessionId);
   if (!raw) return undefined;
   const merchant = await ctx.store.reader.merchant(raw.merchantId);
@@ -202,7 +253,14 @@ export async function chooseForCheckout(
 ): Promise<{ checkoutSession: CheckoutSession; redirectUrl: string }> {
   const now = nowFor(ctx, checkout.merchant, checkout.caller.environment);
   return inTransaction(ctx, async (tx) => {
-    const cs = await lockOwned(ctx, tx, checkout.caller, 'checkoutSession', checkout.checkoutSession.checkoutSessionId, now);
+    const cs = await lockOwned(
+      ctx,
+      tx,
+      checkout.caller,
+      'checkoutSession',
+      checkout.checkoutSession.checkoutSessionId,
+      now,
+    );
     return applyBuyerChoice(ctx, tx, cs, choice, now);
   });
 }
@@ -211,16 +269,34 @@ export async function chooseForCheckout(
 export async function processForBuyer(ctx: AppContext, checkout: HostedCheckout): Promise<ProcessOutcome> {
   const now = nowFor(ctx, checkout.merchant, checkout.caller.environment);
   return inTransaction(ctx, async (tx) => {
-    const cs = await lockOwned(ctx, tx, checkout.caller, 'checkoutSession', checkout.checkoutSession.checkoutSessionId, now);
+    const cs = await lockOwned(
+      ctx,
+      tx,
+      checkout.caller,
+      'checkoutSession',
+      checkout.checkoutSession.checkoutSessionId,
+      now,
+    );
     return processPayment(ctx, tx, cs, now, undefined, { keepOpenOnDecline: true });
   });
 }
 
 /** The buyer canceled (BuyerCanceled) or gave up after a decline (Declined); a session no longer Open is left as it is. */
-export async function cancelForBuyer(ctx: AppContext, checkout: HostedCheckout, reason: Extract<CheckoutSessionCancelReason, 'BuyerCanceled' | 'Declined'>): Promise<CheckoutSession> {
+export async function cancelForBuyer(
+  ctx: AppContext,
+  checkout: HostedCheckout,
+  reason: Extract<CheckoutSessionCancelReason, 'BuyerCanceled' | 'Declined'>,
+): Promise<CheckoutSession> {
   const now = nowFor(ctx, checkout.merchant, checkout.caller.environment);
   return inTransaction(ctx, async (tx) => {
-    const cs = await lockOwned(ctx, tx, checkout.caller, 'checkoutSession', checkout.checkoutSession.checkoutSessionId, now);
+    const cs = await lockOwned(
+      ctx,
+      tx,
+      checkout.caller,
+      'checkoutSession',
+      checkout.checkoutSession.checkoutSessionId,
+      now,
+    );
     if (cs.state !== 'Open' || cs.processing !== null) return cs;
     return save(ctx, tx, 'checkoutSession', cs, unwrap(cancelCheckoutSession(cs, reason, now)), now);
   });

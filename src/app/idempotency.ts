@@ -20,7 +20,12 @@ export interface IdempotentRequest {
   readonly fingerprint: string;
 }
 
-export function fingerprint(parts: { method: string; path: string; simulationCode: string | undefined; body: Uint8Array }): string {
+export function fingerprint(parts: {
+  method: string;
+  path: string;
+  simulationCode: string | undefined;
+  body: Uint8Array;
+}): string {
   return createHash('sha256')
     .update(`${parts.method}\n${parts.path}\n${parts.simulationCode ?? ''}\n`)
     .update(parts.body)
@@ -52,7 +57,10 @@ export async function runIdempotent<T>(
     if (!claim.claimed) {
       const previous = claim.previous!;
       if (previous.fingerprint !== request.fingerprint) {
-        throw new ApiError('DuplicateIdempotencyKey', `The idempotency key ${key} was already used with a different request.`);
+        throw new ApiError(
+          'DuplicateIdempotencyKey',
+          `The idempotency key ${key} was already used with a different request.`,
+        );
       }
       return { status: previous.status, body: previous.response, replayed: true };
     }
@@ -67,7 +75,9 @@ export async function runIdempotent<T>(
           throw error;
         }
       });
-      response = outcome.kept ? { status: outcome.kept.status, body: JSON.stringify(outcome.kept.toBody()) } : render(outcome.value as T);
+      response = outcome.kept
+        ? { status: outcome.kept.status, body: JSON.stringify(outcome.kept.toBody()) }
+        : render(outcome.value as T);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status >= 500) throw error;
       response = { status: error.status, body: JSON.stringify(error.toBody()) };

@@ -18,7 +18,12 @@ function owned<K extends DocumentKind>(doc: Documents[K] | undefined, caller: Ca
 }
 
 /** Reads an object of the caller's, first applying any timer that is already due (so reads never show stale states). */
-export async function readOwned<K extends DocumentKind>(ctx: AppContext, caller: Caller, kind: K, id: string): Promise<{ doc: Documents[K]; now: Instant }> {
+export async function readOwned<K extends DocumentKind>(
+  ctx: AppContext,
+  caller: Caller,
+  kind: K,
+  id: string,
+): Promise<{ doc: Documents[K]; now: Instant }> {
   const doc = await ctx.store.reader.get(kind, id);
   if (!owned(doc, caller)) throw notFound(LABELS[kind], id);
   const now = nowFor(ctx, caller.merchant, caller.environment);
@@ -30,7 +35,14 @@ export async function readOwned<K extends DocumentKind>(ctx: AppContext, caller:
 }
 
 /** Loads and (on PostgreSQL) locks an object of the caller's, with due timers applied. */
-export async function lockOwned<K extends DocumentKind>(ctx: AppContext, tx: StoreTx, caller: Caller, kind: K, id: string, now: Instant): Promise<Documents[K]> {
+export async function lockOwned<K extends DocumentKind>(
+  ctx: AppContext,
+  tx: StoreTx,
+  caller: Caller,
+  kind: K,
+  id: string,
+  now: Instant,
+): Promise<Documents[K]> {
   const doc = await tx.getForUpdate(kind, id);
   if (!owned(doc, caller)) throw notFound(LABELS[kind], id);
   if (!isOverdue(kind, doc, now)) return doc;
@@ -41,7 +53,12 @@ export async function lockOwned<K extends DocumentKind>(ctx: AppContext, tx: Sto
 }
 
 /** Reads an object of the caller's inside a transaction without locking it (to learn what to lock first). */
-export async function peekOwned<K extends DocumentKind>(tx: StoreTx, caller: Caller, kind: K, id: string): Promise<Documents[K]> {
+export async function peekOwned<K extends DocumentKind>(
+  tx: StoreTx,
+  caller: Caller,
+  kind: K,
+  id: string,
+): Promise<Documents[K]> {
   const doc = await tx.get(kind, id);
   if (!owned(doc, caller)) throw notFound(LABELS[kind], id);
   return doc;

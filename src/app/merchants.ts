@@ -9,9 +9,16 @@ import { inTransaction } from './transactions.js';
 
 /** Merchant accounts, their stores and their API keys: what Seller Central does for Amazon Pay. */
 
-export async function createMerchant(ctx: AppContext, input: { region: Region; name?: string; allowedOrigins?: readonly string[] }): Promise<{ merchant: Merchant; store: MerchantStore }> {
+export async function createMerchant(
+  ctx: AppContext,
+  input: { region: Region; name?: string; allowedOrigins?: readonly string[] },
+): Promise<{ merchant: Merchant; store: MerchantStore }> {
   for (const origin of input.allowedOrigins ?? []) {
-    if (!isValidOriginPattern(origin)) throw new ApiError('InvalidParameterValue', `${origin} is not an origin such as https://shop.example or http://127.0.0.1:*`);
+    if (!isValidOriginPattern(origin))
+      throw new ApiError(
+        'InvalidParameterValue',
+        `${origin} is not an origin such as https://shop.example or http://127.0.0.1:*`,
+      );
   }
   const now = ctx.clock.now();
   const merchant: Merchant = {
@@ -43,12 +50,19 @@ export interface KeySpec {
 }
 
 /** Checks and registers a merchant's RSA public key (2048 bits or more). */
-export async function registerPublicKey(ctx: AppContext, spec: KeySpec, publicKeyPem: string): Promise<{ publicKeyId: string }> {
+export async function registerPublicKey(
+  ctx: AppContext,
+  spec: KeySpec,
+  publicKeyPem: string,
+): Promise<{ publicKeyId: string }> {
   let key: ReturnType<typeof createPublicKey>;
   try {
     key = createPublicKey(publicKeyPem);
   } catch (error) {
-    throw new ApiError('InvalidParameterValue', `The public key is not a PEM RSA public key: ${(error as Error).message}`);
+    throw new ApiError(
+      'InvalidParameterValue',
+      `The public key is not a PEM RSA public key: ${(error as Error).message}`,
+    );
   }
   const details = key.asymmetricKeyDetails;
   if (key.asymmetricKeyType !== 'rsa' || (details?.modulusLength ?? 0) < 2048) {
@@ -70,15 +84,30 @@ export async function registerPublicKey(ctx: AppContext, spec: KeySpec, publicKe
 }
 
 /** Makes an RSA-2048 key pair, registers the public half and hands back the private half (once). */
-export async function createKeyPair(ctx: AppContext, spec: KeySpec): Promise<{ publicKeyId: string; privateKeyPem: string }> {
+export async function createKeyPair(
+  ctx: AppContext,
+  spec: KeySpec,
+): Promise<{ publicKeyId: string; privateKeyPem: string }> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const { publicKeyId } = await registerPublicKey(ctx, spec, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  const { publicKeyId } = await registerPublicKey(
+    ctx,
+    spec,
+    publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  );
   return { publicKeyId, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 
-export async function setAllowedOrigins(ctx: AppContext, storeId: string, origins: readonly string[]): Promise<MerchantStore> {
+export async function setAllowedOrigins(
+  ctx: AppContext,
+  storeId: string,
+  origins: readonly string[],
+): Promise<MerchantStore> {
   for (const origin of origins) {
-    if (!isValidOriginPattern(origin)) throw new ApiError('InvalidParameterValue', `${origin} is not an origin such as https://shop.example or http://127.0.0.1:*`);
+    if (!isValidOriginPattern(origin))
+      throw new ApiError(
+        'InvalidParameterValue',
+        `${origin} is not an origin such as https://shop.example or http://127.0.0.1:*`,
+      );
   }
   const store = await ctx.store.reader.merchantStore(storeId);
   if (!store) throw new ApiError('ResourceNotFound', `Store ${storeId} does not exist.`);

@@ -9,7 +9,11 @@ import type { IpnMessage, IpnNotificationType, IpnObjectType } from '../wire/typ
 export type NotificationObjectType = Exclude<IpnObjectType, 'CHARGEBACK'>;
 export type NotificationType = IpnNotificationType;
 
-function changeOf<K extends DocumentKind>(kind: K, before: Documents[K] | undefined, after: Documents[K]): NotificationType | null {
+function changeOf<K extends DocumentKind>(
+  kind: K,
+  before: Documents[K] | undefined,
+  after: Documents[K],
+): NotificationType | null {
   switch (kind) {
     case 'checkoutSession':
       return null; // Checkout sessions are not an IPN object type.
@@ -23,7 +27,8 @@ function changeOf<K extends DocumentKind>(kind: K, before: Documents[K] | undefi
       const b = before as ChargePermission | undefined;
       const a = after as ChargePermission;
       if (!b || b.state !== a.state || JSON.stringify(b.reasons) !== JSON.stringify(a.reasons)) return 'STATE_CHANGE';
-      const attributes = (cp: ChargePermission) => JSON.stringify([cp.paymentMethod, cp.shippingAddress, cp.billingAddress, cp.recurringMetadata, cp.buyer]);
+      const attributes = (cp: ChargePermission) =>
+        JSON.stringify([cp.paymentMethod, cp.shippingAddress, cp.billingAddress, cp.recurringMetadata, cp.buyer]);
       return attributes(b) !== attributes(a) ? 'ATTRIBUTE_CHANGE' : null;
     }
     default:
@@ -53,7 +58,12 @@ export function notificationFor<K extends DocumentKind>(
   if (type === null) return null;
   const objectType = OBJECT_TYPES[kind as Exclude<DocumentKind, 'checkoutSession'>];
   const doc = after as Charge | Refund | ChargePermission;
-  const objectId = kind === 'charge' ? (doc as Charge).chargeId : kind === 'refund' ? (doc as Refund).refundId : (doc as ChargePermission).chargePermissionId;
+  const objectId =
+    kind === 'charge'
+      ? (doc as Charge).chargeId
+      : kind === 'refund'
+        ? (doc as Refund).refundId
+        : (doc as ChargePermission).chargePermissionId;
   const notificationId = randomUpperAlnum(random, 32);
   const message: IpnMessage = {
     MerchantID: doc.merchantId,

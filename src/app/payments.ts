@@ -54,7 +54,10 @@ function authorizationOutcome(
         return { kind: 'Declined', reasonCode: simulation.reasonCode };
       case 'PendAuthorization':
         if (!canHandlePending) {
-          throw new ApiError('InvalidSandboxSimulationSpecified', 'A pending authorization can only be simulated with canHandlePendingAuthorization true.');
+          throw new ApiError(
+            'InvalidSandboxSimulationSpecified',
+            'A pending authorization can only be simulated with canHandlePendingAuthorization true.',
+          );
         }
         return { kind: 'Pending', delayMs: simulation.delayMs, resolvesTo: simulation.resolvesTo };
       case 'Fail':
@@ -80,7 +83,11 @@ function authorizationOutcome(
           `The payment method ${method.descriptor} simulates a pending authorization: set canHandlePendingAuthorization to true.`,
         );
       }
-      return { kind: 'Pending', delayMs: TIMERS.sandboxPendingDelay, resolvesTo: method.behaviour === 'PendsThenAuthorizes' ? 'Approved' : 'HardDeclined' };
+      return {
+        kind: 'Pending',
+        delayMs: TIMERS.sandboxPendingDelay,
+        resolvesTo: method.behaviour === 'PendsThenAuthorizes' ? 'Approved' : 'HardDeclined',
+      };
   }
 }
 
@@ -107,7 +114,10 @@ export async function createCharge(
   simulation: SimulationEffect | undefined,
 ): Promise<Charge> {
   if (input.softDescriptor !== undefined && !input.captureNow) {
-    throw new ApiError('InvalidParameterCombination', 'softDescriptor can only be given together with captureNow true.');
+    throw new ApiError(
+      'InvalidParameterCombination',
+      'softDescriptor can only be given together with captureNow true.',
+    );
   }
   unwrap(checkChargeAmount(input.chargeAmount, 'chargeAmount'));
   const cp = await lockOwned(ctx, tx, caller, 'chargePermission', input.chargePermissionId, now);
@@ -116,27 +126,45 @@ export async function createCharge(
   const outcome = authorizationOutcome(cp.paymentMethod, canHandlePending, simulation);
   if (outcome.kind === 'Declined') {
     if (outcome.reasonCode === 'HardDeclined' && cp.state === 'Chargeable') {
-      await save(ctx, tx, 'chargePermission', cp, { ...cp, state: 'NonChargeable', reasons: [reason('PaymentMethodInvalid')], lastUpdatedAt: now }, now);
-      throw new ApiError('HardDeclined', 'The authorization was declined; the buyer must use another payment method. The charge permission is now NonChargeable.', true);
+      await save(
+        ctx,
+        tx,
+        'chargePermission',
+        cp,
+        { ...cp, state: 'NonChargeable', reasons: [reason('PaymentMethodInvalid')], lastUpdatedAt: now },
+        now,
+      );
+      throw new ApiError(
+        'HardDeclined',
+        'The authorization was declined; the buyer must use another payment method. The charge permission is now NonChargeable.',
+        true,
+      );
     }
-    throw new ApiError(outcome.reasonCode === 'MFAFailed' ? 'MFANotCompleted' : outcome.reasonCode, declineMessage(outcome.reasonCode));
+    throw new ApiError(
+      outcome.reasonCode === 'MFAFailed' ? 'MFANotCompleted' : outcome.reasonCode,
+      declineMessage(outcome.reasonCode),
+    );
   }
-  const charge = createChargeDomain({
-    chargeId: newChargeId(ctx.random, cp.chargePermissionId),
-    chargePermissionId: cp.chargePermissionId,
-    merchantId: cp.merchantId,
-    environment: cp.environment,
-    ledgerCurrency: cp.ledgerCurrency,
-    chargeAmount: input.chargeAmount,
-    captureNow: input.captureNow ?? false,
-    canHandlePendingAuthorization: canHandlePending,
-    softDescriptor: input.softDescriptor ?? null,
-    merchantMetadata: input.merchantMetadata,
-    providerMetadata: input.providerMetadata,
-    platformId: input.platformId ?? null,
-    chargeInitiator: input.chargeInitiator ?? null,
-    channel: input.channel ?? null,
-  }, outcome, now);
+  const charge = createChargeDomain(
+    {
+      chargeId: newChargeId(ctx.random, cp.chargePermissionId),
+      chargePermissionId: cp.chargePermissionId,
+      merchantId: cp.merchantId,
+      environment: cp.environment,
+      ledgerCurrency: cp.ledgerCurrency,
+      chargeAmount: input.chargeAmount,
+      captureNow: input.captureNow ?? false,
+      canHandlePendingAuthorization: canHandlePending,
+      softDescriptor: input.softDescriptor ?? null,
+      merchantMetadata: input.merchantMetadata,
+      providerMetadata: input.providerMetadata,
+      platformId: input.platformId ?? null,
+      chargeInitiator: input.chargeInitiator ?? null,
+      channel: input.channel ?? null,
+    },
+    outcome,
+    now,
+  );
   await save(ctx, tx, 'chargePermission', cp, applyChargeChange(cp, undefined, charge, now), now);
   return save(ctx, tx, 'charge', undefined, charge, now);
 }
@@ -157,7 +185,13 @@ function declineMessage(code: string): string {
 }
 
 /** Lock order: the permission, then the charge; the permission is read again after the charge's timers settled. */
-async function lockCharge(ctx: AppContext, tx: StoreTx, caller: Caller, chargeId: string, now: Instant): Promise<{ cp: ChargePermission; charge: Charge }> {
+async function lockCharge(
+  ctx: AppContext,
+  tx: StoreTx,
+  caller: Caller,
+  chargeId: string,
+  now: Instant,
+): Promise<{ cp: ChargePermission; charge: Charge }> {
   const peek = await peekOwned(tx, caller, 'charge', chargeId);
   await lockOwned(ctx, tx, caller, 'chargePermission', peek.chargePermissionId, now);
   const charge = await lockOwned(ctx, tx, caller, 'charge', chargeId, now);
@@ -183,7 +217,10 @@ export async function captureCharge(
         processing = { kind: 'Async', delayMs: simulation.delayMs, resolvesTo: simulation.resolvesTo };
         break;
       case 'Fail':
-        throw new ApiError(simulation.reasonCode, `Simulated ${simulation.reasonCode}; the charge stays ${charge.state}.`);
+        throw new ApiError(
+          simulation.reasonCode,
+          `Simulated ${simulation.reasonCode}; the charge stays ${charge.state}.`,
+        );
       case 'CancelCheckout':
       case 'DeclineAuthorization':
       case 'PendAuthorization':
@@ -197,7 +234,13 @@ export async function captureCharge(
   return save(ctx, tx, 'charge', charge, captured, now);
 }
 
-export async function cancelCharge(ctx: AppContext, tx: StoreTx, caller: Caller, chargeId: string, now: Instant): Promise<Charge> {
+export async function cancelCharge(
+  ctx: AppContext,
+  tx: StoreTx,
+  caller: Caller,
+  chargeId: string,
+  now: Instant,
+): Promise<Charge> {
   const { cp, charge } = await lockCharge(ctx, tx, caller, chargeId, now);
   const canceled = unwrap(cancelChargeDomain(charge, 'MerchantCanceled', now));
   await save(ctx, tx, 'chargePermission', cp, applyChargeChange(cp, charge, canceled, now), now);
@@ -212,7 +255,10 @@ export async function createRefund(
   now: Instant,
   simulation: SimulationEffect | undefined,
 ): Promise<Refund> {
-  let settlement: { delayMs: number; settlement: Refund['settlement'] } = { delayMs: TIMERS.refundProcessingDelay, settlement: 'Refunded' };
+  let settlement: { delayMs: number; settlement: Refund['settlement'] } = {
+    delayMs: TIMERS.refundProcessingDelay,
+    settlement: 'Refunded',
+  };
   if (simulation) {
     switch (simulation.kind) {
       case 'SettleRefund':
@@ -230,17 +276,20 @@ export async function createRefund(
   }
   const { charge } = await lockCharge(ctx, tx, caller, input.chargeId, now);
   unwrap(checkRefund(charge, input.refundAmount));
-  const refund = createRefundDomain({
-    refundId: newRefundId(ctx.random, charge.chargePermissionId),
-    chargeId: charge.chargeId,
-    chargePermissionId: charge.chargePermissionId,
-    merchantId: charge.merchantId,
-    environment: charge.environment,
-    refundAmount: input.refundAmount,
-    softDescriptor: input.softDescriptor ?? null,
-    settlesAfterMs: settlement.delayMs,
-    settlement: settlement.settlement,
-  }, now);
+  const refund = createRefundDomain(
+    {
+      refundId: newRefundId(ctx.random, charge.chargePermissionId),
+      chargeId: charge.chargeId,
+      chargePermissionId: charge.chargePermissionId,
+      merchantId: charge.merchantId,
+      environment: charge.environment,
+      refundAmount: input.refundAmount,
+      softDescriptor: input.softDescriptor ?? null,
+      settlesAfterMs: settlement.delayMs,
+      settlement: settlement.settlement,
+    },
+    now,
+  );
   await save(ctx, tx, 'charge', charge, applyRefundChange(charge, undefined, refund), now);
   return save(ctx, tx, 'refund', undefined, refund, now);
 }

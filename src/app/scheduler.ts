@@ -27,7 +27,11 @@ export async function runDueTimers(ctx: AppContext, merchantId?: string): Promis
       } catch (error) {
         // Left leased: another try after the lease. A lost database is an outage to report, not a bug.
         const transient = error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError;
-        ctx.log[transient ? 'warn' : 'error']('timer failed', { objectType: timer.objectType, objectId: timer.objectId, error: String(error) });
+        ctx.log[transient ? 'warn' : 'error']('timer failed', {
+          objectType: timer.objectType,
+          objectId: timer.objectId,
+          error: String(error),
+        });
       }
     }
     if (due.length < BATCH) return fired;

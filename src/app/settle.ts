@@ -14,7 +14,13 @@ import { save } from './transactions.js';
  * its effects on related objects. Idempotent: settling twice changes nothing the second time, so a
  * timer that two workers both took still fires once. Locks in the order permission, charge, refund.
  */
-export async function settleDue(ctx: AppContext, tx: StoreTx, kind: DocumentKind, id: string, now: Instant): Promise<void> {
+export async function settleDue(
+  ctx: AppContext,
+  tx: StoreTx,
+  kind: DocumentKind,
+  id: string,
+  now: Instant,
+): Promise<void> {
   switch (kind) {
     case 'checkoutSession':
       return settleCheckoutSession(ctx, tx, id, now);
@@ -48,7 +54,13 @@ async function settlePermission(ctx: AppContext, tx: StoreTx, id: string, now: I
 }
 
 /** Settles the given charges of one permission (all of them when `ids` is undefined). */
-export async function settleCharges(ctx: AppContext, tx: StoreTx, chargePermissionId: string, ids: readonly string[] | undefined, now: Instant): Promise<void> {
+export async function settleCharges(
+  ctx: AppContext,
+  tx: StoreTx,
+  chargePermissionId: string,
+  ids: readonly string[] | undefined,
+  now: Instant,
+): Promise<void> {
   const cp = await tx.getForUpdate('chargePermission', chargePermissionId);
   if (!cp) return;
   let nextCp = cp;
@@ -83,7 +95,12 @@ async function settleRefund(ctx: AppContext, tx: StoreTx, id: string, now: Insta
 }
 
 /** A timer that fired without changing anything is moved to the object's real next deadline. */
-async function refreshTimer<K extends DocumentKind>(tx: StoreTx, kind: K, doc: Documents[K], id: string): Promise<void> {
+async function refreshTimer<K extends DocumentKind>(
+  tx: StoreTx,
+  kind: K,
+  doc: Documents[K],
+  id: string,
+): Promise<void> {
   await tx.setTimer(kind, doc as { merchantId: string; environment: 'Sandbox' | 'Live' }, id, nextDeadline(kind, doc));
 }
 

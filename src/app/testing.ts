@@ -14,7 +14,10 @@ import { inTransaction } from './transactions.js';
 
 export function requireSandbox(caller: Caller): void {
   if (caller.environment !== 'Sandbox') {
-    throw new ApiError('UnauthorizedAccess', 'The testing endpoints are only available with Sandbox keys (or the /sandbox path).');
+    throw new ApiError(
+      'UnauthorizedAccess',
+      'The testing endpoints are only available with Sandbox keys (or the /sandbox path).',
+    );
   }
 }
 
@@ -24,12 +27,18 @@ export interface BuyerConsentInput {
   readonly paymentMethodId?: string;
 }
 
-export async function buyerConsent(ctx: AppContext, caller: Caller, checkoutSessionId: string, input: BuyerConsentInput) {
+export async function buyerConsent(
+  ctx: AppContext,
+  caller: Caller,
+  checkoutSessionId: string,
+  input: BuyerConsentInput,
+) {
   requireSandbox(caller);
   const region = marketplaceOf(caller.merchant.region);
-  const buyer = input.buyerEmail === undefined
-    ? (await ctx.store.reader.buyersOfRegion(region, true))[0]
-    : await ctx.store.reader.buyerByEmail(region, input.buyerEmail);
+  const buyer =
+    input.buyerEmail === undefined
+      ? (await ctx.store.reader.buyersOfRegion(region, true))[0]
+      : await ctx.store.reader.buyerByEmail(region, input.buyerEmail);
   if (!buyer) {
     throw new ApiError(
       'InvalidParameterValue',
@@ -41,11 +50,22 @@ export async function buyerConsent(ctx: AppContext, caller: Caller, checkoutSess
   const now = nowFor(ctx, caller.merchant, caller.environment);
   return inTransaction(ctx, async (tx) => {
     const cs = await lockOwned(ctx, tx, caller, 'checkoutSession', checkoutSessionId, now);
-    return applyBuyerChoice(ctx, tx, cs, { buyerId: buyer.buyerId, shippingAddressId: input.shippingAddressId, paymentMethodId: input.paymentMethodId }, now);
+    return applyBuyerChoice(
+      ctx,
+      tx,
+      cs,
+      { buyerId: buyer.buyerId, shippingAddressId: input.shippingAddressId, paymentMethodId: input.paymentMethodId },
+      now,
+    );
   });
 }
 
-export async function processPaymentForTest(ctx: AppContext, caller: Caller, checkoutSessionId: string, simulation: SimulationEffect | undefined) {
+export async function processPaymentForTest(
+  ctx: AppContext,
+  caller: Caller,
+  checkoutSessionId: string,
+  simulation: SimulationEffect | undefined,
+) {
   requireSandbox(caller);
   const now = nowFor(ctx, caller.merchant, caller.environment);
   return inTransaction(ctx, async (tx) => {
@@ -57,7 +77,9 @@ export async function processPaymentForTest(ctx: AppContext, caller: Caller, che
 /** Moves the merchant's sandbox clock forward and fires what became due before answering. */
 export async function advanceClock(ctx: AppContext, caller: Caller, seconds: number): Promise<Instant> {
   requireSandbox(caller);
-  const merchant = await inTransaction(ctx, (tx) => tx.advanceSandboxClock(caller.merchant.merchantId, Math.round(seconds * SECOND)));
+  const merchant = await inTransaction(ctx, (tx) =>
+    tx.advanceSandboxClock(caller.merchant.merchantId, Math.round(seconds * SECOND)),
+  );
   await runDueTimers(ctx, merchant.merchantId);
   return nowFor(ctx, merchant, 'Sandbox');
 }

@@ -17,14 +17,19 @@ const COMMON = {
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
 /** Parses flags strictly; anything unexpected is a usage error, not a crash. */
-export function parseCommand(args: string[], options: NonNullable<ParseArgsConfig['options']>, positionals = 0): { values: Values; positionals: string[] } {
+export function parseCommand(
+  args: string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  positionals = 0,
+): { values: Values; positionals: string[] } {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: positionals > 0, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument ${parsed.positionals[positionals]}`);
+  if (parsed.positionals.length > positionals)
+    throw new UsageError(`unexpected argument ${parsed.positionals[positionals]}`);
   return { values: parsed.values as Values, positionals: parsed.positionals };
 }
 
@@ -44,8 +49,16 @@ export function environmentFlag(values: Values): Environment | undefined {
 
 /** Opens the data directory's (or database's) store for a one-off command; a running server sees the result at once. */
 export async function withApp<T>(values: Values, fn: (app: AppHandle) => Promise<T>): Promise<T> {
-  const config = readServeConfig({ 'data-dir': values['data-dir'] as string | undefined, 'database-url': values['database-url'] as string | undefined });
-  const app = await openApp({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: 2, publicUrl: config.publicUrl });
+  const config = readServeConfig({
+    'data-dir': values['data-dir'] as string | undefined,
+    'database-url': values['database-url'] as string | undefined,
+  });
+  const app = await openApp({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    poolSize: 2,
+    publicUrl: config.publicUrl,
+  });
   try {
     return await fn(app);
   } finally {

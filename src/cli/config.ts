@@ -56,13 +56,15 @@ function pick(flags: RawOptions, env: NodeJS.ProcessEnv, flag: string, variable:
 
 function port(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${value}"`);
   return Number(value);
 }
 
 function positiveInt(value: string | undefined, name: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+    throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${value}"`);
   return Number(value);
 }
 
@@ -78,7 +80,8 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
   if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new ConfigError(`--host must be a host name or IP address, got "${host}"`);
   const httpPort = port(pick(flags, env, 'port', 'REJI_PORT'), '--port (REJI_PORT)', 8080);
   const httpsPort = port(pick(flags, env, 'https-port', 'REJI_HTTPS_PORT'), '--https-port (REJI_HTTPS_PORT)', 8443);
-  if (httpsPort !== 0 && httpsPort === httpPort && httpPort !== 0) throw new ConfigError('--port and --https-port must differ');
+  if (httpsPort !== 0 && httpsPort === httpPort && httpPort !== 0)
+    throw new ConfigError('--port and --https-port must differ');
   const dataDir = resolve(pick(flags, env, 'data-dir', 'REJI_DATA_DIR') ?? '.reji');
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const publicUrlRaw = pick(flags, env, 'public-url', 'REJI_PUBLIC_URL') ?? `http://${displayHost}:${httpPort}`;
@@ -96,7 +99,8 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
     throw new ConfigError('--database-url must start with postgres:// (or sqlite:<file>)');
   }
   const logLevel = (pick(flags, env, 'log-level', 'REJI_LOG_LEVEL') ?? 'info') as LogLevel;
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new ConfigError(`--log-level must be debug, info, warn, error or silent, got "${logLevel}"`);
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel))
+    throw new ConfigError(`--log-level must be debug, info, warn, error or silent, got "${logLevel}"`);
   return Object.freeze({
     host,
     port: httpPort,
@@ -104,26 +108,69 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
     dataDir,
     publicUrl,
     databaseUrl,
-    databasePoolSize: positiveInt(pick(flags, env, 'database-pool-size', 'REJI_DATABASE_POOL_SIZE'), '--database-pool-size (REJI_DATABASE_POOL_SIZE)', POSTGRES_DEFAULTS.poolSize, 1000),
-    databaseConnectTimeoutMs: positiveInt(pick(flags, env, 'database-connect-timeout-ms', 'REJI_DATABASE_CONNECT_TIMEOUT_MS'), '--database-connect-timeout-ms (REJI_DATABASE_CONNECT_TIMEOUT_MS)', POSTGRES_DEFAULTS.connectTimeoutMs, 600_000),
-    databaseStatementTimeoutMs: positiveInt(pick(flags, env, 'database-statement-timeout-ms', 'REJI_DATABASE_STATEMENT_TIMEOUT_MS'), '--database-statement-timeout-ms (REJI_DATABASE_STATEMENT_TIMEOUT_MS)', POSTGRES_DEFAULTS.statementTimeoutMs, 3_600_000),
+    databasePoolSize: positiveInt(
+      pick(flags, env, 'database-pool-size', 'REJI_DATABASE_POOL_SIZE'),
+      '--database-pool-size (REJI_DATABASE_POOL_SIZE)',
+      POSTGRES_DEFAULTS.poolSize,
+      1000,
+    ),
+    databaseConnectTimeoutMs: positiveInt(
+      pick(flags, env, 'database-connect-timeout-ms', 'REJI_DATABASE_CONNECT_TIMEOUT_MS'),
+      '--database-connect-timeout-ms (REJI_DATABASE_CONNECT_TIMEOUT_MS)',
+      POSTGRES_DEFAULTS.connectTimeoutMs,
+      600_000,
+    ),
+    databaseStatementTimeoutMs: positiveInt(
+      pick(flags, env, 'database-statement-timeout-ms', 'REJI_DATABASE_STATEMENT_TIMEOUT_MS'),
+      '--database-statement-timeout-ms (REJI_DATABASE_STATEMENT_TIMEOUT_MS)',
+      POSTGRES_DEFAULTS.statementTimeoutMs,
+      3_600_000,
+    ),
     logLevel,
     demo: bool(pick(flags, env, 'demo', 'REJI_DEMO'), '--demo (REJI_DEMO)', false),
-    timerIntervalMs: positiveInt(pick(flags, env, 'timer-interval-ms', 'REJI_TIMER_INTERVAL_MS'), '--timer-interval-ms (REJI_TIMER_INTERVAL_MS)', 1000, 3_600_000),
+    timerIntervalMs: positiveInt(
+      pick(flags, env, 'timer-interval-ms', 'REJI_TIMER_INTERVAL_MS'),
+      '--timer-interval-ms (REJI_TIMER_INTERVAL_MS)',
+      1000,
+      3_600_000,
+    ),
     ipn: readIpnConfig(flags, env),
   });
 }
 
 function readIpnConfig(flags: RawOptions, env: NodeJS.ProcessEnv): IpnConfig {
-  const timeoutMs = positiveInt(pick(flags, env, 'ipn-timeout-ms', 'REJI_IPN_TIMEOUT_MS'), '--ipn-timeout-ms (REJI_IPN_TIMEOUT_MS)', 10_000, 300_000);
-  const leaseMs = positiveInt(pick(flags, env, 'ipn-lease-ms', 'REJI_IPN_LEASE_MS'), '--ipn-lease-ms (REJI_IPN_LEASE_MS)', Math.max(60_000, timeoutMs + 30_000), 3_600_000);
+  const timeoutMs = positiveInt(
+    pick(flags, env, 'ipn-timeout-ms', 'REJI_IPN_TIMEOUT_MS'),
+    '--ipn-timeout-ms (REJI_IPN_TIMEOUT_MS)',
+    10_000,
+    300_000,
+  );
+  const leaseMs = positiveInt(
+    pick(flags, env, 'ipn-lease-ms', 'REJI_IPN_LEASE_MS'),
+    '--ipn-lease-ms (REJI_IPN_LEASE_MS)',
+    Math.max(60_000, timeoutMs + 30_000),
+    3_600_000,
+  );
   // A claim that ran out while its attempt still waits for an answer would let a second process send it too.
-  if (leaseMs < timeoutMs + 1000) throw new ConfigError(`--ipn-lease-ms (REJI_IPN_LEASE_MS) must be at least the timeout plus 1000 ms (${timeoutMs + 1000}), got ${leaseMs}`);
+  if (leaseMs < timeoutMs + 1000)
+    throw new ConfigError(
+      `--ipn-lease-ms (REJI_IPN_LEASE_MS) must be at least the timeout plus 1000 ms (${timeoutMs + 1000}), got ${leaseMs}`,
+    );
   return Object.freeze({
     enabled: bool(pick(flags, env, 'ipn-worker', 'REJI_IPN_WORKER'), '--ipn-worker (REJI_IPN_WORKER)', true),
     timeoutMs,
-    concurrency: positiveInt(pick(flags, env, 'ipn-concurrency', 'REJI_IPN_CONCURRENCY'), '--ipn-concurrency (REJI_IPN_CONCURRENCY)', 8, 256),
-    pollIntervalMs: positiveInt(pick(flags, env, 'ipn-poll-interval-ms', 'REJI_IPN_POLL_INTERVAL_MS'), '--ipn-poll-interval-ms (REJI_IPN_POLL_INTERVAL_MS)', 1000, 3_600_000),
+    concurrency: positiveInt(
+      pick(flags, env, 'ipn-concurrency', 'REJI_IPN_CONCURRENCY'),
+      '--ipn-concurrency (REJI_IPN_CONCURRENCY)',
+      8,
+      256,
+    ),
+    pollIntervalMs: positiveInt(
+      pick(flags, env, 'ipn-poll-interval-ms', 'REJI_IPN_POLL_INTERVAL_MS'),
+      '--ipn-poll-interval-ms (REJI_IPN_POLL_INTERVAL_MS)',
+      1000,
+      3_600_000,
+    ),
     leaseMs,
   });
 }

@@ -39,7 +39,11 @@ export async function ipnCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'set': {
-      const { values } = parseCommand(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' }, url: { type: 'string' } });
+      const { values } = parseCommand(rest, {
+        'merchant-id': { type: 'string' },
+        env: { type: 'string' },
+        url: { type: 'string' },
+      });
       const merchantId = required(values, 'merchant-id');
       required(values, 'env');
       const env = environmentFlag(values)!;
@@ -47,7 +51,11 @@ export async function ipnCommand(args: string[]): Promise<void> {
       const checked = checkEndpointUrl(url, env);
       if (!checked.ok) throw new UsageError(`--url: ${checked.why}`);
       const endpoint = await withApp(values, (app) => setIpnEndpoint(app.ctx, { merchantId, environment: env, url }));
-      print(values, { merchantId, environment: endpoint.environment, url: endpoint.url }, `${endpoint.environment} notifications of ${merchantId} go to ${endpoint.url}`);
+      print(
+        values,
+        { merchantId, environment: endpoint.environment, url: endpoint.url },
+        `${endpoint.environment} notifications of ${merchantId} go to ${endpoint.url}`,
+      );
       return;
     }
     case 'get': {
@@ -57,17 +65,32 @@ export async function ipnCommand(args: string[]): Promise<void> {
       const endpoints = await withApp(values, (app) => ipnEndpoints(app.ctx, merchantId, env));
       const envs: Environment[] = env ? [env] : ['Sandbox', 'Live'];
       const rows = envs.map((e) => ({ environment: e, url: endpoints.find((x) => x.environment === e)?.url ?? null }));
-      print(values, { merchantId, endpoints: rows }, rows.map((r) => `${r.environment.padEnd(7)} ${r.url ?? '(not set)'}`).join('\n'));
+      print(
+        values,
+        { merchantId, endpoints: rows },
+        rows.map((r) => `${r.environment.padEnd(7)} ${r.url ?? '(not set)'}`).join('\n'),
+      );
       return;
     }
     case 'log': {
-      const { values } = parseCommand(rest, { 'merchant-id': { type: 'string' }, 'notification-id': { type: 'string' }, limit: { type: 'string' } });
+      const { values } = parseCommand(rest, {
+        'merchant-id': { type: 'string' },
+        'notification-id': { type: 'string' },
+        limit: { type: 'string' },
+      });
       const merchantId = required(values, 'merchant-id');
       const limitRaw = (values['limit'] as string | undefined) ?? '50';
-      if (!/^\d+$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000');
+      if (!/^\d+$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 10_000)
+        throw new UsageError('--limit must be a whole number from 1 to 10000');
       const notificationId = values['notification-id'] as string | undefined;
-      const attempts = await withApp(values, (app) => deliveryLog(app.ctx, merchantId, { limit: Number(limitRaw), ...(notificationId ? { notificationId } : {}) }));
-      print(values, { merchantId, attempts: attempts.map(attemptJson) }, attempts.length === 0 ? 'no delivery attempts yet' : attempts.map(attemptLine).join('\n'));
+      const attempts = await withApp(values, (app) =>
+        deliveryLog(app.ctx, merchantId, { limit: Number(limitRaw), ...(notificationId ? { notificationId } : {}) }),
+      );
+      print(
+        values,
+        { merchantId, attempts: attempts.map(attemptJson) },
+        attempts.length === 0 ? 'no delivery attempts yet' : attempts.map(attemptLine).join('\n'),
+      );
       return;
     }
     case 'replay': {
@@ -75,8 +98,11 @@ export async function ipnCommand(args: string[]): Promise<void> {
       const notificationId = positionals[0];
       if (!notificationId) throw new UsageError('usage: reji ipn replay NOTIFICATION_ID');
       const n = await withApp(values, (app) => replayNotification(app.ctx, notificationId));
-      print(values, { notificationId: n.notificationId, status: n.status, nextAttemptAt: iso(n.nextAttemptAt) },
-        `notification ${n.notificationId} (${n.objectType} ${n.objectId}) will be sent again now`);
+      print(
+        values,
+        { notificationId: n.notificationId, status: n.status, nextAttemptAt: iso(n.nextAttemptAt) },
+        `notification ${n.notificationId} (${n.objectType} ${n.objectId}) will be sent again now`,
+      );
       return;
     }
     default:

@@ -89,35 +89,70 @@ async function serve(args: string[]): Promise<void> {
 async function migrate(args: string[]): Promise<void> {
   const values = parseValues(args, {});
   const dialect = await withApp(values, async (app) => app.ctx.store.dialect);
-  print(values, { migrated: true, dialect }, `the ${dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} schema is up to date`);
+  print(
+    values,
+    { migrated: true, dialect },
+    `the ${dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} schema is up to date`,
+  );
 }
 
 async function merchant(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub !== 'create') throw new UsageError('usage: reji merchant create --region jp|us|uk|de|eu [--name NAME]');
-  const values = parseValues(rest, { region: { type: 'string' }, name: { type: 'string' }, 'allowed-origin': { type: 'string', multiple: true } });
+  const values = parseValues(rest, {
+    region: { type: 'string' },
+    name: { type: 'string' },
+    'allowed-origin': { type: 'string', multiple: true },
+  });
   const region = required(values, 'region');
   if (!isRegion(region)) throw new UsageError(`--region must be one of ${REGIONS.join(', ')}`);
   const { merchant: m, store } = await withApp(values, (app) =>
-    createMerchant(app.ctx, { region, name: values['name'] as string | undefined, allowedOrigins: (values['allowed-origin'] as string[] | undefined) ?? [] }),
+    createMerchant(app.ctx, {
+      region,
+      name: values['name'] as string | undefined,
+      allowedOrigins: (values['allowed-origin'] as string[] | undefined) ?? [],
+    }),
   );
-  print(values, { merchantId: m.merchantId, storeId: store.storeId, region: m.region, ledgerCurrency: m.ledgerCurrency },
-    `merchantId ${m.merchantId}\nstoreId ${store.storeId}\nregion ${m.region}\nledgerCurrency ${m.ledgerCurrency}`);
+  print(
+    values,
+    { merchantId: m.merchantId, storeId: store.storeId, region: m.region, ledgerCurrency: m.ledgerCurrency },
+    `merchantId ${m.merchantId}\nstoreId ${store.storeId}\nregion ${m.region}\nledgerCurrency ${m.ledgerCurrency}`,
+  );
 }
 
 async function keys(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === 'create') {
-    const values = parseValues(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' }, legacy: { type: 'boolean' }, 'private-key-out': { type: 'string' } });
+    const values = parseValues(rest, {
+      'merchant-id': { type: 'string' },
+      env: { type: 'string' },
+      legacy: { type: 'boolean' },
+      'private-key-out': { type: 'string' },
+    });
     const merchantId = required(values, 'merchant-id');
     const out = required(values, 'private-key-out');
-    const key = await withApp(values, (app) => createKeyPair(app.ctx, { merchantId, environment: (environmentFlag(values) ?? 'Sandbox'), legacy: values['legacy'] === true }));
+    const key = await withApp(values, (app) =>
+      createKeyPair(app.ctx, {
+        merchantId,
+        environment: environmentFlag(values) ?? 'Sandbox',
+        legacy: values['legacy'] === true,
+      }),
+    );
     writeFileSync(out, key.privateKeyPem, { mode: 0o600 });
-    print(values, { publicKeyId: key.publicKeyId, privateKeyFile: out }, `publicKeyId ${key.publicKeyId}\nprivateKeyFile ${out}`);
+    print(
+      values,
+      { publicKeyId: key.publicKeyId, privateKeyFile: out },
+      `publicKeyId ${key.publicKeyId}\nprivateKeyFile ${out}`,
+    );
     return;
   }
   if (sub === 'register') {
-    const values = parseValues(rest, { 'merchant-id': { type: 'string' }, env: { type: 'string' }, legacy: { type: 'boolean' }, 'public-key': { type: 'string' } });
+    const values = parseValues(rest, {
+      'merchant-id': { type: 'string' },
+      env: { type: 'string' },
+      legacy: { type: 'boolean' },
+      'public-key': { type: 'string' },
+    });
     const merchantId = required(values, 'merchant-id');
     let pem: string;
     try {
@@ -125,7 +160,13 @@ async function keys(args: string[]): Promise<void> {
     } catch (error) {
       throw new UsageError(`cannot read --public-key: ${(error as Error).message}`);
     }
-    const key = await withApp(values, (app) => registerPublicKey(app.ctx, { merchantId, environment: (environmentFlag(values) ?? 'Sandbox'), legacy: values['legacy'] === true }, pem));
+    const key = await withApp(values, (app) =>
+      registerPublicKey(
+        app.ctx,
+        { merchantId, environment: environmentFlag(values) ?? 'Sandbox', legacy: values['legacy'] === true },
+        pem,
+      ),
+    );
     print(values, { publicKeyId: key.publicKeyId }, `publicKeyId ${key.publicKeyId}`);
     return;
   }
@@ -134,12 +175,17 @@ async function keys(args: string[]): Promise<void> {
 
 async function storeCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  if (sub !== 'allow-origin') throw new UsageError('usage: reji store allow-origin --store-id ID --origin URL [--origin URL]...');
+  if (sub !== 'allow-origin')
+    throw new UsageError('usage: reji store allow-origin --store-id ID --origin URL [--origin URL]...');
   const values = parseValues(rest, { 'store-id': { type: 'string' }, origin: { type: 'string', multiple: true } });
   const storeId = required(values, 'store-id');
   const origins = (values['origin'] as string[] | undefined) ?? [];
   const store = await withApp(values, (app) => setAllowedOrigins(app.ctx, storeId, origins));
-  print(values, { storeId: store.storeId, allowedOrigins: store.allowedOrigins }, `store ${store.storeId} allows ${store.allowedOrigins.join(', ') || 'any origin in the sandbox'}`);
+  print(
+    values,
+    { storeId: store.storeId, allowedOrigins: store.allowedOrigins },
+    `store ${store.storeId} allows ${store.allowedOrigins.join(', ') || 'any origin in the sandbox'}`,
+  );
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {

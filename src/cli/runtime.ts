@@ -65,7 +65,12 @@ export function ensureTlsCertificate(dataDir: string): { key: string; cert: stri
     return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), created: false };
   }
   mkdirSync(dir, { recursive: true });
-  const generated = selfSignedCertificate({ commonName: 'localhost', altNames: ['localhost', '127.0.0.1', '::1'], validDays: 825, keyUsage: 'tls-server' });
+  const generated = selfSignedCertificate({
+    commonName: 'localhost',
+    altNames: ['localhost', '127.0.0.1', '::1'],
+    validDays: 825,
+    keyUsage: 'tls-server',
+  });
   writeFileSync(keyFile, generated.keyPem, { mode: 0o600 });
   writeFileSync(certFile, generated.certPem);
   return { key: generated.keyPem, cert: generated.certPem, created: true };
@@ -80,7 +85,11 @@ export interface DemoMerchant {
 }
 
 /** The JP demo merchant of `npm start`, created on the first start and remembered in the data directory. */
-export async function ensureDemoMerchant(ctx: AppContext, dataDir: string, allowedOrigins: readonly string[]): Promise<{ demo: DemoMerchant; created: boolean }> {
+export async function ensureDemoMerchant(
+  ctx: AppContext,
+  dataDir: string,
+  allowedOrigins: readonly string[],
+): Promise<{ demo: DemoMerchant; created: boolean }> {
   const file = join(dataDir, 'demo-merchant.json');
   if (existsSync(file)) {
     const demo = JSON.parse(readFileSync(file, 'utf8')) as DemoMerchant;
@@ -90,7 +99,13 @@ export async function ensureDemoMerchant(ctx: AppContext, dataDir: string, allow
   const key = await createKeyPair(ctx, { merchantId: merchant.merchantId, environment: 'Sandbox', legacy: false });
   const privateKeyPath = join(dataDir, 'demo-private-key.pem');
   writeFileSync(privateKeyPath, key.privateKeyPem, { mode: 0o600 });
-  const demo: DemoMerchant = { merchantId: merchant.merchantId, storeId: store.storeId, region: 'jp', publicKeyId: key.publicKeyId, privateKeyPath };
+  const demo: DemoMerchant = {
+    merchantId: merchant.merchantId,
+    storeId: store.storeId,
+    region: 'jp',
+    publicKeyId: key.publicKeyId,
+    privateKeyPath,
+  };
   writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`);
   return { demo, created: true };
 }
@@ -106,7 +121,10 @@ export interface RunningReji {
 }
 
 /** Everything `reji serve` runs: store, test buyers, TLS, HTTP(S) servers and the timer worker. */
-export async function startReji(config: ServeConfig, extras: { pages?: (ctx: AppContext) => PageHandler[]; log?: Logger } = {}): Promise<RunningReji> {
+export async function startReji(
+  config: ServeConfig,
+  extras: { pages?: (ctx: AppContext) => PageHandler[]; log?: Logger } = {},
+): Promise<RunningReji> {
   const log = extras.log ?? jsonLogger(config.logLevel);
   const app = await openApp({
     dataDir: config.dataDir,
@@ -120,9 +138,21 @@ export async function startReji(config: ServeConfig, extras: { pages?: (ctx: App
   });
   const { ctx } = app;
   // Race-free when several processes start at once (each buyer is inserted if absent).
-  await whileUnavailable('seeding test buyers', STARTUP_DATABASE_WAIT_MS, () => inTransaction(ctx, (tx) => ensureTestBuyers(tx, ctx.clock.now())), (m, f) => log.warn(m, f));
+  await whileUnavailable(
+    'seeding test buyers',
+    STARTUP_DATABASE_WAIT_MS,
+    () => inTransaction(ctx, (tx) => ensureTestBuyers(tx, ctx.clock.now())),
+    (m, f) => log.warn(m, f),
+  );
   const demo = config.demo
-    ? (await ensureDemoMerchant(ctx, config.dataDir, ['http://127.0.0.1:*', 'http://localhost:*', 'https://127.0.0.1:*', 'https://localhost:*'])).demo
+    ? (
+        await ensureDemoMerchant(ctx, config.dataDir, [
+          'http://127.0.0.1:*',
+          'http://localhost:*',
+          'https://127.0.0.1:*',
+          'https://localhost:*',
+        ])
+      ).demo
     : null;
   const tls = config.httpsPort === 0 ? undefined : ensureTlsCertificate(config.dataDir);
   const servers = await startServers({

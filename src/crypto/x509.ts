@@ -56,10 +56,7 @@ function time(at: Date): Buffer {
 }
 
 function name(commonName: string, organization: string): Buffer {
-  return seq(
-    set(seq(oid('2.5.4.10'), utf8(organization))),
-    set(seq(oid('2.5.4.3'), utf8(commonName))),
-  );
+  return seq(set(seq(oid('2.5.4.10'), utf8(organization))), set(seq(oid('2.5.4.3'), utf8(commonName))));
 }
 
 function ipBytes(ip: string): Buffer {
@@ -68,7 +65,12 @@ function ipBytes(ip: string): Buffer {
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':') : [];
   const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return Buffer.from(groups.flatMap((g: string) => { const v = parseInt(g || '0', 16); return [v >> 8, v & 0xff]; }));
+  return Buffer.from(
+    groups.flatMap((g: string) => {
+      const v = parseInt(g || '0', 16);
+      return [v >> 8, v & 0xff];
+    }),
+  );
 }
 
 export interface CertificateOptions {
@@ -95,7 +97,11 @@ export function selfSignedCertificate(options: CertificateOptions): GeneratedCer
   return { certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 
-export function buildCertificate(options: CertificateOptions, privateKey: KeyObject, publicKey: KeyObject = createPublicKey(privateKey)): string {
+export function buildCertificate(
+  options: CertificateOptions,
+  privateKey: KeyObject,
+  publicKey: KeyObject = createPublicKey(privateKey),
+): string {
   const now = options.now ?? new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + options.validDays * 24 * 60 * 60 * 1000);
@@ -126,7 +132,10 @@ export function buildCertificate(options: CertificateOptions, privateKey: KeyObj
   );
   const signature = sign('sha256', tbs, privateKey);
   const der = seq(tbs, SHA256_WITH_RSA, bitString(signature));
-  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const pem = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
   // Let Node parse it: a malformed certificate fails here, not in a client.
   new X509Certificate(pem);
   return pem;

@@ -16,11 +16,12 @@ import { DAY, addMonths, type Instant } from './time.js';
 export const CHARGE_PERMISSION_STATES = ['Chargeable', 'NonChargeable', 'Closed'] as const;
 export type ChargePermissionState = (typeof CHARGE_PERMISSION_STATES)[number];
 
-export const CHARGE_PERMISSION_TRANSITIONS: Readonly<Record<ChargePermissionState, readonly ChargePermissionState[]>> = {
-  Chargeable: ['Chargeable', 'NonChargeable', 'Closed'],
-  NonChargeable: ['Chargeable', 'NonChargeable', 'Closed'],
-  Closed: [],
-};
+export const CHARGE_PERMISSION_TRANSITIONS: Readonly<Record<ChargePermissionState, readonly ChargePermissionState[]>> =
+  {
+    Chargeable: ['Chargeable', 'NonChargeable', 'Closed'],
+    NonChargeable: ['Chargeable', 'NonChargeable', 'Closed'],
+    Closed: [],
+  };
 
 export const NON_CHARGEABLE_REASONS = [
   'PaymentMethodInvalid',
@@ -110,7 +111,9 @@ function startOfUtcMonth(at: Instant): Instant {
 }
 
 /** When an open permission lapses; recurring ones are kept alive by charging (13 months after the last). */
-export function expirationOf(cp: Pick<ChargePermission, 'chargePermissionType' | 'createdAt' | 'extendExpiration' | 'lastChargedAt'>): Instant | null {
+export function expirationOf(
+  cp: Pick<ChargePermission, 'chargePermissionType' | 'createdAt' | 'extendExpiration' | 'lastChargedAt'>,
+): Instant | null {
   switch (cp.chargePermissionType) {
     case 'OneTime':
       return cp.extendExpiration
@@ -176,11 +179,17 @@ export function createChargePermissionFromCheckout(
 export function limitsOf(cp: ChargePermission, now: Instant): { amountLimit: Money; amountBalance: Money } {
   if (cp.amountLimit) {
     const balance = money(Math.max(0, cp.amountLimit.minor - cp.reservedMinor), cp.amountLimit.currency);
-    return { amountLimit: cp.amountLimit, amountBalance: cp.state === 'Closed' ? money(0, cp.amountLimit.currency) : balance };
+    return {
+      amountLimit: cp.amountLimit,
+      amountBalance: cp.state === 'Closed' ? money(0, cp.amountLimit.currency) : balance,
+    };
   }
   const limit = monthlyLimitOf(cp);
   const used = cp.periodStart !== null && startOfUtcMonth(now) === cp.periodStart ? cp.periodChargedMinor : 0;
-  return { amountLimit: limit, amountBalance: money(cp.state === 'Closed' ? 0 : Math.max(0, limit.minor - used), limit.currency) };
+  return {
+    amountLimit: limit,
+    amountBalance: money(cp.state === 'Closed' ? 0 : Math.max(0, limit.minor - used), limit.currency),
+  };
 }
 
 function monthlyLimitOf(cp: ChargePermission): Money {
@@ -192,9 +201,15 @@ function monthlyLimitOf(cp: ChargePermission): Money {
 function notChargeable(cp: ChargePermission, operation: string): DomainError {
   switch (cp.state) {
     case 'Closed':
-      return domainError('InvalidChargePermissionStatus', `You cannot ${operation} because Charge Permission ${cp.chargePermissionId} is Closed (${cp.reasons.map((r) => r.reasonCode).join(', ') || 'no reason'}).`);
+      return domainError(
+        'InvalidChargePermissionStatus',
+        `You cannot ${operation} because Charge Permission ${cp.chargePermissionId} is Closed (${cp.reasons.map((r) => r.reasonCode).join(', ') || 'no reason'}).`,
+      );
     case 'NonChargeable':
-      return domainError('InvalidChargePermissionStatus', `You cannot ${operation} because Charge Permission ${cp.chargePermissionId} is NonChargeable (${cp.reasons.map((r) => r.reasonCode).join(', ') || 'no reason'}).`);
+      return domainError(
+        'InvalidChargePermissionStatus',
+        `You cannot ${operation} because Charge Permission ${cp.chargePermissionId} is NonChargeable (${cp.reasons.map((r) => r.reasonCode).join(', ') || 'no reason'}).`,
+      );
     case 'Chargeable':
       throw new Error('notChargeable called on a Chargeable permission');
   }
@@ -208,13 +223,22 @@ function inState<S extends ChargePermissionState>(cp: ChargePermission, allowed:
 export function checkNewCharge(cp: ChargePermission, amount: Money, now: Instant): Result<null> {
   if (!inState(cp, CHARGE_PERMISSION_OPERATION_SOURCES.charge)) return fail(notChargeable(cp, 'create a charge'));
   if (amount.currency !== cp.presentmentCurrency) {
-    return fail('CurrencyMismatch', `chargeAmount.currencyCode ${amount.currency} differs from the charge permission's currency ${cp.presentmentCurrency}.`);
+    return fail(
+      'CurrencyMismatch',
+      `chargeAmount.currencyCode ${amount.currency} differs from the charge permission's currency ${cp.presentmentCurrency}.`,
+    );
   }
   const { amountBalance } = limitsOf(cp, now);
   if (compare(amount, amountBalance) > 0) {
     return cp.amountLimit
-      ? fail('TransactionAmountExceeded', `chargeAmount ${display(amount)} exceeds the remaining balance ${display(amountBalance)} of Charge Permission ${cp.chargePermissionId}.`)
-      : fail('PeriodicAmountExceeded', `chargeAmount ${display(amount)} exceeds what remains of this month's limit (${display(amountBalance)}) on Charge Permission ${cp.chargePermissionId}.`);
+      ? fail(
+          'TransactionAmountExceeded',
+          `chargeAmount ${display(amount)} exceeds the remaining balance ${display(amountBalance)} of Charge Permission ${cp.chargePermissionId}.`,
+        )
+      : fail(
+          'PeriodicAmountExceeded',
+          `chargeAmount ${display(amount)} exceeds what remains of this month's limit (${display(amountBalance)}) on Charge Permission ${cp.chargePermissionId}.`,
+        );
   }
   return ok(null);
 }
@@ -228,7 +252,9 @@ export function reserve(cp: ChargePermission, amount: Money, now: Instant): Char
     ...cp,
     reservedMinor: cp.reservedMinor + amount.minor,
     periodStart: cp.amountLimit ? cp.periodStart : month,
-    periodChargedMinor: cp.amountLimit ? cp.periodChargedMinor : (samePeriod ? cp.periodChargedMinor : 0) + amount.minor,
+    periodChargedMinor: cp.amountLimit
+      ? cp.periodChargedMinor
+      : (samePeriod ? cp.periodChargedMinor : 0) + amount.minor,
     lastChargedAt,
     expiresAt: cp.chargePermissionType === 'Recurring' ? expirationOf({ ...cp, lastChargedAt }) : cp.expiresAt,
   };
@@ -247,8 +273,19 @@ export function release(cp: ChargePermission, amount: Money, chargeCreatedAt: In
 /** A charge captured `captured`; a OneTime permission closes once its whole limit is captured. */
 export function recordCapture(cp: ChargePermission, captured: Money, now: Instant): ChargePermission {
   const next = { ...cp, capturedMinor: cp.capturedMinor + captured.minor };
-  if (next.chargePermissionType === 'OneTime' && next.amountLimit && next.capturedMinor >= next.amountLimit.minor && next.state !== 'Closed') {
-    return { ...next, state: 'Closed', reasons: [reason('AmazonClosed')], closureReason: 'The whole amount of the charge permission was captured.', lastUpdatedAt: now };
+  if (
+    next.chargePermissionType === 'OneTime' &&
+    next.amountLimit &&
+    next.capturedMinor >= next.amountLimit.minor &&
+    next.state !== 'Closed'
+  ) {
+    return {
+      ...next,
+      state: 'Closed',
+      reasons: [reason('AmazonClosed')],
+      closureReason: 'The whole amount of the charge permission was captured.',
+      lastUpdatedAt: now,
+    };
   }
   return next;
 }
@@ -258,15 +295,25 @@ export interface ChargePermissionUpdateInput {
   readonly recurringMetadata?: RecurringMetadata;
 }
 
-export function updateChargePermission(cp: ChargePermission, input: ChargePermissionUpdateInput): Result<ChargePermission> {
+export function updateChargePermission(
+  cp: ChargePermission,
+  input: ChargePermissionUpdateInput,
+): Result<ChargePermission> {
   if (!inState(cp, CHARGE_PERMISSION_OPERATION_SOURCES.update)) {
-    return fail('ChargePermissionNotModifiable', `Charge Permission ${cp.chargePermissionId} is Closed and can no longer be modified.`);
+    return fail(
+      'ChargePermissionNotModifiable',
+      `Charge Permission ${cp.chargePermissionId} is Closed and can no longer be modified.`,
+    );
   }
   if (input.recurringMetadata && cp.chargePermissionType !== 'Recurring') {
-    return fail('InvalidParameterCombination', 'recurringMetadata can only be updated on a Recurring charge permission.');
+    return fail(
+      'InvalidParameterCombination',
+      'recurringMetadata can only be updated on a Recurring charge permission.',
+    );
   }
   const merchantMetadata = { ...cp.merchantMetadata };
-  for (const [k, v] of Object.entries(input.merchantMetadata ?? {})) if (v !== undefined) (merchantMetadata as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(input.merchantMetadata ?? {}))
+    if (v !== undefined) (merchantMetadata as Record<string, unknown>)[k] = v;
   if (input.recurringMetadata?.amount && input.recurringMetadata.amount.currency !== cp.presentmentCurrency) {
     return fail('CurrencyMismatch', `recurringMetadata.amount.currencyCode must be ${cp.presentmentCurrency}.`);
   }
@@ -277,21 +324,42 @@ export function updateChargePermission(cp: ChargePermission, input: ChargePermis
   });
 }
 
-export function closeChargePermission(cp: ChargePermission, closure: { reasonCode: ClosedReason; closureReason: string }, now: Instant): Result<ChargePermission> {
+export function closeChargePermission(
+  cp: ChargePermission,
+  closure: { reasonCode: ClosedReason; closureReason: string },
+  now: Instant,
+): Result<ChargePermission> {
   if (!inState(cp, CHARGE_PERMISSION_OPERATION_SOURCES.close)) {
     return fail('InvalidChargePermissionStatus', `Charge Permission ${cp.chargePermissionId} is already Closed.`);
   }
-  return ok({ ...cp, state: 'Closed', reasons: [reason(closure.reasonCode)], closureReason: closure.closureReason, lastUpdatedAt: now });
+  return ok({
+    ...cp,
+    state: 'Closed',
+    reasons: [reason(closure.reasonCode)],
+    closureReason: closure.closureReason,
+    lastUpdatedAt: now,
+  });
 }
 
 /** The expiry timer: an open permission past its expiration is Closed / Expired. */
 export function expirePermissionIfDue(cp: ChargePermission, now: Instant): ChargePermission | null {
-  if (!inState(cp, CHARGE_PERMISSION_OPERATION_SOURCES.expire) || cp.expiresAt === null || now < cp.expiresAt) return null;
-  return { ...cp, state: 'Closed', reasons: [reason('Expired')], closureReason: 'Expired', lastUpdatedAt: cp.expiresAt };
+  if (!inState(cp, CHARGE_PERMISSION_OPERATION_SOURCES.expire) || cp.expiresAt === null || now < cp.expiresAt)
+    return null;
+  return {
+    ...cp,
+    state: 'Closed',
+    reasons: [reason('Expired')],
+    closureReason: 'Expired',
+    lastUpdatedAt: cp.expiresAt,
+  };
 }
 
 /** The buyer switched the payment method in their wallet (an ATTRIBUTE_CHANGE for the merchant). */
-export function changePaymentMethod(cp: ChargePermission, method: PaymentMethodSnapshot, now: Instant): Result<ChargePermission> {
+export function changePaymentMethod(
+  cp: ChargePermission,
+  method: PaymentMethodSnapshot,
+  now: Instant,
+): Result<ChargePermission> {
   if (!inState(cp, CHARGE_PERMISSION_OPERATION_SOURCES.changePaymentMethod)) {
     return fail('ChargePermissionNotModifiable', `Charge Permission ${cp.chargePermissionId} is Closed.`);
   }
@@ -313,5 +381,7 @@ export function buyerDataVisible(cp: ChargePermission, now: Instant): boolean {
 }
 
 export function remainingToCapture(cp: ChargePermission): Money | null {
-  return cp.amountLimit ? subtract(cp.amountLimit, money(Math.min(cp.capturedMinor, cp.amountLimit.minor), cp.amountLimit.currency)) : null;
+  return cp.amountLimit
+    ? subtract(cp.amountLimit, money(Math.min(cp.capturedMinor, cp.amountLimit.minor), cp.amountLimit.currency))
+    : null;
 }

@@ -5,7 +5,14 @@ import { add, compare, display, money, subtract, zero, type CurrencyCode, type M
 import { EMPTY_MERCHANT_METADATA, type MerchantMetadata, type ProviderMetadata } from './shared-types.js';
 import type { Instant } from './time.js';
 
-export const CHARGE_STATES = ['AuthorizationInitiated', 'Authorized', 'CaptureInitiated', 'Captured', 'Canceled', 'Declined'] as const;
+export const CHARGE_STATES = [
+  'AuthorizationInitiated',
+  'Authorized',
+  'CaptureInitiated',
+  'Captured',
+  'Canceled',
+  'Declined',
+] as const;
 export type ChargeState = (typeof CHARGE_STATES)[number];
 
 /** Captured stays Captured through refunds; Canceled and Declined are final. */
@@ -26,8 +33,21 @@ export const CHARGE_OPERATION_SOURCES = {
   refund: ['Captured'],
 } as const satisfies Record<string, readonly ChargeState[]>;
 
-export const CHARGE_CANCEL_REASONS = ['MerchantCanceled', 'ExpiredUnused', 'ChargePermissionCanceled', 'AmazonCanceled', 'BuyerCanceled'] as const;
-export const CHARGE_DECLINE_REASONS = ['SoftDeclined', 'HardDeclined', 'AmazonRejected', 'ProcessingFailure', 'TransactionTimedOut', 'MFAFailed'] as const;
+export const CHARGE_CANCEL_REASONS = [
+  'MerchantCanceled',
+  'ExpiredUnused',
+  'ChargePermissionCanceled',
+  'AmazonCanceled',
+  'BuyerCanceled',
+] as const;
+export const CHARGE_DECLINE_REASONS = [
+  'SoftDeclined',
+  'HardDeclined',
+  'AmazonRejected',
+  'ProcessingFailure',
+  'TransactionTimedOut',
+  'MFAFailed',
+] as const;
 export type ChargeCancelReason = (typeof CHARGE_CANCEL_REASONS)[number];
 export type ChargeDeclineReason = (typeof CHARGE_DECLINE_REASONS)[number];
 export type ChargeReasonCode = ChargeCancelReason | ChargeDeclineReason;
@@ -54,9 +74,25 @@ export type Channel = (typeof CHANNELS)[number];
 /** Something the charge waits for: an asynchronous authorization or capture and what it will turn into. */
 export type PendingChargeStep =
   | { readonly kind: 'Authorization'; readonly resolvesAt: Instant; readonly outcome: 'Authorized' | 'Captured' }
-  | { readonly kind: 'Authorization'; readonly resolvesAt: Instant; readonly outcome: 'Declined'; readonly reasonCode: ChargeDeclineReason }
-  | { readonly kind: 'Capture'; readonly resolvesAt: Instant; readonly captureAmount: Money; readonly outcome: 'Captured' }
-  | { readonly kind: 'Capture'; readonly resolvesAt: Instant; readonly captureAmount: Money; readonly outcome: 'Declined'; readonly reasonCode: ChargeDeclineReason };
+  | {
+      readonly kind: 'Authorization';
+      readonly resolvesAt: Instant;
+      readonly outcome: 'Declined';
+      readonly reasonCode: ChargeDeclineReason;
+    }
+  | {
+      readonly kind: 'Capture';
+      readonly resolvesAt: Instant;
+      readonly captureAmount: Money;
+      readonly outcome: 'Captured';
+    }
+  | {
+      readonly kind: 'Capture';
+      readonly resolvesAt: Instant;
+      readonly captureAmount: Money;
+      readonly outcome: 'Declined';
+      readonly reasonCode: ChargeDeclineReason;
+    };
 
 export interface Charge {
   readonly chargeId: string;
@@ -115,12 +151,17 @@ export type AuthorizationOutcome =
 
 export function checkChargeAmount(amount: Money, path: string): Result<null> {
   const max = maxTransactionAmount(amount.currency);
-  if (compare(amount, max) > 0) return fail('TransactionAmountExceeded', `${path} ${display(amount)} exceeds the maximum of ${display(max)}.`);
+  if (compare(amount, max) > 0)
+    return fail('TransactionAmountExceeded', `${path} ${display(amount)} exceeds the maximum of ${display(max)}.`);
   return ok(null);
 }
 
 /** A new charge from an approved or pending authorization. Declines never become charges (they answer as errors). */
-export function createCharge(input: NewChargeInput, outcome: Exclude<AuthorizationOutcome, { kind: 'Declined' }>, now: Instant): Charge {
+export function createCharge(
+  input: NewChargeInput,
+  outcome: Exclude<AuthorizationOutcome, { kind: 'Declined' }>,
+  now: Instant,
+): Charge {
   const base: Charge = {
     chargeId: input.chargeId,
     chargePermissionId: input.chargePermissionId,
@@ -151,9 +192,10 @@ export function createCharge(input: NewChargeInput, outcome: Exclude<Authorizati
   };
   if (outcome.kind === 'Pending') {
     const resolvesAt = now + outcome.delayMs;
-    const pending: PendingChargeStep = outcome.resolvesTo === 'Approved'
-      ? { kind: 'Authorization', resolvesAt, outcome: input.captureNow ? 'Captured' : 'Authorized' }
-      : { kind: 'Authorization', resolvesAt, outcome: 'Declined', reasonCode: outcome.resolvesTo };
+    const pending: PendingChargeStep =
+      outcome.resolvesTo === 'Approved'
+        ? { kind: 'Authorization', resolvesAt, outcome: input.captureNow ? 'Captured' : 'Authorized' }
+        : { kind: 'Authorization', resolvesAt, outcome: 'Declined', reasonCode: outcome.resolvesTo };
     return { ...base, state: 'AuthorizationInitiated', authorizedAt: null, pending };
   }
   return input.captureNow ? { ...base, state: 'Captured', capturedAmount: input.chargeAmount } : base;
@@ -167,7 +209,10 @@ function definedOnly<T extends object>(o: T | undefined): Partial<T> {
 
 function wrongState(charge: Charge, operation: string): DomainError {
   const why = charge.reasonCode ? ` (reasonCode ${charge.reasonCode})` : '';
-  return domainError('InvalidChargeStatus', `You cannot ${operation} Charge ${charge.chargeId} because it is in the ${charge.state} state${why}.`);
+  return domainError(
+    'InvalidChargeStatus',
+    `You cannot ${operation} Charge ${charge.chargeId} because it is in the ${charge.state} state${why}.`,
+  );
 }
 
 function inState<S extends ChargeState>(charge: Charge, allowed: readonly S[]): boolean {
@@ -183,30 +228,51 @@ export type CaptureProcessing =
  * Capture: at most the authorized amount (the safer rule; docs/decisions.md), once per charge.
  * Within 7 days of authorization it is immediate; later it goes through CaptureInitiated.
  */
-export function captureCharge(charge: Charge, amount: Money, now: Instant, processing: CaptureProcessing, softDescriptor?: string): Result<Charge> {
+export function captureCharge(
+  charge: Charge,
+  amount: Money,
+  now: Instant,
+  processing: CaptureProcessing,
+  softDescriptor?: string,
+): Result<Charge> {
   if (!inState(charge, CHARGE_OPERATION_SOURCES.capture)) return fail(wrongState(charge, 'capture'));
   if (amount.currency !== charge.chargeAmount.currency) {
-    return fail('CurrencyMismatch', `captureAmount.currencyCode ${amount.currency} differs from the charge's currency ${charge.chargeAmount.currency}.`);
+    return fail(
+      'CurrencyMismatch',
+      `captureAmount.currencyCode ${amount.currency} differs from the charge's currency ${charge.chargeAmount.currency}.`,
+    );
   }
   if (compare(amount, charge.chargeAmount) > 0) {
-    return fail('TransactionAmountExceeded', `captureAmount ${display(amount)} exceeds the authorized amount ${display(charge.chargeAmount)}.`);
+    return fail(
+      'TransactionAmountExceeded',
+      `captureAmount ${display(amount)} exceeds the authorized amount ${display(charge.chargeAmount)}.`,
+    );
   }
   const base = { ...charge, lastUpdatedAt: now, softDescriptor: softDescriptor ?? charge.softDescriptor };
   const afterHonorPeriod = charge.authorizedAt !== null && now - charge.authorizedAt > TIMERS.captureHonorPeriod;
-  const effective: CaptureProcessing = processing.kind === 'Immediate' && afterHonorPeriod
-    ? { kind: 'Async', delayMs: TIMERS.asyncCaptureDelay, resolvesTo: 'Captured' }
-    : processing;
+  const effective: CaptureProcessing =
+    processing.kind === 'Immediate' && afterHonorPeriod
+      ? { kind: 'Async', delayMs: TIMERS.asyncCaptureDelay, resolvesTo: 'Captured' }
+      : processing;
   if (effective.kind === 'Immediate') return ok({ ...base, state: 'Captured', capturedAmount: amount });
   const resolvesAt = now + effective.delayMs;
-  const pending: PendingChargeStep = effective.resolvesTo === 'Captured'
-    ? { kind: 'Capture', resolvesAt, captureAmount: amount, outcome: 'Captured' }
-    : { kind: 'Capture', resolvesAt, captureAmount: amount, outcome: 'Declined', reasonCode: effective.resolvesTo };
+  const pending: PendingChargeStep =
+    effective.resolvesTo === 'Captured'
+      ? { kind: 'Capture', resolvesAt, captureAmount: amount, outcome: 'Captured' }
+      : { kind: 'Capture', resolvesAt, captureAmount: amount, outcome: 'Declined', reasonCode: effective.resolvesTo };
   return ok({ ...base, state: 'CaptureInitiated', pending });
 }
 
 export function cancelCharge(charge: Charge, reasonCode: ChargeCancelReason, now: Instant): Result<Charge> {
   if (!inState(charge, CHARGE_OPERATION_SOURCES.cancel)) return fail(wrongState(charge, 'cancel'));
-  return ok({ ...charge, state: 'Canceled', reasonCode, reasonDescription: REASON_DESCRIPTIONS[reasonCode], pending: null, lastUpdatedAt: now });
+  return ok({
+    ...charge,
+    state: 'Canceled',
+    reasonCode,
+    reasonDescription: REASON_DESCRIPTIONS[reasonCode],
+    pending: null,
+    lastUpdatedAt: now,
+  });
 }
 
 /** Timers: a pending step resolves at its time; an unused authorization expires after 30 days. */
@@ -215,15 +281,36 @@ export function settleChargeIfDue(charge: Charge, now: Instant): Charge | null {
     const p = charge.pending;
     const at = p.resolvesAt;
     if (p.outcome === 'Declined') {
-      return { ...charge, state: 'Declined', reasonCode: p.reasonCode, reasonDescription: REASON_DESCRIPTIONS[p.reasonCode], pending: null, lastUpdatedAt: at };
+      return {
+        ...charge,
+        state: 'Declined',
+        reasonCode: p.reasonCode,
+        reasonDescription: REASON_DESCRIPTIONS[p.reasonCode],
+        pending: null,
+        lastUpdatedAt: at,
+      };
     }
-    if (p.kind === 'Capture') return { ...charge, state: 'Captured', capturedAmount: p.captureAmount, pending: null, lastUpdatedAt: at };
+    if (p.kind === 'Capture')
+      return { ...charge, state: 'Captured', capturedAmount: p.captureAmount, pending: null, lastUpdatedAt: at };
     return p.outcome === 'Captured'
-      ? { ...charge, state: 'Captured', authorizedAt: at, capturedAmount: charge.chargeAmount, pending: null, lastUpdatedAt: at }
+      ? {
+          ...charge,
+          state: 'Captured',
+          authorizedAt: at,
+          capturedAmount: charge.chargeAmount,
+          pending: null,
+          lastUpdatedAt: at,
+        }
       : { ...charge, state: 'Authorized', authorizedAt: at, pending: null, lastUpdatedAt: at };
   }
   if (inState(charge, CHARGE_OPERATION_SOURCES.expire) && now >= charge.expiresAt) {
-    return { ...charge, state: 'Canceled', reasonCode: 'ExpiredUnused', reasonDescription: REASON_DESCRIPTIONS.ExpiredUnused, lastUpdatedAt: charge.expiresAt };
+    return {
+      ...charge,
+      state: 'Canceled',
+      reasonCode: 'ExpiredUnused',
+      reasonDescription: REASON_DESCRIPTIONS.ExpiredUnused,
+      lastUpdatedAt: charge.expiresAt,
+    };
   }
   return null;
 }
@@ -254,10 +341,14 @@ export function heldAmount(charge: Charge): Money {
 export function checkRefund(charge: Charge, amount: Money): Result<null> {
   if (!inState(charge, CHARGE_OPERATION_SOURCES.refund)) return fail(wrongState(charge, 'refund'));
   if (amount.currency !== charge.chargeAmount.currency) {
-    return fail('CurrencyMismatch', `refundAmount.currencyCode ${amount.currency} differs from the charge's currency ${charge.chargeAmount.currency}.`);
+    return fail(
+      'CurrencyMismatch',
+      `refundAmount.currencyCode ${amount.currency} differs from the charge's currency ${charge.chargeAmount.currency}.`,
+    );
   }
   const max = maxTransactionAmount(amount.currency);
-  if (compare(amount, max) > 0) return fail('TransactionAmountExceeded', `refundAmount ${display(amount)} exceeds the maximum of ${display(max)}.`);
+  if (compare(amount, max) > 0)
+    return fail('TransactionAmountExceeded', `refundAmount ${display(amount)} exceeds the maximum of ${display(max)}.`);
   const captured = charge.capturedAmount ?? charge.chargeAmount;
   const ceiling = add(captured, overRefundAllowance(captured));
   const already = money(charge.refundedMinor + charge.refundPendingMinor, amount.currency);

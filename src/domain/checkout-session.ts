@@ -48,14 +48,24 @@ export const CHECKOUT_SESSION_OPERATION_SOURCES = {
 export type PaymentIntent = 'Confirm' | 'Authorize' | 'AuthorizeWithCapture';
 export type ProductType = 'PayAndShip' | 'PayOnly' | 'PayAndShipMultiAddress';
 export type ChargePermissionType = 'OneTime' | 'Recurring' | 'PaymentMethodOnFile';
-export const SCOPES = ['name', 'email', 'phoneNumber', 'billingAddress', 'postalCode', 'shippingAddress', 'primeStatus'] as const;
+export const SCOPES = [
+  'name',
+  'email',
+  'phoneNumber',
+  'billingAddress',
+  'postalCode',
+  'shippingAddress',
+  'primeStatus',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface DeliverySpecifications {
   readonly specialRestrictions: readonly ('RestrictPOBoxes' | 'RestrictPackstations')[];
   readonly addressRestrictions: {
     readonly type: 'Allowed' | 'NotAllowed';
-    readonly restrictions: Readonly<Record<string, { readonly statesOrRegions: readonly string[]; readonly zipCodes: readonly string[] }>>;
+    readonly restrictions: Readonly<
+      Record<string, { readonly statesOrRegions: readonly string[]; readonly zipCodes: readonly string[] }>
+    >;
   } | null;
 }
 
@@ -203,7 +213,10 @@ export interface CreateContext {
 function notOpen(cs: CheckoutSession, operation: string): DomainError {
   switch (cs.state) {
     case 'Completed':
-      return domainError('InvalidCheckoutSessionStatus', `You cannot ${operation} Checkout Session ${cs.checkoutSessionId} because it is in the Completed state.`);
+      return domainError(
+        'InvalidCheckoutSessionStatus',
+        `You cannot ${operation} Checkout Session ${cs.checkoutSessionId} because it is in the Completed state.`,
+      );
     case 'Canceled':
       return domainError(
         'InvalidCheckoutSessionStatus',
@@ -229,20 +242,32 @@ function requireState<S extends CheckoutSessionState>(
  * The currencies a session may charge in: the ledger currency, or (EU/UK multi-currency)
  * any presentment currency.
  */
-function checkCurrency(amount: Money, path: string, merchant: { ledgerCurrency: CurrencyCode; multiCurrency: boolean }, presentment: CurrencyCode | null): Result<null> {
+function checkCurrency(
+  amount: Money,
+  path: string,
+  merchant: { ledgerCurrency: CurrencyCode; multiCurrency: boolean },
+  presentment: CurrencyCode | null,
+): Result<null> {
   if (amount.currency === merchant.ledgerCurrency) return ok(null);
   if (merchant.multiCurrency) {
     if (presentment !== null && amount.currency !== presentment && presentment !== merchant.ledgerCurrency) {
-      return fail('CurrencyMismatch', `${path}.currencyCode ${amount.currency} differs from presentmentCurrency ${presentment}.`);
+      return fail(
+        'CurrencyMismatch',
+        `${path}.currencyCode ${amount.currency} differs from presentmentCurrency ${presentment}.`,
+      );
     }
     return ok(null);
   }
-  return fail('CurrencyMismatch', `${path}.currencyCode must be ${merchant.ledgerCurrency}, the ledger currency of this merchant; got ${amount.currency}.`);
+  return fail(
+    'CurrencyMismatch',
+    `${path}.currencyCode must be ${merchant.ledgerCurrency}, the ledger currency of this merchant; got ${amount.currency}.`,
+  );
 }
 
 function checkMaximum(amount: Money, path: string): Result<null> {
   const max = maxTransactionAmount(amount.currency);
-  if (compare(amount, max) > 0) return fail('TransactionAmountExceeded', `${path} ${display(amount)} exceeds the maximum of ${display(max)}.`);
+  if (compare(amount, max) > 0)
+    return fail('TransactionAmountExceeded', `${path} ${display(amount)} exceeds the maximum of ${display(max)}.`);
   return ok(null);
 }
 
@@ -260,36 +285,70 @@ function checkPaymentDetails(details: PaymentDetails, merchant: Merchant): Resul
     const max = checkMaximum(amount, path);
     if (!max.ok) return max;
   }
-  if (details.presentmentCurrency !== null && !info.multiCurrency && details.presentmentCurrency !== merchant.ledgerCurrency) {
-    return fail('CurrencyMismatch', `paymentDetails.presentmentCurrency must be ${merchant.ledgerCurrency} for this merchant.`);
+  if (
+    details.presentmentCurrency !== null &&
+    !info.multiCurrency &&
+    details.presentmentCurrency !== merchant.ledgerCurrency
+  ) {
+    return fail(
+      'CurrencyMismatch',
+      `paymentDetails.presentmentCurrency must be ${merchant.ledgerCurrency} for this merchant.`,
+    );
   }
   if (details.chargeAmount && details.totalOrderAmount) {
     if (details.chargeAmount.currency !== details.totalOrderAmount.currency) {
-      return fail('CurrencyMismatch', 'paymentDetails.chargeAmount and paymentDetails.totalOrderAmount must use the same currency.');
+      return fail(
+        'CurrencyMismatch',
+        'paymentDetails.chargeAmount and paymentDetails.totalOrderAmount must use the same currency.',
+      );
     }
     if (compare(details.totalOrderAmount, details.chargeAmount) < 0) {
-      return fail('InvalidParameterCombination', 'paymentDetails.totalOrderAmount must not be less than paymentDetails.chargeAmount.');
+      return fail(
+        'InvalidParameterCombination',
+        'paymentDetails.totalOrderAmount must not be less than paymentDetails.chargeAmount.',
+      );
     }
   }
   if (details.paymentIntent === 'AuthorizeWithCapture' && details.canHandlePendingAuthorization) {
-    return fail('InvalidParameterCombination', 'paymentDetails.canHandlePendingAuthorization cannot be true when paymentIntent is AuthorizeWithCapture.');
+    return fail(
+      'InvalidParameterCombination',
+      'paymentDetails.canHandlePendingAuthorization cannot be true when paymentIntent is AuthorizeWithCapture.',
+    );
   }
   return ok(null);
 }
 
-function checkRecurring(type: ChargePermissionType, recurring: RecurringMetadata | null, merchant: Merchant): Result<null> {
+function checkRecurring(
+  type: ChargePermissionType,
+  recurring: RecurringMetadata | null,
+  merchant: Merchant,
+): Result<null> {
   if (recurring === null) return ok(null);
   if (type !== 'Recurring') {
-    return fail('InvalidParameterCombination', 'recurringMetadata can only be set when chargePermissionType is Recurring.');
+    return fail(
+      'InvalidParameterCombination',
+      'recurringMetadata can only be set when chargePermissionType is Recurring.',
+    );
   }
   if (recurring.frequency?.unit === 'Variable' && recurring.frequency.value !== 0) {
-    return fail('InvalidParameterValue', 'The value provided for recurringMetadata.frequency.value is invalid. It must be 0 when the unit is Variable.');
+    return fail(
+      'InvalidParameterValue',
+      'The value provided for recurringMetadata.frequency.value is invalid. It must be 0 when the unit is Variable.',
+    );
   }
   if (recurring.frequency && recurring.frequency.unit !== 'Variable' && recurring.frequency.value <= 0) {
-    return fail('InvalidParameterValue', 'The value provided for recurringMetadata.frequency.value is invalid. It must be a positive number.');
+    return fail(
+      'InvalidParameterValue',
+      'The value provided for recurringMetadata.frequency.value is invalid. It must be a positive number.',
+    );
   }
   if (recurring.amount) {
-    const currency = checkCurrency(recurring.amount, 'recurringMetadata.amount', { ledgerCurrency: merchant.ledgerCurrency, multiCurrency: REGION_INFO[merchant.region].multiCurrency }, null);
+    const currency = checkCurrency(
+      recurring.amount,
+      'recurringMetadata.amount',
+      { ledgerCurrency: merchant.ledgerCurrency, multiCurrency: REGION_INFO[merchant.region].multiCurrency },
+      null,
+    );
     if (!currency.ok) return currency;
   }
   return ok(null);
@@ -298,7 +357,9 @@ function checkRecurring(type: ChargePermissionType, recurring: RecurringMetadata
 function checkUrl(url: string | null, path: string, store: MerchantStore, environment: Environment): Result<null> {
   if (url === null) return ok(null);
   const verdict = isReturnUrlAllowed(url, store, environment);
-  return verdict.allowed ? ok(null) : fail('InvalidParameterValue', `The value provided for ${path} is invalid. ${capitalize(verdict.why)}.`);
+  return verdict.allowed
+    ? ok(null)
+    : fail('InvalidParameterValue', `The value provided for ${path} is invalid. ${capitalize(verdict.why)}.`);
 }
 
 function capitalize(s: string): string {
@@ -308,7 +369,12 @@ function capitalize(s: string): string {
 // ---------- constraints ----------
 
 export interface ConstraintItem {
-  readonly constraintId: 'BuyerNotAssociated' | 'ChargeAmountNotSet' | 'CheckoutResultReturnUrlNotSet' | 'PaymentIntentNotSet' | 'RecurringFrequencyNotSet';
+  readonly constraintId:
+    | 'BuyerNotAssociated'
+    | 'ChargeAmountNotSet'
+    | 'CheckoutResultReturnUrlNotSet'
+    | 'PaymentIntentNotSet'
+    | 'RecurringFrequencyNotSet';
   readonly description: string;
 }
 
@@ -318,15 +384,18 @@ export function constraintsOf(cs: CheckoutSession): ConstraintItem[] {
   if (cs.buyer === null) {
     out.push({
       constraintId: 'BuyerNotAssociated',
-      description: 'There is no buyer associated with the Checkout Session. Return the checkout session id to the Amazon Pay Button to allow buyer to login.',
+      description:
+        'There is no buyer associated with the Checkout Session. Return the checkout session id to the Amazon Pay Button to allow buyer to login.',
     });
   }
   const setupOnly = cs.paymentMethodOnFileSetupOnly === true;
-  if (cs.paymentDetails.chargeAmount === null && !setupOnly) out.push({ constraintId: 'ChargeAmountNotSet', description: 'chargeAmount is not set.' });
+  if (cs.paymentDetails.chargeAmount === null && !setupOnly)
+    out.push({ constraintId: 'ChargeAmountNotSet', description: 'chargeAmount is not set.' });
   if (cs.webCheckoutDetails.checkoutResultReturnUrl === null) {
     out.push({ constraintId: 'CheckoutResultReturnUrlNotSet', description: 'checkoutResultReturnUrl is not set.' });
   }
-  if (cs.paymentDetails.paymentIntent === null) out.push({ constraintId: 'PaymentIntentNotSet', description: 'paymentIntent is not set.' });
+  if (cs.paymentDetails.paymentIntent === null)
+    out.push({ constraintId: 'PaymentIntentNotSet', description: 'paymentIntent is not set.' });
   if (cs.chargePermissionType === 'Recurring' && !cs.recurringMetadata?.frequency) {
     out.push({ constraintId: 'RecurringFrequencyNotSet', description: 'recurringMetadata.frequency is not set.' });
   }
@@ -335,7 +404,12 @@ export function constraintsOf(cs: CheckoutSession): ConstraintItem[] {
 
 /** Only a merchant-review flow (not APB) hands the buyer a processing URL, and only once nothing blocks it. */
 export function hasRedirectUrl(cs: CheckoutSession): boolean {
-  return cs.state === 'Open' && cs.webCheckoutDetails.checkoutMode !== 'ProcessOrder' && cs.processing === null && constraintsOf(cs).length === 0;
+  return (
+    cs.state === 'Open' &&
+    cs.webCheckoutDetails.checkoutMode !== 'ProcessOrder' &&
+    cs.processing === null &&
+    constraintsOf(cs).length === 0
+  );
 }
 
 // ---------- operations ----------
@@ -350,23 +424,43 @@ function merge<T extends object>(base: T, patch: Partial<T> | undefined): T {
 export function createCheckoutSession(input: CheckoutSessionCreateInput, ctx: CreateContext): Result<CheckoutSession> {
   const { merchant, store, environment, now } = ctx;
   if (store.merchantId !== merchant.merchantId) {
-    return fail('InvalidParameterValue', `The value provided for storeId is invalid. Store ${input.storeId} does not belong to merchant ${merchant.merchantId}.`);
+    return fail(
+      'InvalidParameterValue',
+      `The value provided for storeId is invalid. Store ${input.storeId} does not belong to merchant ${merchant.merchantId}.`,
+    );
   }
   const web = input.webCheckoutDetails;
   const processOrder = web.checkoutMode === 'ProcessOrder';
   const productType = ctx.productType ?? 'PayAndShip';
   if (!processOrder && !web.checkoutReviewReturnUrl) {
-    return fail('MissingParameterValue', 'webCheckoutDetails.checkoutReviewReturnUrl is required unless checkoutMode is ProcessOrder.');
+    return fail(
+      'MissingParameterValue',
+      'webCheckoutDetails.checkoutReviewReturnUrl is required unless checkoutMode is ProcessOrder.',
+    );
   }
   const pd = input.paymentDetails ?? {};
   if (processOrder) {
-    if (!web.checkoutResultReturnUrl) return fail('MissingParameterValue', 'webCheckoutDetails.checkoutResultReturnUrl is required when checkoutMode is ProcessOrder.');
-    if (!pd.paymentIntent) return fail('MissingParameterValue', 'paymentDetails.paymentIntent is required when checkoutMode is ProcessOrder.');
+    if (!web.checkoutResultReturnUrl)
+      return fail(
+        'MissingParameterValue',
+        'webCheckoutDetails.checkoutResultReturnUrl is required when checkoutMode is ProcessOrder.',
+      );
+    if (!pd.paymentIntent)
+      return fail(
+        'MissingParameterValue',
+        'paymentDetails.paymentIntent is required when checkoutMode is ProcessOrder.',
+      );
     if (!pd.chargeAmount && input.paymentMethodOnFileMetadata?.setupOnly !== true) {
-      return fail('MissingParameterValue', 'paymentDetails.chargeAmount is required when checkoutMode is ProcessOrder.');
+      return fail(
+        'MissingParameterValue',
+        'paymentDetails.chargeAmount is required when checkoutMode is ProcessOrder.',
+      );
     }
     if (productType === 'PayAndShip' && !input.addressDetails) {
-      return fail('MissingParameterValue', 'addressDetails is required when checkoutMode is ProcessOrder and productType is PayAndShip.');
+      return fail(
+        'MissingParameterValue',
+        'addressDetails is required when checkoutMode is ProcessOrder and productType is PayAndShip.',
+      );
     }
   } else if (input.addressDetails) {
     return fail('InvalidParameterCombination', 'addressDetails can only be given when checkoutMode is ProcessOrder.');
@@ -374,10 +468,16 @@ export function createCheckoutSession(input: CheckoutSessionCreateInput, ctx: Cr
   const chargePermissionType = input.chargePermissionType ?? 'OneTime';
   const setupOnly = input.paymentMethodOnFileMetadata?.setupOnly ?? null;
   if (setupOnly !== null && chargePermissionType !== 'PaymentMethodOnFile') {
-    return fail('InvalidParameterCombination', 'paymentMethodOnFileMetadata can only be given when chargePermissionType is PaymentMethodOnFile.');
+    return fail(
+      'InvalidParameterCombination',
+      'paymentMethodOnFileMetadata can only be given when chargePermissionType is PaymentMethodOnFile.',
+    );
   }
   if (setupOnly === true && pd.paymentIntent !== undefined && pd.paymentIntent !== 'Confirm') {
-    return fail('InvalidParameterCombination', 'paymentIntent must be Confirm when paymentMethodOnFileMetadata.setupOnly is true.');
+    return fail(
+      'InvalidParameterCombination',
+      'paymentIntent must be Confirm when paymentMethodOnFileMetadata.setupOnly is true.',
+    );
   }
   const paymentDetails: PaymentDetails = {
     paymentIntent: pd.paymentIntent ?? null,
@@ -462,13 +562,22 @@ export function updateCheckoutSession(
   if (!fresh.ok) return fresh;
   const pd = input.paymentDetails;
   if (pd?.presentmentCurrency !== undefined && pd.presentmentCurrency !== cs.paymentDetails.presentmentCurrency) {
-    return fail('InvalidParameterValue', 'The value provided for paymentDetails.presentmentCurrency is invalid. It cannot be updated; set chargeAmount.currencyCode instead.');
+    return fail(
+      'InvalidParameterValue',
+      'The value provided for paymentDetails.presentmentCurrency is invalid. It cannot be updated; set chargeAmount.currencyCode instead.',
+    );
   }
   if (pd?.allowOvercharge !== undefined) {
-    return fail('InvalidParameterValue', 'The value provided for paymentDetails.allowOvercharge is invalid. It can only be set when the Checkout Session is created.');
+    return fail(
+      'InvalidParameterValue',
+      'The value provided for paymentDetails.allowOvercharge is invalid. It can only be set when the Checkout Session is created.',
+    );
   }
   if (cs.webCheckoutDetails.checkoutMode === 'ProcessOrder' && pd && (pd.chargeAmount || pd.paymentIntent)) {
-    return fail('InvalidCheckoutSessionStatus', 'The payment details of an APB (ProcessOrder) Checkout Session are fixed by the button payload.');
+    return fail(
+      'InvalidCheckoutSessionStatus',
+      'The payment details of an APB (ProcessOrder) Checkout Session are fixed by the button payload.',
+    );
   }
   const web = input.webCheckoutDetails;
   const webCheckoutDetails: WebCheckoutDetails = {
@@ -496,7 +605,10 @@ export function updateCheckoutSession(
     extendExpiration: pd?.extendExpiration ?? cs.paymentDetails.extendExpiration,
     estimateOrderTotal: pd?.estimateOrderTotal ?? cs.paymentDetails.estimateOrderTotal,
   };
-  const checked = checkPaymentDetails({ ...paymentDetails, presentmentCurrency: pd?.chargeAmount ? null : presentmentCurrency }, ctx.merchant);
+  const checked = checkPaymentDetails(
+    { ...paymentDetails, presentmentCurrency: pd?.chargeAmount ? null : presentmentCurrency },
+    ctx.merchant,
+  );
   if (!checked.ok) return checked;
   const chargePermissionType = input.chargePermissionType ?? cs.chargePermissionType;
   const recurringMetadata = input.recurringMetadata ?? cs.recurringMetadata;
@@ -530,10 +642,14 @@ export function associateBuyer(cs: CheckoutSession, selection: BuyerSelection, n
   const fresh = requireNotProcessed(cs, 'change the buyer selection of');
   if (!fresh.ok) return fresh;
   if (cs.buyer !== null && cs.buyer.buyerId !== selection.buyer.buyerId) {
-    return fail('InvalidCheckoutSessionStatus', `Checkout Session ${cs.checkoutSessionId} already belongs to another buyer.`);
+    return fail(
+      'InvalidCheckoutSessionStatus',
+      `Checkout Session ${cs.checkoutSessionId} already belongs to another buyer.`,
+    );
   }
   const needsShipping = cs.productType !== 'PayOnly';
-  const shippingAddress = cs.webCheckoutDetails.checkoutMode === 'ProcessOrder' ? cs.addressDetails : selection.shippingAddress;
+  const shippingAddress =
+    cs.webCheckoutDetails.checkoutMode === 'ProcessOrder' ? cs.addressDetails : selection.shippingAddress;
   if (needsShipping && shippingAddress === null) {
     return fail('InvalidParameterValue', 'A shipping address is required for a PayAndShip checkout.');
   }
@@ -569,17 +685,27 @@ export function addressMeetsDeliverySpecifications(address: Address, spec: Deliv
     const rule = restrictions.restrictions[country];
     const matches = rule !== undefined && ruleMatches(rule, address);
     const allowed = restrictions.type === 'Allowed' ? matches : !matches;
-    if (!allowed) return fail('InvalidParameterValue', `The merchant does not ship to this address (${country || 'unknown country'}).`);
+    if (!allowed)
+      return fail(
+        'InvalidParameterValue',
+        `The merchant does not ship to this address (${country || 'unknown country'}).`,
+      );
   }
   return ok(null);
 }
 
-function ruleMatches(rule: { readonly statesOrRegions: readonly string[]; readonly zipCodes: readonly string[] }, address: Address): boolean {
+function ruleMatches(
+  rule: { readonly statesOrRegions: readonly string[]; readonly zipCodes: readonly string[] },
+  address: Address,
+): boolean {
   // A country entry without states or zip codes covers the whole country.
   if (rule.statesOrRegions.length === 0 && rule.zipCodes.length === 0) return true;
   const state = (address.stateOrRegion ?? '').trim().toLowerCase();
   const zip = (address.postalCode ?? '').trim().toUpperCase();
-  return rule.statesOrRegions.some((s) => s.trim().toLowerCase() === state) || rule.zipCodes.some((z) => z.trim().toUpperCase() === zip);
+  return (
+    rule.statesOrRegions.some((s) => s.trim().toLowerCase() === state) ||
+    rule.zipCodes.some((z) => z.trim().toUpperCase() === zip)
+  );
 }
 
 /** How processing ended, before Complete turns it into objects. */
@@ -601,7 +727,13 @@ export function decideProcessing(cs: CheckoutSession, method: PaymentMethodSnaps
   if (intent === null) return fail('InvalidCheckoutSessionStatus', 'paymentIntent is not set.');
   switch (method.behaviour) {
     case 'Succeeds':
-      return ok(intent === 'Confirm' ? { kind: 'Confirmed' } : intent === 'Authorize' ? { kind: 'Authorized' } : { kind: 'Captured' });
+      return ok(
+        intent === 'Confirm'
+          ? { kind: 'Confirmed' }
+          : intent === 'Authorize'
+            ? { kind: 'Authorized' }
+            : { kind: 'Captured' },
+      );
     case 'BuyerCancels':
       return ok({ kind: 'BuyerCanceled' });
     case 'Declines':
@@ -614,7 +746,10 @@ export function decideProcessing(cs: CheckoutSession, method: PaymentMethodSnaps
           `The payment method ${method.descriptor} simulates a pending authorization: it needs paymentIntent Authorize and canHandlePendingAuthorization true (this session has paymentIntent ${intent} and canHandlePendingAuthorization ${cs.paymentDetails.canHandlePendingAuthorization}).`,
         );
       }
-      return ok({ kind: 'Pending', resolution: method.behaviour === 'PendsThenAuthorizes' ? 'Authorized' : 'HardDeclined' });
+      return ok({
+        kind: 'Pending',
+        resolution: method.behaviour === 'PendsThenAuthorizes' ? 'Authorized' : 'HardDeclined',
+      });
     }
   }
 }
@@ -636,7 +771,10 @@ export function recordProcessing(
   if (!fresh.ok) return fresh;
   const blocking = constraintsOf(cs);
   if (blocking.length > 0) {
-    return fail('InvalidCheckoutSessionStatus', `Checkout Session ${cs.checkoutSessionId} cannot be processed yet: ${blocking.map((c) => c.constraintId).join(', ')}.`);
+    return fail(
+      'InvalidCheckoutSessionStatus',
+      `Checkout Session ${cs.checkoutSessionId} cannot be processed yet: ${blocking.map((c) => c.constraintId).join(', ')}.`,
+    );
   }
   const method = cs.paymentMethod!;
   const intent = cs.paymentDetails.paymentIntent!;
@@ -666,10 +804,20 @@ export function recordProcessing(
   }
 }
 
-export function cancelCheckoutSession(cs: CheckoutSession, reason: CheckoutSessionCancelReason, now: Instant): Result<CheckoutSession> {
+export function cancelCheckoutSession(
+  cs: CheckoutSession,
+  reason: CheckoutSessionCancelReason,
+  now: Instant,
+): Result<CheckoutSession> {
   const open = requireState(cs, CHECKOUT_SESSION_OPERATION_SOURCES.cancel, 'cancel');
   if (!open.ok) return open;
-  return ok({ ...cs, state: 'Canceled', reasonCode: reason, reasonDescription: CANCEL_DESCRIPTIONS[reason], lastUpdatedAt: now });
+  return ok({
+    ...cs,
+    state: 'Canceled',
+    reasonCode: reason,
+    reasonDescription: CANCEL_DESCRIPTIONS[reason],
+    lastUpdatedAt: now,
+  });
 }
 
 /** The 24-hour timer: an Open session that reached its expiration is Canceled / Expired. */
@@ -701,31 +849,59 @@ export function checkComplete(cs: CheckoutSession, input: CompleteInput): Result
   const expected = cs.paymentDetails.chargeAmount;
   if (input.chargeAmount === undefined && !setupOnly) return fail('MissingParameterValue', 'chargeAmount is required.');
   if (input.chargeAmount !== undefined && expected !== null && !equals(input.chargeAmount, expected)) {
-    return fail('AmountMismatch', `chargeAmount ${display(input.chargeAmount)} does not match the Checkout Session's chargeAmount ${display(expected)}.`);
+    return fail(
+      'AmountMismatch',
+      `chargeAmount ${display(input.chargeAmount)} does not match the Checkout Session's chargeAmount ${display(expected)}.`,
+    );
   }
   if (input.chargeAmount !== undefined && expected === null) {
-    return fail('AmountMismatch', `chargeAmount ${display(input.chargeAmount)} was given but the Checkout Session has no chargeAmount.`);
+    return fail(
+      'AmountMismatch',
+      `chargeAmount ${display(input.chargeAmount)} was given but the Checkout Session has no chargeAmount.`,
+    );
   }
   const expectedTotal = cs.paymentDetails.totalOrderAmount;
   if (expectedTotal !== null) {
-    if (input.totalOrderAmount === undefined) return fail('MissingParameterValue', 'totalOrderAmount is required because it was set on the Checkout Session.');
+    if (input.totalOrderAmount === undefined)
+      return fail('MissingParameterValue', 'totalOrderAmount is required because it was set on the Checkout Session.');
     if (!equals(input.totalOrderAmount, expectedTotal)) {
-      return fail('AmountMismatch', `totalOrderAmount ${display(input.totalOrderAmount)} does not match the Checkout Session's totalOrderAmount ${display(expectedTotal)}.`);
+      return fail(
+        'AmountMismatch',
+        `totalOrderAmount ${display(input.totalOrderAmount)} does not match the Checkout Session's totalOrderAmount ${display(expectedTotal)}.`,
+      );
     }
   } else if (input.totalOrderAmount !== undefined) {
     return fail('AmountMismatch', 'totalOrderAmount was given but the Checkout Session has no totalOrderAmount.');
   }
   if (cs.processing === null) {
-    const why = constraintsOf(cs).length > 0
-      ? `it still has constraints (${constraintsOf(cs).map((c) => c.constraintId).join(', ')})`
-      : 'the buyer has not been redirected to amazonPayRedirectUrl yet';
-    return fail('InvalidCheckoutSessionStatus', `Checkout Session ${cs.checkoutSessionId} cannot be completed: ${why}.`);
+    const why =
+      constraintsOf(cs).length > 0
+        ? `it still has constraints (${constraintsOf(cs)
+            .map((c) => c.constraintId)
+            .join(', ')})`
+        : 'the buyer has not been redirected to amazonPayRedirectUrl yet';
+    return fail(
+      'InvalidCheckoutSessionStatus',
+      `Checkout Session ${cs.checkoutSessionId} cannot be completed: ${why}.`,
+    );
   }
   return ok(cs.processing);
 }
 
-export function markCompleted(cs: CheckoutSession, ids: { chargePermissionId: string; chargeId: string | null }, now: Instant): CheckoutSession {
-  return { ...cs, state: 'Completed', reasonCode: null, reasonDescription: null, lastUpdatedAt: now, completedAt: now, ...ids };
+export function markCompleted(
+  cs: CheckoutSession,
+  ids: { chargePermissionId: string; chargeId: string | null },
+  now: Instant,
+): CheckoutSession {
+  return {
+    ...cs,
+    state: 'Completed',
+    reasonCode: null,
+    reasonDescription: null,
+    lastUpdatedAt: now,
+    completedAt: now,
+    ...ids,
+  };
 }
 
 /** When the session and its data are deleted (Get answers 404 afterwards). */

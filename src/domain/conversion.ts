@@ -5,8 +5,18 @@ import { CURRENCIES, money, type CurrencyCode, type Money } from './money.js';
  * in millionths. Amazon reports a real rate; reji reports these so that convertedAmount is stable in tests.
  */
 const PER_EUR_MICRO: Readonly<Record<CurrencyCode, bigint>> = {
-  EUR: 1_000_000n, USD: 1_080_000n, GBP: 850_000n, JPY: 160_000_000n, AUD: 1_650_000n, CHF: 950_000n,
-  DKK: 7_460_000n, HKD: 8_450_000n, NOK: 11_500_000n, NZD: 1_800_000n, SEK: 11_300_000n, ZAR: 20_000_000n,
+  EUR: 1_000_000n,
+  USD: 1_080_000n,
+  GBP: 850_000n,
+  JPY: 160_000_000n,
+  AUD: 1_650_000n,
+  CHF: 950_000n,
+  DKK: 7_460_000n,
+  HKD: 8_450_000n,
+  NOK: 11_500_000n,
+  NZD: 1_800_000n,
+  SEK: 11_300_000n,
+  ZAR: 20_000_000n,
 };
 
 /** Units of `presentment` per one unit of `ledger`, in millionths. */

@@ -11,14 +11,26 @@ export const ERROR_CATALOGUE = {
   MissingHeaderValue: { status: 400, description: 'A required header is present but empty.' },
   MissingParameterValue: { status: 400, description: 'A required parameter is missing.' },
   UnrecognizedField: { status: 400, description: 'The body has a field the operation does not accept.' },
-  InvalidSandboxSimulationSpecified: { status: 400, description: 'The simulation code is unknown or not valid for this operation.' },
-  DuplicateIdempotencyKey: { status: 400, description: 'The idempotency key was already used with a different request.' },
+  InvalidSandboxSimulationSpecified: {
+    status: 400,
+    description: 'The simulation code is unknown or not valid for this operation.',
+  },
+  DuplicateIdempotencyKey: {
+    status: 400,
+    description: 'The idempotency key was already used with a different request.',
+  },
   InvalidParameterCombination: { status: 400, description: 'Parameters that cannot be used together were given.' },
   CurrencyMismatch: { status: 400, description: 'The currency differs from the one fixed for the object or ledger.' },
   InvalidAPIVersion: { status: 400, description: 'The API version in the path is not supported.' },
   TransactionAmountExceeded: { status: 400, description: 'The amount is above the allowed maximum.' },
-  PeriodicAmountExceeded: { status: 400, description: 'The recurring monthly limit of the charge permission would be exceeded.' },
-  UnauthorizedAccess: { status: 401, description: 'The caller may not perform this call (unknown key, wrong environment).' },
+  PeriodicAmountExceeded: {
+    status: 400,
+    description: 'The recurring monthly limit of the charge permission would be exceeded.',
+  },
+  UnauthorizedAccess: {
+    status: 401,
+    description: 'The caller may not perform this call (unknown key, wrong environment).',
+  },
   InvalidAuthentication: { status: 403, description: 'Authentication failed.' },
   InvalidAccountStatus: { status: 403, description: 'The merchant account is not in good standing.' },
   InvalidRequestSignature: { status: 403, description: 'The request signature does not verify.' },
@@ -28,9 +40,18 @@ export const ERROR_CATALOGUE = {
   RequestNotSupported: { status: 405, description: 'The HTTP method is not supported on this path.' },
   RequestTimeout: { status: 408, description: 'The request timed out; retry with the same idempotency key.' },
   AmountMismatch: { status: 409, description: 'The amount differs from the amount on the checkout session.' },
-  InvalidCheckoutSessionStatus: { status: 422, description: 'The checkout session is not in a state that allows the operation.' },
-  CheckoutSessionCanceled: { status: 422, description: 'The checkout session was canceled; read statusDetails.reasonCode.' },
-  InvalidChargePermissionStatus: { status: 422, description: 'The charge permission is not in a state that allows the operation.' },
+  InvalidCheckoutSessionStatus: {
+    status: 422,
+    description: 'The checkout session is not in a state that allows the operation.',
+  },
+  CheckoutSessionCanceled: {
+    status: 422,
+    description: 'The checkout session was canceled; read statusDetails.reasonCode.',
+  },
+  InvalidChargePermissionStatus: {
+    status: 422,
+    description: 'The charge permission is not in a state that allows the operation.',
+  },
   ChargePermissionNotModifiable: { status: 422, description: 'The charge permission can no longer be modified.' },
   InvalidChargeStatus: { status: 422, description: 'The charge is not in a state that allows the operation.' },
   SoftDeclined: { status: 422, description: 'The payment was declined; it may succeed if retried later.' },
@@ -68,7 +89,9 @@ export function invalidParameter(path: string, why?: string): DomainError {
   return domainError('InvalidParameterValue', `The value provided for ${path} is invalid.${why ? ` ${why}` : ''}`);
 }
 
-export type Result<T, E = DomainError> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+export type Result<T, E = DomainError> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: E };
 
 export function ok<T>(value: T): { readonly ok: true; readonly value: T } {
   return { ok: true, value };
@@ -76,6 +99,9 @@ export function ok<T>(value: T): { readonly ok: true; readonly value: T } {
 
 export function fail(error: DomainError): { readonly ok: false; readonly error: DomainError };
 export function fail(reasonCode: ReasonCode, message: string): { readonly ok: false; readonly error: DomainError };
-export function fail(a: DomainError | ReasonCode, message?: string): { readonly ok: false; readonly error: DomainError } {
+export function fail(
+  a: DomainError | ReasonCode,
+  message?: string,
+): { readonly ok: false; readonly error: DomainError } {
   return { ok: false, error: typeof a === 'string' ? domainError(a, message ?? ERROR_CATALOGUE[a].description) : a };
 }

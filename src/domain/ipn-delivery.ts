@@ -85,16 +85,22 @@ export function isAcknowledged(statusCode: number | null): boolean {
  * Where a merchant's notifications may go: an absolute http(s) URL without credentials or fragment;
  * Live requires https (the Sandbox accepts plain http, as Amazon Pay's does).
  */
-export function checkEndpointUrl(url: string, environment: Environment): { ok: true; url: string } | { ok: false; why: string } {
+export function checkEndpointUrl(
+  url: string,
+  environment: Environment,
+): { ok: true; url: string } | { ok: false; why: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return { ok: false, why: `"${url}" is not an absolute URL` };
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { ok: false, why: 'the URL must use https (or http in the sandbox)' };
-  if (environment === 'Live' && parsed.protocol !== 'https:') return { ok: false, why: 'Live endpoints must use https' };
-  if (parsed.username !== '' || parsed.password !== '') return { ok: false, why: 'credentials in the URL are not supported' };
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return { ok: false, why: 'the URL must use https (or http in the sandbox)' };
+  if (environment === 'Live' && parsed.protocol !== 'https:')
+    return { ok: false, why: 'Live endpoints must use https' };
+  if (parsed.username !== '' || parsed.password !== '')
+    return { ok: false, why: 'credentials in the URL are not supported' };
   if (parsed.hash !== '') return { ok: false, why: 'the URL must not have a fragment (#...)' };
   if (url.length > 2048) return { ok: false, why: 'the URL is longer than 2048 characters' };
   return { ok: true, url: parsed.toString() };

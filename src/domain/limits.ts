@@ -36,8 +36,18 @@ export function recurringMonthlyLimit(currency: CurrencyCode): Money {
 }
 
 const PMOF_MONTHLY: Readonly<Partial<Record<CurrencyCode, number>>> = {
-  USD: 15_000, AUD: 15_000, CHF: 15_000, DKK: 150_000, EUR: 15_000, GBP: 15_000, HKD: 150_000,
-  JPY: 2_000_000, NOK: 150_000, NZD: 15_000, SEK: 150_000, ZAR: 150_000,
+  USD: 15_000,
+  AUD: 15_000,
+  CHF: 15_000,
+  DKK: 150_000,
+  EUR: 15_000,
+  GBP: 15_000,
+  HKD: 150_000,
+  JPY: 2_000_000,
+  NOK: 150_000,
+  NZD: 15_000,
+  SEK: 150_000,
+  ZAR: 150_000,
 };
 
 /** Saved-wallet (PaymentMethodOnFile) charge permissions: the most per calendar month. */

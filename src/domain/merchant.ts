@@ -36,20 +36,30 @@ export interface PublicKeyRecord {
  * A store with no allowed origins accepts any origin in the Sandbox (convenient for tests) and none in Live;
  * once a store lists origins, only those are accepted in both environments.
  */
-export function isReturnUrlAllowed(url: string, store: MerchantStore, environment: Environment): { allowed: true } | { allowed: false; why: string } {
+export function isReturnUrlAllowed(
+  url: string,
+  store: MerchantStore,
+  environment: Environment,
+): { allowed: true } | { allowed: false; why: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return { allowed: false, why: 'it is not an absolute URL' };
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { allowed: false, why: 'only http and https URLs are allowed' };
-  if (parsed.username !== '' || parsed.password !== '') return { allowed: false, why: 'URLs with credentials are not allowed' };
-  if (environment === 'Live' && parsed.protocol !== 'https:') return { allowed: false, why: 'Live return URLs must use https' };
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return { allowed: false, why: 'only http and https URLs are allowed' };
+  if (parsed.username !== '' || parsed.password !== '')
+    return { allowed: false, why: 'URLs with credentials are not allowed' };
+  if (environment === 'Live' && parsed.protocol !== 'https:')
+    return { allowed: false, why: 'Live return URLs must use https' };
   if (store.allowedOrigins.length === 0) {
     return environment === 'Sandbox'
       ? { allowed: true }
-      : { allowed: false, why: `store ${store.storeId} has no allowed origins; add one with \`reji store allow-origin\`` };
+      : {
+          allowed: false,
+          why: `store ${store.storeId} has no allowed origins; add one with \`reji store allow-origin\``,
+        };
   }
   if (store.allowedOrigins.some((pattern) => originMatches(pattern, parsed))) return { allowed: true };
   return { allowed: false, why: `origin ${parsed.origin} is not allowed for store ${store.storeId}` };

@@ -48,21 +48,35 @@ export function parseAmount(raw: unknown, currency: CurrencyCode, path: string):
   let text: string;
   if (typeof raw === 'string') text = raw.trim();
   else if (typeof raw === 'number' && Number.isFinite(raw)) text = numberToPlainString(raw);
-  else return fail('InvalidParameterValue', `The value provided for ${path} is invalid. Expected a decimal amount such as "10.00".`);
+  else
+    return fail(
+      'InvalidParameterValue',
+      `The value provided for ${path} is invalid. Expected a decimal amount such as "10.00".`,
+    );
   const m = DECIMAL.exec(text);
-  if (!m) return fail('InvalidParameterValue', `The value provided for ${path} is invalid. "${truncate(text)}" is not a positive decimal amount.`);
+  if (!m)
+    return fail(
+      'InvalidParameterValue',
+      `The value provided for ${path} is invalid. "${truncate(text)}" is not a positive decimal amount.`,
+    );
   const decimals = CURRENCIES[currency].decimals;
   const whole = m[1]!.replace(/^0+(?=\d)/, '');
   const fraction = (m[2] ?? '').replace(/0+$/, '');
   if (fraction.length > decimals) {
-    const why = decimals === 0
-      ? `${currency} amounts have no decimal places.`
-      : `${currency} amounts have at most ${decimals} decimal places.`;
+    const why =
+      decimals === 0
+        ? `${currency} amounts have no decimal places.`
+        : `${currency} amounts have at most ${decimals} decimal places.`;
     return fail('InvalidParameterValue', `The value provided for ${path} is invalid. ${why}`);
   }
-  if (whole.length > 13) return fail('InvalidParameterValue', `The value provided for ${path} is invalid. The amount is too large.`);
+  if (whole.length > 13)
+    return fail('InvalidParameterValue', `The value provided for ${path} is invalid. The amount is too large.`);
   const minor = Number(whole) * 10 ** decimals + Number(fraction.padEnd(decimals, '0') || '0');
-  if (minor <= 0) return fail('InvalidParameterValue', `The value provided for ${path} is invalid. The amount must be greater than zero.`);
+  if (minor <= 0)
+    return fail(
+      'InvalidParameterValue',
+      `The value provided for ${path} is invalid. The amount must be greater than zero.`,
+    );
   return ok(money(minor, currency));
 }
 
@@ -129,4 +143,3 @@ export function equals(a: Money, b: Money): boolean {
 export function display(m: Money): string {
   return `${formatAmount(m)} ${m.currency}`;
 }
-

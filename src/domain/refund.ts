@@ -42,17 +42,20 @@ export interface Refund {
   readonly settlement: 'Refunded' | RefundDeclineReason;
 }
 
-export function createRefund(input: {
-  refundId: string;
-  chargeId: string;
-  chargePermissionId: string;
-  merchantId: string;
-  environment: Environment;
-  refundAmount: Money;
-  softDescriptor?: string | null;
-  settlesAfterMs: number;
-  settlement: 'Refunded' | RefundDeclineReason;
-}, now: Instant): Refund {
+export function createRefund(
+  input: {
+    refundId: string;
+    chargeId: string;
+    chargePermissionId: string;
+    merchantId: string;
+    environment: Environment;
+    refundAmount: Money;
+    softDescriptor?: string | null;
+    settlesAfterMs: number;
+    settlement: 'Refunded' | RefundDeclineReason;
+  },
+  now: Instant,
+): Refund {
   return {
     refundId: input.refundId,
     chargeId: input.chargeId,
@@ -78,7 +81,14 @@ export function settleRefundIfDue(refund: Refund, now: Instant): Refund | null {
   if (refund.settlesAt === null || now < refund.settlesAt) return null;
   const at = refund.settlesAt;
   if (refund.settlement === 'Refunded') return { ...refund, state: 'Refunded', settlesAt: null, lastUpdatedAt: at };
-  return { ...refund, state: 'Declined', reasonCode: refund.settlement, reasonDescription: DESCRIPTIONS[refund.settlement], settlesAt: null, lastUpdatedAt: at };
+  return {
+    ...refund,
+    state: 'Declined',
+    reasonCode: refund.settlement,
+    reasonDescription: DESCRIPTIONS[refund.settlement],
+    settlesAt: null,
+    lastUpdatedAt: at,
+  };
 }
 
 export function nextRefundDeadline(refund: Refund): Instant | null {

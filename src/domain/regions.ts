@@ -24,11 +24,51 @@ export interface RegionInfo {
 }
 
 export const REGION_INFO: Readonly<Record<Region, RegionInfo>> = {
-  jp: { apiRegion: 'jp', ledgerCurrency: 'JPY', amazonApiHost: 'pay-api.amazon.jp', languages: ['ja_JP'], defaultLanguage: 'ja_JP', country: 'JP', multiCurrency: false },
-  us: { apiRegion: 'na', ledgerCurrency: 'USD', amazonApiHost: 'pay-api.amazon.com', languages: ['en_US'], defaultLanguage: 'en_US', country: 'US', multiCurrency: false },
-  uk: { apiRegion: 'eu', ledgerCurrency: 'GBP', amazonApiHost: 'pay-api.amazon.eu', languages: ['en_GB'], defaultLanguage: 'en_GB', country: 'GB', multiCurrency: true },
-  de: { apiRegion: 'eu', ledgerCurrency: 'EUR', amazonApiHost: 'pay-api.amazon.eu', languages: ['de_DE', 'en_GB', 'fr_FR', 'it_IT', 'es_ES'], defaultLanguage: 'de_DE', country: 'DE', multiCurrency: true },
-  eu: { apiRegion: 'eu', ledgerCurrency: 'EUR', amazonApiHost: 'pay-api.amazon.eu', languages: ['de_DE', 'en_GB', 'fr_FR', 'it_IT', 'es_ES'], defaultLanguage: 'en_GB', country: 'DE', multiCurrency: true },
+  jp: {
+    apiRegion: 'jp',
+    ledgerCurrency: 'JPY',
+    amazonApiHost: 'pay-api.amazon.jp',
+    languages: ['ja_JP'],
+    defaultLanguage: 'ja_JP',
+    country: 'JP',
+    multiCurrency: false,
+  },
+  us: {
+    apiRegion: 'na',
+    ledgerCurrency: 'USD',
+    amazonApiHost: 'pay-api.amazon.com',
+    languages: ['en_US'],
+    defaultLanguage: 'en_US',
+    country: 'US',
+    multiCurrency: false,
+  },
+  uk: {
+    apiRegion: 'eu',
+    ledgerCurrency: 'GBP',
+    amazonApiHost: 'pay-api.amazon.eu',
+    languages: ['en_GB'],
+    defaultLanguage: 'en_GB',
+    country: 'GB',
+    multiCurrency: true,
+  },
+  de: {
+    apiRegion: 'eu',
+    ledgerCurrency: 'EUR',
+    amazonApiHost: 'pay-api.amazon.eu',
+    languages: ['de_DE', 'en_GB', 'fr_FR', 'it_IT', 'es_ES'],
+    defaultLanguage: 'de_DE',
+    country: 'DE',
+    multiCurrency: true,
+  },
+  eu: {
+    apiRegion: 'eu',
+    ledgerCurrency: 'EUR',
+    amazonApiHost: 'pay-api.amazon.eu',
+    languages: ['de_DE', 'en_GB', 'fr_FR', 'it_IT', 'es_ES'],
+    defaultLanguage: 'en_GB',
+    country: 'DE',
+    multiCurrency: true,
+  },
 };
 
 export function isRegion(value: unknown): value is Region {

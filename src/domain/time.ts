@@ -24,7 +24,15 @@ export function parseRequestDate(value: string): Instant | undefined {
   const at = Date.UTC(y, mo - 1, d, h, mi, s);
   const check = new Date(at);
   // Reject dates such as 20260231 that Date.UTC would roll over.
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
+  if (
+    check.getUTCFullYear() !== y ||
+    check.getUTCMonth() !== mo - 1 ||
+    check.getUTCDate() !== d ||
+    h > 23 ||
+    mi > 59 ||
+    s > 59
+  )
+    return undefined;
   return at;
 }
 

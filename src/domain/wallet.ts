@@ -75,7 +75,9 @@ export type CardProblem = 'invalidNumber' | 'invalidExpiry' | 'expired' | 'holde
 export function cardFromEntry(
   entry: { readonly number: string; readonly expiry: string; readonly holderName: string },
   now: { readonly year: number; readonly month: number },
-): { ok: true; card: WalletCard } | { ok: false; problems: Partial<Record<'number' | 'expiry' | 'holderName', CardProblem>> } {
+):
+  | { ok: true; card: WalletCard }
+  | { ok: false; problems: Partial<Record<'number' | 'expiry' | 'holderName', CardProblem>> } {
   const digits = entry.number.replace(/[\s-]/g, '');
   const problems: Partial<Record<'number' | 'expiry' | 'holderName', CardProblem>> = {};
   if (!luhnValid(digits)) problems.number = 'invalidNumber';

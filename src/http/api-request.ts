@@ -26,7 +26,10 @@ export interface ApiResponse {
   readonly body: unknown;
 }
 
-export type ApiHandler = (ctx: AppContext, req: ApiRequest) => Promise<ApiResponse | { readonly status: number; readonly raw: string }>;
+export type ApiHandler = (
+  ctx: AppContext,
+  req: ApiRequest,
+) => Promise<ApiResponse | { readonly status: number; readonly raw: string }>;
 
 /** Parses and validates the JSON body once, at the edge. An empty body reads as `{}`. */
 export function readBody<T>(req: ApiRequest, schema: Schema<T>): T {
@@ -57,15 +60,24 @@ function check<T>(r: Result<T>): T {
 export function idempotencyOf(req: ApiRequest, required: boolean): IdempotentRequest {
   const key = req.headers.get('x-amz-pay-idempotency-key');
   if (key === undefined) {
-    if (required) throw new ApiError('MissingHeader', 'The request is missing the required header x-amz-pay-idempotency-key.');
+    if (required)
+      throw new ApiError('MissingHeader', 'The request is missing the required header x-amz-pay-idempotency-key.');
   } else if (key.trim() === '') {
     throw new ApiError('MissingHeaderValue', 'The header x-amz-pay-idempotency-key is empty.');
   } else if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new ApiError('InvalidHeaderValue', 'The header x-amz-pay-idempotency-key is invalid: use 1 to 32 characters of A-Z, a-z, 0-9, - and _.');
+    throw new ApiError(
+      'InvalidHeaderValue',
+      'The header x-amz-pay-idempotency-key is invalid: use 1 to 32 characters of A-Z, a-z, 0-9, - and _.',
+    );
   }
   return {
     key,
-    fingerprint: fingerprint({ method: req.method, path: req.routePath, simulationCode: simulationCodeOf(req), body: req.body }),
+    fingerprint: fingerprint({
+      method: req.method,
+      path: req.routePath,
+      simulationCode: simulationCodeOf(req),
+      body: req.body,
+    }),
   };
 }
 
@@ -87,11 +99,16 @@ export async function idempotentResponse<T>(
   work: (tx: StoreTx, now: Instant) => Promise<T>,
   render: (value: T) => { status: number; body: unknown },
 ): Promise<{ status: number; raw: string }> {
-  const r = await runIdempotent(ctx, req.caller, idempotencyOf(req, keyRequired), () => callerNow(ctx, req),
+  const r = await runIdempotent(
+    ctx,
+    req.caller,
+    idempotencyOf(req, keyRequired),
+    () => callerNow(ctx, req),
     (tx) => work(tx, callerNow(ctx, req)),
     (value) => {
       const { status, body } = render(value);
       return { status, body: JSON.stringify(body) };
-    });
+    },
+  );
   return { status: r.status, raw: r.body };
 }

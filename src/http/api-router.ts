@@ -111,14 +111,21 @@ export interface ApiResult {
 }
 
 /** Finds the route (404 / 405 in Amazon's shape before any authentication), authenticates, runs it. */
-export async function handleApiCall(ctx: AppContext, call: ApiCall, onRoute: (operation: string) => void = () => {}): Promise<ApiResult> {
+export async function handleApiCall(
+  ctx: AppContext,
+  call: ApiCall,
+  onRoute: (operation: string) => void = () => {},
+): Promise<ApiResult> {
   const parsed = parseApiPath(call.rawPath);
   if (!parsed) throw new ApiError('ResourceNotFound', `No API operation at ${call.rawPath}.`);
   const candidates = routes.filter((r) => match(r, parsed.segments) !== undefined);
   if (candidates.length === 0) throw new ApiError('ResourceNotFound', `No API operation at ${parsed.routePath}.`);
   const route = candidates.find((r) => r.method === call.method);
   if (!route) {
-    throw new ApiError('RequestNotSupported', `${call.method} is not supported on ${parsed.routePath}; use ${[...new Set(candidates.map((r) => r.method))].join(' or ')}.`);
+    throw new ApiError(
+      'RequestNotSupported',
+      `${call.method} is not supported on ${parsed.routePath}; use ${[...new Set(candidates.map((r) => r.method))].join(' or ')}.`,
+    );
   }
   onRoute(route.name);
   const parts: SignedRequestParts = { ...call, pathEnvironment: parsed.pathEnvironment };

@@ -30,11 +30,14 @@ export interface SignedRequestParts {
 /** Decoded query pairs; a malformed escape is kept as sent so that the signature simply fails. */
 export function parseQuery(rawQuery: string): [string, string][] {
   if (rawQuery === '') return [];
-  return rawQuery.split('&').filter((p) => p !== '').map((pair) => {
-    const eq = pair.indexOf('=');
-    const [k, v] = eq === -1 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)];
-    return [safeDecode(k), safeDecode(v)];
-  });
+  return rawQuery
+    .split('&')
+    .filter((p) => p !== '')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const [k, v] = eq === -1 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)];
+      return [safeDecode(k), safeDecode(v)];
+    });
 }
 
 function safeDecode(s: string): string {
@@ -78,20 +81,27 @@ export async function authenticate(ctx: AppContext, parts: SignedRequestParts): 
 
   const date = parseRequestDate(header(parts, 'x-amz-pay-date').trim());
   if (date === undefined) {
-    throw new ApiError('InvalidHeaderValue', 'The header x-amz-pay-date is invalid. Use 20190923T231908Z or 2019-09-23T23:19:08Z (UTC).');
+    throw new ApiError(
+      'InvalidHeaderValue',
+      'The header x-amz-pay-date is invalid. Use 20190923T231908Z or 2019-09-23T23:19:08Z (UTC).',
+    );
   }
   header(parts, 'x-amz-pay-host');
   const apiRegion = apiRegionOf(header(parts, 'x-amz-pay-region'));
-  if (apiRegion === undefined) throw new ApiError('InvalidHeaderValue', 'The header x-amz-pay-region is invalid. Use na, eu or jp.');
+  if (apiRegion === undefined)
+    throw new ApiError('InvalidHeaderValue', 'The header x-amz-pay-region is invalid. Use na, eu or jp.');
   const signed = new Set(signedHeaders);
   for (const name of REQUIRED_SIGNED) {
-    if (!signed.has(name)) throw new ApiError('InvalidHeaderValue', `The authorization header's SignedHeaders must include ${name}.`);
+    if (!signed.has(name))
+      throw new ApiError('InvalidHeaderValue', `The authorization header's SignedHeaders must include ${name}.`);
   }
   for (const name of SIGNED_WHEN_PRESENT) {
-    if (parts.headers.has(name) && !signed.has(name)) throw new ApiError('InvalidHeaderValue', `The header ${name} was sent but is not among SignedHeaders.`);
+    if (parts.headers.has(name) && !signed.has(name))
+      throw new ApiError('InvalidHeaderValue', `The header ${name} was sent but is not among SignedHeaders.`);
   }
   for (const name of signed) {
-    if (!parts.headers.has(name)) throw new ApiError('InvalidHeaderValue', `SignedHeaders lists ${name}, but the request has no such header.`);
+    if (!parts.headers.has(name))
+      throw new ApiError('InvalidHeaderValue', `SignedHeaders lists ${name}, but the request has no such header.`);
   }
 
   const credentials = await ctx.store.reader.credentials(publicKeyId);
@@ -126,12 +136,18 @@ export async function authenticate(ctx: AppContext, parts: SignedRequestParts): 
   let environment: Environment;
   if (key.environment !== null) {
     if (parts.pathEnvironment !== null && parts.pathEnvironment !== key.environment) {
-      throw new ApiError('UnauthorizedAccess', `The key ${publicKeyId} is a ${key.environment} key and cannot be used on a /${parts.pathEnvironment.toLowerCase()} path.`);
+      throw new ApiError(
+        'UnauthorizedAccess',
+        `The key ${publicKeyId} is a ${key.environment} key and cannot be used on a /${parts.pathEnvironment.toLowerCase()} path.`,
+      );
     }
     environment = key.environment;
   } else {
     if (parts.pathEnvironment === null) {
-      throw new ApiError('UnauthorizedAccess', `The key ${publicKeyId} is not environment-specific: call /sandbox/v2/... or /live/v2/....`);
+      throw new ApiError(
+        'UnauthorizedAccess',
+        `The key ${publicKeyId} is not environment-specific: call /sandbox/v2/... or /live/v2/....`,
+      );
     }
     environment = parts.pathEnvironment;
   }

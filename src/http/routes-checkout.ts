@@ -9,7 +9,14 @@ import { simulationFor, type SimulatedOperation } from '../domain/simulations.js
 import { formatWireTimestamp } from '../domain/time.js';
 import type { WalletCard } from '../domain/wallet.js';
 import type { Address } from '../domain/shared-types.js';
-import { callerNow, idempotentResponse, readBody, simulationCodeOf, type ApiRequest, type ApiResponse } from './api-request.js';
+import {
+  callerNow,
+  idempotentResponse,
+  readBody,
+  simulationCodeOf,
+  type ApiRequest,
+  type ApiResponse,
+} from './api-request.js';
 import {
   buyerConsentRequest,
   clockAdvanceRequest,
@@ -27,12 +34,16 @@ export function simulationOf(req: ApiRequest, operation: SimulatedOperation | 'O
   return r.value;
 }
 
-
 export async function postCheckoutSession(ctx: AppContext, req: ApiRequest) {
   simulationOf(req, 'Other');
   const input = readBody(req, createCheckoutSessionRequest);
-  return idempotentResponse(ctx, req, true, (tx, at) => createCheckoutSession(ctx, tx, req.caller, input, at),
-    (cs) => ({ status: 201, body: wireCheckoutSession(ctx, cs) }));
+  return idempotentResponse(
+    ctx,
+    req,
+    true,
+    (tx, at) => createCheckoutSession(ctx, tx, req.caller, input, at),
+    (cs) => ({ status: 201, body: wireCheckoutSession(ctx, cs) }),
+  );
 }
 
 export async function getCheckoutSession(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
@@ -44,23 +55,33 @@ export async function getCheckoutSession(ctx: AppContext, req: ApiRequest): Prom
 export async function patchCheckoutSession(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
   simulationOf(req, 'Other');
   const input = readBody(req, updateCheckoutSessionRequest);
-  const cs = await inTransaction(ctx, (tx) => updateCheckoutSession(ctx, tx, req.caller, req.params['id']!, input, callerNow(ctx, req)));
+  const cs = await inTransaction(ctx, (tx) =>
+    updateCheckoutSession(ctx, tx, req.caller, req.params['id']!, input, callerNow(ctx, req)),
+  );
   return { status: 200, body: wireCheckoutSession(ctx, cs) };
 }
 
 export async function postComplete(ctx: AppContext, req: ApiRequest) {
   const simulation = simulationOf(req, 'CompleteCheckoutSession');
   const input = readBody(req, completeCheckoutSessionRequest);
-  return idempotentResponse(ctx, req, false, (tx, at) => completeCheckoutSession(ctx, tx, req.caller, req.params['id']!, input, at, simulation),
+  return idempotentResponse(
+    ctx,
+    req,
+    false,
+    (tx, at) => completeCheckoutSession(ctx, tx, req.caller, req.params['id']!, input, at, simulation),
     (result) => ({
       // A pending authorization is accepted, not done yet.
       status: result.charge?.state === 'AuthorizationInitiated' ? 202 : 200,
       body: wireCheckoutSession(ctx, result.checkoutSession, 'complete'),
-    }));
+    }),
+  );
 }
 
 export async function postFinalize(): Promise<ApiResponse> {
-  throw new ApiError('UnsupportedOperation', 'Finalize Checkout Session (Amazon Pay Buy Now) is not supported by reji; use Complete Checkout Session.');
+  throw new ApiError(
+    'UnsupportedOperation',
+    'Finalize Checkout Session (Amazon Pay Buy Now) is not supported by reji; use Complete Checkout Session.',
+  );
 }
 
 export async function postBuyerConsent(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
@@ -103,7 +124,12 @@ export async function getTestBuyers(ctx: AppContext, req: ApiRequest): Promise<A
       email: b.email,
       name: b.name,
       addresses: addresses.map((a) => ({ addressId: a.id, ...a.value })),
-      paymentMethods: methods.map((m) => ({ paymentMethodId: m.id, brand: m.value.brand, last4: m.value.last4, behaviour: m.value.behaviour })),
+      paymentMethods: methods.map((m) => ({
+        paymentMethodId: m.id,
+        brand: m.value.brand,
+        last4: m.value.last4,
+        behaviour: m.value.behaviour,
+      })),
     });
   }
   return { status: 200, body: { buyers: out } };

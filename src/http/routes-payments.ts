@@ -1,7 +1,14 @@
 import { ApiError } from '../app/api-error.js';
 import type { AppContext } from '../app/context.js';
 import { readOwned } from '../app/loading.js';
-import { cancelCharge, captureCharge, closeChargePermission, createCharge, createRefund, updateChargePermission } from '../app/payments.js';
+import {
+  cancelCharge,
+  captureCharge,
+  closeChargePermission,
+  createCharge,
+  createRefund,
+  updateChargePermission,
+} from '../app/payments.js';
 import { inTransaction } from '../app/transactions.js';
 import { callerNow, idempotentResponse, readBody, type ApiRequest, type ApiResponse } from './api-request.js';
 import { simulationOf } from './routes-checkout.js';
@@ -25,7 +32,9 @@ export async function patchChargePermission(ctx: AppContext, req: ApiRequest): P
   simulationOf(req, 'Other');
   const input = readBody(req, updateChargePermissionRequest);
   const at = callerNow(ctx, req);
-  const cp = await inTransaction(ctx, (tx) => updateChargePermission(ctx, tx, req.caller, req.params['id']!, input, at));
+  const cp = await inTransaction(ctx, (tx) =>
+    updateChargePermission(ctx, tx, req.caller, req.params['id']!, input, at),
+  );
   return { status: 200, body: wireChargePermission(cp, at) };
 }
 
@@ -33,15 +42,22 @@ export async function closeChargePermissionRoute(ctx: AppContext, req: ApiReques
   const simulation = simulationOf(req, 'CloseChargePermission');
   const input = readBody(req, closeChargePermissionRequest);
   const at = callerNow(ctx, req);
-  const cp = await inTransaction(ctx, (tx) => closeChargePermission(ctx, tx, req.caller, req.params['id']!, input, at, simulation));
+  const cp = await inTransaction(ctx, (tx) =>
+    closeChargePermission(ctx, tx, req.caller, req.params['id']!, input, at, simulation),
+  );
   return { status: 200, body: wireChargePermission(cp, at) };
 }
 
 export async function postCharge(ctx: AppContext, req: ApiRequest) {
   const simulation = simulationOf(req, 'CreateCharge');
   const input = readBody(req, createChargeRequest);
-  return idempotentResponse(ctx, req, true, (tx, at) => createCharge(ctx, tx, req.caller, input, at, simulation),
-    (charge) => ({ status: 201, body: wireCharge(charge) }));
+  return idempotentResponse(
+    ctx,
+    req,
+    true,
+    (tx, at) => createCharge(ctx, tx, req.caller, input, at, simulation),
+    (charge) => ({ status: 201, body: wireCharge(charge) }),
+  );
 }
 
 export async function getCharge(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
@@ -53,22 +69,34 @@ export async function getCharge(ctx: AppContext, req: ApiRequest): Promise<ApiRe
 export async function postCapture(ctx: AppContext, req: ApiRequest) {
   const simulation = simulationOf(req, 'CaptureCharge');
   const input = readBody(req, captureChargeRequest);
-  return idempotentResponse(ctx, req, true, (tx, at) => captureCharge(ctx, tx, req.caller, req.params['id']!, input, at, simulation),
-    (charge) => ({ status: 200, body: wireCharge(charge) }));
+  return idempotentResponse(
+    ctx,
+    req,
+    true,
+    (tx, at) => captureCharge(ctx, tx, req.caller, req.params['id']!, input, at, simulation),
+    (charge) => ({ status: 200, body: wireCharge(charge) }),
+  );
 }
 
 export async function cancelChargeRoute(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
   simulationOf(req, 'Other');
   readBody(req, cancelChargeRequest);
-  const charge = await inTransaction(ctx, (tx) => cancelCharge(ctx, tx, req.caller, req.params['id']!, callerNow(ctx, req)));
+  const charge = await inTransaction(ctx, (tx) =>
+    cancelCharge(ctx, tx, req.caller, req.params['id']!, callerNow(ctx, req)),
+  );
   return { status: 200, body: wireCharge(charge) };
 }
 
 export async function postRefund(ctx: AppContext, req: ApiRequest) {
   const simulation = simulationOf(req, 'CreateRefund');
   const input = readBody(req, createRefundRequest);
-  return idempotentResponse(ctx, req, true, (tx, at) => createRefund(ctx, tx, req.caller, input, at, simulation),
-    (refund) => ({ status: 201, body: wireRefund(refund) }));
+  return idempotentResponse(
+    ctx,
+    req,
+    true,
+    (tx, at) => createRefund(ctx, tx, req.caller, input, at, simulation),
+    (refund) => ({ status: 201, body: wireRefund(refund) }),
+  );
 }
 
 export async function getRefund(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
@@ -78,5 +106,8 @@ export async function getRefund(ctx: AppContext, req: ApiRequest): Promise<ApiRe
 }
 
 export async function patchCharge(): Promise<ApiResponse> {
-  throw new ApiError('UnsupportedOperation', 'Update Charge is only available to payment service providers and is not supported by reji.');
+  throw new ApiError(
+    'UnsupportedOperation',
+    'Update Charge is only available to payment service providers and is not supported by reji.',
+  );
 }

@@ -13,7 +13,11 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** Pages and scripts for browsers (hosted checkout, checkout.js, the IPN certificate...), mounted beside the API. */
 export interface PageHandler {
   /** Handles the request and returns true, or returns false when the path is not its own. */
-  handle(req: IncomingMessage, res: ServerResponse, context: { readonly requestId: string; readonly body: () => Promise<Buffer> }): Promise<boolean>;
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: { readonly requestId: string; readonly body: () => Promise<Buffer> },
+  ): Promise<boolean>;
 }
 
 export interface ServerOptions {
@@ -93,16 +97,40 @@ function sendJson(res: ServerResponse, status: number, body: string, requestId: 
 export function errorResponse(ctx: AppContext, error: unknown, requestId: string): { status: number; body: string } {
   if (error instanceof ApiError) return { status: error.status, body: JSON.stringify(error.toBody()) };
   if (error instanceof BodyTooLarge) {
-    return { status: 400, body: JSON.stringify({ reasonCode: 'InvalidRequest', message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes.` }) };
+    return {
+      status: 400,
+      body: JSON.stringify({
+        reasonCode: 'InvalidRequest',
+        message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`,
+      }),
+    };
   }
   // The database is unreachable, or the transaction lost to other writers every time it was retried:
   // either way nothing is known to have happened, and the same request (same idempotency key) may be sent again.
   if (error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError) {
-    ctx.log.warn(error instanceof StoreUnavailableError ? 'database unavailable' : 'too much contention', { requestId, error: error.message });
-    return { status: 503, body: JSON.stringify({ reasonCode: 'ServiceUnavailable', message: 'The service is temporarily unavailable. Retry the request.' }) };
+    ctx.log.warn(error instanceof StoreUnavailableError ? 'database unavailable' : 'too much contention', {
+      requestId,
+      error: error.message,
+    });
+    return {
+      status: 503,
+      body: JSON.stringify({
+        reasonCode: 'ServiceUnavailable',
+        message: 'The service is temporarily unavailable. Retry the request.',
+      }),
+    };
   }
-  ctx.log.error('unexpected error', { requestId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  return { status: 500, body: JSON.stringify({ reasonCode: 'InternalServerError', message: `An internal error occurred. Retry the request; request id ${requestId}.` }) };
+  ctx.log.error('unexpected error', {
+    requestId,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+  return {
+    status: 500,
+    body: JSON.stringify({
+      reasonCode: 'InternalServerError',
+      message: `An internal error occurred. Retry the request; request id ${requestId}.`,
+    }),
+  };
 }
 
 /** How long a readiness check waits for the database (a full pool counts as not ready). */
@@ -114,7 +142,13 @@ async function databaseReachable(ctx: AppContext): Promise<boolean> {
     timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([ctx.store.ping().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      ctx.store.ping().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -140,12 +174,21 @@ export function createRequestListener(ctx: AppContext, pages: readonly PageHandl
         // Readiness: this process reaches the database; a load balancer sends it traffic only then.
         operation = 'Ready';
         const ready = await databaseReachable(ctx);
-        sendJson(res, ready ? 200 : 503, ready ? '{"status":"ok","database":"ok"}' : '{"status":"unavailable","database":"unreachable"}', requestId);
+        sendJson(
+          res,
+          ready ? 200 : 503,
+          ready ? '{"status":"ok","database":"ok"}' : '{"status":"unavailable","database":"unreachable"}',
+          requestId,
+        );
       } else if (isApiPath(rawPath)) {
         operation = 'Api';
         try {
           const body = await readBody(req, BODY_LIMIT_BYTES);
-          const result = await handleApiCall(ctx, { method: req.method ?? 'GET', rawPath, rawQuery, headers: headerMap(req), body }, (op) => (operation = op));
+          const result = await handleApiCall(
+            ctx,
+            { method: req.method ?? 'GET', rawPath, rawQuery, headers: headerMap(req), body },
+            (op) => (operation = op),
+          );
           merchantId = result.merchantId;
           sendJson(res, result.status, result.body, requestId);
         } catch (error) {
@@ -163,7 +206,12 @@ export function createRequestListener(ctx: AppContext, pages: readonly PageHandl
         }
         if (!handled) {
           operation = 'NotFound';
-          sendJson(res, 404, JSON.stringify({ reasonCode: 'ResourceNotFound', message: `Nothing at ${rawPath}.` }), requestId);
+          sendJson(
+            res,
+            404,
+            JSON.stringify({ reasonCode: 'ResourceNotFound', message: `Nothing at ${rawPath}.` }),
+            requestId,
+          );
         }
       }
     } catch (error) {
@@ -208,7 +256,10 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   let secure: https.Server | undefined;
   let httpsPort: number | undefined;
   if (options.https) {
-    secure = https.createServer({ key: options.https.key, cert: options.https.cert, minVersion: 'TLSv1.2', keepAliveTimeout: 65_000 }, handler);
+    secure = https.createServer(
+      { key: options.https.key, cert: options.https.cert, minVersion: 'TLSv1.2', keepAliveTimeout: 65_000 },
+      handler,
+    );
     httpsPort = await listen(secure, options.host, options.https.port);
   }
   const close = (server: http.Server | https.Server) =>

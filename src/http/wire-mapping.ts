@@ -49,7 +49,10 @@ function wireMerchantMetadata(m: MerchantMetadata): Wire.MerchantMetadata {
 
 function wireRecurring(r: RecurringMetadata | null): Wire.RecurringMetadata | null {
   if (r === null) return null;
-  return { frequency: r.frequency ? { unit: r.frequency.unit, value: String(r.frequency.value) } : null, amount: wirePrice(r.amount) };
+  return {
+    frequency: r.frequency ? { unit: r.frequency.unit, value: String(r.frequency.value) } : null,
+    amount: wirePrice(r.amount),
+  };
 }
 
 /** Which buyer fields the merchant asked for (`scopes`); without scopes, everything but the billing address. */
@@ -68,7 +71,12 @@ function wireBuyer(b: BuyerSnapshot | null, scopes: readonly Scope[] | null): Wi
   };
 }
 
-function statusDetails<S extends string>(state: S, reasonCode: string | null, reasonDescription: string | null, at: Instant): Wire.StatusDetails<S> {
+function statusDetails<S extends string>(
+  state: S,
+  reasonCode: string | null,
+  reasonDescription: string | null,
+  at: Instant,
+): Wire.StatusDetails<S> {
   return { state, reasonCode, reasonDescription, lastUpdatedTimestamp: formatWireTimestamp(at) };
 }
 
@@ -76,7 +84,11 @@ function statusDetails<S extends string>(state: S, reasonCode: string | null, re
  * A checkout session. Buyer, addresses and payment preferences are only shown while it is Open
  * (afterwards the charge permission has them); Complete answers with the ids only.
  */
-export function wireCheckoutSession(ctx: Pick<AppContext, 'publicUrl'>, cs: CheckoutSession, view: 'full' | 'complete' = 'full'): Wire.CheckoutSession {
+export function wireCheckoutSession(
+  ctx: Pick<AppContext, 'publicUrl'>,
+  cs: CheckoutSession,
+  view: 'full' | 'complete' = 'full',
+): Wire.CheckoutSession {
   const status = statusDetails(cs.state, cs.reasonCode, cs.reasonDescription, cs.lastUpdatedAt);
   if (view === 'complete') return completeView(cs, status);
   const open = cs.state === 'Open';
@@ -116,7 +128,9 @@ export function wireCheckoutSession(ctx: Pick<AppContext, 'publicUrl'>, cs: Chec
     platformId: cs.platformId,
     chargePermissionId: cs.chargePermissionId,
     chargeId: cs.chargeId,
-    constraints: open ? constraintsOf(cs).map((c) => ({ constraintId: c.constraintId, description: c.description })) : [],
+    constraints: open
+      ? constraintsOf(cs).map((c) => ({ constraintId: c.constraintId, description: c.description }))
+      : [],
     creationTimestamp: formatWireTimestamp(cs.createdAt),
     expirationTimestamp: open ? formatWireTimestamp(cs.expiresAt) : null,
     storeId: cs.storeId,
@@ -124,13 +138,16 @@ export function wireCheckoutSession(ctx: Pick<AppContext, 'publicUrl'>, cs: Chec
     providerMetadata: { providerReferenceId: cs.providerMetadata.providerReferenceId },
     checkoutButtonText: null,
     releaseEnvironment: cs.environment,
-    paymentMethodOnFileMetadata: cs.paymentMethodOnFileSetupOnly === null ? null : { setupOnly: cs.paymentMethodOnFileSetupOnly },
+    paymentMethodOnFileMetadata:
+      cs.paymentMethodOnFileSetupOnly === null ? null : { setupOnly: cs.paymentMethodOnFileSetupOnly },
     shippingAddressList: null,
     multiAddressesCheckoutMetadata: null,
   };
 }
 
-function wireDeliverySpecifications(d: NonNullable<CheckoutSession['deliverySpecifications']>): Wire.DeliverySpecifications {
+function wireDeliverySpecifications(
+  d: NonNullable<CheckoutSession['deliverySpecifications']>,
+): Wire.DeliverySpecifications {
   const out: Wire.DeliverySpecifications = { specialRestrictions: [...d.specialRestrictions] };
   if (d.addressRestrictions) {
     const restrictions: Record<string, { statesOrRegions?: string[]; zipCodes?: string[] }> = {};
@@ -142,7 +159,10 @@ function wireDeliverySpecifications(d: NonNullable<CheckoutSession['deliverySpec
   return out;
 }
 
-function completeView(cs: CheckoutSession, status: Wire.StatusDetails<Wire.CheckoutSessionState>): Wire.CheckoutSession {
+function completeView(
+  cs: CheckoutSession,
+  status: Wire.StatusDetails<Wire.CheckoutSessionState>,
+): Wire.CheckoutSession {
   return {
     checkoutSessionId: cs.checkoutSessionId,
     webCheckoutDetails: null,
@@ -190,7 +210,10 @@ export function wireChargePermission(cp: ChargePermission, now: Instant): Wire.C
     paymentPreferences: visible ? [{ paymentDescriptor: cp.paymentMethod.descriptor }] : null,
     statusDetails: {
       state: cp.state,
-      reasons: cp.reasons.length === 0 ? null : cp.reasons.map((r) => ({ reasonCode: r.reasonCode, reasonDescription: r.reasonDescription })),
+      reasons:
+        cp.reasons.length === 0
+          ? null
+          : cp.reasons.map((r) => ({ reasonCode: r.reasonCode, reasonDescription: r.reasonDescription })),
       lastUpdatedTimestamp: formatWireTimestamp(cp.lastUpdatedAt),
     },
     creationTimestamp: formatWireTimestamp(cp.createdAt),

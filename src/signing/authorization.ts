@@ -19,10 +19,14 @@ export function formatAuthorization(h: AuthorizationHeader): string {
 export function parseAuthorization(header: string): AuthorizationParseResult {
   const trimmed = header.trim();
   const space = trimmed.indexOf(' ');
-  if (space <= 0) return { ok: false, problem: 'expected "<algorithm> PublicKeyId=..., SignedHeaders=..., Signature=..."' };
+  if (space <= 0)
+    return { ok: false, problem: 'expected "<algorithm> PublicKeyId=..., SignedHeaders=..., Signature=..."' };
   const algorithm = trimmed.slice(0, space);
   if (!isSigningAlgorithm(algorithm)) {
-    return { ok: false, problem: `unsupported algorithm "${algorithm}"; use AMZN-PAY-RSASSA-PSS-V2 or AMZN-PAY-RSASSA-PSS` };
+    return {
+      ok: false,
+      problem: `unsupported algorithm "${algorithm}"; use AMZN-PAY-RSASSA-PSS-V2 or AMZN-PAY-RSASSA-PSS`,
+    };
   }
   const fields = new Map<string, string>();
   for (const part of trimmed.slice(space + 1).split(',')) {
@@ -37,7 +41,11 @@ export function parseAuthorization(header: string): AuthorizationParseResult {
   const publicKeyId = fields.get('PublicKeyId');
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');
-  for (const [name, value] of [['PublicKeyId', publicKeyId], ['SignedHeaders', signedHeaders], ['Signature', signature]] as const) {
+  for (const [name, value] of [
+    ['PublicKeyId', publicKeyId],
+    ['SignedHeaders', signedHeaders],
+    ['Signature', signature],
+  ] as const) {
     if (value === undefined || value === '') return { ok: false, problem: `missing ${name}` };
   }
   const unknown = [...fields.keys()].filter((k) => k !== 'PublicKeyId' && k !== 'SignedHeaders' && k !== 'Signature');

@@ -43,7 +43,9 @@ export function signedHeadersList(names: readonly string[]): string {
 }
 
 export function canonicalRequest(input: CanonicalRequestInput): string {
-  const names = signedHeadersList(input.signedHeaders).split(';').filter((n) => n.length > 0);
+  const names = signedHeadersList(input.signedHeaders)
+    .split(';')
+    .filter((n) => n.length > 0);
   const headerBlock = names.map((name) => `${name}:${canonicalHeaderValue(input.headers.get(name) ?? '')}\n`).join('');
   return [
     input.method.toUpperCase(),

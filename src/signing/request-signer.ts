@@ -41,7 +41,12 @@ export function signRequest(input: SignRequestInput): SignedRequest {
   const signature = signString(algorithm, input.privateKey, toSign);
   const out: Record<string, string> = {};
   for (const [name, value] of headers) out[name] = value;
-  out['authorization'] = formatAuthorization({ algorithm, publicKeyId: input.publicKeyId, signedHeaders: names, signature });
+  out['authorization'] = formatAuthorization({
+    algorithm,
+    publicKeyId: input.publicKeyId,
+    signedHeaders: names,
+    signature,
+  });
   return { headers: out, canonicalRequest: canonical, stringToSign: toSign };
 }
 

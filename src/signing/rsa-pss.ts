@@ -22,7 +22,11 @@ export function signString(algorithm: SigningAlgorithm, privateKey: PrivateKeyIn
 }
 
 function verifyOptions(algorithm: SigningAlgorithm, publicKey: PublicKeyInput) {
-  return { key: toPublicKey(publicKey), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SIGNING_ALGORITHMS[algorithm].saltLength };
+  return {
+    key: toPublicKey(publicKey),
+    padding: constants.RSA_PKCS1_PSS_PADDING,
+    saltLength: SIGNING_ALGORITHMS[algorithm].saltLength,
+  };
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -36,7 +40,12 @@ export function verifyString(
 ): boolean {
   if (!BASE64.test(signatureBase64)) return false;
   try {
-    return verify('sha256', Buffer.from(text, 'utf8'), verifyOptions(algorithm, publicKey), Buffer.from(signatureBase64, 'base64'));
+    return verify(
+      'sha256',
+      Buffer.from(text, 'utf8'),
+      verifyOptions(algorithm, publicKey),
+      Buffer.from(signatureBase64, 'base64'),
+    );
   } catch {
     return false;
   }
@@ -55,7 +64,13 @@ export function verifyStringAsync(
   if (!BASE64.test(signatureBase64)) return Promise.resolve(false);
   return new Promise((resolve) => {
     try {
-      verify('sha256', Buffer.from(text, 'utf8'), verifyOptions(algorithm, publicKey), Buffer.from(signatureBase64, 'base64'), (error, valid) => resolve(!error && valid));
+      verify(
+        'sha256',
+        Buffer.from(text, 'utf8'),
+        verifyOptions(algorithm, publicKey),
+        Buffer.from(signatureBase64, 'base64'),
+        (error, valid) => resolve(!error && valid),
+      );
     } catch {
       resolve(false);
     }

@@ -43,10 +43,19 @@ export function signSnsMessage(fields: SnsSignedFields, privateKey: KeyObject | 
 }
 
 /** Whether `signature` (base64) is the SignatureVersion 1 signature of `fields` by the certificate's key. */
-export function verifySnsSignature(fields: SnsSignedFields, signature: string, certificateOrKey: KeyObject | string): boolean {
+export function verifySnsSignature(
+  fields: SnsSignedFields,
+  signature: string,
+  certificateOrKey: KeyObject | string,
+): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signature)) return false;
   try {
-    return verify('sha1', Buffer.from(snsStringToSign(fields), 'utf8'), certificateOrKey, Buffer.from(signature, 'base64'));
+    return verify(
+      'sha1',
+      Buffer.from(snsStringToSign(fields), 'utf8'),
+      certificateOrKey,
+      Buffer.from(signature, 'base64'),
+    );
   } catch {
     return false;
   }

@@ -5,7 +5,14 @@ import type { Region } from '../domain/regions.js';
 import type { Instant } from '../domain/time.js';
 import type { DialectName } from './migrations.js';
 import type { Database, IpnAttemptRow, NotificationRow } from './schema.js';
-import type { ClaimedNotification, IpnAttempt, IpnCertificate, IpnEndpoint, NotificationAfterAttempt, NotificationRecord } from './store.js';
+import type {
+  ClaimedNotification,
+  IpnAttempt,
+  IpnCertificate,
+  IpnEndpoint,
+  NotificationAfterAttempt,
+  NotificationRecord,
+} from './store.js';
 
 /** The IPN part of the Kysely store (store.ts, "Payment notification delivery"). */
 
@@ -68,32 +75,76 @@ const NOTIFICATION_COLUMNS = [
   'notifications.delivery_started_at',
 ] as const;
 
-export async function ipnEndpoint(db: Executor, merchantId: string, environment: Environment): Promise<IpnEndpoint | undefined> {
-  const r = await db.selectFrom('ipn_endpoints').selectAll().where('merchant_id', '=', merchantId).where('environment', '=', environment).executeTakeFirst();
-  return r && { merchantId: r.merchant_id, environment: r.environment as Environment, url: r.url, updatedAt: Number(r.updated_at) };
+export async function ipnEndpoint(
+  db: Executor,
+  merchantId: string,
+  environment: Environment,
+): Promise<IpnEndpoint | undefined> {
+  const r = await db
+    .selectFrom('ipn_endpoints')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('environment', '=', environment)
+    .executeTakeFirst();
+  return (
+    r && {
+      merchantId: r.merchant_id,
+      environment: r.environment as Environment,
+      url: r.url,
+      updatedAt: Number(r.updated_at),
+    }
+  );
 }
 
 export async function ipnEndpointsOf(db: Executor, merchantId: string): Promise<IpnEndpoint[]> {
-  const rows = await db.selectFrom('ipn_endpoints').selectAll().where('merchant_id', '=', merchantId).orderBy('environment').execute();
-  return rows.map((r) => ({ merchantId: r.merchant_id, environment: r.environment as Environment, url: r.url, updatedAt: Number(r.updated_at) }));
+  const rows = await db
+    .selectFrom('ipn_endpoints')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .orderBy('environment')
+    .execute();
+  return rows.map((r) => ({
+    merchantId: r.merchant_id,
+    environment: r.environment as Environment,
+    url: r.url,
+    updatedAt: Number(r.updated_at),
+  }));
 }
 
 export async function notification(db: Executor, notificationId: string): Promise<NotificationRecord | undefined> {
-  const r = await db.selectFrom('notifications').select(NOTIFICATION_COLUMNS).where('notification_id', '=', notificationId).executeTakeFirst();
+  const r = await db
+    .selectFrom('notifications')
+    .select(NOTIFICATION_COLUMNS)
+    .where('notification_id', '=', notificationId)
+    .executeTakeFirst();
   return r && toNotification(r);
 }
 
-export async function notificationsOf(db: Executor, merchantId: string, options: { objectId?: string; limit?: number } = {}): Promise<NotificationRecord[]> {
+export async function notificationsOf(
+  db: Executor,
+  merchantId: string,
+  options: { objectId?: string; limit?: number } = {},
+): Promise<NotificationRecord[]> {
   let q = db.selectFrom('notifications').select(NOTIFICATION_COLUMNS).where('merchant_id', '=', merchantId);
   if (options.objectId !== undefined) q = q.where('object_id', '=', options.objectId);
-  const rows = await q.orderBy('seq').limit(options.limit ?? 1000).execute();
+  const rows = await q
+    .orderBy('seq')
+    .limit(options.limit ?? 1000)
+    .execute();
   return rows.map(toNotification);
 }
 
-export async function ipnAttemptsOf(db: Executor, merchantId: string, options: { notificationId?: string; limit?: number } = {}): Promise<IpnAttempt[]> {
+export async function ipnAttemptsOf(
+  db: Executor,
+  merchantId: string,
+  options: { notificationId?: string; limit?: number } = {},
+): Promise<IpnAttempt[]> {
   let q = db.selectFrom('ipn_attempts').selectAll().where('merchant_id', '=', merchantId);
   if (options.notificationId !== undefined) q = q.where('notification_id', '=', options.notificationId);
-  const rows = await q.orderBy('seq', 'desc').limit(options.limit ?? 50).execute();
+  const rows = await q
+    .orderBy('seq', 'desc')
+    .limit(options.limit ?? 50)
+    .execute();
   return rows.map(toAttempt);
 }
 
@@ -105,7 +156,8 @@ export async function ipnCertificate(db: Executor, fingerprint?: string): Promis
 }
 
 export async function setIpnEndpoint(trx: Transaction<Database>, e: IpnEndpoint): Promise<void> {
-  await trx.insertInto('ipn_endpoints')
+  await trx
+    .insertInto('ipn_endpoints')
     .values({ merchant_id: e.merchantId, environment: e.environment, url: e.url, updated_at: e.updatedAt })
     .onConflict((oc) => oc.columns(['merchant_id', 'environment']).doUpdateSet({ url: e.url, updated_at: e.updatedAt }))
     .execute();
@@ -120,21 +172,40 @@ export async function claimDueNotifications(
   claimToken: string,
 ): Promise<ClaimedNotification[]> {
   const undelivered = [...UNDELIVERED_STATUSES];
-  let q = trx.selectFrom('notifications')
+  let q = trx
+    .selectFrom('notifications')
     .innerJoin('merchants', 'merchants.merchant_id', 'notifications.merchant_id')
-    .leftJoin('ipn_endpoints', (j) => j.onRef('ipn_endpoints.merchant_id', '=', 'notifications.merchant_id').onRef('ipn_endpoints.environment', '=', 'notifications.environment'))
-    .select([...NOTIFICATION_COLUMNS, 'ipn_endpoints.url as endpoint_url', 'merchants.sandbox_clock_offset_ms', 'merchants.region'])
+    .leftJoin('ipn_endpoints', (j) =>
+      j
+        .onRef('ipn_endpoints.merchant_id', '=', 'notifications.merchant_id')
+        .onRef('ipn_endpoints.environment', '=', 'notifications.environment'),
+    )
+    .select([
+      ...NOTIFICATION_COLUMNS,
+      'ipn_endpoints.url as endpoint_url',
+      'merchants.sandbox_clock_offset_ms',
+      'merchants.region',
+    ])
     .where('notifications.status', 'in', undelivered)
-    .where(sql<boolean>`notifications.next_attempt_at <= ${realNow} + (case when notifications.environment = 'Sandbox' then merchants.sandbox_clock_offset_ms else 0 end)`)
-    .where((eb) => eb.or([eb('notifications.claimed_until', 'is', null), eb('notifications.claimed_until', '<', realNow)]))
+    .where(
+      sql<boolean>`notifications.next_attempt_at <= ${realNow} + (case when notifications.environment = 'Sandbox' then merchants.sandbox_clock_offset_ms else 0 end)`,
+    )
+    .where((eb) =>
+      eb.or([eb('notifications.claimed_until', 'is', null), eb('notifications.claimed_until', '<', realNow)]),
+    )
     // Head-of-line per object: a later notification waits while an earlier one of its object is undelivered.
-    .where((eb) => eb.not(eb.exists(
-      eb.selectFrom('notifications as earlier')
-        .select(sql`1`.as('one'))
-        .whereRef('earlier.object_id', '=', 'notifications.object_id')
-        .whereRef('earlier.seq', '<', 'notifications.seq')
-        .where('earlier.status', 'in', undelivered),
-    )))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('notifications as earlier')
+            .select(sql`1`.as('one'))
+            .whereRef('earlier.object_id', '=', 'notifications.object_id')
+            .whereRef('earlier.seq', '<', 'notifications.seq')
+            .where('earlier.status', 'in', undelivered),
+        ),
+      ),
+    )
     .orderBy('notifications.next_attempt_at')
     .orderBy('notifications.seq')
     .limit(limit);
@@ -142,52 +213,97 @@ export async function claimDueNotifications(
   const rows = await q.execute();
   if (rows.length === 0) return [];
   const claimedUntil = realNow + leaseMs;
-  await trx.updateTable('notifications')
+  await trx
+    .updateTable('notifications')
     .set({ claimed_until: claimedUntil, claim_token: claimToken })
-    .where('seq', 'in', rows.map((r) => r.seq))
+    .where(
+      'seq',
+      'in',
+      rows.map((r) => r.seq),
+    )
     .execute();
   return rows.map((r) => {
     const offset = r.environment === 'Sandbox' ? Number(r.sandbox_clock_offset_ms) : 0;
-    return { ...toNotification(r), claimToken, claimedUntil, endpointUrl: r.endpoint_url ?? null, merchantRegion: r.region as Region, claimedAt: realNow + offset };
+    return {
+      ...toNotification(r),
+      claimToken,
+      claimedUntil,
+      endpointUrl: r.endpoint_url ?? null,
+      merchantRegion: r.region as Region,
+      claimedAt: realNow + offset,
+    };
   });
 }
 
-export async function recordIpnAttempt(trx: Transaction<Database>, a: IpnAttempt, after: NotificationAfterAttempt): Promise<boolean> {
-  await trx.insertInto('ipn_attempts').values({
-    notification_id: a.notificationId,
-    merchant_id: a.merchantId,
-    environment: a.environment,
-    object_type: a.objectType,
-    object_id: a.objectId,
-    attempt: a.attempt,
-    attempted_at: a.attemptedAt,
-    recorded_at: a.recordedAt,
-    url: a.url,
-    status_code: a.statusCode,
-    error: a.error,
-    latency_ms: a.latencyMs,
-    outcome: a.outcome,
-    next_attempt_at: a.nextAttemptAt,
-  }).execute();
-  const result = await trx.updateTable('notifications')
-    .set({ status: after.status, attempts: after.attempts, next_attempt_at: after.nextAttemptAt, claimed_until: null, claim_token: null })
+export async function recordIpnAttempt(
+  trx: Transaction<Database>,
+  a: IpnAttempt,
+  after: NotificationAfterAttempt,
+): Promise<boolean> {
+  await trx
+    .insertInto('ipn_attempts')
+    .values({
+      notification_id: a.notificationId,
+      merchant_id: a.merchantId,
+      environment: a.environment,
+      object_type: a.objectType,
+      object_id: a.objectId,
+      attempt: a.attempt,
+      attempted_at: a.attemptedAt,
+      recorded_at: a.recordedAt,
+      url: a.url,
+      status_code: a.statusCode,
+      error: a.error,
+      latency_ms: a.latencyMs,
+      outcome: a.outcome,
+      next_attempt_at: a.nextAttemptAt,
+    })
+    .execute();
+  const result = await trx
+    .updateTable('notifications')
+    .set({
+      status: after.status,
+      attempts: after.attempts,
+      next_attempt_at: after.nextAttemptAt,
+      claimed_until: null,
+      claim_token: null,
+    })
     .where('notification_id', '=', a.notificationId)
     .where('claim_token', '=', after.claimToken)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function replayNotification(trx: Transaction<Database>, notificationId: string, now: Instant): Promise<boolean> {
-  const result = await trx.updateTable('notifications')
-    .set({ status: 'pending', attempts: 0, next_attempt_at: now, delivery_started_at: now, claimed_until: null, claim_token: null })
+export async function replayNotification(
+  trx: Transaction<Database>,
+  notificationId: string,
+  now: Instant,
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('notifications')
+    .set({
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      delivery_started_at: now,
+      claimed_until: null,
+      claim_token: null,
+    })
     .where('notification_id', '=', notificationId)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
 export async function insertIpnCertificateIfNone(trx: Transaction<Database>, c: IpnCertificate): Promise<void> {
-  await trx.insertInto('ipn_certificates')
-    .values({ slot: ACTIVE_SLOT, fingerprint: c.fingerprint, cert_pem: c.certPem, key_pem: c.keyPem, created_at: c.createdAt })
+  await trx
+    .insertInto('ipn_certificates')
+    .values({
+      slot: ACTIVE_SLOT,
+      fingerprint: c.fingerprint,
+      cert_pem: c.certPem,
+      key_pem: c.keyPem,
+      created_at: c.createdAt,
+    })
     .onConflict((oc) => oc.column('slot').doNothing())
     .execute();
 }

@@ -8,7 +8,8 @@ type Step = (db: Kysely<any>, dialect: DialectName) => Promise<void>;
 /** Append-only: a released migration is never edited; later changes get a new entry. */
 const STEPS: Record<string, Step> = {
   '0001_core': async (db, dialect) => {
-    await db.schema.createTable('merchants')
+    await db.schema
+      .createTable('merchants')
       .addColumn('merchant_id', 'text', (c) => c.primaryKey())
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('region', 'text', (c) => c.notNull())
@@ -16,14 +17,16 @@ const STEPS: Record<string, Step> = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('sandbox_clock_offset_ms', 'bigint', (c) => c.notNull().defaultTo(0))
       .execute();
-    await db.schema.createTable('stores')
+    await db.schema
+      .createTable('stores')
       .addColumn('store_id', 'text', (c) => c.primaryKey())
       .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.merchant_id'))
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('allowed_origins', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createTable('public_keys')
+    await db.schema
+      .createTable('public_keys')
       .addColumn('public_key_id', 'text', (c) => c.primaryKey())
       .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.merchant_id'))
       .addColumn('environment', 'text')
@@ -31,17 +34,23 @@ const STEPS: Record<string, Step> = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
 
-    const documentTable = (name: string) => db.schema.createTable(name)
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('merchant_id', 'text', (c) => c.notNull())
-      .addColumn('environment', 'text', (c) => c.notNull())
-      .addColumn('state', 'text', (c) => c.notNull())
-      .addColumn('version', 'integer', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('doc', 'text', (c) => c.notNull());
+    const documentTable = (name: string) =>
+      db.schema
+        .createTable(name)
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('merchant_id', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('doc', 'text', (c) => c.notNull());
     await documentTable('checkout_sessions').execute();
-    await documentTable('charge_permissions').addColumn('checkout_session_id', 'text', (c) => c.notNull()).execute();
-    await documentTable('charges').addColumn('charge_permission_id', 'text', (c) => c.notNull()).execute();
+    await documentTable('charge_permissions')
+      .addColumn('checkout_session_id', 'text', (c) => c.notNull())
+      .execute();
+    await documentTable('charges')
+      .addColumn('charge_permission_id', 'text', (c) => c.notNull())
+      .execute();
     await documentTable('refunds')
       .addColumn('charge_id', 'text', (c) => c.notNull())
       .addColumn('charge_permission_id', 'text', (c) => c.notNull())
@@ -51,7 +60,8 @@ const STEPS: Record<string, Step> = {
     await db.schema.createIndex('checkout_sessions_by_created').on('checkout_sessions').column('created_at').execute();
 
     // The primary key is what makes a key usable once per merchant and environment, across processes.
-    await db.schema.createTable('idempotency_keys')
+    await db.schema
+      .createTable('idempotency_keys')
       .addColumn('merchant_id', 'text', (c) => c.notNull())
       .addColumn('environment', 'text', (c) => c.notNull())
       .addColumn('idem_key', 'text', (c) => c.notNull())
@@ -62,7 +72,8 @@ const STEPS: Record<string, Step> = {
       .addPrimaryKeyConstraint('idempotency_keys_pk', ['merchant_id', 'environment', 'idem_key'])
       .execute();
 
-    await db.schema.createTable('timers')
+    await db.schema
+      .createTable('timers')
       .addColumn('object_type', 'text', (c) => c.notNull())
       .addColumn('object_id', 'text', (c) => c.notNull())
       .addColumn('merchant_id', 'text', (c) => c.notNull())
@@ -73,7 +84,8 @@ const STEPS: Record<string, Step> = {
       .execute();
     await db.schema.createIndex('timers_by_due').on('timers').column('due_at').execute();
 
-    await db.schema.createTable('buyers')
+    await db.schema
+      .createTable('buyers')
       .addColumn('buyer_id', 'text', (c) => c.primaryKey())
       .addColumn('region', 'text', (c) => c.notNull())
       .addColumn('email', 'text', (c) => c.notNull())
@@ -86,7 +98,8 @@ const STEPS: Record<string, Step> = {
       .execute();
     await db.schema.createIndex('buyers_by_email').unique().on('buyers').columns(['region', 'email']).execute();
     for (const table of ['buyer_addresses', 'buyer_payment_methods']) {
-      await db.schema.createTable(table)
+      await db.schema
+        .createTable(table)
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('buyer_id', 'text', (c) => c.notNull().references('buyers.buyer_id'))
         .addColumn('position', 'integer', (c) => c.notNull())
@@ -97,8 +110,11 @@ const STEPS: Record<string, Step> = {
       await db.schema.createIndex(`${table}_by_buyer`).on(table).column('buyer_id').execute();
     }
 
-    await db.schema.createTable('notifications')
-      .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    await db.schema
+      .createTable('notifications')
+      .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+        dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
       .addColumn('notification_id', 'text', (c) => c.notNull().unique())
       .addColumn('merchant_id', 'text', (c) => c.notNull())
       .addColumn('environment', 'text', (c) => c.notNull())
@@ -112,13 +128,18 @@ const STEPS: Record<string, Step> = {
       .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('notifications_by_status_due').on('notifications').columns(['status', 'next_attempt_at']).execute();
+    await db.schema
+      .createIndex('notifications_by_status_due')
+      .on('notifications')
+      .columns(['status', 'next_attempt_at'])
+      .execute();
   },
 
   // ---- hosted pages (issue 4): browser sessions, one-time tokens, sign-in failures ----
   '0002_hosted': async (db) => {
     // A browser's session with reji's hosted pages; only the SHA-256 of the cookie value is kept.
-    await db.schema.createTable('buyer_sessions')
+    await db.schema
+      .createTable('buyer_sessions')
       .addColumn('session_hash', 'text', (c) => c.primaryKey())
       .addColumn('buyer_id', 'text')
       .addColumn('csrf_token', 'text', (c) => c.notNull())
@@ -128,7 +149,8 @@ const STEPS: Record<string, Step> = {
       .execute();
     await db.schema.createIndex('buyer_sessions_by_expiry').on('buyer_sessions').column('expires_at').execute();
     // Claims, sign-in requests and buyer tokens: random values handed out once, kept as SHA-256.
-    await db.schema.createTable('hosted_tokens')
+    await db.schema
+      .createTable('hosted_tokens')
       .addColumn('token_hash', 'text', (c) => c.primaryKey())
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('subject', 'text', (c) => c.notNull())
@@ -138,12 +160,17 @@ const STEPS: Record<string, Step> = {
       .addColumn('doc', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('hosted_tokens_by_expiry').on('hosted_tokens').column('expires_at').execute();
-    await db.schema.createTable('sign_in_failures')
+    await db.schema
+      .createTable('sign_in_failures')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('attempt_key', 'text', (c) => c.notNull())
       .addColumn('at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('sign_in_failures_by_key').on('sign_in_failures').columns(['attempt_key', 'at']).execute();
+    await db.schema
+      .createIndex('sign_in_failures_by_key')
+      .on('sign_in_failures')
+      .columns(['attempt_key', 'at'])
+      .execute();
   },
 
   // ---- payment notification delivery (issue 6, docs/notifications.md) ----
@@ -155,9 +182,14 @@ const STEPS: Record<string, Step> = {
     await db.schema.alterTable('notifications').addColumn('delivery_started_at', 'bigint').execute();
     // Head-of-line per object: "is an earlier notification of this object still undelivered?"
     await db.schema.createIndex('notifications_by_object').on('notifications').columns(['object_id', 'seq']).execute();
-    await db.schema.createIndex('notifications_by_merchant').on('notifications').columns(['merchant_id', 'seq']).execute();
+    await db.schema
+      .createIndex('notifications_by_merchant')
+      .on('notifications')
+      .columns(['merchant_id', 'seq'])
+      .execute();
 
-    await db.schema.createTable('ipn_endpoints')
+    await db.schema
+      .createTable('ipn_endpoints')
       .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.merchant_id'))
       .addColumn('environment', 'text', (c) => c.notNull())
       .addColumn('url', 'text', (c) => c.notNull())
@@ -165,8 +197,11 @@ const STEPS: Record<string, Step> = {
       .addPrimaryKeyConstraint('ipn_endpoints_pk', ['merchant_id', 'environment'])
       .execute();
 
-    await db.schema.createTable('ipn_attempts')
-      .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    await db.schema
+      .createTable('ipn_attempts')
+      .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+        dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
       .addColumn('notification_id', 'text', (c) => c.notNull())
       .addColumn('merchant_id', 'text', (c) => c.notNull())
       .addColumn('environment', 'text', (c) => c.notNull())
@@ -182,11 +217,20 @@ const STEPS: Record<string, Step> = {
       .addColumn('outcome', 'text', (c) => c.notNull())
       .addColumn('next_attempt_at', 'bigint')
       .execute();
-    await db.schema.createIndex('ipn_attempts_by_merchant').on('ipn_attempts').columns(['merchant_id', 'seq']).execute();
-    await db.schema.createIndex('ipn_attempts_by_notification').on('ipn_attempts').columns(['notification_id', 'seq']).execute();
+    await db.schema
+      .createIndex('ipn_attempts_by_merchant')
+      .on('ipn_attempts')
+      .columns(['merchant_id', 'seq'])
+      .execute();
+    await db.schema
+      .createIndex('ipn_attempts_by_notification')
+      .on('ipn_attempts')
+      .columns(['notification_id', 'seq'])
+      .execute();
 
     // The certificate that signs notifications lives in the database so every process signs with it.
-    await db.schema.createTable('ipn_certificates')
+    await db.schema
+      .createTable('ipn_certificates')
       .addColumn('slot', 'text', (c) => c.primaryKey())
       .addColumn('fingerprint', 'text', (c) => c.notNull().unique())
       .addColumn('cert_pem', 'text', (c) => c.notNull())

@@ -40,7 +40,8 @@ export function sqlitePath(dataDir: string, databaseUrl?: string): string {
 export function classifySqliteError(error: unknown): unknown {
   if (error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError) return error;
   const code = (error as { code?: string } | undefined)?.code ?? '';
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_IOERR' || code === 'SQLITE_FULL') return new StoreUnavailableError(error);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_IOERR' || code === 'SQLITE_FULL')
+    return new StoreUnavailableError(error);
   return error;
 }
 
@@ -73,7 +74,12 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
   if (dialect === 'postgres') {
     const url = options.databaseUrl!;
     const connectTimeoutMs = options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs;
-    await whileUnavailable('migration', options.waitForDatabaseMs ?? 0, () => migratePostgres(url, connectTimeoutMs), options.warn);
+    await whileUnavailable(
+      'migration',
+      options.waitForDatabaseMs ?? 0,
+      () => migratePostgres(url, connectTimeoutMs),
+      options.warn,
+    );
     const pool = createPostgresPool({
       connectionString: url,
       max: options.poolSize ?? POSTGRES_DEFAULTS.poolSize,
@@ -91,13 +97,21 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
   file.pragma('synchronous = NORMAL');
   file.pragma('busy_timeout = 5000');
   file.pragma('foreign_keys = ON');
-  const checkpointer = path === ':memory:' ? undefined : startSqliteCheckpointer(path, 50, () => {
-    if (file.open) file.pragma('wal_autocheckpoint = 1000');
-  });
+  const checkpointer =
+    path === ':memory:'
+      ? undefined
+      : startSqliteCheckpointer(path, 50, () => {
+          if (file.open) file.pragma('wal_autocheckpoint = 1000');
+        });
   // The worker does the copying; a commit still checkpoints (what is left) every 10000 pages, so the log starts over.
   if (checkpointer) file.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new SqliteDialectWithCache(file) });
-  const store = new KyselyStore({ db, dialect, classifyError: classifySqliteError, onClose: () => checkpointer?.stop() ?? Promise.resolve() });
+  const store = new KyselyStore({
+    db,
+    dialect,
+    classifyError: classifySqliteError,
+    onClose: () => checkpointer?.stop() ?? Promise.resolve(),
+  });
   await migrate(db, dialect, classifySqliteError);
   return store;
 }
@@ -117,12 +131,19 @@ async function migratePostgres(url: string, connectTimeoutMs: number): Promise<v
   }
 }
 
-async function migrate(db: Kysely<Database>, dialect: DialectName, classify: (error: unknown) => unknown): Promise<void> {
+async function migrate(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  classify: (error: unknown) => unknown,
+): Promise<void> {
   const migrator = new Migrator({ db: db as Kysely<unknown>, provider: migrationProvider(dialect) });
   const { error, results } = await migrator.migrateToLatest();
   if (!error) return;
   const classified = classify(error);
   if (classified instanceof StoreUnavailableError) throw classified;
   const failed = results?.find((r) => r.status === 'Error');
-  throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  throw new Error(
+    `database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
 }

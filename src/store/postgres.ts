@@ -30,15 +30,16 @@ const types = {
 
 export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
   const report = (error: Error) => options.onConnectionError?.(error);
-  const timeouts = options.statementTimeoutMs > 0
-    ? {
-        statement_timeout: options.statementTimeoutMs,
-        // A process that stalls inside a transaction (paused, partitioned) gives its row locks back.
-        idle_in_transaction_session_timeout: 2 * options.statementTimeoutMs,
-        // A server that stopped answering (network partition) is given up on after this.
-        query_timeout: options.statementTimeoutMs + options.connectTimeoutMs,
-      }
-    : {};
+  const timeouts =
+    options.statementTimeoutMs > 0
+      ? {
+          statement_timeout: options.statementTimeoutMs,
+          // A process that stalls inside a transaction (paused, partitioned) gives its row locks back.
+          idle_in_transaction_session_timeout: 2 * options.statementTimeoutMs,
+          // A server that stopped answering (network partition) is given up on after this.
+          query_timeout: options.statementTimeoutMs + options.connectTimeoutMs,
+        }
+      : {};
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max,
@@ -89,21 +90,33 @@ const UNAVAILABLE_SQLSTATE = /^(08...|53...|57P0[1-5]|57014|25P03|25006|55P03|40
 /** Serialization failure and deadlock: nothing was written; the whole transaction runs again. */
 const RETRY_SQLSTATE = new Set(['40001', '40P01']);
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
 ]);
 /** What pg, pg-pool and Kysely say when a connection is gone or cannot be had; they set no code. */
-const UNAVAILABLE_MESSAGE = new RegExp([
-  'Connection terminated', // unexpectedly, or due to connection timeout
-  'timeout exceeded when trying to connect', // no free connection in the pool in time
-  'Client has encountered a connection error and is not queryable',
-  'Client was closed and is not queryable',
-  'Query read timeout',
-  'Cannot use a pool after calling end on the pool',
-  'driver has already been destroyed',
-  'Postgres connection has been discarded',
-  'server closed the connection unexpectedly',
-  'the database system is (starting up|shutting down|in recovery mode)',
-].join('|'), 'i');
+const UNAVAILABLE_MESSAGE = new RegExp(
+  [
+    'Connection terminated', // unexpectedly, or due to connection timeout
+    'timeout exceeded when trying to connect', // no free connection in the pool in time
+    'Client has encountered a connection error and is not queryable',
+    'Client was closed and is not queryable',
+    'Query read timeout',
+    'Cannot use a pool after calling end on the pool',
+    'driver has already been destroyed',
+    'Postgres connection has been discarded',
+    'server closed the connection unexpectedly',
+    'the database system is (starting up|shutting down|in recovery mode)',
+  ].join('|'),
+  'i',
+);
 
 interface DriverError {
   readonly code?: unknown;

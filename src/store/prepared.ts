@@ -18,7 +18,14 @@ const MARK = '\u0000Reji-Arg-';
  * where each argument goes.
  */
 export class PreparedQuery<A extends unknown[], R> {
-  #compiled: { readonly sql: string; readonly query: RootOperationNode; readonly queryId: CompiledQuery['queryId']; readonly slots: readonly Slot[] } | undefined;
+  #compiled:
+    | {
+        readonly sql: string;
+        readonly query: RootOperationNode;
+        readonly queryId: CompiledQuery['queryId'];
+        readonly slots: readonly Slot[];
+      }
+    | undefined;
 
   constructor(private readonly build: (db: Executor, ...args: A) => Compilable<R>) {}
 
@@ -48,10 +55,14 @@ export class PreparedQuery<A extends unknown[], R> {
         used.add(i);
         return { arg: i };
       }
-      if (typeof p === 'string' && p.includes(MARK)) throw new Error(`a prepared query must use each argument unchanged: ${compiled.sql}`);
+      if (typeof p === 'string' && p.includes(MARK))
+        throw new Error(`a prepared query must use each argument unchanged: ${compiled.sql}`);
       return { value: p };
     });
-    if (used.size !== arity) throw new Error(`a prepared query must use each argument unchanged (${arity - used.size} of ${arity} missing): ${compiled.sql}`);
+    if (used.size !== arity)
+      throw new Error(
+        `a prepared query must use each argument unchanged (${arity - used.size} of ${arity} missing): ${compiled.sql}`,
+      );
     return { sql: compiled.sql, query: compiled.query, queryId: compiled.queryId, slots };
   }
 }

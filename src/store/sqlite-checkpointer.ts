@@ -33,7 +33,11 @@ parentPort.on('message', () => {
 `;
 
 /** Starts checkpointing `path` every `intervalMs`; `onFailure` runs if the worker fails (the caller restores the default). */
-export function startSqliteCheckpointer(path: string, intervalMs: number, onFailure: (error: Error) => void): SqliteCheckpointer {
+export function startSqliteCheckpointer(
+  path: string,
+  intervalMs: number,
+  onFailure: (error: Error) => void,
+): SqliteCheckpointer {
   const module = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs, module } });
   // A one-off CLI command must be able to exit while the worker runs.

@@ -103,7 +103,11 @@ class CachingSqliteConnection implements DatabaseConnection {
     if (!statement) {
       statement = this.db.prepare(sql);
       // Queries and transaction control run on every request; DDL and pragmas run once.
-      if (this.#statements.size < 500 && /^\s*(select|insert|update|delete|with|begin|commit|rollback|savepoint|release)\b/i.test(sql)) this.#statements.set(sql, statement);
+      if (
+        this.#statements.size < 500 &&
+        /^\s*(select|insert|update|delete|with|begin|commit|rollback|savepoint|release)\b/i.test(sql)
+      )
+        this.#statements.set(sql, statement);
     }
     return statement;
   }

@@ -152,7 +152,12 @@ export interface StoreTx extends StoreReads, IpnTx {
   /** Compare-and-set on `doc.version`; returns the document with its new version. */
   update<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]>;
   remove(kind: DocumentKind, id: string): Promise<void>;
-  setTimer(kind: DocumentKind, doc: { merchantId: string; environment: Environment }, id: string, dueAt: Instant | null): Promise<void>;
+  setTimer(
+    kind: DocumentKind,
+    doc: { merchantId: string; environment: Environment },
+    id: string,
+    dueAt: Instant | null,
+  ): Promise<void>;
 
   insertMerchant(merchant: Merchant): Promise<void>;
   insertMerchantStore(store: MerchantStore, createdAt: Instant): Promise<void>;
@@ -160,8 +165,20 @@ export interface StoreTx extends StoreReads, IpnTx {
   insertPublicKey(key: PublicKeyRecord): Promise<void>;
   advanceSandboxClock(merchantId: string, byMs: number): Promise<Merchant>;
 
-  claimIdempotencyKey(merchantId: string, environment: Environment, key: string, fingerprint: string, now: Instant): Promise<IdempotencyClaim>;
-  saveIdempotentResponse(merchantId: string, environment: Environment, key: string, status: number, response: string): Promise<void>;
+  claimIdempotencyKey(
+    merchantId: string,
+    environment: Environment,
+    key: string,
+    fingerprint: string,
+    now: Instant,
+  ): Promise<IdempotencyClaim>;
+  saveIdempotentResponse(
+    merchantId: string,
+    environment: Environment,
+    key: string,
+    status: number,
+    response: string,
+  ): Promise<void>;
 
   /**
    * Takes up to `limit` due timers (by each merchant's clock) for `leaseMs`, skipping ones another
@@ -295,7 +312,12 @@ export interface IpnTx {
    * Takes up to `limit` notifications that are due (by each merchant's clock) for `leaseMs`: never one
    * another worker holds, and never one with an earlier undelivered notification of the same object.
    */
-  claimDueNotifications(realNow: Instant, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedNotification[]>;
+  claimDueNotifications(
+    realNow: Instant,
+    limit: number,
+    leaseMs: number,
+    claimToken: string,
+  ): Promise<ClaimedNotification[]>;
   /** Logs the attempt; updates the notification and releases it only while `after.claimToken` still holds it. */
   recordIpnAttempt(attempt: IpnAttempt, after: NotificationAfterAttempt): Promise<boolean>;
   /** Starts a new delivery of the notification at `now` (its environment clock); false when unknown. */

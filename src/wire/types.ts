@@ -120,11 +120,24 @@ export type PaymentIntent = 'Confirm' | 'Authorize' | 'AuthorizeWithCapture';
 export type ProductType = 'PayAndShip' | 'PayOnly' | 'PayAndShipMultiAddress';
 export type ChargePermissionType = 'OneTime' | 'Recurring' | 'PaymentMethodOnFile';
 export type ReleaseEnvironment = 'Sandbox' | 'Live';
-export type Scope = 'name' | 'email' | 'phoneNumber' | 'billingAddress' | 'postalCode' | 'shippingAddress' | 'primeStatus';
+export type Scope =
+  | 'name'
+  | 'email'
+  | 'phoneNumber'
+  | 'billingAddress'
+  | 'postalCode'
+  | 'shippingAddress'
+  | 'primeStatus';
 
 export type CheckoutSessionState = 'Open' | 'Completed' | 'Canceled';
 export type ChargePermissionState = 'Chargeable' | 'NonChargeable' | 'Closed';
-export type ChargeState = 'AuthorizationInitiated' | 'Authorized' | 'CaptureInitiated' | 'Captured' | 'Canceled' | 'Declined';
+export type ChargeState =
+  | 'AuthorizationInitiated'
+  | 'Authorized'
+  | 'CaptureInitiated'
+  | 'Captured'
+  | 'Canceled'
+  | 'Declined';
 export type RefundState = 'RefundInitiated' | 'Refunded' | 'Declined';
 
 export interface WebCheckoutDetails {
@@ -295,7 +308,11 @@ export interface CreateCheckoutSessionRequest {
 }
 
 export interface UpdateCheckoutSessionRequest {
-  webCheckoutDetails?: { checkoutResultReturnUrl?: string; checkoutCancelUrl?: string; checkoutReviewReturnUrl?: string };
+  webCheckoutDetails?: {
+    checkoutResultReturnUrl?: string;
+    checkoutCancelUrl?: string;
+    checkoutReviewReturnUrl?: string;
+  };
   paymentDetails?: {
     paymentIntent?: PaymentIntent;
     canHandlePendingAuthorization?: boolean;
@@ -384,7 +401,12 @@ export interface TestBuyerAddress extends Address {
   addressId: string;
 }
 
-export type TestPaymentMethodBehaviour = 'Succeeds' | 'BuyerCancels' | 'Declines' | 'PendsThenAuthorizes' | 'PendsThenHardDeclines';
+export type TestPaymentMethodBehaviour =
+  | 'Succeeds'
+  | 'BuyerCancels'
+  | 'Declines'
+  | 'PendsThenAuthorizes'
+  | 'PendsThenHardDeclines';
 
 export interface TestBuyerPaymentMethod {
   /** The id buyerConsent takes as `paymentMethodId`. */

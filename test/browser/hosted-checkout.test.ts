@@ -10,7 +10,11 @@ const browserSkip = browserSkipReason();
 
 /** The computed background colour of an element (evaluated in the page; the tests compile without DOM types). */
 function backgroundOf(locator: Locator): Promise<string> {
-  return locator.evaluate((element) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor);
+  return locator.evaluate(
+    (element) =>
+      (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(element)
+        .backgroundColor,
+  );
 }
 
 for (const { dialect, skip } of await dialectCases()) {
@@ -185,7 +189,14 @@ for (const { dialect, skip } of await dialectCases()) {
         storeId: jp.storeId,
         paymentDetails: { paymentIntent: 'AuthorizeWithCapture', chargeAmount: jpSite.amount() },
         merchantMetadata: { merchantReferenceId: 'APB-42', merchantStoreName: 'レジ商店' },
-        addressDetails: { name: '鈴木 一郎', addressLine1: '横浜市西区みなとみらい2-2-1', postalCode: '220-0012', stateOrRegion: '神奈川県', countryCode: 'JP', phoneNumber: '045-000-0000' },
+        addressDetails: {
+          name: '鈴木 一郎',
+          addressLine1: '横浜市西区みなとみらい2-2-1',
+          postalCode: '220-0012',
+          stateOrRegion: '神奈川県',
+          countryCode: 'JP',
+          phoneNumber: '045-000-0000',
+        },
       };
       await page.goto(jpSite.cart({ payload }));
       await page.getByRole('button', { name: 'Amazon Payでお支払い' }).click();
@@ -202,12 +213,20 @@ for (const { dialect, skip } of await dialectCases()) {
     });
 
     test('Amazon Sign-in: consent for the scopes, signInReturnUrl?buyerToken=…, Get Buyer', async () => {
-      const payload = { signInReturnUrl: `${jpSite.url}/signin-return`, storeId: jp.storeId, signInScopes: ['name', 'email', 'shippingAddress'] };
+      const payload = {
+        signInReturnUrl: `${jpSite.url}/signin-return`,
+        storeId: jp.storeId,
+        signInScopes: ['name', 'email', 'shippingAddress'],
+      };
       await page.goto(jpSite.cart({ productType: 'SignIn', payload }));
       await page.getByRole('button', { name: 'Amazonアカウントでログイン' }).click();
       await signInAs('hanako.sato@example.jp');
       await page.waitForURL(/\/checkout\/consent/);
-      assert.deepEqual(await page.locator('ul.scopes li').allTextContents(), ['氏名', 'メールアドレス', '既定のお届け先']);
+      assert.deepEqual(await page.locator('ul.scopes li').allTextContents(), [
+        '氏名',
+        'メールアドレス',
+        '既定のお届け先',
+      ]);
       await page.click('#allow');
       await page.waitForURL(/\/signin-return\?buyerToken=/);
       const buyer = JSON.parse((await page.textContent('#buyer'))!) as Record<string, any>;
@@ -220,7 +239,13 @@ for (const { dialect, skip } of await dialectCases()) {
     });
 
     test('English (en_US): US buyer, US address format, estimated total in dollars', async () => {
-      await page.goto(usSite.cart({ checkoutLanguage: 'en_US', buttonColor: 'DarkGray', estimatedOrderAmount: { amount: '15.00', currencyCode: 'USD' } }));
+      await page.goto(
+        usSite.cart({
+          checkoutLanguage: 'en_US',
+          buttonColor: 'DarkGray',
+          estimatedOrderAmount: { amount: '15.00', currencyCode: 'USD' },
+        }),
+      );
       const button = page.getByRole('button', { name: 'Pay with Amazon Pay' });
       assert.equal(await backgroundOf(button), 'rgb(35, 47, 62)');
       await button.click();
@@ -247,7 +272,10 @@ for (const { dialect, skip } of await dialectCases()) {
       await page.waitForURL(/\/checkout\/start/);
       assert.equal(await page.textContent('h1'), 'お支払いを開始できませんでした');
       assert.match((await page.textContent('details.developer'))!, /InvalidRequestSignature/);
-      assert.ok(consoleErrors.some((e) => /reji refused the button payload \(InvalidRequestSignature\)/.test(e)), consoleErrors.join('\n'));
+      assert.ok(
+        consoleErrors.some((e) => /reji refused the button payload \(InvalidRequestSignature\)/.test(e)),
+        consoleErrors.join('\n'),
+      );
     });
   });
 }

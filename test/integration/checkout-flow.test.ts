@@ -26,32 +26,42 @@ for (const { dialect, skip } of await dialectCases()) {
       test(`create → buyerConsent → get → update → processPayment → complete → get (${key} key, ${algorithm})`, async () => {
         const client = officialClient(reji, merchant, { key, algorithm });
         const t = testing(client);
-        const created = await client.createCheckoutSession({
-          webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review?step=2' },
-          storeId: merchant.storeId,
-          merchantMetadata: { merchantReferenceId: 'order-1' },
-        }, idem());
+        const created = await client.createCheckoutSession(
+          {
+            webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review?step=2' },
+            storeId: merchant.storeId,
+            merchantMetadata: { merchantReferenceId: 'order-1' },
+          },
+          idem(),
+        );
         assert.equal(created.status, 201);
         const cs = created.data;
         assert.match(cs.checkoutSessionId, /^[0-9a-f-]{36}$/);
         assert.equal(cs.statusDetails.state, 'Open');
         assert.match(cs.creationTimestamp, WIRE_TIMESTAMP);
         assert.match(cs.expirationTimestamp, WIRE_TIMESTAMP);
-        assert.deepEqual(cs.constraints.map((c: { constraintId: string }) => c.constraintId),
-          ['BuyerNotAssociated', 'ChargeAmountNotSet', 'CheckoutResultReturnUrlNotSet', 'PaymentIntentNotSet']);
+        assert.deepEqual(
+          cs.constraints.map((c: { constraintId: string }) => c.constraintId),
+          ['BuyerNotAssociated', 'ChargeAmountNotSet', 'CheckoutResultReturnUrlNotSet', 'PaymentIntentNotSet'],
+        );
         assert.equal(cs.webCheckoutDetails.amazonPayRedirectUrl, null);
         assert.equal(cs.releaseEnvironment, 'Sandbox');
         assert.ok(created.headers['x-amz-pay-request-id']);
 
         const consent = await t.buyerConsent(cs.checkoutSessionId);
-        assert.equal(consent.data.redirectUrl, `https://shop.example/review?step=2&amazonCheckoutSessionId=${cs.checkoutSessionId}`);
+        assert.equal(
+          consent.data.redirectUrl,
+          `https://shop.example/review?step=2&amazonCheckoutSessionId=${cs.checkoutSessionId}`,
+        );
 
         const got = await client.getCheckoutSession(cs.checkoutSessionId);
         assert.equal(got.data.buyer.name, '山田 太郎');
         assert.equal(got.data.shippingAddress.stateOrRegion, '東京都');
         assert.equal(got.data.paymentPreferences[0].paymentDescriptor, 'Visa ****1111 (Amazon Pay)');
-        assert.deepEqual(got.data.constraints.map((c: { constraintId: string }) => c.constraintId),
-          ['ChargeAmountNotSet', 'CheckoutResultReturnUrlNotSet', 'PaymentIntentNotSet']);
+        assert.deepEqual(
+          got.data.constraints.map((c: { constraintId: string }) => c.constraintId),
+          ['ChargeAmountNotSet', 'CheckoutResultReturnUrlNotSet', 'PaymentIntentNotSet'],
+        );
 
         const updated = await client.updateCheckoutSession(cs.checkoutSessionId, {
           webCheckoutDetails: { checkoutResultReturnUrl: 'https://shop.example/complete' },
@@ -63,9 +73,14 @@ for (const { dialect, skip } of await dialectCases()) {
         assert.match(redirect, new RegExp(`/checkout/processing\\?amazonCheckoutSessionId=${cs.checkoutSessionId}$`));
 
         const processed = await t.processPayment(cs.checkoutSessionId);
-        assert.equal(processed.data.redirectUrl, `https://shop.example/complete?amazonCheckoutSessionId=${cs.checkoutSessionId}`);
+        assert.equal(
+          processed.data.redirectUrl,
+          `https://shop.example/complete?amazonCheckoutSessionId=${cs.checkoutSessionId}`,
+        );
 
-        const completed = await client.completeCheckoutSession(cs.checkoutSessionId, { chargeAmount: { amount: '1980', currencyCode: 'JPY' } });
+        const completed = await client.completeCheckoutSession(cs.checkoutSessionId, {
+          chargeAmount: { amount: '1980', currencyCode: 'JPY' },
+        });
         assert.equal(completed.status, 200);
         assert.equal(completed.data.statusDetails.state, 'Completed');
         assert.match(completed.data.chargePermissionId, /^S01-\d{7}-\d{7}$/);
@@ -77,7 +92,11 @@ for (const { dialect, skip } of await dialectCases()) {
         assert.equal(after.data.chargePermissionId, completed.data.chargePermissionId);
         assert.equal(after.data.expirationTimestamp, null);
 
-        const again = await settle(client.completeCheckoutSession(cs.checkoutSessionId, { chargeAmount: { amount: '1980', currencyCode: 'JPY' } }));
+        const again = await settle(
+          client.completeCheckoutSession(cs.checkoutSessionId, {
+            chargeAmount: { amount: '1980', currencyCode: 'JPY' },
+          }),
+        );
         assert.equal(again.status, 422);
         assert.equal(again.data.reasonCode, 'InvalidCheckoutSessionStatus');
       });

@@ -34,7 +34,14 @@ describe('the reji CLI without its database', () => {
   test('an unreachable PostgreSQL fails the command at once with the reason', async () => {
     const port = await freePort();
     const started = Date.now();
-    const r = await runCli(['merchant', 'create', '--region', 'jp', '--database-url', `postgres://postgres@127.0.0.1:${port}/none`]);
+    const r = await runCli([
+      'merchant',
+      'create',
+      '--region',
+      'jp',
+      '--database-url',
+      `postgres://postgres@127.0.0.1:${port}/none`,
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /database is unavailable: .*ECONNREFUSED/);
     assert.ok(Date.now() - started < 15_000);

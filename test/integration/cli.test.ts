@@ -23,7 +23,6 @@ async function reji(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`reji exited with ${child.exitCode}`);
@@ -62,7 +61,18 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(merchant.ledgerCurrency, 'USD');
 
       const keyFile = join(dataDir, 'sandbox.pem');
-      const k = await reji(['keys', 'create', '--merchant-id', merchant.merchantId, '--env', 'sandbox', '--private-key-out', keyFile, ...common, '--json']);
+      const k = await reji([
+        'keys',
+        'create',
+        '--merchant-id',
+        merchant.merchantId,
+        '--env',
+        'sandbox',
+        '--private-key-out',
+        keyFile,
+        ...common,
+        '--json',
+      ]);
       assert.equal(k.code, 0, k.stderr);
       const key = JSON.parse(k.stdout);
       assert.match(key.publicKeyId, /^SANDBOX-[A-Z0-9]{24}$/);
@@ -70,25 +80,82 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.match(readFileSync(keyFile, 'utf8'), /BEGIN PRIVATE KEY/);
       assert.equal(statSync(keyFile).mode & 0o777, 0o600);
 
-      const live = JSON.parse((await reji(['keys', 'create', '--merchant-id', merchant.merchantId, '--env', 'live', '--private-key-out', join(dataDir, 'live.pem'), ...common, '--json'])).stdout);
+      const live = JSON.parse(
+        (
+          await reji([
+            'keys',
+            'create',
+            '--merchant-id',
+            merchant.merchantId,
+            '--env',
+            'live',
+            '--private-key-out',
+            join(dataDir, 'live.pem'),
+            ...common,
+            '--json',
+          ])
+        ).stdout,
+      );
       assert.match(live.publicKeyId, /^LIVE-/);
-      const legacy = JSON.parse((await reji(['keys', 'create', '--merchant-id', merchant.merchantId, '--legacy', '--private-key-out', join(dataDir, 'legacy.pem'), ...common, '--json'])).stdout);
+      const legacy = JSON.parse(
+        (
+          await reji([
+            'keys',
+            'create',
+            '--merchant-id',
+            merchant.merchantId,
+            '--legacy',
+            '--private-key-out',
+            join(dataDir, 'legacy.pem'),
+            ...common,
+            '--json',
+          ])
+        ).stdout,
+      );
       assert.match(legacy.publicKeyId, /^[A-Z0-9]{24}$/);
 
       const own = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const pub = join(dataDir, 'own.pub.pem');
       writeFileSync(pub, own.publicKey.export({ type: 'spki', format: 'pem' }));
-      const reg = await reji(['keys', 'register', '--merchant-id', merchant.merchantId, '--public-key', pub, ...common, '--json']);
+      const reg = await reji([
+        'keys',
+        'register',
+        '--merchant-id',
+        merchant.merchantId,
+        '--public-key',
+        pub,
+        ...common,
+        '--json',
+      ]);
       assert.equal(reg.code, 0, reg.stderr);
       assert.match(JSON.parse(reg.stdout).publicKeyId, /^SANDBOX-/);
 
       const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
       writeFileSync(pub, weak.publicKey.export({ type: 'spki', format: 'pem' }));
-      const refused = await reji(['keys', 'register', '--merchant-id', merchant.merchantId, '--public-key', pub, ...common]);
+      const refused = await reji([
+        'keys',
+        'register',
+        '--merchant-id',
+        merchant.merchantId,
+        '--public-key',
+        pub,
+        ...common,
+      ]);
       assert.notEqual(refused.code, 0);
       assert.match(refused.stderr, /2048/);
 
-      const origins = await reji(['store', 'allow-origin', '--store-id', merchant.storeId, '--origin', 'https://shop.example', '--origin', 'http://127.0.0.1:*', ...common, '--json']);
+      const origins = await reji([
+        'store',
+        'allow-origin',
+        '--store-id',
+        merchant.storeId,
+        '--origin',
+        'https://shop.example',
+        '--origin',
+        'http://127.0.0.1:*',
+        ...common,
+        '--json',
+      ]);
       assert.deepEqual(JSON.parse(origins.stdout).allowedOrigins, ['https://shop.example', 'http://127.0.0.1:*']);
     });
 
@@ -96,7 +163,15 @@ for (const { dialect, skip } of await dialectCases()) {
       const bad = await reji(['merchant', 'create', '--region', 'mars', ...common]);
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /--region must be one of jp, us, uk, de, eu/);
-      const unknown = await reji(['keys', 'create', '--merchant-id', 'ANOPE', '--private-key-out', join(dataDir, 'x.pem'), ...common]);
+      const unknown = await reji([
+        'keys',
+        'create',
+        '--merchant-id',
+        'ANOPE',
+        '--private-key-out',
+        join(dataDir, 'x.pem'),
+        ...common,
+      ]);
       assert.equal(unknown.code, 1);
       assert.match(unknown.stderr, /Merchant ANOPE does not exist/);
       const port = await reji(['serve', '--port', 'eighty', ...common]);
@@ -112,7 +187,11 @@ for (const { dialect, skip } of await dialectCases()) {
     test('a running server sees merchants and keys the CLI creates, at once', async () => {
       const port = await freePort();
       const httpsPort = await freePort();
-      const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--https-port', String(httpsPort), '--log-level', 'warn', ...common], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'serve', '--port', String(port), '--https-port', String(httpsPort), '--log-level', 'warn', ...common],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let output = '';
       child.stdout!.on('data', (d) => (output += d));
       try {
@@ -122,12 +201,33 @@ for (const { dialect, skip } of await dialectCases()) {
         assert.ok(https instanceof Error, 'the self-signed certificate is not trusted by default');
         const merchant = JSON.parse((await reji(['merchant', 'create', '--region', 'jp', ...common, '--json'])).stdout);
         const keyFile = join(dataDir, 'live-server.pem');
-        const key = JSON.parse((await reji(['keys', 'create', '--merchant-id', merchant.merchantId, '--private-key-out', keyFile, ...common, '--json'])).stdout);
-        const r = await signedRequest(url, { publicKeyId: key.publicKeyId, privateKeyPem: readFileSync(keyFile, 'utf8') }, {
-          method: 'POST', path: '/v2/checkoutSessions',
-          body: JSON.stringify({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/r' }, storeId: merchant.storeId }),
-          headers: { 'x-amz-pay-idempotency-key': 'cli-1' },
-        });
+        const key = JSON.parse(
+          (
+            await reji([
+              'keys',
+              'create',
+              '--merchant-id',
+              merchant.merchantId,
+              '--private-key-out',
+              keyFile,
+              ...common,
+              '--json',
+            ])
+          ).stdout,
+        );
+        const r = await signedRequest(
+          url,
+          { publicKeyId: key.publicKeyId, privateKeyPem: readFileSync(keyFile, 'utf8') },
+          {
+            method: 'POST',
+            path: '/v2/checkoutSessions',
+            body: JSON.stringify({
+              webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/r' },
+              storeId: merchant.storeId,
+            }),
+            headers: { 'x-amz-pay-idempotency-key': 'cli-1' },
+          },
+        );
         assert.equal(r.status, 201, r.text);
         assert.ok(statSync(join(dataDir, 'tls', 'cert.pem')).size > 0, 'the certificate is kept in the data directory');
       } finally {

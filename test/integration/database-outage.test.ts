@@ -16,7 +16,10 @@ const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Process `a` reaches PostgreSQL through a TCP proxy the test cuts and restores; process `b` reaches it
  * directly. Raw signed requests (the official SDK would retry 503s by itself and hide them).
  */
-describe('the database goes away under a running reji, and comes back', { skip: postgres.skip, timeout: 300_000 }, () => {
+describe('the database goes away under a running reji, and comes back', {
+  skip: postgres.skip,
+  timeout: 300_000,
+}, () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let proxy: TcpProxy;
   let a: RejiProcess;
@@ -24,15 +27,26 @@ describe('the database goes away under a running reji, and comes back', { skip: 
   let merchant: TestMerchant;
   let db: pg.Client;
 
-  const call = (p: RejiProcess, req: { method: string; path: string; body?: unknown; key?: string }): Promise<RawResponse> =>
-    signedRequest(p.httpUrl, { publicKeyId: merchant.sandboxKey.publicKeyId, privateKeyPem: merchant.sandboxKey.privateKeyPem }, {
-      method: req.method,
-      path: req.path,
-      ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
-      ...(req.key ? { headers: { 'x-amz-pay-idempotency-key': req.key } } : {}),
-    });
-  const createBody = () => ({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: merchant.storeId });
-  const create = (p: RejiProcess, key: string) => call(p, { method: 'POST', path: '/v2/checkoutSessions', body: createBody(), key });
+  const call = (
+    p: RejiProcess,
+    req: { method: string; path: string; body?: unknown; key?: string },
+  ): Promise<RawResponse> =>
+    signedRequest(
+      p.httpUrl,
+      { publicKeyId: merchant.sandboxKey.publicKeyId, privateKeyPem: merchant.sandboxKey.privateKeyPem },
+      {
+        method: req.method,
+        path: req.path,
+        ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+        ...(req.key ? { headers: { 'x-amz-pay-idempotency-key': req.key } } : {}),
+      },
+    );
+  const createBody = () => ({
+    webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' },
+    storeId: merchant.storeId,
+  });
+  const create = (p: RejiProcess, key: string) =>
+    call(p, { method: 'POST', path: '/v2/checkoutSessions', body: createBody(), key });
   const ready = async (p: RejiProcess) => (await fetch(`${p.httpUrl}/readyz`)).status;
   const untilReady = async (p: RejiProcess) => {
     for (let i = 0; (await ready(p)) !== 200; i++) {
@@ -43,8 +57,12 @@ describe('the database goes away under a running reji, and comes back', { skip: 
   /** The proxy swallowed a COMMIT's answer (or the test fails instead of waiting for ever). */
   const swallowed = (lost: Promise<void>) => {
     let timer: NodeJS.Timeout | undefined;
-    return Promise.race([lost, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no COMMIT answer was lost')), 10_000)))])
-      .finally(() => clearTimeout(timer));
+    return Promise.race([
+      lost,
+      new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error('no COMMIT answer was lost')), 10_000)),
+      ),
+    ]).finally(() => clearTimeout(timer));
   };
   const assertUnavailable = (r: RawResponse) => {
     assert.equal(r.status, 503, r.text);
@@ -52,8 +70,12 @@ describe('the database goes away under a running reji, and comes back', { skip: 
   };
   /** The session a key created, as the database has it (undefined: the key was never committed). */
   const sessionOfKey = async (key: string): Promise<string | undefined> => {
-    const row = (await db.query('select status, response from idempotency_keys where merchant_id = $1 and idem_key = $2', [merchant.merchantId, key])).rows[0] as
-      { status: number; response: string } | undefined;
+    const row = (
+      await db.query('select status, response from idempotency_keys where merchant_id = $1 and idem_key = $2', [
+        merchant.merchantId,
+        key,
+      ])
+    ).rows[0] as { status: number; response: string } | undefined;
     return row ? (JSON.parse(row.response) as { checkoutSessionId: string }).checkoutSessionId : undefined;
   };
 
@@ -61,7 +83,14 @@ describe('the database goes away under a running reji, and comes back', { skip: 
     database = await createTestDatabase();
     const target = new URL(POSTGRES_ADMIN_URL);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const short = ['--database-connect-timeout-ms', '1000', '--database-statement-timeout-ms', '2000', '--timer-interval-ms', '100'];
+    const short = [
+      '--database-connect-timeout-ms',
+      '1000',
+      '--database-statement-timeout-ms',
+      '2000',
+      '--timer-interval-ms',
+      '100',
+    ];
     [a, b] = await Promise.all([
       spawnReji({ name: 'a', databaseUrl: proxy.url(database.url), args: short }),
       spawnReji({ name: 'b', databaseUrl: database.url, args: short }),
@@ -92,16 +121,21 @@ describe('the database goes away under a running reji, and comes back', { skip: 
     while (afterCut < 15) {
       const key = `outage-${keys.length}-${Date.now()}`;
       keys.push(key);
-      sent.push(create(a, key).then((r) => {
-        if (r.status === 201 && ++created === 5) proxy.set('down');
-        return r;
-      }));
+      sent.push(
+        create(a, key).then((r) => {
+          if (r.status === 201 && ++created === 5) proxy.set('down');
+          return r;
+        }),
+      );
       if (created >= 5) afterCut++;
       await tick(10);
     }
     const answers = await Promise.all(sent);
     const statuses = answers.map((r) => r.status);
-    assert.ok(statuses.every((s) => s === 201 || s === 503), JSON.stringify(statuses));
+    assert.ok(
+      statuses.every((s) => s === 201 || s === 503),
+      JSON.stringify(statuses),
+    );
     assert.ok(statuses.includes(201) && statuses.includes(503), JSON.stringify(statuses));
     for (const [i, r] of answers.entries()) {
       if (r.status === 201) assert.equal(await sessionOfKey(keys[i]!), r.json.checkoutSessionId, 'a 201 was committed');
@@ -111,8 +145,13 @@ describe('the database goes away under a running reji, and comes back', { skip: 
     // While a's database is gone: a says so, b (its own connection) goes on.
     assert.equal((await fetch(`${a.httpUrl}/healthz`)).status, 200, 'a is alive');
     assert.equal(await ready(a), 503);
-    assert.deepEqual(await (await fetch(`${a.httpUrl}/readyz`)).json(), { status: 'unavailable', database: 'unreachable' });
-    assertUnavailable(await call(a, { method: 'GET', path: `/v2/checkoutSessions/${answers[0]!.json.checkoutSessionId}` }));
+    assert.deepEqual(await (await fetch(`${a.httpUrl}/readyz`)).json(), {
+      status: 'unavailable',
+      database: 'unreachable',
+    });
+    assertUnavailable(
+      await call(a, { method: 'GET', path: `/v2/checkoutSessions/${answers[0]!.json.checkoutSessionId}` }),
+    );
     assert.equal(await ready(b), 200);
     assert.equal((await create(b, `outage-b-${Date.now()}`)).status, 201);
 
@@ -125,7 +164,9 @@ describe('the database goes away under a running reji, and comes back', { skip: 
       if (answers[i]!.status === 201) assert.equal(r.text, answers[i]!.text, 'a replay of the first answer');
       assert.equal(await sessionOfKey(keys[i]!), r.json.checkoutSessionId);
     }
-    const sessions = (await db.query('select count(*)::int as n from checkout_sessions where merchant_id = $1', [merchant.merchantId])).rows[0].n;
+    const sessions = (
+      await db.query('select count(*)::int as n from checkout_sessions where merchant_id = $1', [merchant.merchantId])
+    ).rows[0].n;
     assert.equal(sessions, keys.length + 1);
     assert.ok(a.alive() && b.alive());
   });
@@ -143,23 +184,47 @@ describe('the database goes away under a running reji, and comes back', { skip: 
       assert.equal(retry.status, 201, retry.text);
       assert.equal(retry.json.checkoutSessionId, committed);
     }
-    assert.equal((await db.query('select count(*)::int as n from idempotency_keys where idem_key = $1', [key])).rows[0].n, 1);
+    assert.equal(
+      (await db.query('select count(*)::int as n from idempotency_keys where idem_key = $1', [key])).rows[0].n,
+      1,
+    );
   });
 
   test('Complete without a key whose COMMIT answer is lost: 503, the retry is refused as already completed, and nothing is charged twice', async () => {
-    const { id } = await checkoutUntilComplete(officialClient(b, merchant), merchant, { intent: 'Authorize', amount: '2500' });
+    const { id } = await checkoutUntilComplete(officialClient(b, merchant), merchant, {
+      intent: 'Authorize',
+      amount: '2500',
+    });
     const lost = proxy.loseCommitAnswer('insert into "charge_permissions"');
-    const first = await call(a, { method: 'POST', path: `/v2/checkoutSessions/${id}/complete`, body: { chargeAmount: { amount: '2500', currencyCode: 'JPY' } } });
+    const first = await call(a, {
+      method: 'POST',
+      path: `/v2/checkoutSessions/${id}/complete`,
+      body: { chargeAmount: { amount: '2500', currencyCode: 'JPY' } },
+    });
     await swallowed(lost);
     assertUnavailable(first);
-    const retry = await call(b, { method: 'POST', path: `/v2/checkoutSessions/${id}/complete`, body: { chargeAmount: { amount: '2500', currencyCode: 'JPY' } } });
+    const retry = await call(b, {
+      method: 'POST',
+      path: `/v2/checkoutSessions/${id}/complete`,
+      body: { chargeAmount: { amount: '2500', currencyCode: 'JPY' } },
+    });
     assert.equal(retry.status, 422);
     assert.equal(retry.json.reasonCode, 'InvalidCheckoutSessionStatus');
     const session = await call(a, { method: 'GET', path: `/v2/checkoutSessions/${id}` });
     assert.equal(session.json.statusDetails.state, 'Completed');
     const permissions = (await db.query('select id from charge_permissions where checkout_session_id = $1', [id])).rows;
-    assert.deepEqual(permissions.map((r: { id: string }) => r.id), [session.json.chargePermissionId]);
-    assert.equal((await db.query('select count(*)::int as n from charges where charge_permission_id = $1', [session.json.chargePermissionId])).rows[0].n, 1);
+    assert.deepEqual(
+      permissions.map((r: { id: string }) => r.id),
+      [session.json.chargePermissionId],
+    );
+    assert.equal(
+      (
+        await db.query('select count(*)::int as n from charges where charge_permission_id = $1', [
+          session.json.chargePermissionId,
+        ])
+      ).rows[0].n,
+      1,
+    );
   });
 
   test('a partition (nothing answers, nothing closes): 503 within the timeouts, then recovery', async () => {
@@ -177,8 +242,15 @@ describe('the database goes away under a running reji, and comes back', { skip: 
 
   test('through all of it the process kept running; it reported the outage as warnings and never answered 500', () => {
     assert.ok(a.alive());
-    const lines = a.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; msg: string });
+    const lines = a
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: string; msg: string });
     assert.ok(lines.some((l) => l.level === 'warn' && l.msg === 'database unavailable'));
-    assert.deepEqual(lines.filter((l) => l.level === 'error'), []);
+    assert.deepEqual(
+      lines.filter((l) => l.level === 'error'),
+      [],
+    );
   });
 });

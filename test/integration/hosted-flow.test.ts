@@ -19,16 +19,36 @@ for (const { dialect, skip } of await dialectCases()) {
 
     test('deliverySpecifications: a PO box is shown disabled and refused when posted', async () => {
       const c = new PageClient(reji.httpUrl);
-      const page = await startAndSignIn(reji, c, jp, {
-        webCheckoutDetails: { checkoutReviewReturnUrl: `${SHOP}/review` },
-        storeId: jp.storeId,
-        deliverySpecifications: { specialRestrictions: ['RestrictPOBoxes'] },
-      }, 'taro.yamada@example.jp');
+      const page = await startAndSignIn(
+        reji,
+        c,
+        jp,
+        {
+          webCheckoutDetails: { checkoutReviewReturnUrl: `${SHOP}/review` },
+          storeId: jp.storeId,
+          deliverySpecifications: { specialRestrictions: ['RestrictPOBoxes'] },
+        },
+        'taro.yamada@example.jp',
+      );
       assert.match(page.html, /id="addr-jp-taro-pobox" value="jp-taro-pobox" disabled/);
       assert.match(page.html, /この住所には配送できません。/);
-      const refused = await c.post('/checkout/select', { _csrf: csrfOf(page.html), amazonCheckoutSessionId: page.checkoutSessionId, mode: 'initial', addressId: 'jp-taro-pobox', paymentMethodId: 'jp-taro-1111' });
+      const refused = await c.post('/checkout/select', {
+        _csrf: csrfOf(page.html),
+        amazonCheckoutSessionId: page.checkoutSessionId,
+        mode: 'initial',
+        addressId: 'jp-taro-pobox',
+        paymentMethodId: 'jp-taro-1111',
+      });
       assert.equal(refused.res.status, 400);
-      const ok = await c.request('/checkout/select', { form: { _csrf: csrfOf(page.html), amazonCheckoutSessionId: page.checkoutSessionId, mode: 'initial', addressId: 'jp-taro-work', paymentMethodId: 'jp-taro-1111' } });
+      const ok = await c.request('/checkout/select', {
+        form: {
+          _csrf: csrfOf(page.html),
+          amazonCheckoutSessionId: page.checkoutSessionId,
+          mode: 'initial',
+          addressId: 'jp-taro-work',
+          paymentMethodId: 'jp-taro-1111',
+        },
+      });
       assert.equal(ok.headers.get('location'), `${SHOP}/review?amazonCheckoutSessionId=${page.checkoutSessionId}`);
     });
 
@@ -36,23 +56,49 @@ for (const { dialect, skip } of await dialectCases()) {
       const client = officialClient(reji, jp);
       for (const pending of [false, true]) {
         const c = new PageClient(reji.httpUrl);
-        const page = await startAndSignIn(reji, c, jp, { webCheckoutDetails: { checkoutReviewReturnUrl: `${SHOP}/review` }, storeId: jp.storeId }, 'hanako.sato@example.jp');
+        const page = await startAndSignIn(
+          reji,
+          c,
+          jp,
+          { webCheckoutDetails: { checkoutReviewReturnUrl: `${SHOP}/review` }, storeId: jp.storeId },
+          'hanako.sato@example.jp',
+        );
         const id = page.checkoutSessionId;
-        await c.request('/checkout/select', { form: { _csrf: csrfOf(page.html), amazonCheckoutSessionId: id, mode: 'initial', addressId: 'jp-hanako-home', paymentMethodId: 'jp-hanako-0701' } });
+        await c.request('/checkout/select', {
+          form: {
+            _csrf: csrfOf(page.html),
+            amazonCheckoutSessionId: id,
+            mode: 'initial',
+            addressId: 'jp-hanako-home',
+            paymentMethodId: 'jp-hanako-0701',
+          },
+        });
         const updated = await client.updateCheckoutSession(id, {
           webCheckoutDetails: { checkoutResultReturnUrl: `${SHOP}/result` },
-          paymentDetails: { paymentIntent: 'Authorize', chargeAmount: { amount: '500', currencyCode: 'JPY' }, ...(pending ? { canHandlePendingAuthorization: true } : {}) },
+          paymentDetails: {
+            paymentIntent: 'Authorize',
+            chargeAmount: { amount: '500', currencyCode: 'JPY' },
+            ...(pending ? { canHandlePendingAuthorization: true } : {}),
+          },
         });
-        const processing = await c.get(new URL(updated.data.webCheckoutDetails.amazonPayRedirectUrl).pathname + new URL(updated.data.webCheckoutDetails.amazonPayRedirectUrl).search);
+        const processing = await c.get(
+          new URL(updated.data.webCheckoutDetails.amazonPayRedirectUrl).pathname +
+            new URL(updated.data.webCheckoutDetails.amazonPayRedirectUrl).search,
+        );
         assert.match(processing.html, /data-autosubmit/);
-        const after = await c.post('/checkout/processing', { _csrf: csrfOf(processing.html), amazonCheckoutSessionId: id });
+        const after = await c.post('/checkout/processing', {
+          _csrf: csrfOf(processing.html),
+          amazonCheckoutSessionId: id,
+        });
         if (!pending) {
           assert.match(after.url, /\/checkout\/declined\?.*reason=pending/);
           assert.match(after.html, /承認に時間がかかるお支払い/);
           assert.equal((await client.getCheckoutSession(id)).data.statusDetails.state, 'Open');
         } else {
           assert.equal(after.url, `${SHOP}/result?amazonCheckoutSessionId=${id}`);
-          const completed = await client.completeCheckoutSession(id, { chargeAmount: { amount: '500', currencyCode: 'JPY' } });
+          const completed = await client.completeCheckoutSession(id, {
+            chargeAmount: { amount: '500', currencyCode: 'JPY' },
+          });
           assert.equal(completed.status, 202);
         }
       }
@@ -61,19 +107,58 @@ for (const { dialect, skip } of await dialectCases()) {
     test('a registered buyer adds a Japanese address (Japanese order, no city) and a Luhn-checked card', async () => {
       const c = new PageClient(reji.httpUrl);
       const reg = await c.get(`/checkout/register?next=/checkout/wallet&region=jp`);
-      const wallet = await c.post('/checkout/register', { _csrf: csrfOf(reg.html), name: '高橋 健', email: `ken${Date.now()}@example.jp`, password: 'long enough', phoneNumber: '090-0000-0000', next: '/checkout/wallet', region: 'jp' });
+      const wallet = await c.post('/checkout/register', {
+        _csrf: csrfOf(reg.html),
+        name: '高橋 健',
+        email: `ken${Date.now()}@example.jp`,
+        password: 'long enough',
+        phoneNumber: '090-0000-0000',
+        next: '/checkout/wallet',
+        region: 'jp',
+      });
       assert.match(wallet.html, /ウォレットにお届け先がまだありません。/);
       const form = await c.get('/checkout/wallet/address?next=/checkout/wallet');
       // Japanese order: postal code, prefecture, municipality + block, building, then name.
-      const order = ['name="postalCode"', 'name="stateOrRegion"', 'name="addressLine1"', 'name="addressLine2"', 'name="name"'].map((s) => form.html.indexOf(s));
-      assert.deepEqual([...order].sort((a, b) => a - b), order);
+      const order = [
+        'name="postalCode"',
+        'name="stateOrRegion"',
+        'name="addressLine1"',
+        'name="addressLine2"',
+        'name="name"',
+      ].map((s) => form.html.indexOf(s));
+      assert.deepEqual(
+        [...order].sort((a, b) => a - b),
+        order,
+      );
       assert.doesNotMatch(form.html, /name="city"/);
       assert.match(form.html, /<option value="沖縄県">沖縄県<\/option>/);
       const token = csrfOf(form.html);
-      await c.post('/checkout/wallet/address', { _csrf: token, next: '/checkout/wallet', countryCode: 'JP', postalCode: '〒900-0021', stateOrRegion: '沖縄県', addressLine1: '那覇市泉崎1-2-2', addressLine2: '', name: '高橋 健', phoneNumber: '098-000-0000' });
-      const bad = await c.post('/checkout/wallet/card', { _csrf: token, next: '/checkout/wallet', number: '4111 1111 1111 1112', expiry: '12/39', holderName: 'KEN' });
+      await c.post('/checkout/wallet/address', {
+        _csrf: token,
+        next: '/checkout/wallet',
+        countryCode: 'JP',
+        postalCode: '〒900-0021',
+        stateOrRegion: '沖縄県',
+        addressLine1: '那覇市泉崎1-2-2',
+        addressLine2: '',
+        name: '高橋 健',
+        phoneNumber: '098-000-0000',
+      });
+      const bad = await c.post('/checkout/wallet/card', {
+        _csrf: token,
+        next: '/checkout/wallet',
+        number: '4111 1111 1111 1112',
+        expiry: '12/39',
+        holderName: 'KEN',
+      });
       assert.match(bad.html, /カード番号が正しくありません。/);
-      const walletAfter = await c.post('/checkout/wallet/card', { _csrf: token, next: '/checkout/wallet', number: '4111 1111 1111 1111', expiry: '12/39', holderName: 'KEN' });
+      const walletAfter = await c.post('/checkout/wallet/card', {
+        _csrf: token,
+        next: '/checkout/wallet',
+        number: '4111 1111 1111 1111',
+        expiry: '12/39',
+        holderName: 'KEN',
+      });
       assert.match(walletAfter.html, /〒900-0021/);
       assert.match(walletAfter.html, /Visa<\/span> <span class="digits">\*\*\*\*1111/);
     });

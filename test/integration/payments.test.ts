@@ -35,7 +35,11 @@ for (const { dialect, skip } of await dialectCases()) {
       const chargeId = charge.data.chargeId as string;
       assert.deepEqual((await client.getChargePermission(cpId)).data.limits.amountBalance, JPY('0'));
 
-      const captured = await client.captureCharge(chargeId, { captureAmount: JPY('10000'), softDescriptor: 'REJI SHOP' }, idem());
+      const captured = await client.captureCharge(
+        chargeId,
+        { captureAmount: JPY('10000'), softDescriptor: 'REJI SHOP' },
+        idem(),
+      );
       assert.equal(captured.status, 200);
       assert.equal(captured.data.statusDetails.state, 'Captured');
       assert.deepEqual(captured.data.captureAmount, JPY('10000'));
@@ -111,7 +115,11 @@ for (const { dialect, skip } of await dialectCases()) {
     });
 
     test('card ending 0701 pends, then is authorized when the clock moves 30 s', async () => {
-      const done = await checkout(client, merchant, { intent: 'Authorize', paymentMethodId: 'jp-taro-0701', canHandlePendingAuthorization: true });
+      const done = await checkout(client, merchant, {
+        intent: 'Authorize',
+        paymentMethodId: 'jp-taro-0701',
+        canHandlePendingAuthorization: true,
+      });
       assert.equal(done.status, 202);
       assert.equal((await client.getCharge(done.data.chargeId)).data.statusDetails.state, 'AuthorizationInitiated');
       await testing(client).advanceClock(29);
@@ -121,7 +129,11 @@ for (const { dialect, skip } of await dialectCases()) {
     });
 
     test('card ending 4354 pends, then is hard declined; the charge permission becomes NonChargeable', async () => {
-      const done = await checkout(client, merchant, { intent: 'Authorize', paymentMethodId: 'jp-taro-4354', canHandlePendingAuthorization: true });
+      const done = await checkout(client, merchant, {
+        intent: 'Authorize',
+        paymentMethodId: 'jp-taro-4354',
+        canHandlePendingAuthorization: true,
+      });
       assert.equal(done.status, 202);
       await testing(client).advanceClock(31);
       const charge = await client.getCharge(done.data.chargeId);
@@ -157,8 +169,14 @@ for (const { dialect, skip } of await dialectCases()) {
 
     test('Close with cancelPendingCharges cancels open authorizations', async () => {
       const done = await checkout(client, merchant, { intent: 'Authorize', amount: '1000', totalOrderAmount: '3000' });
-      const second = await client.createCharge({ chargePermissionId: done.data.chargePermissionId, chargeAmount: JPY('2000') }, idem());
-      const closed = await client.closeChargePermission(done.data.chargePermissionId, { closureReason: 'order canceled', cancelPendingCharges: true });
+      const second = await client.createCharge(
+        { chargePermissionId: done.data.chargePermissionId, chargeAmount: JPY('2000') },
+        idem(),
+      );
+      const closed = await client.closeChargePermission(done.data.chargePermissionId, {
+        closureReason: 'order canceled',
+        cancelPendingCharges: true,
+      });
       assert.equal(closed.data.statusDetails.state, 'Closed');
       assert.equal(closed.data.statusDetails.reasons[0].reasonCode, 'MerchantClosed');
       for (const chargeId of [done.data.chargeId, second.data.chargeId]) {
@@ -166,10 +184,14 @@ for (const { dialect, skip } of await dialectCases()) {
         assert.equal(c.data.statusDetails.state, 'Canceled');
         assert.equal(c.data.statusDetails.reasonCode, 'ChargePermissionCanceled');
       }
-      const more = await settle(client.createCharge({ chargePermissionId: done.data.chargePermissionId, chargeAmount: JPY('100') }, idem()));
+      const more = await settle(
+        client.createCharge({ chargePermissionId: done.data.chargePermissionId, chargeAmount: JPY('100') }, idem()),
+      );
       assert.equal(more.status, 422);
       assert.equal(more.data.reasonCode, 'InvalidChargePermissionStatus');
-      const twice = await settle(client.closeChargePermission(done.data.chargePermissionId, { closureReason: 'again' }));
+      const twice = await settle(
+        client.closeChargePermission(done.data.chargePermissionId, { closureReason: 'again' }),
+      );
       assert.equal(twice.data.reasonCode, 'InvalidChargePermissionStatus');
     });
 
@@ -178,9 +200,16 @@ for (const { dialect, skip } of await dialectCases()) {
       const over = await settle(client.captureCharge(done.data.chargeId, { captureAmount: JPY('1001') }, idem()));
       assert.equal(over.status, 400);
       assert.equal(over.data.reasonCode, 'TransactionAmountExceeded');
-      const wrongCurrency = await settle(client.createCharge({ chargePermissionId: done.data.chargePermissionId, chargeAmount: { amount: '5.00', currencyCode: 'USD' } }, idem()));
+      const wrongCurrency = await settle(
+        client.createCharge(
+          { chargePermissionId: done.data.chargePermissionId, chargeAmount: { amount: '5.00', currencyCode: 'USD' } },
+          idem(),
+        ),
+      );
       assert.equal(wrongCurrency.data.reasonCode, 'CurrencyMismatch');
-      const overBalance = await settle(client.createCharge({ chargePermissionId: done.data.chargePermissionId, chargeAmount: JPY('501') }, idem()));
+      const overBalance = await settle(
+        client.createCharge({ chargePermissionId: done.data.chargePermissionId, chargeAmount: JPY('501') }, idem()),
+      );
       assert.equal(overBalance.data.reasonCode, 'TransactionAmountExceeded');
       const fractional = await settle(client.captureCharge(done.data.chargeId, { captureAmount: JPY('10.5') }, idem()));
       assert.equal(fractional.data.reasonCode, 'InvalidParameterValue');
@@ -192,22 +221,41 @@ for (const { dialect, skip } of await dialectCases()) {
     test('simulation codes force outcomes and an unknown code is refused', async () => {
       const done = await checkout(client, merchant, { intent: 'Confirm', amount: '9000' });
       const cpId = done.data.chargePermissionId;
-      const soft = await settle(client.createCharge({ chargePermissionId: cpId, chargeAmount: JPY('1000') }, { ...idem(), 'x-amz-pay-simulation-code': 'SoftDeclined' }));
+      const soft = await settle(
+        client.createCharge(
+          { chargePermissionId: cpId, chargeAmount: JPY('1000') },
+          { ...idem(), 'x-amz-pay-simulation-code': 'SoftDeclined' },
+        ),
+      );
       assert.equal(soft.status, 422);
       assert.equal(soft.data.reasonCode, 'SoftDeclined');
-      const bogus = await settle(client.createCharge({ chargePermissionId: cpId, chargeAmount: JPY('1000') }, { ...idem(), 'x-amz-pay-simulation-code': 'Bogus' }));
+      const bogus = await settle(
+        client.createCharge(
+          { chargePermissionId: cpId, chargeAmount: JPY('1000') },
+          { ...idem(), 'x-amz-pay-simulation-code': 'Bogus' },
+        ),
+      );
       assert.equal(bogus.status, 400);
       assert.equal(bogus.data.reasonCode, 'InvalidSandboxSimulationSpecified');
       const misplaced = await settle(client.getChargePermission(cpId, { 'x-amz-pay-simulation-code': 'SoftDeclined' }));
       assert.equal(misplaced.data.reasonCode, 'InvalidSandboxSimulationSpecified');
       const ok = await client.createCharge({ chargePermissionId: cpId, chargeAmount: JPY('1000') }, idem());
-      const declinedCapture = await client.captureCharge(ok.data.chargeId, { captureAmount: JPY('1000') }, { ...idem(), 'x-amz-pay-simulation-code': 'CaptureDeclined' });
+      const declinedCapture = await client.captureCharge(
+        ok.data.chargeId,
+        { captureAmount: JPY('1000') },
+        { ...idem(), 'x-amz-pay-simulation-code': 'CaptureDeclined' },
+      );
       assert.equal(declinedCapture.data.statusDetails.state, 'CaptureInitiated');
       await testing(client).advanceClock(31);
       const after = await client.getCharge(ok.data.chargeId);
       assert.equal(after.data.statusDetails.state, 'Declined');
       assert.equal(after.data.statusDetails.reasonCode, 'AmazonRejected');
-      const hard = await settle(client.createCharge({ chargePermissionId: cpId, chargeAmount: JPY('1000') }, { ...idem(), 'x-amz-pay-simulation-code': 'HardDeclined' }));
+      const hard = await settle(
+        client.createCharge(
+          { chargePermissionId: cpId, chargeAmount: JPY('1000') },
+          { ...idem(), 'x-amz-pay-simulation-code': 'HardDeclined' },
+        ),
+      );
       assert.equal(hard.data.reasonCode, 'HardDeclined');
       assert.equal((await client.getChargePermission(cpId)).data.statusDetails.state, 'NonChargeable');
     });

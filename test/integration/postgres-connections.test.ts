@@ -12,7 +12,14 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 const postgres = (await dialectCases()).find((c) => c.dialect === 'postgres')!;
 
 function merchant(id: string): Merchant {
-  return { merchantId: id, name: id, region: 'jp', ledgerCurrency: 'JPY', createdAt: Date.now(), sandboxClockOffsetMs: 0 };
+  return {
+    merchantId: id,
+    name: id,
+    region: 'jp',
+    ledgerCurrency: 'JPY',
+    createdAt: Date.now(),
+    sandboxClockOffsetMs: 0,
+  };
 }
 
 /** Ends every session on `database` but the caller's: what an administrator or a server restart does. */
@@ -80,7 +87,11 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
       }),
       StoreUnavailableError,
     );
-    assert.equal((await store.reader.merchant('m-terminate'))?.sandboxClockOffsetMs, 0, 'the lost transaction left nothing behind');
+    assert.equal(
+      (await store.reader.merchant('m-terminate'))?.sandboxClockOffsetMs,
+      0,
+      'the lost transaction left nothing behind',
+    );
     await store.transaction((tx) => tx.advanceSandboxClock('m-terminate', 1000));
     assert.equal((await store.reader.merchant('m-terminate'))?.sandboxClockOffsetMs, 1000);
   });
@@ -89,10 +100,12 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
     const store = await open();
     await store.transaction((tx) => tx.insertMerchant(merchant('m-inflight')));
     const { held, release } = gate();
-    const holder = store.transaction(async (tx) => {
-      await tx.advanceSandboxClock('m-inflight', 1);
-      await held;
-    }).catch((e: unknown) => e);
+    const holder = store
+      .transaction(async (tx) => {
+        await tx.advanceSandboxClock('m-inflight', 1);
+        await held;
+      })
+      .catch((e: unknown) => e);
     await tick(50);
     // This one waits for the row lock, so its statement is running when the session ends.
     const waiter = store.transaction((tx) => tx.advanceSandboxClock('m-inflight', 1)).catch((e: unknown) => e);
@@ -113,7 +126,10 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
       await held;
     });
     await tick(50);
-    await assert.rejects(store.reader.merchant('nobody'), (e: unknown) => e instanceof StoreUnavailableError && /timeout exceeded when trying to connect/.test(e.message));
+    await assert.rejects(
+      store.reader.merchant('nobody'),
+      (e: unknown) => e instanceof StoreUnavailableError && /timeout exceeded when trying to connect/.test(e.message),
+    );
     release();
     await holder;
     assert.equal(await store.reader.merchant('nobody'), undefined);
@@ -128,8 +144,10 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
       await held;
     });
     await tick(50);
-    await assert.rejects(store.transaction((tx) => tx.advanceSandboxClock('m-lock', 1)), (e: unknown) =>
-      e instanceof StoreUnavailableError && (e.cause as { code?: string }).code === '57014');
+    await assert.rejects(
+      store.transaction((tx) => tx.advanceSandboxClock('m-lock', 1)),
+      (e: unknown) => e instanceof StoreUnavailableError && (e.cause as { code?: string }).code === '57014',
+    );
     release();
     await holder;
     assert.equal((await store.reader.merchant('m-lock'))?.sandboxClockOffsetMs, 10);
@@ -141,7 +159,10 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
     await store.transaction((tx) => tx.insertMerchant(merchant('m-proxy')));
     proxy.set('down');
     await assert.rejects(store.reader.merchant('m-proxy'), StoreUnavailableError);
-    await assert.rejects(store.transaction((tx) => tx.advanceSandboxClock('m-proxy', 1)), StoreUnavailableError);
+    await assert.rejects(
+      store.transaction((tx) => tx.advanceSandboxClock('m-proxy', 1)),
+      StoreUnavailableError,
+    );
     await assert.rejects(store.ping(), StoreUnavailableError);
     // A partition: nothing answers and nothing is closed; the client-side timeout gives up.
     proxy.set('up');
@@ -159,7 +180,12 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
     const fresh = await createTestDatabase();
     try {
       proxy.set('down');
-      const opening = openStore({ dataDir: tmpdir(), databaseUrl: proxy.url(fresh.url), connectTimeoutMs: 500, waitForDatabaseMs: 20_000 });
+      const opening = openStore({
+        dataDir: tmpdir(),
+        databaseUrl: proxy.url(fresh.url),
+        connectTimeoutMs: 500,
+        waitForDatabaseMs: 20_000,
+      });
       await tick(600);
       proxy.set('up');
       const store = await opening;
@@ -176,10 +202,12 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
   test('without a wait, an unreachable database fails the start with StoreUnavailableError', async () => {
     proxy.set('down');
     try {
-      await assert.rejects(openStore({ dataDir: tmpdir(), databaseUrl: proxy.url(database.url), connectTimeoutMs: 300 }), StoreUnavailableError);
+      await assert.rejects(
+        openStore({ dataDir: tmpdir(), databaseUrl: proxy.url(database.url), connectTimeoutMs: 300 }),
+        StoreUnavailableError,
+      );
     } finally {
       proxy.set('up');
     }
   });
 });
-

@@ -27,7 +27,9 @@ for (const { dialect, skip } of await dialectCases()) {
       const expired = await client.getCheckoutSession(id);
       assert.equal(expired.data.statusDetails.state, 'Canceled');
       assert.equal(expired.data.statusDetails.reasonCode, 'Expired');
-      const complete = await settle(client.completeCheckoutSession(id, { chargeAmount: { amount: '5000', currencyCode: 'JPY' } }));
+      const complete = await settle(
+        client.completeCheckoutSession(id, { chargeAmount: { amount: '5000', currencyCode: 'JPY' } }),
+      );
       assert.equal(complete.data.reasonCode, 'CheckoutSessionCanceled');
       const clockAfter = (await t.clock()).data.now as string;
       assert.ok(clockAfter > clockBefore);
@@ -64,11 +66,24 @@ for (const { dialect, skip } of await dialectCases()) {
       const r = await settle(testing(live).advanceClock(10));
       assert.equal(r.status, 401);
       assert.equal(r.data.reasonCode, 'UnauthorizedAccess');
-      const sim = await settle(live.createCheckoutSession({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/r' }, storeId: merchant.storeId }, { ...idem(), 'x-amz-pay-simulation-code': 'Declined' }));
+      const sim = await settle(
+        live.createCheckoutSession(
+          { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/r' }, storeId: merchant.storeId },
+          { ...idem(), 'x-amz-pay-simulation-code': 'Declined' },
+        ),
+      );
       assert.equal(sim.data.reasonCode, 'InvalidSandboxSimulationSpecified');
-      const created = await live.createCheckoutSession({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/r' }, storeId: merchant.storeId }, idem());
+      const created = await live.createCheckoutSession(
+        { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/r' }, storeId: merchant.storeId },
+        idem(),
+      );
       assert.equal(created.data.releaseEnvironment, 'Live');
-      const elsewhere = await settle(live.createCheckoutSession({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://elsewhere.example/r' }, storeId: merchant.storeId }, idem()));
+      const elsewhere = await settle(
+        live.createCheckoutSession(
+          { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://elsewhere.example/r' }, storeId: merchant.storeId },
+          idem(),
+        ),
+      );
       assert.equal(elsewhere.data.reasonCode, 'InvalidParameterValue');
       assert.match(elsewhere.data.message, /not allowed for store/);
     });
@@ -77,30 +92,65 @@ for (const { dialect, skip } of await dialectCases()) {
       const merchant = await reji.merchant('us');
       const client = officialClient(reji, merchant);
       const done = await checkout(client, merchant, {
-        intent: 'AuthorizeWithCapture', amount: '19.99', chargePermissionType: 'Recurring',
-        recurringMetadata: { frequency: { unit: 'Month', value: '1' }, amount: { amount: '19.99', currencyCode: 'USD' } },
+        intent: 'AuthorizeWithCapture',
+        amount: '19.99',
+        chargePermissionType: 'Recurring',
+        recurringMetadata: {
+          frequency: { unit: 'Month', value: '1' },
+          amount: { amount: '19.99', currencyCode: 'USD' },
+        },
       });
       assert.equal(done.status, 200, JSON.stringify(done.data));
       assert.match(done.data.chargePermissionId, /^C01-/);
       const cp = await client.getChargePermission(done.data.chargePermissionId);
       assert.equal(cp.data.chargePermissionType, 'Recurring');
-      assert.deepEqual(cp.data.recurringMetadata, { frequency: { unit: 'Month', value: '1' }, amount: { amount: '19.99', currencyCode: 'USD' } });
+      assert.deepEqual(cp.data.recurringMetadata, {
+        frequency: { unit: 'Month', value: '1' },
+        amount: { amount: '19.99', currencyCode: 'USD' },
+      });
       assert.deepEqual(cp.data.limits.amountLimit, { amount: '1000.00', currencyCode: 'USD' });
       assert.deepEqual(cp.data.limits.amountBalance, { amount: '980.01', currencyCode: 'USD' });
-      const over = await settle(client.createCharge({ chargePermissionId: done.data.chargePermissionId, chargeAmount: { amount: '980.02', currencyCode: 'USD' }, captureNow: true }, idem()));
+      const over = await settle(
+        client.createCharge(
+          {
+            chargePermissionId: done.data.chargePermissionId,
+            chargeAmount: { amount: '980.02', currencyCode: 'USD' },
+            captureNow: true,
+          },
+          idem(),
+        ),
+      );
       assert.equal(over.status, 400);
       assert.equal(over.data.reasonCode, 'PeriodicAmountExceeded');
-      const next = await client.createCharge({ chargePermissionId: done.data.chargePermissionId, chargeAmount: { amount: '19.99', currencyCode: 'USD' }, captureNow: true, chargeInitiator: 'MITR', channel: 'Web' }, idem());
+      const next = await client.createCharge(
+        {
+          chargePermissionId: done.data.chargePermissionId,
+          chargeAmount: { amount: '19.99', currencyCode: 'USD' },
+          captureNow: true,
+          chargeInitiator: 'MITR',
+          channel: 'Web',
+        },
+        idem(),
+      );
       assert.equal(next.data.statusDetails.state, 'Captured');
       assert.equal(next.data.chargeInitiator, 'MITR');
-      const updated = await client.updateChargePermission(done.data.chargePermissionId, { recurringMetadata: { frequency: { unit: 'Year', value: '1' }, amount: { amount: '199.00', currencyCode: 'USD' } } });
+      const updated = await client.updateChargePermission(done.data.chargePermissionId, {
+        recurringMetadata: {
+          frequency: { unit: 'Year', value: '1' },
+          amount: { amount: '199.00', currencyCode: 'USD' },
+        },
+      });
       assert.equal(updated.data.recurringMetadata.frequency.unit, 'Year');
     });
 
     test('an EU merchant may charge another currency (multi-currency) and sees the converted amount', async () => {
       const merchant = await reji.merchant('de');
       const client = officialClient(reji, merchant);
-      const done = await checkout(client, merchant, { intent: 'AuthorizeWithCapture', amount: '108.00', currency: 'USD' });
+      const done = await checkout(client, merchant, {
+        intent: 'AuthorizeWithCapture',
+        amount: '108.00',
+        currency: 'USD',
+      });
       assert.equal(done.status, 200, JSON.stringify(done.data));
       const charge = await client.getCharge(done.data.chargeId);
       assert.deepEqual(charge.data.chargeAmount, { amount: '108.00', currencyCode: 'USD' });
@@ -108,7 +158,16 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(charge.data.conversionRate, 1.08);
       const jp = await reji.merchant('jp');
       const jpClient = officialClient(reji, jp);
-      const refused = await settle(jpClient.createCheckoutSession({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/r' }, storeId: jp.storeId, paymentDetails: { chargeAmount: { amount: '10.00', currencyCode: 'EUR' } } }, idem()));
+      const refused = await settle(
+        jpClient.createCheckoutSession(
+          {
+            webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/r' },
+            storeId: jp.storeId,
+            paymentDetails: { chargeAmount: { amount: '10.00', currencyCode: 'EUR' } },
+          },
+          idem(),
+        ),
+      );
       assert.equal(refused.data.reasonCode, 'CurrencyMismatch');
     });
   });

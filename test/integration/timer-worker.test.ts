@@ -24,7 +24,10 @@ for (const { dialect, skip } of await dialectCases()) {
       const ids: string[] = [];
       // More than one batch (50) of timers.
       for (let i = 0; i < 60; i++) {
-        const r = await client.createCheckoutSession({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: merchant.storeId }, idem());
+        const r = await client.createCheckoutSession(
+          { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: merchant.storeId },
+          idem(),
+        );
         ids.push(r.data.checkoutSessionId);
       }
       const advance = (ms: number) => inTransaction(reji.ctx, (tx) => tx.advanceSandboxClock(merchant.merchantId, ms));
@@ -42,12 +45,16 @@ for (const { dialect, skip } of await dialectCases()) {
       let timer: NodeJS.Timeout | undefined;
       const fired = await Promise.race([
         runDueTimers(ctx, merchant.merchantId),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('runDueTimers is still running after 20 s')), 20_000))),
+        new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(() => reject(new Error('runDueTimers is still running after 20 s')), 20_000)),
+        ),
       ]).finally(() => clearTimeout(timer));
       // Each session expires once and is removed once (30 days of retention) - never more.
       assert.ok(fired <= 2 * ids.length, `${fired} timers fired for ${ids.length} sessions`);
       await runDueTimers(reji.ctx, merchant.merchantId);
-      for (const id of ids) assert.equal(await reji.ctx.store.reader.get('checkoutSession', id), undefined, `session ${id} was removed`);
+      for (const id of ids)
+        assert.equal(await reji.ctx.store.reader.get('checkoutSession', id), undefined, `session ${id} was removed`);
     });
   });
 }

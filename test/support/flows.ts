@@ -14,15 +14,24 @@ export interface CheckoutOptions {
 }
 
 /** create → buyerConsent → update → processPayment, ready for Complete. */
-export async function checkoutUntilComplete(client: OfficialClient, merchant: TestMerchant, options: CheckoutOptions = {}) {
-  const currency = options.currency ?? (merchant.region === 'jp' ? 'JPY' : merchant.region === 'us' ? 'USD' : merchant.region === 'uk' ? 'GBP' : 'EUR');
+export async function checkoutUntilComplete(
+  client: OfficialClient,
+  merchant: TestMerchant,
+  options: CheckoutOptions = {},
+) {
+  const currency =
+    options.currency ??
+    (merchant.region === 'jp' ? 'JPY' : merchant.region === 'us' ? 'USD' : merchant.region === 'uk' ? 'GBP' : 'EUR');
   const amount = options.amount ?? (currency === 'JPY' ? '5000' : '50.00');
-  const created = await client.createCheckoutSession({
-    webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' },
-    storeId: merchant.storeId,
-    ...(options.chargePermissionType ? { chargePermissionType: options.chargePermissionType } : {}),
-    ...(options.recurringMetadata ? { recurringMetadata: options.recurringMetadata } : {}),
-  }, idem());
+  const created = await client.createCheckoutSession(
+    {
+      webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' },
+      storeId: merchant.storeId,
+      ...(options.chargePermissionType ? { chargePermissionType: options.chargePermissionType } : {}),
+      ...(options.recurringMetadata ? { recurringMetadata: options.recurringMetadata } : {}),
+    },
+    idem(),
+  );
   const id = created.data.checkoutSessionId as string;
   const t = testing(client);
   await t.buyerConsent(id, options.paymentMethodId ? { paymentMethodId: options.paymentMethodId } : {});
@@ -31,7 +40,9 @@ export async function checkoutUntilComplete(client: OfficialClient, merchant: Te
     paymentDetails: {
       paymentIntent: options.intent ?? 'Authorize',
       chargeAmount: { amount, currencyCode: currency },
-      ...(options.totalOrderAmount ? { totalOrderAmount: { amount: options.totalOrderAmount, currencyCode: currency } } : {}),
+      ...(options.totalOrderAmount
+        ? { totalOrderAmount: { amount: options.totalOrderAmount, currencyCode: currency } }
+        : {}),
       ...(options.canHandlePendingAuthorization ? { canHandlePendingAuthorization: true } : {}),
     },
   });
@@ -40,7 +51,11 @@ export async function checkoutUntilComplete(client: OfficialClient, merchant: Te
 }
 
 /** The whole checkout up to a completed session; returns Complete's response. */
-export async function checkout(client: OfficialClient, merchant: TestMerchant, options: CheckoutOptions = {}): Promise<OfficialResponse & { id: string }> {
+export async function checkout(
+  client: OfficialClient,
+  merchant: TestMerchant,
+  options: CheckoutOptions = {},
+): Promise<OfficialResponse & { id: string }> {
   const { id, amount, currency } = await checkoutUntilComplete(client, merchant, options);
   const body: Record<string, unknown> = { chargeAmount: { amount, currencyCode: currency } };
   if (options.totalOrderAmount) body['totalOrderAmount'] = { amount: options.totalOrderAmount, currencyCode: currency };

@@ -42,7 +42,12 @@ function page(title: string, body: string, head = ''): string {
 export async function startMerchantSite(reji: TestReji, merchant: TestMerchant): Promise<MerchantSite> {
   const client = officialClient(reji, merchant, { key: 'sandbox' });
   const configs = new Map<string, ButtonConfig>();
-  const price = merchant.region === 'jp' ? { amount: '1980', currencyCode: 'JPY' } : merchant.region === 'us' ? { amount: '15.00', currencyCode: 'USD' } : { amount: '15.00', currencyCode: 'EUR' };
+  const price =
+    merchant.region === 'jp'
+      ? { amount: '1980', currencyCode: 'JPY' }
+      : merchant.region === 'us'
+        ? { amount: '15.00', currencyCode: 'USD' }
+        : { amount: '15.00', currencyCode: 'EUR' };
   let base = '';
   const defaultPayload = () => ({
     webCheckoutDetails: {
@@ -68,7 +73,12 @@ export async function startMerchantSite(reji: TestReji, merchant: TestMerchant):
           const signed = config.tamper ? payloadJson.replace(/}$/, ',"x":1}') : payloadJson;
           const signature = signButtonPayload(signed, merchant.sandboxKey.privateKeyPem, algorithm);
           const productType = config.productType ?? 'PayAndShip';
-          const buttonConfig = { payloadJSON: payloadJson, signature, publicKeyId: merchant.sandboxKey.publicKeyId, ...(config.declareAlgorithm === false ? {} : { algorithm }) };
+          const buttonConfig = {
+            payloadJSON: payloadJson,
+            signature,
+            publicKeyId: merchant.sandboxKey.publicKeyId,
+            ...(config.declareAlgorithm === false ? {} : { algorithm }),
+          };
           const options = {
             merchantId: merchant.merchantId,
             ledgerCurrency: price.currencyCode,
@@ -78,22 +88,38 @@ export async function startMerchantSite(reji: TestReji, merchant: TestMerchant):
             ...(config.checkoutLanguage ? { checkoutLanguage: config.checkoutLanguage } : {}),
             ...(config.buttonColor ? { buttonColor: config.buttonColor } : {}),
             ...(config.estimatedOrderAmount ? { estimatedOrderAmount: config.estimatedOrderAmount } : {}),
-            ...(productType === 'SignIn' ? { signInConfig: buttonConfig } : { createCheckoutSessionConfig: buttonConfig }),
+            ...(productType === 'SignIn'
+              ? { signInConfig: buttonConfig }
+              : { createCheckoutSessionConfig: buttonConfig }),
           };
           // JSON in a script: `<` escaped so that nothing in the payload ends the script.
           const json = JSON.stringify(options).replace(/</g, '\\u003c');
-          send(200, page('Cart', `<p>Total ${price.amount} ${price.currencyCode}</p><div id="AmazonPayButton"></div>
+          send(
+            200,
+            page(
+              'Cart',
+              `<p>Total ${price.amount} ${price.currencyCode}</p><div id="AmazonPayButton"></div>
 <script src="${reji.httpUrl}/checkout.js"></script>
-<script>window.button = amazon.Pay.renderButton('#AmazonPayButton', ${json});</script>`));
+<script>window.button = amazon.Pay.renderButton('#AmazonPayButton', ${json});</script>`,
+            ),
+          );
           return;
         }
         if (url.pathname === '/review') {
           const id = url.searchParams.get('amazonCheckoutSessionId') ?? '';
           const got = await settle(client.getCheckoutSession(id));
-          if (got.status !== 200) return send(got.status, page('Review failed', `<pre id="error">${escapeHtml(JSON.stringify(got.data))}</pre>`));
+          if (got.status !== 200)
+            return send(
+              got.status,
+              page('Review failed', `<pre id="error">${escapeHtml(JSON.stringify(got.data))}</pre>`),
+            );
           const cs = got.data;
           const a = cs.shippingAddress;
-          send(200, page('Review', `<p id="buyer-name">${escapeHtml(cs.buyer?.name ?? '')}</p>
+          send(
+            200,
+            page(
+              'Review',
+              `<p id="buyer-name">${escapeHtml(cs.buyer?.name ?? '')}</p>
 <p id="ship-address">${a ? escapeHtml([a.postalCode, a.stateOrRegion, a.addressLine1, a.addressLine2].filter(Boolean).join(' ')) : ''}</p>
 <p id="payment-descriptor">${escapeHtml(cs.paymentPreferences?.[0]?.paymentDescriptor ?? '')}</p>
 <a href="#" id="change-address">Change address</a> <a href="#" id="change-payment">Change payment</a>
@@ -102,22 +128,30 @@ export async function startMerchantSite(reji: TestReji, merchant: TestMerchant):
 <script>
 amazon.Pay.bindChangeAction('#change-address', { amazonCheckoutSessionId: ${JSON.stringify(id)}, changeAction: 'changeAddress' });
 amazon.Pay.bindChangeAction('#change-payment', { amazonCheckoutSessionId: ${JSON.stringify(id)}, changeAction: 'changePayment' });
-</script>`));
+</script>`,
+            ),
+          );
           return;
         }
         if (url.pathname === '/place' && req.method === 'POST') {
           req.resume();
           const id = url.searchParams.get('amazonCheckoutSessionId') ?? '';
           const intent = url.searchParams.get('intent') ?? 'Authorize';
-          const updated = await settle(client.updateCheckoutSession(id, {
-            webCheckoutDetails: { checkoutResultReturnUrl: `${base}/result` },
-            paymentDetails: {
-              paymentIntent: intent,
-              chargeAmount: price,
-              ...(url.searchParams.get('pending') === '1' ? { canHandlePendingAuthorization: true } : {}),
-            },
-          }));
-          if (updated.status !== 200) return send(updated.status, page('Update failed', `<pre id="error">${escapeHtml(JSON.stringify(updated.data))}</pre>`));
+          const updated = await settle(
+            client.updateCheckoutSession(id, {
+              webCheckoutDetails: { checkoutResultReturnUrl: `${base}/result` },
+              paymentDetails: {
+                paymentIntent: intent,
+                chargeAmount: price,
+                ...(url.searchParams.get('pending') === '1' ? { canHandlePendingAuthorization: true } : {}),
+              },
+            }),
+          );
+          if (updated.status !== 200)
+            return send(
+              updated.status,
+              page('Update failed', `<pre id="error">${escapeHtml(JSON.stringify(updated.data))}</pre>`),
+            );
           res.writeHead(303, { location: updated.data.webCheckoutDetails.amazonPayRedirectUrl });
           res.end();
           return;
@@ -140,7 +174,13 @@ amazon.Pay.bindChangeAction('#change-payment', { amazonCheckoutSessionId: ${JSON
         if (url.pathname === '/signin-return') {
           const token = url.searchParams.get('buyerToken') ?? '';
           const buyer = await settle(client.getBuyer(token));
-          send(200, page('Signed in', `<pre id="buyer">${escapeHtml(JSON.stringify({ status: buyer.status, ...buyer.data }))}</pre>`));
+          send(
+            200,
+            page(
+              'Signed in',
+              `<pre id="buyer">${escapeHtml(JSON.stringify({ status: buyer.status, ...buyer.data }))}</pre>`,
+            ),
+          );
           return;
         }
         if (url.pathname === '/') return send(200, page('Shop', '<p id="home">Home</p>'));

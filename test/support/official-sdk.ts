@@ -18,11 +18,27 @@ export interface OfficialResponse<T = any> {
 export interface OfficialClient {
   createCheckoutSession(payload: unknown, headers: Record<string, string>): Promise<OfficialResponse>;
   getCheckoutSession(id: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
-  updateCheckoutSession(id: string, payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
-  completeCheckoutSession(id: string, payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  updateCheckoutSession(
+    id: string,
+    payload: unknown,
+    headers?: Record<string, string> | null,
+  ): Promise<OfficialResponse>;
+  completeCheckoutSession(
+    id: string,
+    payload: unknown,
+    headers?: Record<string, string> | null,
+  ): Promise<OfficialResponse>;
   getChargePermission(id: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
-  updateChargePermission(id: string, payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
-  closeChargePermission(id: string, payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  updateChargePermission(
+    id: string,
+    payload: unknown,
+    headers?: Record<string, string> | null,
+  ): Promise<OfficialResponse>;
+  closeChargePermission(
+    id: string,
+    payload: unknown,
+    headers?: Record<string, string> | null,
+  ): Promise<OfficialResponse>;
   createCharge(payload: unknown, headers: Record<string, string>): Promise<OfficialResponse>;
   getCharge(id: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
   captureCharge(id: string, payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
@@ -31,7 +47,13 @@ export interface OfficialClient {
   getRefund(id: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
   getBuyer(token: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
   generateButtonSignature(payload: unknown): string;
-  apiCall(options: { method: string; urlFragment: string; payload?: unknown; headers?: Record<string, string>; queryParams?: Record<string, string> }): Promise<OfficialResponse>;
+  apiCall(options: {
+    method: string;
+    urlFragment: string;
+    payload?: unknown;
+    headers?: Record<string, string>;
+    queryParams?: Record<string, string>;
+  }): Promise<OfficialResponse>;
 }
 
 export type KeyKind = 'sandbox' | 'legacy' | 'live';
@@ -58,7 +80,9 @@ export async function settle<T = any>(call: Promise<OfficialResponse<T>>): Promi
   try {
     return await call;
   } catch (error) {
-    const response = (error as { response?: OfficialResponse<T>; status?: number; data?: T }).response ?? (error as OfficialResponse<T>);
+    const response =
+      (error as { response?: OfficialResponse<T>; status?: number; data?: T }).response ??
+      (error as OfficialResponse<T>);
     if (response && typeof response.status === 'number') return response;
     throw error;
   }
@@ -68,10 +92,26 @@ export async function settle<T = any>(call: Promise<OfficialResponse<T>>): Promi
 export function testing(client: OfficialClient) {
   return {
     buyerConsent: (id: string, body: Record<string, string> = {}) =>
-      client.apiCall({ method: 'POST', urlFragment: `testing/checkoutSessions/${id}/buyerConsent`, payload: body, headers: {} }),
+      client.apiCall({
+        method: 'POST',
+        urlFragment: `testing/checkoutSessions/${id}/buyerConsent`,
+        payload: body,
+        headers: {},
+      }),
     processPayment: (id: string, headers: Record<string, string> = {}) =>
-      client.apiCall({ method: 'POST', urlFragment: `testing/checkoutSessions/${id}/processPayment`, payload: {}, headers }),
-    advanceClock: (seconds: number) => client.apiCall({ method: 'POST', urlFragment: 'testing/clock', payload: { advanceBySeconds: seconds }, headers: {} }),
+      client.apiCall({
+        method: 'POST',
+        urlFragment: `testing/checkoutSessions/${id}/processPayment`,
+        payload: {},
+        headers,
+      }),
+    advanceClock: (seconds: number) =>
+      client.apiCall({
+        method: 'POST',
+        urlFragment: 'testing/clock',
+        payload: { advanceBySeconds: seconds },
+        headers: {},
+      }),
     clock: () => client.apiCall({ method: 'GET', urlFragment: 'testing/clock', headers: {} }),
   };
 }
@@ -79,5 +119,8 @@ export function testing(client: OfficialClient) {
 let counter = 0;
 /** A fresh idempotency key (at most 32 characters). */
 export function idem(): Record<string, string> {
-  return { 'x-amz-pay-idempotency-key': `k${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 10)}`.slice(0, 32) };
+  return {
+    'x-amz-pay-idempotency-key':
+      `k${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 10)}`.slice(0, 32),
+  };
 }

@@ -6,7 +6,10 @@ export class PageClient {
   readonly cookies = new Map<string, string>();
   constructor(readonly base: string) {}
 
-  async request(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    path: string,
+    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const url = path.startsWith('http') ? path : `${this.base}${path}`;
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (this.cookies.size > 0) headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -16,7 +19,12 @@ export class PageClient {
       headers['origin'] ??= this.base;
       body = new URLSearchParams(init.form).toString();
     }
-    const res = await fetch(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const res = await fetch(url, {
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const eq = pair!.indexOf('=');
@@ -58,9 +66,20 @@ export function csrfOf(html: string): string {
 }
 
 /** The fields checkout.js would post for a button with this payload. */
-export function buttonFields(merchant: TestMerchant, payload: unknown, options: {
-  productType?: string; algorithm?: 'AMZN-PAY-RSASSA-PSS' | 'AMZN-PAY-RSASSA-PSS-V2'; declareAlgorithm?: boolean; signWith?: string; key?: 'sandbox' | 'live'; sandbox?: boolean; startedFrom?: string; checkoutLanguage?: string;
-} = {}): Record<string, string> {
+export function buttonFields(
+  merchant: TestMerchant,
+  payload: unknown,
+  options: {
+    productType?: string;
+    algorithm?: 'AMZN-PAY-RSASSA-PSS' | 'AMZN-PAY-RSASSA-PSS-V2';
+    declareAlgorithm?: boolean;
+    signWith?: string;
+    key?: 'sandbox' | 'live';
+    sandbox?: boolean;
+    startedFrom?: string;
+    checkoutLanguage?: string;
+  } = {},
+): Record<string, string> {
   const payloadJSON = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const algorithm = options.algorithm ?? 'AMZN-PAY-RSASSA-PSS-V2';
   const key = options.key === 'live' ? merchant.liveKey : merchant.sandboxKey;
@@ -80,11 +99,28 @@ export function buttonFields(merchant: TestMerchant, payload: unknown, options: 
 }
 
 /** Starts a checkout from a button and signs in as a test buyer; returns the select page. */
-export async function startAndSignIn(reji: TestReji, client: PageClient, merchant: TestMerchant, payload: unknown, email: string, fieldOptions: Parameters<typeof buttonFields>[2] = {}) {
-  const started = await client.post('/checkout/start', buttonFields(merchant, payload, fieldOptions), { origin: 'http://127.0.0.1:1' });
-  if (!started.url.includes('/checkout/signin')) throw new Error(`expected the sign-in page, got ${started.url} ${started.res.status}\n${started.html.slice(0, 800)}`);
+export async function startAndSignIn(
+  reji: TestReji,
+  client: PageClient,
+  merchant: TestMerchant,
+  payload: unknown,
+  email: string,
+  fieldOptions: Parameters<typeof buttonFields>[2] = {},
+) {
+  const started = await client.post('/checkout/start', buttonFields(merchant, payload, fieldOptions), {
+    origin: 'http://127.0.0.1:1',
+  });
+  if (!started.url.includes('/checkout/signin'))
+    throw new Error(
+      `expected the sign-in page, got ${started.url} ${started.res.status}\n${started.html.slice(0, 800)}`,
+    );
   const next = new URL(started.url).searchParams.get('next')!;
-  const selected = await client.post('/checkout/signin', { _csrf: csrfOf(started.html), email, password: 'sandbox', next });
+  const selected = await client.post('/checkout/signin', {
+    _csrf: csrfOf(started.html),
+    email,
+    password: 'sandbox',
+    next,
+  });
   const id = new URL(selected.url).searchParams.get('amazonCheckoutSessionId') ?? '';
   void reji;
   return { ...selected, checkoutSessionId: id };

@@ -45,15 +45,25 @@ export async function spawnReji(options: SpawnOptions): Promise<RejiProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), `reji-${options.name}-`));
   const port = await freePort();
   const httpsPort = await freePort();
-  const child = spawn(process.execPath, [
-    BIN, 'serve',
-    '--database-url', options.databaseUrl,
-    '--port', String(port),
-    '--https-port', String(httpsPort),
-    '--data-dir', dataDir,
-    '--log-level', 'warn',
-    ...(options.args ?? []),
-  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REJI_DATABASE_URL: '' } });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'serve',
+      '--database-url',
+      options.databaseUrl,
+      '--port',
+      String(port),
+      '--https-port',
+      String(httpsPort),
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+      ...(options.args ?? []),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REJI_DATABASE_URL: '' } },
+  );
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
@@ -79,7 +89,8 @@ export async function spawnReji(options: SpawnOptions): Promise<RejiProcess> {
         await exited;
       }
       rmSync(dataDir, { recursive: true, force: true });
-      if (code === 'hung') throw new Error(`reji ${options.name} did not stop within 20 s of SIGTERM:\n${output.slice(-4000)}`);
+      if (code === 'hung')
+        throw new Error(`reji ${options.name} did not stop within 20 s of SIGTERM:\n${output.slice(-4000)}`);
       return code;
     },
   };
@@ -103,7 +114,11 @@ export async function spawnReji(options: SpawnOptions): Promise<RejiProcess> {
 /** Runs one `reji` CLI command to completion. */
 export function runCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REJI_DATABASE_URL: '' } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, REJI_DATABASE_URL: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -125,11 +140,28 @@ export async function cliMerchant(database: string | readonly string[]): Promise
   try {
     const key = async (name: string, flags: string[]) => {
       const keyFile = join(dir, `${name}.pem`);
-      const r = await runCli(['keys', 'create', '--merchant-id', m.merchantId, ...flags, '--private-key-out', keyFile, ...target, '--json']);
+      const r = await runCli([
+        'keys',
+        'create',
+        '--merchant-id',
+        m.merchantId,
+        ...flags,
+        '--private-key-out',
+        keyFile,
+        ...target,
+        '--json',
+      ]);
       if (r.code !== 0) throw new Error(`reji keys create ${flags.join(' ')} failed: ${r.stderr}`);
-      return { publicKeyId: (JSON.parse(r.stdout) as { publicKeyId: string }).publicKeyId, privateKeyPem: readFileSync(keyFile, 'utf8') };
+      return {
+        publicKeyId: (JSON.parse(r.stdout) as { publicKeyId: string }).publicKeyId,
+        privateKeyPem: readFileSync(keyFile, 'utf8'),
+      };
     };
-    const [sandboxKey, legacyKey, liveKey] = await Promise.all([key('sandbox', ['--env', 'sandbox']), key('legacy', ['--legacy']), key('live', ['--env', 'live'])]);
+    const [sandboxKey, legacyKey, liveKey] = await Promise.all([
+      key('sandbox', ['--env', 'sandbox']),
+      key('legacy', ['--legacy']),
+      key('live', ['--env', 'live']),
+    ]);
     return { merchantId: m.merchantId, storeId: m.storeId, region: 'jp', sandboxKey, legacyKey, liveKey };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,12 @@ import type { Region } from '../../src/domain/regions.js';
 import { defaultPages } from '../../src/http/pages.js';
 import { startServers, type RunningServer } from '../../src/http/server.js';
 import { startTimerWorker } from '../../src/app/scheduler.js';
-import { DEFAULT_IPN_WORKER_OPTIONS, startIpnWorker, type IpnWorker, type IpnWorkerOptions } from '../../src/app/ipn/worker.js';
+import {
+  DEFAULT_IPN_WORKER_OPTIONS,
+  startIpnWorker,
+  type IpnWorker,
+  type IpnWorkerOptions,
+} from '../../src/app/ipn/worker.js';
 import { createTestDatabase, type TestDialect } from './dialects.js';
 
 export interface TestMerchant {
@@ -42,7 +47,12 @@ export interface TestReji {
 }
 
 /** Starts the real servers (HTTP and HTTPS on free ports) on a fresh SQLite file or PostgreSQL database. */
-export async function startTestReji(options: { dialect: TestDialect; clock?: Clock; timers?: boolean; ipn?: Partial<IpnWorkerOptions> }): Promise<TestReji> {
+export async function startTestReji(options: {
+  dialect: TestDialect;
+  clock?: Clock;
+  timers?: boolean;
+  ipn?: Partial<IpnWorkerOptions>;
+}): Promise<TestReji> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reji-test-'));
   const database = options.dialect === 'postgres' ? await createTestDatabase() : undefined;
   const app = await openApp({
@@ -55,11 +65,19 @@ export async function startTestReji(options: { dialect: TestDialect; clock?: Clo
   });
   await inTransaction(app.ctx, (tx) => ensureTestBuyers(tx, app.ctx.clock.now()));
   const tls = ensureTlsCertificate(dataDir);
-  const servers = await startServers({ ctx: app.ctx, host: '127.0.0.1', port: 0, https: { port: 0, key: tls.key, cert: tls.cert }, pages: defaultPages(app.ctx) });
+  const servers = await startServers({
+    ctx: app.ctx,
+    host: '127.0.0.1',
+    port: 0,
+    https: { port: 0, key: tls.key, cert: tls.cert },
+    pages: defaultPages(app.ctx),
+  });
   // The hosted pages must be reachable at the real port.
   (app.ctx as { publicUrl: string }).publicUrl = servers.httpUrl;
   const worker = options.timers === false ? undefined : startTimerWorker(app.ctx, 200);
-  const ipn = options.ipn ? startIpnWorker(app.ctx, { ...DEFAULT_IPN_WORKER_OPTIONS, pollIntervalMs: 100, ...options.ipn }) : undefined;
+  const ipn = options.ipn
+    ? startIpnWorker(app.ctx, { ...DEFAULT_IPN_WORKER_OPTIONS, pollIntervalMs: 100, ...options.ipn })
+    : undefined;
   const httpsHost = new URL(servers.httpsUrl!).host;
   return {
     ctx: app.ctx,
@@ -71,9 +89,21 @@ export async function startTestReji(options: { dialect: TestDialect; clock?: Clo
     ipn,
     async merchant(region: Region = 'jp', allowedOrigins: readonly string[] = []) {
       const { merchant, store } = await createMerchant(app.ctx, { region, allowedOrigins });
-      const sandboxKey = await createKeyPair(app.ctx, { merchantId: merchant.merchantId, environment: 'Sandbox', legacy: false });
-      const legacyKey = await createKeyPair(app.ctx, { merchantId: merchant.merchantId, environment: 'Sandbox', legacy: true });
-      const liveKey = await createKeyPair(app.ctx, { merchantId: merchant.merchantId, environment: 'Live', legacy: false });
+      const sandboxKey = await createKeyPair(app.ctx, {
+        merchantId: merchant.merchantId,
+        environment: 'Sandbox',
+        legacy: false,
+      });
+      const legacyKey = await createKeyPair(app.ctx, {
+        merchantId: merchant.merchantId,
+        environment: 'Sandbox',
+        legacy: true,
+      });
+      const liveKey = await createKeyPair(app.ctx, {
+        merchantId: merchant.merchantId,
+        environment: 'Live',
+        legacy: false,
+      });
       return {
         merchantId: merchant.merchantId,
         storeId: store.storeId,

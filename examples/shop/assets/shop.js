@@ -22,7 +22,7 @@
     }
     pay.bindChangeAction('#' + link.id, {
       amazonCheckoutSessionId: link.getAttribute('data-session-id'),
-      changeAction: link.getAttribute('data-change-action')
+      changeAction: link.getAttribute('data-change-action'),
     });
   });
 
@@ -33,7 +33,9 @@
         return;
       }
       form.setAttribute('data-sent', '1');
-      Array.prototype.forEach.call(form.querySelectorAll('button'), function (b) { b.setAttribute('aria-busy', 'true'); });
+      Array.prototype.forEach.call(form.querySelectorAll('button'), function (b) {
+        b.setAttribute('aria-busy', 'true');
+      });
     });
   });
 })();

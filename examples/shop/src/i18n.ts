@@ -121,7 +121,8 @@ const ja = {
   adminRefunds: '返金',
   adminCaptured: (id: string) => `注文 ${id} の売上を確定しました。`,
   adminCanceled: (id: string) => `注文 ${id} のオーソリを取り消しました。`,
-  adminRefunded: (id: string, amount: string) => `注文 ${id} に ${amount} の返金を依頼しました (約 30 秒後に「返金済み」になります)。`,
+  adminRefunded: (id: string, amount: string) =>
+    `注文 ${id} に ${amount} の返金を依頼しました (約 30 秒後に「返金済み」になります)。`,
   adminRefreshed: (id: string) => `注文 ${id} の状態を Amazon Pay から読み直しました。`,
   adminRefundInvalid: (max: string) => `返金額は 1 円から ${max} までの整数で入力してください。`,
   adminApiError: (reasonCode: string, message: string) => `Amazon Pay がエラーを返しました: ${reasonCode} — ${message}`,
@@ -245,7 +246,8 @@ const en: Messages = {
   adminRefunds: 'Refunds',
   adminCaptured: (id) => `Order ${id} captured.`,
   adminCanceled: (id) => `Authorization of order ${id} canceled.`,
-  adminRefunded: (id, amount) => `Refund of ${amount} requested for order ${id} (it becomes “Refunded” in about 30 seconds).`,
+  adminRefunded: (id, amount) =>
+    `Refund of ${amount} requested for order ${id} (it becomes “Refunded” in about 30 seconds).`,
   adminRefreshed: (id) => `Order ${id} re-read from Amazon Pay.`,
   adminRefundInvalid: (max) => `The refund must be a whole number of yen from 1 to ${max}.`,
   adminApiError: (reasonCode, message) => `Amazon Pay answered with an error: ${reasonCode} — ${message}`,

@@ -122,7 +122,9 @@ export class OrderStore {
 
   /** Newest first. */
   list(): Order[] {
-    return [...this.#orders.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    return [...this.#orders.values()].sort((a, b) =>
+      a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0,
+    );
   }
 
   async put(order: Order): Promise<Order> {

@@ -38,7 +38,11 @@ export const COUPONS: readonly Coupon[] = [
 
 export type CouponVerdict =
   | { readonly ok: true; readonly coupon: Coupon }
-  | { readonly ok: false; readonly error: 'couponEmpty' | 'couponUnknown' | 'couponMinimum'; readonly minimum?: number };
+  | {
+      readonly ok: false;
+      readonly error: 'couponEmpty' | 'couponUnknown' | 'couponMinimum';
+      readonly minimum?: number;
+    };
 
 /** Checks a code the buyer typed (trimmed, case-insensitive) against the goods' subtotal. */
 export function checkCoupon(input: string, subtotal: number): CouponVerdict {

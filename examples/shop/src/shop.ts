@@ -18,7 +18,17 @@ import { productById } from './catalog.js';
 import type { SafeHtml } from './html.js';
 import { checkoutLanguageOf, isLang, MESSAGES, type Lang, type Messages } from './i18n.js';
 import { newOrderId, OrderStore, refundedAmount, statusFromCharge, type Order, type OrderAddress } from './orders.js';
-import { checkCoupon, MAX_QUANTITY, normalizeCart, parseQuantity, parseYen, totalsOf, totalsOfLines, yen, type CartItems } from './pricing.js';
+import {
+  checkCoupon,
+  MAX_QUANTITY,
+  normalizeCart,
+  parseQuantity,
+  parseYen,
+  totalsOf,
+  totalsOfLines,
+  yen,
+  type CartItems,
+} from './pricing.js';
 import {
   adminLoginPage,
   adminPage,
@@ -114,7 +124,10 @@ interface Request {
 }
 
 class HttpProblem extends Error {
-  constructor(readonly status: number, readonly text: string) {
+  constructor(
+    readonly status: number,
+    readonly text: string,
+  ) {
     super(text);
   }
 }
@@ -152,7 +165,9 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
   mkdirSync(config.dataDir, { recursive: true });
   const secret = loadSecret(config.dataDir);
   const orders = new OrderStore(config.dataDir);
-  const log = config.log ?? ((entry) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`));
+  const log =
+    config.log ??
+    ((entry) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`));
   const client = new AmazonPayClient({
     publicKeyId: config.publicKeyId,
     privateKey: config.privateKey,
@@ -198,7 +213,18 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
       const remembered = parsedCookies.get(LANG_COOKIE);
       if (isLang(remembered)) lang = remembered;
     }
-    return { req, res, url, sid, owner: sha256(sid), lang, t: MESSAGES[lang], cart: readCart(parsedCookies.get(CART_COOKIE)), cookies, parsedCookies };
+    return {
+      req,
+      res,
+      url,
+      sid,
+      owner: sha256(sid),
+      lang,
+      t: MESSAGES[lang],
+      cart: readCart(parsedCookies.get(CART_COOKIE)),
+      cookies,
+      parsedCookies,
+    };
   }
 
   function readCart(signed: string | undefined): Record<string, number> {
@@ -214,7 +240,10 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
 
   function cartCookie(items: CartItems): string {
     const value = Buffer.from(JSON.stringify(normalizeCart(items))).toString('base64url');
-    return serializeCookie(CART_COOKIE, signValue(secret, 'cart', value), { maxAgeSeconds: 30 * 24 * 3600, secure: secure() });
+    return serializeCookie(CART_COOKIE, signValue(secret, 'cart', value), {
+      maxAgeSeconds: 30 * 24 * 3600,
+      secure: secure(),
+    });
   }
 
   function csrfOf(r: Request): string {
@@ -251,7 +280,11 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
   }
 
   function problem(r: Request, status: number, text: string, link?: { href: string; text: string } | null): void {
-    page(r, status, messagePage(view(r), r.t.errorTitle, text, link === undefined ? { href: '/cart', text: r.t.backToCart } : link));
+    page(
+      r,
+      status,
+      messagePage(view(r), r.t.errorTitle, text, link === undefined ? { href: '/cart', text: r.t.backToCart } : link),
+    );
   }
 
   /** Every form carries the session's token; a cross-site Origin is refused as well. */
@@ -277,7 +310,10 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
   }
 
   function apiFailure(r: Request, error: unknown, where: string): void {
-    const e = error instanceof AmazonPayApiError ? { status: error.status, reasonCode: error.reasonCode, requestId: error.requestId } : { error: String(error) };
+    const e =
+      error instanceof AmazonPayApiError
+        ? { status: error.status, reasonCode: error.reasonCode, requestId: error.requestId }
+        : { error: String(error) };
     log({ level: 'error', msg: `Amazon Pay call failed: ${where}`, ...e });
     problem(r, 502, r.t.paymentServiceDown, null);
   }
@@ -290,7 +326,10 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
       storeId: config.storeId,
       scopes: ['name', 'email', 'phoneNumber', 'shippingAddress'],
       // Japan only, and no PO boxes: the hosted page greys out other addresses.
-      deliverySpecifications: { specialRestrictions: ['RestrictPOBoxes'], addressRestrictions: { type: 'Allowed', restrictions: { JP: {} } } },
+      deliverySpecifications: {
+        specialRestrictions: ['RestrictPOBoxes'],
+        addressRestrictions: { type: 'Allowed', restrictions: { JP: {} } },
+      },
     });
     return {
       merchantId: config.merchantId,
@@ -344,7 +383,15 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
 
   function showCart(r: Request): void {
     const totals = totalsOf(r.cart);
-    page(r, 200, cartPage(view(r), totals, totals.lines.length ? { options: buttonOptions(r), checkoutJs: config.checkoutJsUrl } : null));
+    page(
+      r,
+      200,
+      cartPage(
+        view(r),
+        totals,
+        totals.lines.length ? { options: buttonOptions(r), checkoutJs: config.checkoutJsUrl } : null,
+      ),
+    );
   }
 
   // ---- review (checkoutReviewReturnUrl) ----
@@ -386,7 +433,8 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
     await orders.exclusive(id, async () => {
       const existing = ownOrder(r, id);
       if (existing?.completedAt) return go(r, completeUrl(id));
-      if (existing?.failureReason && existing.status !== 'pending') return page(r, 200, failurePage(view(r), existing.failureReason, existing));
+      if (existing?.failureReason && existing.status !== 'pending')
+        return page(r, 200, failurePage(view(r), existing.failureReason, existing));
       let session: CheckoutSession;
       try {
         session = (await client.checkoutSessions.get(id)).body;
@@ -397,7 +445,8 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
       const state = session.statusDetails.state;
       if (state === 'Completed') return go(r, completeUrl(id));
       if (state === 'Canceled') return showCanceled(r, session, existing);
-      if (!session.buyer || session.constraints?.some((c) => c.constraintId === 'BuyerNotAssociated')) throw new HttpProblem(409, r.t.sessionMissing);
+      if (!session.buyer || session.constraints?.some((c) => c.constraintId === 'BuyerNotAssociated'))
+        throw new HttpProblem(409, r.t.sessionMissing);
       let order = existing;
       if (!order) {
         const totals = totalsOf(r.cart);
@@ -453,13 +502,27 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
       if (!remove) {
         const verdict = checkCoupon(body.get('couponCode') ?? '', order.subtotal);
         if (!verdict.ok) {
-          flash(r, 'error', verdict.error === 'couponMinimum' ? r.t.couponMinimum(yen(verdict.minimum ?? 0)) : verdict.error === 'couponEmpty' ? r.t.couponEmpty : r.t.couponUnknown);
+          flash(
+            r,
+            'error',
+            verdict.error === 'couponMinimum'
+              ? r.t.couponMinimum(yen(verdict.minimum ?? 0))
+              : verdict.error === 'couponEmpty'
+                ? r.t.couponEmpty
+                : r.t.couponUnknown,
+          );
           return go(r, reviewUrl(id));
         }
         couponCode = verdict.coupon.code;
       }
       const totals = totalsOfLines(order.lines, couponCode);
-      await orders.put({ ...order, couponCode, discount: totals.discount, shipping: totals.shipping, total: totals.total });
+      await orders.put({
+        ...order,
+        couponCode,
+        discount: totals.discount,
+        shipping: totals.shipping,
+        total: totals.total,
+      });
       flash(r, 'ok', couponCode ? r.t.couponApplied(couponCode) : r.t.couponRemoved);
       go(r, reviewUrl(id));
     });
@@ -474,22 +537,28 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
       const order = ownOrder(r, id);
       if (!order) throw new HttpProblem(404, r.t.orderNotFound);
       if (order.completedAt) return go(r, completeUrl(id));
-      if (order.status !== 'pending') return page(r, 200, failurePage(view(r), order.failureReason ?? order.status, order));
+      if (order.status !== 'pending')
+        return page(r, 200, failurePage(view(r), order.failureReason ?? order.status, order));
       let session: CheckoutSession;
       try {
-        session = (await client.checkoutSessions.update(id, {
-          webCheckoutDetails: { checkoutResultReturnUrl: `${baseUrl}/complete` },
-          paymentDetails: {
-            paymentIntent: 'Authorize',
-            canHandlePendingAuthorization: false,
-            chargeAmount: { amount: String(order.total), currencyCode: 'JPY' },
-          },
-          merchantMetadata: { merchantReferenceId: order.orderId, merchantStoreName: STORE_NAME },
-        })).body;
+        session = (
+          await client.checkoutSessions.update(id, {
+            webCheckoutDetails: { checkoutResultReturnUrl: `${baseUrl}/complete` },
+            paymentDetails: {
+              paymentIntent: 'Authorize',
+              canHandlePendingAuthorization: false,
+              chargeAmount: { amount: String(order.total), currencyCode: 'JPY' },
+            },
+            merchantMetadata: { merchantReferenceId: order.orderId, merchantStoreName: STORE_NAME },
+          })
+        ).body;
       } catch (error) {
         if (error instanceof StateError) {
           // The session moved on: cancelled (declined, expired…) or already through processing.
-          const current = await client.checkoutSessions.get(id).then((x) => x.body, () => null);
+          const current = await client.checkoutSessions.get(id).then(
+            (x) => x.body,
+            () => null,
+          );
           if (current?.statusDetails.state === 'Canceled') return showCanceled(r, current, order);
           return go(r, completeUrl(id));
         }
@@ -498,7 +567,11 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
       }
       const next = session.webCheckoutDetails?.amazonPayRedirectUrl;
       if (!next || (session.constraints?.length ?? 0) > 0) {
-        log({ level: 'error', msg: 'Update Checkout Session left constraints', constraints: session.constraints?.map((c) => c.constraintId) });
+        log({
+          level: 'error',
+          msg: 'Update Checkout Session left constraints',
+          constraints: session.constraints?.map((c) => c.constraintId),
+        });
         return problem(r, 502, r.t.paymentServiceDown);
       }
       await orders.put({ ...order, placedAmount: order.total, placedAt: new Date().toISOString() });
@@ -509,7 +582,10 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
 
   // ---- 注文完了 (checkoutResultReturnUrl): Complete Checkout Session ----
 
-  async function chargeStateOf(chargeId: string | null, fallback: string): Promise<{ state: string; captured: number }> {
+  async function chargeStateOf(
+    chargeId: string | null,
+    fallback: string,
+  ): Promise<{ state: string; captured: number }> {
     if (!chargeId) return { state: fallback, captured: 0 };
     try {
       const { body } = await client.charges.get(chargeId);
@@ -519,7 +595,12 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
     }
   }
 
-  async function recordCompleted(r: Request, order: Order, session: Pick<CheckoutSession, 'chargePermissionId' | 'chargeId'>, pending: boolean): Promise<Order> {
+  async function recordCompleted(
+    r: Request,
+    order: Order,
+    session: Pick<CheckoutSession, 'chargePermissionId' | 'chargeId'>,
+    pending: boolean,
+  ): Promise<Order> {
     const charge = await chargeStateOf(session.chargeId, pending ? 'AuthorizationInitiated' : 'Authorized');
     const completed: Order = {
       ...order,
@@ -534,7 +615,13 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
     // The order is placed: the cart starts empty again.
     r.cookies.push(cartCookie({}));
     r.cart = {};
-    log({ level: 'info', msg: 'order completed', orderId: order.orderId, chargePermissionId: saved.chargePermissionId, chargeId: saved.chargeId });
+    log({
+      level: 'info',
+      msg: 'order completed',
+      orderId: order.orderId,
+      chargePermissionId: saved.chargePermissionId,
+      chargeId: saved.chargeId,
+    });
     return saved;
   }
 
@@ -545,15 +632,21 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
       if (!order) throw new HttpProblem(404, r.t.orderNotFound);
       // A reload shows the order; it never completes it twice.
       if (order.completedAt) return page(r, 200, completePage(view(r), order));
-      if (order.status !== 'pending' && order.failureReason) return page(r, 200, failurePage(view(r), order.failureReason, order));
+      if (order.status !== 'pending' && order.failureReason)
+        return page(r, 200, failurePage(view(r), order.failureReason, order));
       if (order.placedAmount === null) return go(r, reviewUrl(id));
       try {
-        const { status, body } = await client.checkoutSessions.complete(id, { chargeAmount: { amount: String(order.placedAmount), currencyCode: 'JPY' } });
+        const { status, body } = await client.checkoutSessions.complete(id, {
+          chargeAmount: { amount: String(order.placedAmount), currencyCode: 'JPY' },
+        });
         const saved = await recordCompleted(r, order, body, status === 202);
         return page(r, 200, completePage(view(r), saved));
       } catch (error) {
         if (error instanceof StateError || error instanceof DeclineError) {
-          const session = await client.checkoutSessions.get(id).then((x) => x.body, () => null);
+          const session = await client.checkoutSessions.get(id).then(
+            (x) => x.body,
+            () => null,
+          );
           if (session?.statusDetails.state === 'Canceled') return showCanceled(r, session, order);
           if (session?.statusDetails.state === 'Completed') {
             const saved = await recordCompleted(r, order, session, false);
@@ -593,7 +686,12 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
       return page(r, 401, adminLoginPage(view(r), true));
     }
     const expiry = String(Date.now() + ADMIN_SESSION_SECONDS * 1000);
-    r.cookies.push(serializeCookie(ADMIN_COOKIE, signValue(secret, `admin\n${r.sid}`, expiry), { maxAgeSeconds: ADMIN_SESSION_SECONDS, secure: secure() }));
+    r.cookies.push(
+      serializeCookie(ADMIN_COOKIE, signValue(secret, `admin\n${r.sid}`, expiry), {
+        maxAgeSeconds: ADMIN_SESSION_SECONDS,
+        secure: secure(),
+      }),
+    );
     go(r, '/admin');
   }
 
@@ -607,7 +705,11 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
     let next = order;
     if (order.chargeId) {
       const { body: charge } = await client.charges.get(order.chargeId);
-      next = { ...next, chargeState: charge.statusDetails.state, capturedAmount: parseYen(charge.captureAmount?.amount) ?? next.capturedAmount };
+      next = {
+        ...next,
+        chargeState: charge.statusDetails.state,
+        capturedAmount: parseYen(charge.captureAmount?.amount) ?? next.capturedAmount,
+      };
     }
     const refunds = [];
     for (const refund of next.refunds) {
@@ -636,14 +738,23 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
         if (action === 'capture' && chargeId && order.status === 'authorized') {
           const { body: charge } = await client.charges.capture(
             chargeId,
-            { captureAmount: { amount: String(order.placedAmount ?? order.total), currencyCode: 'JPY' }, softDescriptor: 'REJI CHAHO' },
+            {
+              captureAmount: { amount: String(order.placedAmount ?? order.total), currencyCode: 'JPY' },
+              softDescriptor: 'REJI CHAHO',
+            },
             { idempotencyKey: idempotencyKey('capture', chargeId) },
           );
-          const next = { ...order, chargeState: charge.statusDetails.state, capturedAmount: parseYen(charge.captureAmount?.amount) ?? 0 };
+          const next = {
+            ...order,
+            chargeState: charge.statusDetails.state,
+            capturedAmount: parseYen(charge.captureAmount?.amount) ?? 0,
+          };
           await orders.put({ ...next, status: statusFromCharge(next) });
           flash(r, 'ok', r.t.adminCaptured(order.orderId));
         } else if (action === 'cancel' && chargeId && order.status === 'authorized') {
-          const { body: charge } = await client.charges.cancel(chargeId, { cancellationReason: 'Canceled by the shop' });
+          const { body: charge } = await client.charges.cancel(chargeId, {
+            cancellationReason: 'Canceled by the shop',
+          });
           const next = { ...order, chargeState: charge.statusDetails.state };
           await orders.put({ ...next, status: statusFromCharge(next) });
           flash(r, 'ok', r.t.adminCanceled(order.orderId));
@@ -661,7 +772,15 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
           );
           const refunds = order.refunds.some((x) => x.refundId === refund.refundId)
             ? order.refunds
-            : [...order.refunds, { refundId: refund.refundId, amount, state: refund.statusDetails.state, createdAt: new Date().toISOString() }];
+            : [
+                ...order.refunds,
+                {
+                  refundId: refund.refundId,
+                  amount,
+                  state: refund.statusDetails.state,
+                  createdAt: new Date().toISOString(),
+                },
+              ];
           const next = { ...order, refunds };
           await orders.put({ ...next, status: statusFromCharge(next) });
           flash(r, 'ok', r.t.adminRefunded(order.orderId, yen(amount)));
@@ -673,10 +792,19 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
         }
       } catch (error) {
         if (!(error instanceof AmazonPayApiError)) throw error;
-        log({ level: 'warn', msg: `admin ${action} failed`, orderId: order.orderId, status: error.status, reasonCode: error.reasonCode });
+        log({
+          level: 'warn',
+          msg: `admin ${action} failed`,
+          orderId: order.orderId,
+          status: error.status,
+          reasonCode: error.reasonCode,
+        });
         flash(r, 'error', r.t.adminApiError(error.reasonCode ?? String(error.status), error.message));
         // The charge may have moved on (e.g. expired): show what Amazon Pay has now.
-        await refresh(order).then((x) => orders.put(x), () => undefined);
+        await refresh(order).then(
+          (x) => orders.put(x),
+          () => undefined,
+        );
       }
       go(r, '/admin');
     });
@@ -702,7 +830,9 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
         case '/complete':
           return showComplete(r);
         case '/admin':
-          return isAdmin(r) ? page(r, 200, adminPage(view(r), orders.list())) : page(r, 200, adminLoginPage(view(r), false));
+          return isAdmin(r)
+            ? page(r, 200, adminPage(view(r), orders.list()))
+            : page(r, 200, adminLoginPage(view(r), false));
         case '/healthz':
           r.res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
           return;
@@ -734,13 +864,18 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
   }
 
   const assets = new Map<string, { type: string; body: Buffer }>();
-  for (const [name, type] of [['shop.js', 'text/javascript; charset=utf-8'], ['shop.css', 'text/css; charset=utf-8']] as const) {
+  for (const [name, type] of [
+    ['shop.js', 'text/javascript; charset=utf-8'],
+    ['shop.css', 'text/css; charset=utf-8'],
+  ] as const) {
     assets.set(name, { type, body: readFileSync(new URL(`../assets/${name}`, import.meta.url)) });
   }
 
   function asset(r: Request, name: string): void {
     const a = assets.get(name)!;
-    r.res.writeHead(200, { 'content-type': a.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }).end(a.body);
+    r.res
+      .writeHead(200, { 'content-type': a.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' })
+      .end(a.body);
   }
 
   const server = createServer((req, res) => {
@@ -764,7 +899,14 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
           problem(r, 500, r.t.paymentServiceDown, null);
         }
       } finally {
-        if (process.env['REJI_SHOP_LOG'] === 'debug') log({ level: 'debug', method: req.method, path: r?.url.pathname, status: res.statusCode, ms: Date.now() - started });
+        if (process.env['REJI_SHOP_LOG'] === 'debug')
+          log({
+            level: 'debug',
+            method: req.method,
+            path: r?.url.pathname,
+            status: res.statusCode,
+            ms: Date.now() - started,
+          });
       }
     })();
   });
@@ -776,8 +918,11 @@ export async function startShop(config: ShopConfig): Promise<RunningShop> {
     });
   });
   const address = server.address() as AddressInfo;
-  const host = (config.host ?? '127.0.0.1').includes(':') ? `[${config.host}]` : config.host ?? '127.0.0.1';
-  baseUrl = (config.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`).replace(/\/+$/, '');
+  const host = (config.host ?? '127.0.0.1').includes(':') ? `[${config.host}]` : (config.host ?? '127.0.0.1');
+  baseUrl = (config.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`).replace(
+    /\/+$/,
+    '',
+  );
   return {
     url: baseUrl,
     orders,

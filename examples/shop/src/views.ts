@@ -38,7 +38,12 @@ export interface ButtonOptions {
   };
 }
 
-function layout(v: ViewContext, title: string, body: SafeHtml, options: { checkoutJs?: string; bodyClass?: string } = {}): SafeHtml {
+function layout(
+  v: ViewContext,
+  title: string,
+  body: SafeHtml,
+  options: { checkoutJs?: string; bodyClass?: string } = {},
+): SafeHtml {
   const { t } = v;
   return html`<html lang="${t.htmlLang}">
 <head>
@@ -79,7 +84,8 @@ function csrfField(v: ViewContext): SafeHtml {
 
 export function productsPage(v: ViewContext): SafeHtml {
   const { t } = v;
-  const cards = PRODUCTS.map((p) => html`<li class="product" id="product-${p.id}">
+  const cards = PRODUCTS.map(
+    (p) => html`<li class="product" id="product-${p.id}">
   <div class="mark" aria-hidden="true">${p.mark}</div>
   <h2>${p.name[v.lang]}</h2>
   <p class="description">${p.description[v.lang]}</p>
@@ -90,28 +96,38 @@ export function productsPage(v: ViewContext): SafeHtml {
     <label>${t.quantity} <input type="number" name="quantity" value="1" min="1" max="${MAX_QUANTITY}" inputmode="numeric"></label>
     <button type="submit">${t.addToCart}</button>
   </form>
-</li>`);
+</li>`,
+  );
   return layout(v, t.productsTitle, html`<p class="lead">${t.tagline}</p><ul class="products">${cards}</ul>`);
 }
 
 function linesTable(v: ViewContext, lines: readonly Line[], editable: boolean): SafeHtml {
   const { t } = v;
-  const rows = lines.map((l) => html`<tr data-product="${l.productId}">
+  const rows = lines.map(
+    (l) => html`<tr data-product="${l.productId}">
   <td>${productName(v.lang, l.productId)}</td>
   <td class="num">${yen(l.unitPrice)}</td>
-  <td class="num">${editable
-    ? html`<input type="number" name="qty_${l.productId}" value="${l.quantity}" min="0" max="${MAX_QUANTITY}" inputmode="numeric" aria-label="${t.quantity}: ${productName(v.lang, l.productId)}">`
-    : l.quantity}</td>
+  <td class="num">${
+    editable
+      ? html`<input type="number" name="qty_${l.productId}" value="${l.quantity}" min="0" max="${MAX_QUANTITY}" inputmode="numeric" aria-label="${t.quantity}: ${productName(v.lang, l.productId)}">`
+      : l.quantity
+  }</td>
   <td class="num">${yen(l.amount)}</td>
   ${editable ? html`<td><button type="submit" name="remove" value="${l.productId}" class="link">${t.remove}</button></td>` : ''}
-</tr>`);
+</tr>`,
+  );
   return html`<table class="lines">
 <thead><tr><th>${t.product}</th><th class="num">${t.unitPrice}</th><th class="num">${t.quantity}</th><th class="num">${t.lineAmount}</th>${editable ? html`<th></th>` : ''}</tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
 }
 
-function totalsTable(v: ViewContext, totals: Pick<Totals, 'subtotal' | 'discount' | 'shipping' | 'total'>, couponCode: string | null, totalLabel: string): SafeHtml {
+function totalsTable(
+  v: ViewContext,
+  totals: Pick<Totals, 'subtotal' | 'discount' | 'shipping' | 'total'>,
+  couponCode: string | null,
+  totalLabel: string,
+): SafeHtml {
   const { t } = v;
   return html`<table class="totals">
 <tr><th>${t.subtotal}</th><td class="num" id="subtotal">${yen(totals.subtotal)}</td></tr>
@@ -121,12 +137,23 @@ ${totals.discount > 0 && couponCode ? html`<tr class="discount"><th>${t.discount
 </table>`;
 }
 
-export function cartPage(v: ViewContext, totals: Totals, button: { options: ButtonOptions; checkoutJs: string } | null): SafeHtml {
+export function cartPage(
+  v: ViewContext,
+  totals: Totals,
+  button: { options: ButtonOptions; checkoutJs: string } | null,
+): SafeHtml {
   const { t } = v;
   if (totals.lines.length === 0) {
-    return layout(v, t.cartTitle, html`<p class="empty">${t.cartEmpty}</p><p><a class="button secondary" href="/">${t.continueShopping}</a></p>`);
+    return layout(
+      v,
+      t.cartTitle,
+      html`<p class="empty">${t.cartEmpty}</p><p><a class="button secondary" href="/">${t.continueShopping}</a></p>`,
+    );
   }
-  const hint = totals.subtotal >= FREE_SHIPPING_FROM ? t.freeShippingReached : t.freeShippingHint(yen(FREE_SHIPPING_FROM - totals.subtotal));
+  const hint =
+    totals.subtotal >= FREE_SHIPPING_FROM
+      ? t.freeShippingReached
+      : t.freeShippingHint(yen(FREE_SHIPPING_FROM - totals.subtotal));
   const body = html`<form method="post" action="/cart/update" class="cart">
   ${csrfField(v)}
   ${linesTable(v, totals.lines, true)}
@@ -136,11 +163,13 @@ export function cartPage(v: ViewContext, totals: Totals, button: { options: Butt
   ${totalsTable(v, totals, null, t.estimatedTotal)}
   <p class="hint" id="shipping-hint">${hint}</p>
   <p class="hint">${t.couponLater}</p>
-  ${button
-    ? html`<div id="AmazonPayButton" class="amazon-pay" data-unavailable="${t.amazonPayUnavailable}"></div>
+  ${
+    button
+      ? html`<div id="AmazonPayButton" class="amazon-pay" data-unavailable="${t.amazonPayUnavailable}"></div>
   <script type="application/json" id="amazon-pay-button-options">${jsonScript(button.options)}</script>
   <p class="hint">${t.payWithAmazon}</p>`
-    : ''}
+      : ''
+  }
   <p><a href="/">${t.continueShopping}</a></p>
 </section>`;
   return layout(v, t.cartTitle, body, button ? { checkoutJs: button.checkoutJs } : {});
@@ -185,17 +214,19 @@ export function reviewPage(v: ViewContext, order: Order, checkoutJs: string): Sa
 </section>
 <section class="box coupon">
   <h2>${t.coupon}</h2>
-  ${order.couponCode
-    ? html`<form method="post" action="/review/coupon/remove" class="inline">
+  ${
+    order.couponCode
+      ? html`<form method="post" action="/review/coupon/remove" class="inline">
     ${csrfField(v)}<input type="hidden" name="amazonCheckoutSessionId" value="${id}">
     <span class="coupon-code" id="applied-coupon">${order.couponCode}</span>
     <button type="submit" class="link">${t.removeCoupon}</button>
   </form>`
-    : html`<form method="post" action="/review/coupon" class="inline">
+      : html`<form method="post" action="/review/coupon" class="inline">
     ${csrfField(v)}<input type="hidden" name="amazonCheckoutSessionId" value="${id}">
     <label>${t.couponCode} <input type="text" name="couponCode" id="coupon-code" maxlength="32" autocomplete="off" placeholder="${t.couponHint}"></label>
     <button type="submit" class="secondary">${t.applyCoupon}</button>
-  </form>`}
+  </form>`
+  }
 </section>
 <section class="summary">
   ${totalsTable(v, order, order.couponCode, t.total)}
@@ -266,23 +297,40 @@ ${order ? html`<p class="muted">${t.orderNumber}: ${order.orderId}</p>` : ''}
   return layout(v, t.failedTitle, body, { bodyClass: 'failed' });
 }
 
-export function messagePage(v: ViewContext, title: string, message: string, link: { href: string; text: string } | null = { href: '/cart', text: v.t.backToCart }): SafeHtml {
-  return layout(v, title, html`<p class="message" id="message">${message}</p>${link ? html`<p><a class="button secondary" href="${link.href}">${link.text}</a></p>` : ''}`);
+export function messagePage(
+  v: ViewContext,
+  title: string,
+  message: string,
+  link: { href: string; text: string } | null = { href: '/cart', text: v.t.backToCart },
+): SafeHtml {
+  return layout(
+    v,
+    title,
+    html`<p class="message" id="message">${message}</p>${link ? html`<p><a class="button secondary" href="${link.href}">${link.text}</a></p>` : ''}`,
+  );
 }
 
 export function adminLoginPage(v: ViewContext, wrongPassword: boolean): SafeHtml {
   const { t } = v;
-  return layout(v, t.adminTitle, html`${wrongPassword ? html`<p class="flash flash-error" role="alert">${t.adminWrongPassword}</p>` : ''}
+  return layout(
+    v,
+    t.adminTitle,
+    html`${wrongPassword ? html`<p class="flash flash-error" role="alert">${t.adminWrongPassword}</p>` : ''}
 <form method="post" action="/admin/login" class="box narrow">
   ${csrfField(v)}
   <label>${t.adminPassword} <input type="password" name="password" id="admin-password" autocomplete="current-password" required></label>
   <button type="submit" class="primary">${t.adminLogin}</button>
-</form>`);
+</form>`,
+  );
 }
 
 function adminActions(v: ViewContext, order: Order): SafeHtml {
   const { t } = v;
-  const form = (action: string, label: string, extra: SafeHtml | '' = '') => html`<form method="post" action="/admin/orders" class="inline" data-once>
+  const form = (
+    action: string,
+    label: string,
+    extra: SafeHtml | '' = '',
+  ) => html`<form method="post" action="/admin/orders" class="inline" data-once>
     ${csrfField(v)}<input type="hidden" name="orderId" value="${order.orderId}"><input type="hidden" name="action" value="${action}">
     ${extra}<button type="submit" class="${action === 'refresh' ? 'link' : 'secondary'}" data-action="${action}">${label}</button></form>`;
   const refundable = order.capturedAmount - refundedAmount(order);
@@ -290,9 +338,19 @@ function adminActions(v: ViewContext, order: Order): SafeHtml {
   if (order.status === 'authorized' && order.chargeState === 'Authorized') {
     out.push(form('capture', t.adminCapture), form('cancel', t.adminCancel));
   }
-  if ((order.status === 'captured' || order.status === 'refunded') && order.chargeState === 'Captured' && refundable > 0) {
-    out.push(form('refund', t.adminRefund, html`<input type="hidden" name="nonce" value="${randomUUID()}">
-    <label class="sr">${t.adminRefundAmount} <input type="number" name="amount" min="1" max="${refundable}" value="${refundable}" inputmode="numeric" class="amount"></label>`));
+  if (
+    (order.status === 'captured' || order.status === 'refunded') &&
+    order.chargeState === 'Captured' &&
+    refundable > 0
+  ) {
+    out.push(
+      form(
+        'refund',
+        t.adminRefund,
+        html`<input type="hidden" name="nonce" value="${randomUUID()}">
+    <label class="sr">${t.adminRefundAmount} <input type="number" name="amount" min="1" max="${refundable}" value="${refundable}" inputmode="numeric" class="amount"></label>`,
+      ),
+    );
   }
   if (order.chargeId) out.push(form('refresh', t.adminRefresh));
   return html`${out}`;
@@ -300,7 +358,8 @@ function adminActions(v: ViewContext, order: Order): SafeHtml {
 
 export function adminPage(v: ViewContext, orders: readonly Order[]): SafeHtml {
   const { t } = v;
-  const rows = orders.map((o) => html`<tr id="order-${o.orderId}" data-status="${o.status}">
+  const rows = orders.map(
+    (o) => html`<tr id="order-${o.orderId}" data-status="${o.status}">
   <td><strong>${o.orderId}</strong><br><span class="muted">${o.createdAt.replace('T', ' ').slice(0, 19)}</span><br>${o.buyerName ?? ''}</td>
   <td class="status">${statusLabel(t, o.status)}${o.chargeState ? html`<br><span class="muted">${o.chargeState}</span>` : ''}${o.failureReason ? html`<br><span class="muted">${o.failureReason}</span>` : ''}</td>
   <td class="num">${yen(o.total)}${o.capturedAmount ? html`<br><span class="muted">capture ${yen(o.capturedAmount)}</span>` : ''}${o.refunds.length ? html`<br><span class="muted">refund ${yen(refundedAmount(o))}</span>` : ''}</td>
@@ -311,10 +370,15 @@ export function adminPage(v: ViewContext, orders: readonly Order[]): SafeHtml {
     ${o.refunds.map((r) => html`<div><span class="k">refundId</span> <code class="refund" data-state="${r.state}">${r.refundId}</code> ${yen(r.amount)} · ${r.state}</div>`)}
   </td>
   <td class="actions">${adminActions(v, o)}</td>
-</tr>`);
+</tr>`,
+  );
   const body = html`<form method="post" action="/admin/logout" class="right">${csrfField(v)}<button type="submit" class="link">${t.adminLogout}</button></form>
-${orders.length === 0 ? html`<p>${t.adminNoOrders}</p>` : html`<table class="orders">
+${
+  orders.length === 0
+    ? html`<p>${t.adminNoOrders}</p>`
+    : html`<table class="orders">
 <thead><tr><th>${t.adminOrder}</th><th>${t.status}</th><th class="num">${t.adminAmount}</th><th>${t.adminIds}</th><th>${t.adminActions}</th></tr></thead>
-<tbody>${rows}</tbody></table>`}`;
+<tbody>${rows}</tbody></table>`
+}`;
   return layout(v, t.adminTitle, body, { bodyClass: 'admin' });
 }

@@ -103,6 +103,10 @@ export function sendHtml(res: ServerResponse, status: number, body: SafeHtml, he
 }
 
 export function redirect(res: ServerResponse, location: string, cookies: readonly string[] = []): void {
-  res.writeHead(303, { location, 'cache-control': 'no-store', ...(cookies.length ? { 'set-cookie': [...cookies] } : {}) });
+  res.writeHead(303, {
+    location,
+    'cache-control': 'no-store',
+    ...(cookies.length ? { 'set-cookie': [...cookies] } : {}),
+  });
   res.end();
 }

@@ -7,7 +7,12 @@ import { test } from 'node:test';
 const SHOP = new URL('..', import.meta.url).pathname;
 
 test('the shop imports only node:*, @reji/sdk and its own files', () => {
-  const files = [join(SHOP, 'main.ts'), ...readdirSync(join(SHOP, 'src')).filter((f) => f.endsWith('.ts')).map((f) => join(SHOP, 'src', f))];
+  const files = [
+    join(SHOP, 'main.ts'),
+    ...readdirSync(join(SHOP, 'src'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(SHOP, 'src', f)),
+  ];
   assert.ok(files.length > 8);
   const seen = new Set<string>();
   for (const file of files) {

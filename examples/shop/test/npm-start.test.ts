@@ -34,10 +34,20 @@ describe('npm start', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     assert.equal(pkg.scripts['start'], 'node --import tsx scripts/start.ts');
     const [api, tls, shopPort] = [await freePort(), await freePort(), await freePort()];
-    const env: NodeJS.ProcessEnv = { ...process.env, REJI_DATA_DIR: dataDir, REJI_PORT: String(api), REJI_HTTPS_PORT: String(tls), REJI_SHOP_PORT: String(shopPort) };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      REJI_DATA_DIR: dataDir,
+      REJI_PORT: String(api),
+      REJI_HTTPS_PORT: String(tls),
+      REJI_SHOP_PORT: String(shopPort),
+    };
     delete env['REJI_SHOP_ADMIN_PASSWORD'];
     delete env['REJI_PUBLIC_URL'];
-    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -68,9 +78,15 @@ describe('npm start', () => {
       method: 'POST',
       headers: { 'content-type': 'text/plain;charset=UTF-8' },
       body: JSON.stringify({
-        merchantId: button.merchantId, ledgerCurrency: button.ledgerCurrency, checkoutLanguage: button.checkoutLanguage,
-        productType: button.productType, placement: button.placement, sandbox: String(button.sandbox), estimatedOrderAmount: '',
-        ...button.createCheckoutSessionConfig, startedFrom: `${shopUrl}/cart`,
+        merchantId: button.merchantId,
+        ledgerCurrency: button.ledgerCurrency,
+        checkoutLanguage: button.checkoutLanguage,
+        productType: button.productType,
+        placement: button.placement,
+        sandbox: String(button.sandbox),
+        estimatedOrderAmount: '',
+        ...button.createCheckoutSessionConfig,
+        startedFrom: `${shopUrl}/cart`,
       }),
     });
     assert.deepEqual(await verdict.json(), { ok: true });

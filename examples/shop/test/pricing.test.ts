@@ -3,7 +3,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { PRODUCTS } from '../src/catalog.js';
-import { checkCoupon, shippingOf, normalizeCart, parseQuantity, parseYen, totalsOf, yen, SHIPPING_FEE, FREE_SHIPPING_FROM } from '../src/pricing.js';
+import {
+  checkCoupon,
+  shippingOf,
+  normalizeCart,
+  parseQuantity,
+  parseYen,
+  totalsOf,
+  yen,
+  SHIPPING_FEE,
+  FREE_SHIPPING_FROM,
+} from '../src/pricing.js';
 
 describe('shop pricing', () => {
   test('one matcha: ¥1,980 + ¥500 shipping = ¥2,480', () => {
@@ -40,8 +50,12 @@ describe('shop pricing', () => {
   test('quantities: whole numbers 0..10 only; unknown products dropped', () => {
     assert.equal(parseQuantity('3'), 3);
     assert.equal(parseQuantity(' 0 '), 0);
-    for (const bad of ['-1', '1.5', '11', 'abc', '', '1e1', undefined]) assert.equal(parseQuantity(bad), null, String(bad));
-    assert.deepEqual(normalizeCart({ matcha: 2, nope: 1, kyusu: 0, yunomi: 99, sencha: 1.5 }), { matcha: 2, yunomi: 10 });
+    for (const bad of ['-1', '1.5', '11', 'abc', '', '1e1', undefined])
+      assert.equal(parseQuantity(bad), null, String(bad));
+    assert.deepEqual(normalizeCart({ matcha: 2, nope: 1, kyusu: 0, yunomi: 99, sencha: 1.5 }), {
+      matcha: 2,
+      yunomi: 10,
+    });
   });
 
   test('yen formatting and parsing', () => {
@@ -58,17 +72,22 @@ describe('shop pricing', () => {
 
   test('property: totals are integers, never negative, and add up', () => {
     const ids = PRODUCTS.map((p) => p.id);
-    fc.assert(fc.property(
-      fc.dictionary(fc.constantFrom(...ids), fc.integer({ min: 1, max: 10 })),
-      fc.constantFrom(null, 'WELCOME10', 'SENCHA500', 'BOGUS'),
-      (items, coupon) => {
-        const t = totalsOf(items, coupon);
-        for (const n of [t.subtotal, t.discount, t.shipping, t.total]) assert.ok(Number.isSafeInteger(n) && n >= 0);
-        assert.equal(t.total, t.subtotal - t.discount + t.shipping);
-        assert.equal(t.subtotal, t.lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0));
-        assert.ok(t.discount <= t.subtotal);
-        assert.equal(t.shipping, t.subtotal >= FREE_SHIPPING_FROM || t.subtotal === 0 ? 0 : SHIPPING_FEE);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom(...ids), fc.integer({ min: 1, max: 10 })),
+        fc.constantFrom(null, 'WELCOME10', 'SENCHA500', 'BOGUS'),
+        (items, coupon) => {
+          const t = totalsOf(items, coupon);
+          for (const n of [t.subtotal, t.discount, t.shipping, t.total]) assert.ok(Number.isSafeInteger(n) && n >= 0);
+          assert.equal(t.total, t.subtotal - t.discount + t.shipping);
+          assert.equal(
+            t.subtotal,
+            t.lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0),
+          );
+          assert.ok(t.discount <= t.subtotal);
+          assert.equal(t.shipping, t.subtotal >= FREE_SHIPPING_FROM || t.subtotal === 0 ? 0 : SHIPPING_FEE);
+        },
+      ),
+    );
   });
 });

@@ -210,7 +210,10 @@ describe('demo shop in Chromium on the hosted pages', { skip: browserSkip }, () 
     await page.waitForURL(shopPath('/complete\\?'));
     await shot('shop-declined');
     assert.equal(await text('h1'), 'お支払いが完了しませんでした');
-    assert.equal(await text('#failure-reason'), 'カードが承認されませんでした。別のお支払い方法で、もう一度お試しください。');
+    assert.equal(
+      await text('#failure-reason'),
+      'カードが承認されませんでした。別のお支払い方法で、もう一度お試しください。',
+    );
     assert.equal(h.shop.orders.get(first)!.status, 'declined');
 
     // Pay again: the cart still holds the teacup; a new checkout with another card.

@@ -6,7 +6,15 @@ import { createHash, createPublicKey, verify, constants } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { CheckoutSession } from '@reji/sdk';
 import type { ButtonOptions } from '../src/views.js';
-import { ADMIN_PASSWORD, CookieBrowser, jsonBlockOf, textOf, type Page, type ShopHarness, startShopHarness } from './support.js';
+import {
+  ADMIN_PASSWORD,
+  CookieBrowser,
+  jsonBlockOf,
+  textOf,
+  type Page,
+  type ShopHarness,
+  startShopHarness,
+} from './support.js';
 
 let h: ShopHarness;
 
@@ -27,9 +35,14 @@ async function fillCart(browser: CookieBrowser, items: Record<string, number>): 
 }
 
 /** What checkout.js and the hosted sign-in/selection pages do: create the session from the signed payload and choose. */
-async function buyerChooses(cart: Page, options: { card?: string; address?: string } = {}): Promise<{ id: string; reviewUrl: string }> {
+async function buyerChooses(
+  cart: Page,
+  options: { card?: string; address?: string } = {},
+): Promise<{ id: string; reviewUrl: string }> {
   const button = jsonBlockOf<ButtonOptions>(cart.html, 'amazon-pay-button-options');
-  const { body: cs } = await h.merchantClient.checkoutSessions.create(JSON.parse(button.createCheckoutSessionConfig.payloadJSON));
+  const { body: cs } = await h.merchantClient.checkoutSessions.create(
+    JSON.parse(button.createCheckoutSessionConfig.payloadJSON),
+  );
   const { body } = await h.merchantClient.testing.buyerConsent(cs.checkoutSessionId, {
     buyerEmail: 'taro.yamada@example.jp',
     paymentMethodId: options.card ?? 'jp-taro-1111',
@@ -38,7 +51,11 @@ async function buyerChooses(cart: Page, options: { card?: string; address?: stri
   return { id: cs.checkoutSessionId, reviewUrl: body.redirectUrl };
 }
 
-async function checkoutToReview(browser: CookieBrowser, items: Record<string, number>, options: { card?: string } = {}) {
+async function checkoutToReview(
+  browser: CookieBrowser,
+  items: Record<string, number>,
+  options: { card?: string } = {},
+) {
   const cart = await fillCart(browser, items);
   const { id, reviewUrl } = await buyerChooses(cart, options);
   const review = await browser.get(reviewUrl);
@@ -73,7 +90,12 @@ async function adminBrowser(): Promise<{ browser: CookieBrowser; page: Page }> {
   return { browser, page };
 }
 
-async function adminDo(admin: CookieBrowser, orderId: string, action: string, extra: Record<string, string> = {}): Promise<Page> {
+async function adminDo(
+  admin: CookieBrowser,
+  orderId: string,
+  action: string,
+  extra: Record<string, string> = {},
+): Promise<Page> {
   const list = await admin.get('/admin');
   const done = await admin.post('/admin/orders', { orderId, action, ...extra }, list);
   assert.equal(done.status, 303);
@@ -93,17 +115,33 @@ describe('demo shop: the seed flow through the shop', () => {
     // The button: the Create Checkout Session payload, signed on the server with the merchant's key.
     const button = jsonBlockOf<ButtonOptions>(cart.html, 'amazon-pay-button-options');
     assert.equal(button.merchantId, h.merchant.merchantId);
-    assert.deepEqual([button.ledgerCurrency, button.checkoutLanguage, button.productType, button.placement, button.sandbox], ['JPY', 'ja_JP', 'PayAndShip', 'Cart', true]);
+    assert.deepEqual(
+      [button.ledgerCurrency, button.checkoutLanguage, button.productType, button.placement, button.sandbox],
+      ['JPY', 'ja_JP', 'PayAndShip', 'Cart', true],
+    );
     const config = button.createCheckoutSessionConfig;
     assert.equal(config.algorithm, 'AMZN-PAY-RSASSA-PSS-V2');
     assert.equal(config.publicKeyId, h.merchant.sandboxKey.publicKeyId);
     const payload = JSON.parse(config.payloadJSON);
-    assert.deepEqual(payload.webCheckoutDetails, { checkoutReviewReturnUrl: `${h.shop.url}/review`, checkoutCancelUrl: `${h.shop.url}/cart` });
+    assert.deepEqual(payload.webCheckoutDetails, {
+      checkoutReviewReturnUrl: `${h.shop.url}/review`,
+      checkoutCancelUrl: `${h.shop.url}/cart`,
+    });
     assert.equal(payload.storeId, h.merchant.storeId);
     const stringToSign = `AMZN-PAY-RSASSA-PSS-V2\n${createHash('sha256').update(config.payloadJSON).digest('hex')}`;
-    assert.ok(verify('sha256', Buffer.from(stringToSign), {
-      key: createPublicKey(h.merchant.sandboxKey.privateKeyPem), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32,
-    }, Buffer.from(config.signature, 'base64')), 'the button signature verifies with the merchant key');
+    assert.ok(
+      verify(
+        'sha256',
+        Buffer.from(stringToSign),
+        {
+          key: createPublicKey(h.merchant.sandboxKey.privateKeyPem),
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: 32,
+        },
+        Buffer.from(config.signature, 'base64'),
+      ),
+      'the button signature verifies with the merchant key',
+    );
 
     // The buyer comes back to checkoutReviewReturnUrl?amazonCheckoutSessionId=…
     const { id, reviewUrl } = await buyerChooses(cart);
@@ -125,7 +163,11 @@ describe('demo shop: the seed flow through the shop', () => {
     const wrong = await browser.post('/review/coupon', { amazonCheckoutSessionId: id, couponCode: 'FREE' }, review);
     assert.equal(wrong.location, `/review?amazonCheckoutSessionId=${id}`);
     assert.match((await browser.get(wrong.location!)).html, /flash-error[^>]*>このクーポンコードは使えません/);
-    const tooSmall = await browser.post('/review/coupon', { amazonCheckoutSessionId: id, couponCode: 'SENCHA500' }, review);
+    const tooSmall = await browser.post(
+      '/review/coupon',
+      { amazonCheckoutSessionId: id, couponCode: 'SENCHA500' },
+      review,
+    );
     assert.match((await browser.get(tooSmall.location!)).html, /商品合計 ¥3,000 以上/);
     await browser.post('/review/coupon', { amazonCheckoutSessionId: id, couponCode: ' welcome10' }, review);
     const discounted = await browser.get(reviewUrl);
@@ -153,9 +195,15 @@ describe('demo shop: the seed flow through the shop', () => {
     assert.equal(textOf(complete.html, 'order-status'), 'オーソリ済み (未売上)');
     assert.equal(textOf(complete.html, 'nav-cart'), 'カート (0)');
     const order = h.shop.orders.get(id)!;
-    assert.deepEqual([order.orderId, order.status, order.chargePermissionId, order.chargeId, order.chargeState, order.total],
-      [orderId, 'authorized', updated.chargePermissionId, updated.chargeId, 'Authorized', 2282]);
-    assert.match(textOf((await browser.get('/cart')).html, 'nav-cart')!, /カート \(0\)/, 'the cart is empty after the order');
+    assert.deepEqual(
+      [order.orderId, order.status, order.chargePermissionId, order.chargeId, order.chargeState, order.total],
+      [orderId, 'authorized', updated.chargePermissionId, updated.chargeId, 'Authorized', 2282],
+    );
+    assert.match(
+      textOf((await browser.get('/cart')).html, 'nav-cart')!,
+      /カート \(0\)/,
+      'the cart is empty after the order',
+    );
 
     // A reload shows the same order and does not call Complete again.
     assert.equal(completeCalls(id), 1);
@@ -189,7 +237,10 @@ describe('demo shop: the seed flow through the shop', () => {
     await adminDo(admin, orderId, 'refund', { amount: '2000', nonce: 'n-2' });
     stored = h.shop.orders.get(id)!;
     assert.equal(stored.status, 'refunded');
-    assert.deepEqual(stored.refunds.map((r) => r.amount), [282, 2000]);
+    assert.deepEqual(
+      stored.refunds.map((r) => r.amount),
+      [282, 2000],
+    );
   });
 
   test('an authorized order can be canceled by the admin', async () => {
@@ -216,7 +267,10 @@ describe('demo shop: the seed flow through the shop', () => {
     const failed = await placeAndPay(browser, id, review);
     assert.equal(failed.status, 200);
     assert.match(failed.html, /お支払いが完了しませんでした/);
-    assert.equal(textOf(failed.html, 'failure-reason'), 'カードが承認されませんでした。別のお支払い方法で、もう一度お試しください。');
+    assert.equal(
+      textOf(failed.html, 'failure-reason'),
+      'カードが承認されませんでした。別のお支払い方法で、もう一度お試しください。',
+    );
     assert.match(failed.html, /<a class="button primary" href="\/cart" id="pay-again">/);
     assert.equal(h.shop.orders.get(id)!.status, 'declined');
     assert.equal(h.shop.orders.get(id)!.failureReason, 'Declined');
@@ -272,9 +326,17 @@ describe('demo shop: the seed flow through the shop', () => {
     const browser = new CookieBrowser(h.shop.url);
     const { id, review } = await checkoutToReview(browser, { matcha: 1 });
     assert.equal((await browser.request('POST', '/review/place', { amazonCheckoutSessionId: id })).status, 403);
-    assert.equal((await browser.request('POST', '/review/place', { amazonCheckoutSessionId: id, _csrf: 'x' })).status, 403);
+    assert.equal(
+      (await browser.request('POST', '/review/place', { amazonCheckoutSessionId: id, _csrf: 'x' })).status,
+      403,
+    );
     // A token is not enough from another site.
-    const cross = await browser.request('POST', '/cart/add', { productId: 'matcha', quantity: '1', _csrf: /name="_csrf" value="([^"]+)"/.exec(review.html)![1]! }, { origin: 'http://evil.example' });
+    const cross = await browser.request(
+      'POST',
+      '/cart/add',
+      { productId: 'matcha', quantity: '1', _csrf: /name="_csrf" value="([^"]+)"/.exec(review.html)![1]! },
+      { origin: 'http://evil.example' },
+    );
     assert.equal(cross.status, 403);
 
     const stranger = new CookieBrowser(h.shop.url);
@@ -324,7 +386,10 @@ describe('demo shop: the seed flow through the shop', () => {
     await h.merchantClient.testing.advanceClock(24 * 3600 + 60);
     const placed = await browser.post('/review/place', { amazonCheckoutSessionId: id }, review);
     assert.equal(placed.status, 200);
-    assert.equal(textOf(placed.html, 'failure-reason'), 'お支払いの有効期限 (24 時間) が切れました。もう一度お手続きください。');
+    assert.equal(
+      textOf(placed.html, 'failure-reason'),
+      'お支払いの有効期限 (24 時間) が切れました。もう一度お手続きください。',
+    );
     assert.equal(h.shop.orders.get(id)!.status, 'canceled');
   });
 });

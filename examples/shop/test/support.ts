@@ -93,20 +93,29 @@ export class CookieBrowser {
 
   constructor(readonly base: string) {}
 
-  async request(method: 'GET' | 'POST', pathOrUrl: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<Page> {
+  async request(
+    method: 'GET' | 'POST',
+    pathOrUrl: string,
+    form?: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<Page> {
     const url = new URL(pathOrUrl, this.base);
     const body = form ? new URLSearchParams(form).toString() : undefined;
     // A fresh connection per request (agent: false), so a restarted shop is reached like a browser would.
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest(url, {
-        method,
-        agent: false,
-        headers: {
-          ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
-          ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(this.base).origin } : {}),
-          ...headers,
+      const req = httpRequest(
+        url,
+        {
+          method,
+          agent: false,
+          headers: {
+            ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+            ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(this.base).origin } : {}),
+            ...headers,
+          },
         },
-      }, resolve);
+        resolve,
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -122,9 +131,15 @@ export class CookieBrowser {
     }
     const responseHeaders = new Headers();
     for (const [name, value] of Object.entries(res.headers)) {
-      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, v);
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+        responseHeaders.append(name, v);
     }
-    return { status: res.statusCode!, location: res.headers.location ?? null, html: Buffer.concat(chunks).toString('utf8'), headers: responseHeaders };
+    return {
+      status: res.statusCode!,
+      location: res.headers.location ?? null,
+      html: Buffer.concat(chunks).toString('utf8'),
+      headers: responseHeaders,
+    };
   }
 
   get(path: string): Promise<Page> {
@@ -147,7 +162,15 @@ export function csrfOf(html: string): string {
 export function textOf(html: string, id: string): string | null {
   const m = new RegExp(`<(\\w+)[^>]*\\sid="${id}"[^>]*>([\\s\\S]*?)</\\1>`).exec(html);
   if (!m) return null;
-  return m[2]!.replace(/<[^>]+>/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+  return m[2]!
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The JSON of a `<script type="application/json" id=…>` block. */

@@ -7,24 +7,42 @@ import { inTransaction } from '../transactions.js';
 
 /** What `reji ipn set|get|log|replay` do: endpoints per merchant and environment, the log, replays. */
 
-export async function setIpnEndpoint(ctx: AppContext, input: { merchantId: string; environment: Environment; url: string }): Promise<IpnEndpoint> {
+export async function setIpnEndpoint(
+  ctx: AppContext,
+  input: { merchantId: string; environment: Environment; url: string },
+): Promise<IpnEndpoint> {
   const checked = checkEndpointUrl(input.url, input.environment);
   if (!checked.ok) throw new ApiError('InvalidParameterValue', `The notification endpoint is invalid: ${checked.why}.`);
   const merchant = await ctx.store.reader.merchant(input.merchantId);
   if (!merchant) throw new ApiError('ResourceNotFound', `Merchant ${input.merchantId} does not exist.`);
-  const endpoint: IpnEndpoint = { merchantId: input.merchantId, environment: input.environment, url: checked.url, updatedAt: ctx.clock.now() };
+  const endpoint: IpnEndpoint = {
+    merchantId: input.merchantId,
+    environment: input.environment,
+    url: checked.url,
+    updatedAt: ctx.clock.now(),
+  };
   await inTransaction(ctx, (tx) => tx.setIpnEndpoint(endpoint));
   return endpoint;
 }
 
-export async function ipnEndpoints(ctx: AppContext, merchantId: string, environment?: Environment): Promise<IpnEndpoint[]> {
-  if (!(await ctx.store.reader.merchant(merchantId))) throw new ApiError('ResourceNotFound', `Merchant ${merchantId} does not exist.`);
+export async function ipnEndpoints(
+  ctx: AppContext,
+  merchantId: string,
+  environment?: Environment,
+): Promise<IpnEndpoint[]> {
+  if (!(await ctx.store.reader.merchant(merchantId)))
+    throw new ApiError('ResourceNotFound', `Merchant ${merchantId} does not exist.`);
   const all = await ctx.store.reader.ipnEndpointsOf(merchantId);
   return environment === undefined ? all : all.filter((e) => e.environment === environment);
 }
 
-export async function deliveryLog(ctx: AppContext, merchantId: string, options: { limit?: number; notificationId?: string } = {}): Promise<IpnAttempt[]> {
-  if (!(await ctx.store.reader.merchant(merchantId))) throw new ApiError('ResourceNotFound', `Merchant ${merchantId} does not exist.`);
+export async function deliveryLog(
+  ctx: AppContext,
+  merchantId: string,
+  options: { limit?: number; notificationId?: string } = {},
+): Promise<IpnAttempt[]> {
+  if (!(await ctx.store.reader.merchant(merchantId)))
+    throw new ApiError('ResourceNotFound', `Merchant ${merchantId} does not exist.`);
   return ctx.store.reader.ipnAttemptsOf(merchantId, options);
 }
 

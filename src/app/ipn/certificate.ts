@@ -37,7 +37,12 @@ export function signingCertificate(ctx: AppContext): Promise<SigningCertificate>
 async function loadOrCreate(ctx: AppContext): Promise<SigningCertificate> {
   let active = await ctx.store.reader.ipnCertificate();
   if (!active) {
-    const generated = selfSignedCertificate({ commonName: 'sns.reji.local', organization: 'reji notifications', validDays: 3650, keyUsage: 'signing' });
+    const generated = selfSignedCertificate({
+      commonName: 'sns.reji.local',
+      organization: 'reji notifications',
+      validDays: 3650,
+      keyUsage: 'signing',
+    });
     await inTransaction(ctx, (tx) =>
       tx.insertIpnCertificateIfNone({
         fingerprint: certificateFingerprint(generated.certPem),
@@ -50,7 +55,11 @@ async function loadOrCreate(ctx: AppContext): Promise<SigningCertificate> {
     if (!active) throw new Error('the notification signing certificate could not be stored');
     ctx.log.info('notification signing certificate ready', { fingerprint: active.fingerprint });
   }
-  return { ...active, privateKey: createPrivateKey(active.keyPem), fileName: signingCertificateFileName(active.certPem) };
+  return {
+    ...active,
+    privateKey: createPrivateKey(active.keyPem),
+    fileName: signingCertificateFileName(active.certPem),
+  };
 }
 
 /** A certificate by the file name in its URL (old ones stay servable after a rotation). */

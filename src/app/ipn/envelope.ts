@@ -43,7 +43,11 @@ export function messageIdOf(notificationId: string): string {
 }
 
 /** The signed envelope and the headers SNS sends with it. Deterministic for a notification and certificate. */
-export function buildEnvelope(input: EnvelopeInput, certificate: SigningCertificate, publicUrl: string): { body: string; headers: Record<string, string>; envelope: SnsNotificationEnvelope } {
+export function buildEnvelope(
+  input: EnvelopeInput,
+  certificate: SigningCertificate,
+  publicUrl: string,
+): { body: string; headers: Record<string, string>; envelope: SnsNotificationEnvelope } {
   const fields: SnsSignedFields & { Type: 'Notification' } = {
     Type: 'Notification',
     MessageId: messageIdOf(input.notificationId),

@@ -7,7 +7,12 @@ export interface SendResult {
   readonly error: string | null;
 }
 
-export type Sender = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => Promise<SendResult>;
+export type Sender = (
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+) => Promise<SendResult>;
 
 /**
  * POSTs with node:http(s) under a hard timeout (AbortController) that covers connecting, the answer
@@ -33,16 +38,28 @@ export const httpSender: Sender = (url, body, headers, timeoutMs) =>
       return;
     }
     const client = target.protocol === 'https:' ? https : http;
-    const request = client.request(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal: abort.signal }, (response) => {
-      finish({ statusCode: response.statusCode ?? null, error: null });
-      // The body does not matter; read it away (still under the timeout) so the connection can be reused.
-      response.resume();
-      response.on('close', () => clearTimeout(timer));
-    });
+    const request = client.request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        signal: abort.signal,
+      },
+      (response) => {
+        finish({ statusCode: response.statusCode ?? null, error: null });
+        // The body does not matter; read it away (still under the timeout) so the connection can be reused.
+        response.resume();
+        response.on('close', () => clearTimeout(timer));
+      },
+    );
     request.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (abort.signal.aborted) finish({ statusCode: null, error: `no answer within ${timeoutMs} ms` });
-      else finish({ statusCode: null, error: error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message });
+      else
+        finish({
+          statusCode: null,
+          error: error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message,
+        });
     });
     request.end(body);
   });

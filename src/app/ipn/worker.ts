@@ -1,7 +1,17 @@
 import { performance } from 'node:perf_hooks';
-import { isAcknowledged, nextAttemptAt, type AttemptOutcome, type NotificationStatus } from '../../domain/ipn-delivery.js';
+import {
+  isAcknowledged,
+  nextAttemptAt,
+  type AttemptOutcome,
+  type NotificationStatus,
+} from '../../domain/ipn-delivery.js';
 import { randomHex } from '../../domain/random.js';
-import { ConcurrentUpdateError, StoreUnavailableError, type ClaimedNotification, type IpnAttempt } from '../../store/store.js';
+import {
+  ConcurrentUpdateError,
+  StoreUnavailableError,
+  type ClaimedNotification,
+  type IpnAttempt,
+} from '../../store/store.js';
 import type { AppContext } from '../context.js';
 import { inTransaction } from '../transactions.js';
 import { signingCertificate } from './certificate.js';
@@ -56,7 +66,11 @@ function jitterOf(ctx: AppContext): number {
 }
 
 /** One attempt at a claimed notification, recorded in the delivery log. */
-export async function deliverClaimed(ctx: AppContext, n: ClaimedNotification, options: Pick<IpnWorkerOptions, 'timeoutMs' | 'sender'>): Promise<AttemptOutcome> {
+export async function deliverClaimed(
+  ctx: AppContext,
+  n: ClaimedNotification,
+  options: Pick<IpnWorkerOptions, 'timeoutMs' | 'sender'>,
+): Promise<AttemptOutcome> {
   const base = {
     notificationId: n.notificationId,
     merchantId: n.merchantId,
@@ -67,10 +81,21 @@ export async function deliverClaimed(ctx: AppContext, n: ClaimedNotification, op
   };
   if (n.endpointUrl === null) {
     // Kept, not retried: `reji ipn replay` sends it once an endpoint is set.
-    await record(ctx, n, {
-      ...base, attempt: 0, url: null, statusCode: null, latencyMs: 0, outcome: 'no_endpoint', nextAttemptAt: null,
-      error: `no endpoint is set for ${n.environment}; set one with \`reji ipn set\` and replay`,
-    }, { status: 'no_endpoint', attempts: n.attempts, nextAttemptAt: n.nextAttemptAt });
+    await record(
+      ctx,
+      n,
+      {
+        ...base,
+        attempt: 0,
+        url: null,
+        statusCode: null,
+        latencyMs: 0,
+        outcome: 'no_endpoint',
+        nextAttemptAt: null,
+        error: `no endpoint is set for ${n.environment}; set one with \`reji ipn set\` and replay`,
+      },
+      { status: 'no_endpoint', attempts: n.attempts, nextAttemptAt: n.nextAttemptAt },
+    );
     return 'no_endpoint';
   }
   const certificate = await signingCertificate(ctx);
@@ -86,16 +111,46 @@ export async function deliverClaimed(ctx: AppContext, n: ClaimedNotification, op
     outcome = 'delivered';
     status = 'delivered';
   } else {
-    next = nextAttemptAt({ attempt, attemptedAt: n.claimedAt, deliveryStartedAt: n.deliveryStartedAt, jitter: jitterOf(ctx) });
+    next = nextAttemptAt({
+      attempt,
+      attemptedAt: n.claimedAt,
+      deliveryStartedAt: n.deliveryStartedAt,
+      jitter: jitterOf(ctx),
+    });
     outcome = next === null ? 'failed' : 'retry';
     status = next === null ? 'failed' : 'retrying';
   }
   const error = result.error ?? (isAcknowledged(result.statusCode) ? null : `HTTP ${result.statusCode}`);
-  await record(ctx, n, { ...base, attempt, url: n.endpointUrl, statusCode: result.statusCode, error, latencyMs, outcome, nextAttemptAt: next },
-    { status, attempts: attempt, nextAttemptAt: next ?? n.nextAttemptAt });
-  const fields = { notificationId: n.notificationId, merchantId: n.merchantId, objectId: n.objectId, attempt, statusCode: result.statusCode, latencyMs };
+  await record(
+    ctx,
+    n,
+    {
+      ...base,
+      attempt,
+      url: n.endpointUrl,
+      statusCode: result.statusCode,
+      error,
+      latencyMs,
+      outcome,
+      nextAttemptAt: next,
+    },
+    { status, attempts: attempt, nextAttemptAt: next ?? n.nextAttemptAt },
+  );
+  const fields = {
+    notificationId: n.notificationId,
+    merchantId: n.merchantId,
+    objectId: n.objectId,
+    attempt,
+    statusCode: result.statusCode,
+    latencyMs,
+  };
   if (outcome === 'delivered') ctx.log.info('notification delivered', fields);
-  else ctx.log.warn(outcome === 'failed' ? 'notification failed for good' : 'notification not acknowledged', { ...fields, error, nextAttemptAt: next });
+  else
+    ctx.log.warn(outcome === 'failed' ? 'notification failed for good' : 'notification not acknowledged', {
+      ...fields,
+      error,
+      nextAttemptAt: next,
+    });
   return outcome;
 }
 
@@ -105,8 +160,11 @@ async function record(
   attempt: Omit<IpnAttempt, 'recordedAt'>,
   after: { status: NotificationStatus; attempts: number; nextAttemptAt: number },
 ): Promise<void> {
-  const stillOurs = await inTransaction(ctx, (tx) => tx.recordIpnAttempt({ ...attempt, recordedAt: ctx.clock.now() }, { ...after, claimToken: n.claimToken }));
-  if (!stillOurs) ctx.log.warn('notification claim ran out before the attempt was recorded', { notificationId: n.notificationId });
+  const stillOurs = await inTransaction(ctx, (tx) =>
+    tx.recordIpnAttempt({ ...attempt, recordedAt: ctx.clock.now() }, { ...after, claimToken: n.claimToken }),
+  );
+  if (!stillOurs)
+    ctx.log.warn('notification claim ran out before the attempt was recorded', { notificationId: n.notificationId });
 }
 
 /** Starts the worker loop (one per process; several processes share the outbox safely). */
@@ -135,7 +193,10 @@ export function startIpnWorker(ctx: AppContext, options: IpnWorkerOptions = DEFA
         .catch((error: unknown) => {
           // The attempt could not be recorded: the claim runs out and the notification is sent again (at least once).
           const transient = error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError;
-          ctx.log[transient ? 'warn' : 'error']('notification delivery crashed', { notificationId: n.notificationId, error: String(error) });
+          ctx.log[transient ? 'warn' : 'error']('notification delivery crashed', {
+            notificationId: n.notificationId,
+            error: String(error),
+          });
         })
         .finally(() => {
           inFlight.delete(delivery);

@@ -15,7 +15,10 @@ import { parseForm, sendAsset, sendJson } from './web.js';
 const CLAIM_LIFETIME = 10 * 60 * 1000;
 
 export async function checkoutJs(p: Page): Promise<void> {
-  sendAsset(p.req, p.res, p.assets.checkoutJs, { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' });
+  sendAsset(p.req, p.res, p.assets.checkoutJs, {
+    'access-control-allow-origin': '*',
+    'cross-origin-resource-policy': 'cross-origin',
+  });
 }
 
 export async function verifyPayloadPreflight(p: Page): Promise<void> {
@@ -52,17 +55,29 @@ async function readButtonFields(p: Page, json: boolean): Promise<ButtonFields> {
 export async function verifyPayload(p: Page): Promise<void> {
   const fields = await readButtonFields(p, true);
   const prepared = await prepareButton(p.ctx, fields);
-  sendJson(p.res, 200, prepared.ok ? { ok: true } : { ok: false, reasonCode: prepared.reasonCode, message: prepared.message }, corsHeaders());
+  sendJson(
+    p.res,
+    200,
+    prepared.ok ? { ok: true } : { ok: false, reasonCode: prepared.reasonCode, message: prepared.message },
+    corsHeaders(),
+  );
 }
 
 export async function startFromButton(p: Page): Promise<void> {
   const fields = await readButtonFields(p, false);
   const prepared = await prepareButton(p.ctx, fields);
   if (!prepared.ok) {
-    const known = typeof fields.merchantId === 'string' ? await p.ctx.store.reader.merchant(fields.merchantId) : undefined;
+    const known =
+      typeof fields.merchantId === 'string' ? await p.ctx.store.reader.merchant(fields.merchantId) : undefined;
     const lang = prepared.language ?? (known ? REGION_INFO[known.region].defaultLanguage : languageOf(p));
     p.ctx.log.warn('button refused', { reasonCode: prepared.reasonCode, merchantId: fields.merchantId });
-    renderPage(p, 400, lang, t(lang, 'buttonErrorTitle'), errorBody(lang, t(lang, 'buttonErrorText'), `${prepared.reasonCode}: ${prepared.message}`));
+    renderPage(
+      p,
+      400,
+      lang,
+      t(lang, 'buttonErrorTitle'),
+      errorBody(lang, t(lang, 'buttonErrorText'), `${prepared.reasonCode}: ${prepared.message}`),
+    );
     return;
   }
   const signout = p.form.get('signout') === '1';
@@ -71,7 +86,11 @@ export async function startFromButton(p: Page): Promise<void> {
   if (prepared.kind === 'checkout') {
     const cs = await startCheckout(p.ctx, prepared.caller, prepared.input, prepared.options);
     flowId = cs.checkoutSessionId;
-    binding = { kind: 'checkout', startedFrom: prepared.startedFrom, estimatedOrderAmount: prepared.estimatedOrderAmount };
+    binding = {
+      kind: 'checkout',
+      startedFrom: prepared.startedFrom,
+      estimatedOrderAmount: prepared.estimatedOrderAmount,
+    };
   } else {
     flowId = await startSignIn(p.ctx, prepared.caller, prepared.payload, prepared.language);
     binding = { kind: 'signIn', startedFrom: prepared.startedFrom, estimatedOrderAmount: null };
@@ -85,9 +104,10 @@ export async function startFromButton(p: Page): Promise<void> {
 export async function claim(p: Page): Promise<void> {
   const flowId = p.url.searchParams.get('flow') ?? '';
   const secret = p.url.searchParams.get('claim') ?? '';
-  const nextOf = (kind: string) => kind === 'signIn'
-    ? `/checkout/consent?signInRequestId=${encodeURIComponent(flowId)}`
-    : `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(flowId)}`;
+  const nextOf = (kind: string) =>
+    kind === 'signIn'
+      ? `/checkout/consent?signInRequestId=${encodeURIComponent(flowId)}`
+      : `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(flowId)}`;
   const token = await consumeToken(p.ctx, 'claim', secret);
   if (!token || token.subject !== flowId) {
     // Reloading the claim URL: fine when this browser already holds the flow.
@@ -101,6 +121,10 @@ export async function claim(p: Page): Promise<void> {
     p.session = undefined;
   }
   const session = await ensureSession(p);
-  p.session = await bindFlow(p.ctx, session, flowId, { kind: data.kind, startedFrom: data.startedFrom, estimatedOrderAmount: data.estimatedOrderAmount });
+  p.session = await bindFlow(p.ctx, session, flowId, {
+    kind: data.kind,
+    startedFrom: data.startedFrom,
+    estimatedOrderAmount: data.estimatedOrderAmount,
+  });
   redirectTo(p, nextOf(data.kind));
 }

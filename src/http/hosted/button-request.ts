@@ -1,7 +1,14 @@
 import type { ReasonCode } from '../../domain/errors.js';
 import { ApiError } from '../../app/api-error.js';
 import { verifyButtonSignature } from '../../app/button-signature.js';
-import { checkCheckoutStart, checkSignInStart, callerFor, SIGN_IN_SCOPES, type SignInPayload, type StartOptions } from '../../app/hosted-checkout.js';
+import {
+  checkCheckoutStart,
+  checkSignInStart,
+  callerFor,
+  SIGN_IN_SCOPES,
+  type SignInPayload,
+  type StartOptions,
+} from '../../app/hosted-checkout.js';
 import type { AppContext, Caller } from '../../app/context.js';
 import type { CheckoutSessionCreateInput } from '../../domain/checkout-session.js';
 import { isReturnUrlAllowed } from '../../domain/merchant.js';
@@ -58,7 +65,12 @@ export type PreparedButton =
       readonly language: CheckoutLanguage | undefined;
       readonly startedFrom: string | null;
     }
-  | { readonly ok: false; readonly reasonCode: ReasonCode; readonly message: string; readonly language: CheckoutLanguage | undefined };
+  | {
+      readonly ok: false;
+      readonly reasonCode: ReasonCode;
+      readonly message: string;
+      readonly language: CheckoutLanguage | undefined;
+    };
 
 function problem(reasonCode: ReasonCode, message: string, language: CheckoutLanguage | undefined): PreparedButton {
   return { ok: false, reasonCode, message, language };
@@ -68,18 +80,34 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
   const language = isCheckoutLanguage(f.checkoutLanguage) ? f.checkoutLanguage : undefined;
   for (const name of ['merchantId', 'payloadJSON', 'signature', 'publicKeyId'] as const) {
     if (typeof f[name] !== 'string' || f[name] === '') {
-      return problem('MissingParameterValue', `${name} is missing. Pass merchantId and createCheckoutSessionConfig (or signInConfig) { payloadJSON, signature, publicKeyId } to amazon.Pay.renderButton.`, language);
+      return problem(
+        'MissingParameterValue',
+        `${name} is missing. Pass merchantId and createCheckoutSessionConfig (or signInConfig) { payloadJSON, signature, publicKeyId } to amazon.Pay.renderButton.`,
+        language,
+      );
     }
   }
   if (f.checkoutLanguage !== undefined && f.checkoutLanguage !== '' && !language) {
-    return problem('InvalidParameterValue', `checkoutLanguage "${f.checkoutLanguage}" is not supported; use en_US, en_GB, de_DE, fr_FR, it_IT, es_ES or ja_JP.`, undefined);
+    return problem(
+      'InvalidParameterValue',
+      `checkoutLanguage "${f.checkoutLanguage}" is not supported; use en_US, en_GB, de_DE, fr_FR, it_IT, es_ES or ja_JP.`,
+      undefined,
+    );
   }
   const productType = f.productType === undefined || f.productType === '' ? 'PayAndShip' : f.productType;
   if (!(PRODUCT_TYPES as readonly string[]).includes(productType)) {
-    return problem('InvalidParameterValue', `productType "${productType}" is not supported; use PayAndShip, PayOnly or SignIn.`, language);
+    return problem(
+      'InvalidParameterValue',
+      `productType "${productType}" is not supported; use PayAndShip, PayOnly or SignIn.`,
+      language,
+    );
   }
   if (f.placement !== undefined && f.placement !== '' && !(PLACEMENTS as readonly string[]).includes(f.placement)) {
-    return problem('InvalidParameterValue', `placement "${f.placement}" is not supported; use Home, Product, Cart, Checkout or Other.`, language);
+    return problem(
+      'InvalidParameterValue',
+      `placement "${f.placement}" is not supported; use Home, Product, Cart, Checkout or Other.`,
+      language,
+    );
   }
   const sandbox = f.sandbox === undefined || f.sandbox === '' ? undefined : f.sandbox === true || f.sandbox === 'true';
   const verdict = await verifyButtonSignature(ctx, {
@@ -92,8 +120,16 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
   });
   if (!verdict.ok) return problem(verdict.reasonCode, verdict.message, language);
   const caller = callerFor(verdict.merchant, verdict.environment);
-  if (f.ledgerCurrency !== undefined && f.ledgerCurrency !== '' && f.ledgerCurrency !== verdict.merchant.ledgerCurrency) {
-    return problem('CurrencyMismatch', `ledgerCurrency ${f.ledgerCurrency} does not match merchant ${verdict.merchant.merchantId}, whose ledger currency is ${verdict.merchant.ledgerCurrency}.`, language);
+  if (
+    f.ledgerCurrency !== undefined &&
+    f.ledgerCurrency !== '' &&
+    f.ledgerCurrency !== verdict.merchant.ledgerCurrency
+  ) {
+    return problem(
+      'CurrencyMismatch',
+      `ledgerCurrency ${f.ledgerCurrency} does not match merchant ${verdict.merchant.merchantId}, whose ledger currency is ${verdict.merchant.ledgerCurrency}.`,
+      language,
+    );
   }
   let payload: unknown;
   try {
@@ -101,17 +137,29 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
   } catch (error) {
     return problem('InvalidRequestFormat', `payloadJSON is not valid JSON: ${(error as Error).message}.`, language);
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return problem('InvalidRequestFormat', 'payloadJSON must be a JSON object.', language);
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    return problem('InvalidRequestFormat', 'payloadJSON must be a JSON object.', language);
 
   let storeId: string;
   try {
     if (productType === 'SignIn') {
       const parsed = signInPayloadSchema.parse(payload, 'payloadJSON');
       if (!parsed.ok) return problem(parsed.error.reasonCode, parsed.error.message, language);
-      const signIn: SignInPayload = { signInReturnUrl: parsed.value.signInReturnUrl, storeId: parsed.value.storeId, signInScopes: parsed.value.signInScopes ?? ['name', 'email'] };
+      const signIn: SignInPayload = {
+        signInReturnUrl: parsed.value.signInReturnUrl,
+        storeId: parsed.value.storeId,
+        signInScopes: parsed.value.signInScopes ?? ['name', 'email'],
+      };
       await checkSignInStart(ctx, caller, signIn);
       storeId = signIn.storeId;
-      return { ok: true, kind: 'signIn', caller, payload: signIn, language, startedFrom: await startedFromOf(ctx, f.startedFrom, storeId, caller) };
+      return {
+        ok: true,
+        kind: 'signIn',
+        caller,
+        payload: signIn,
+        language,
+        startedFrom: await startedFromOf(ctx, f.startedFrom, storeId, caller),
+      };
     }
     const parsed = createCheckoutSessionRequest.parse(payload, 'payloadJSON');
     if (!parsed.ok) return problem(parsed.error.reasonCode, parsed.error.message, language);
@@ -152,7 +200,12 @@ function wirePrice(m: Money): { amount: string; currencyCode: string } {
 }
 
 /** The page the button was on, kept only if the store allows its origin (it may become a cancel target). */
-async function startedFromOf(ctx: AppContext, raw: string | undefined, storeId: string, caller: Caller): Promise<string | null> {
+async function startedFromOf(
+  ctx: AppContext,
+  raw: string | undefined,
+  storeId: string,
+  caller: Caller,
+): Promise<string | null> {
   if (!raw || raw.length > 2048) return null;
   const store = await ctx.store.reader.merchantStore(storeId);
   if (!store) return null;

@@ -14,7 +14,14 @@ import { hidden } from './views.js';
 /** Where the cancel button is: a change page keeps the earlier choice, the others cancel the flow. */
 export type CancelStage = 'checkout' | 'change' | 'processing' | 'signIn';
 
-export function cancelForm(p: Page, lang: CheckoutLanguage, idName: 'amazonCheckoutSessionId' | 'signInRequestId', id: string, stage: CancelStage, merchant: string): SafeHtml {
+export function cancelForm(
+  p: Page,
+  lang: CheckoutLanguage,
+  idName: 'amazonCheckoutSessionId' | 'signInRequestId',
+  id: string,
+  stage: CancelStage,
+  merchant: string,
+): SafeHtml {
   const label = stage === 'change' ? t(lang, 'keepChoice', { merchant }) : t(lang, 'cancelAndReturn', { merchant });
   return html`<form method="post" action="/checkout/cancel" class="cancel">
   ${csrfField(p)}${hidden(idName, id)}${hidden('stage', stage)}
@@ -23,7 +30,13 @@ export function cancelForm(p: Page, lang: CheckoutLanguage, idName: 'amazonCheck
 }
 
 /** Uses the sign-in request up and goes back to the page the button was on. */
-export async function leaveSignIn(p: Page, id: string, r: { request: SignInRequest; store: MerchantStore }, binding: FlowBinding, lang: CheckoutLanguage): Promise<void> {
+export async function leaveSignIn(
+  p: Page,
+  id: string,
+  r: { request: SignInRequest; store: MerchantStore },
+  binding: FlowBinding,
+  lang: CheckoutLanguage,
+): Promise<void> {
   await declineSignIn(p.ctx, id);
   redirectToMerchant(p, signInCancelUrl(r, binding), lang);
 }

@@ -66,7 +66,13 @@ export function hostedPages(ctx: AppContext): PageHandler {
       const secure = isSecure(req, ctx.publicUrl);
       const origin = ownOrigin(req, secure);
       const p: Page = {
-        ctx, req, res, secure, origin, assets, reqBody: body,
+        ctx,
+        req,
+        res,
+        secure,
+        origin,
+        assets,
+        reqBody: body,
         url: new URL(req.url ?? '/', origin),
         session: undefined,
         cookies: [],
@@ -77,13 +83,22 @@ export function hostedPages(ctx: AppContext): PageHandler {
         if (ourForm) p.form = parseForm(await body());
         p.session = await loadBrowserSession(ctx, readCookie(req, cookieName(secure)));
         // Every form of ours carries the session's CSRF token and comes from our own origin.
-        if (ourForm && (!isSameOriginPost(req, origin, ctx.publicUrl) || !csrfMatches(p.session, p.form.get('_csrf')))) {
+        if (
+          ourForm &&
+          (!isSameOriginPost(req, origin, ctx.publicUrl) || !csrfMatches(p.session, p.form.get('_csrf')))
+        ) {
           throw new PageError(403, 'formExpired', languageOf(p));
         }
         await route(p);
       } catch (error) {
         if (res.headersSent || !(error instanceof PageError)) throw error;
-        renderPage(p, error.status, error.lang, t(error.lang, 'errorTitle'), errorBody(error.lang, t(error.lang, error.key), error.details));
+        renderPage(
+          p,
+          error.status,
+          error.lang,
+          t(error.lang, 'errorTitle'),
+          errorBody(error.lang, t(error.lang, error.key), error.details),
+        );
       }
       return true;
     },

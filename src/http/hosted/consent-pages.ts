@@ -4,7 +4,16 @@ import { html } from '../html.js';
 import { leaveSignIn } from './cancel-pages.js';
 import { requireSignInRequest } from './flow-access.js';
 import { t, type MessageKey } from './i18n.js';
-import { csrfField, currentBuyer, currentPath, PageError, redirectTo, redirectToSignIn, renderPage, type Page } from './page-context.js';
+import {
+  csrfField,
+  currentBuyer,
+  currentPath,
+  PageError,
+  redirectTo,
+  redirectToSignIn,
+  renderPage,
+  type Page,
+} from './page-context.js';
 import { allowedReturnUrl, signInCancelUrl } from './return-urls.js';
 import { hidden } from './views.js';
 
@@ -17,8 +26,10 @@ export async function consentPage(p: Page): Promise<void> {
   const lang = r.lang;
   const merchant = r.store.name;
   // Like the checkout pages: the CSP lets forms lead only to merchant URLs the store still allows.
-  const targets = [allowedReturnUrl(r.request.signInReturnUrl, r.store, r.request.environment), signInCancelUrl(r, r.binding)]
-    .filter((u): u is string => u !== undefined);
+  const targets = [
+    allowedReturnUrl(r.request.signInReturnUrl, r.store, r.request.environment),
+    signInCancelUrl(r, r.binding),
+  ].filter((u): u is string => u !== undefined);
   const body = html`
 <p>${t(lang, 'consentIntro', { merchant })}</p>
 <ul class="scopes">${r.request.scopes.map((s) => html`<li data-scope="${s}">${t(lang, `scope_${s}` as MessageKey)}</li>`)}</ul>
@@ -28,7 +39,12 @@ export async function consentPage(p: Page): Promise<void> {
   <form method="post" action="/checkout/consent">${csrfField(p)}${hidden('signInRequestId', r.id)}${hidden('decision', 'deny')}
     <button type="submit" class="secondary" id="deny">${t(lang, 'deny')}</button></form>
 </div>`;
-  renderPage(p, 200, lang, t(lang, 'consentTitle', { merchant }), body, { sandbox: r.request.environment === 'Sandbox', formTargets: targets, buyer, next: currentPath(p) });
+  renderPage(p, 200, lang, t(lang, 'consentTitle', { merchant }), body, {
+    sandbox: r.request.environment === 'Sandbox',
+    formTargets: targets,
+    buyer,
+    next: currentPath(p),
+  });
 }
 
 export async function consentPost(p: Page): Promise<void> {

@@ -1,5 +1,10 @@
 import type { FlowBinding } from '../../app/buyer-sessions.js';
-import { loadHostedCheckout, loadSignInRequest, type HostedCheckout, type SignInRequest } from '../../app/hosted-checkout.js';
+import {
+  loadHostedCheckout,
+  loadSignInRequest,
+  type HostedCheckout,
+  type SignInRequest,
+} from '../../app/hosted-checkout.js';
 import { ID_PATTERNS } from '../../domain/ids.js';
 import type { Merchant, MerchantStore } from '../../domain/merchant.js';
 import { REGION_INFO, type CheckoutLanguage } from '../../domain/regions.js';
@@ -37,7 +42,11 @@ export function merchantName(h: HostedCheckout): string {
  * through the claim), or its signed-in buyer is the session's buyer. `needBuyer` sends a buyer who
  * is not signed in (for this marketplace) to the sign-in page first.
  */
-export async function requireCheckout(p: Page, id: string | null, needBuyer: boolean): Promise<CheckoutAccess | undefined> {
+export async function requireCheckout(
+  p: Page,
+  id: string | null,
+  needBuyer: boolean,
+): Promise<CheckoutAccess | undefined> {
   const fallbackLang = languageOf(p);
   if (!id || !ID_PATTERNS.checkoutSession.test(id)) throw new PageError(404, 'sessionNotFound', fallbackLang);
   const h = await loadHostedCheckout(p.ctx, id);
@@ -51,12 +60,23 @@ export async function requireCheckout(p: Page, id: string | null, needBuyer: boo
     return signInFirst(p, new PageError(403, 'notYourCheckout', lang));
   }
   if (needBuyer && !buyer) return signInFirst(p, new PageError(403, 'formExpired', lang));
-  if (buyer && h.checkoutSession.buyer && h.checkoutSession.buyer.buyerId !== buyer.buyerId) throw new PageError(403, 'notYourCheckout', lang);
+  if (buyer && h.checkoutSession.buyer && h.checkoutSession.buyer.buyerId !== buyer.buyerId)
+    throw new PageError(403, 'notYourCheckout', lang);
   return { h, lang, buyer, binding };
 }
 
 /** The sign-in request `id`, if this browser started it. */
-export async function requireSignInRequest(p: Page, id: string | null): Promise<{ id: string; request: SignInRequest; merchant: Merchant; store: MerchantStore; lang: CheckoutLanguage; binding: FlowBinding }> {
+export async function requireSignInRequest(
+  p: Page,
+  id: string | null,
+): Promise<{
+  id: string;
+  request: SignInRequest;
+  merchant: Merchant;
+  store: MerchantStore;
+  lang: CheckoutLanguage;
+  binding: FlowBinding;
+}> {
   const lang = languageOf(p);
   if (!id) throw new PageError(404, 'signInRequestExpired', lang);
   const r = await loadSignInRequest(p.ctx, id);

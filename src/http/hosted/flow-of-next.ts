@@ -29,7 +29,13 @@ export async function flowOfNext(p: Page, next: string): Promise<FlowOfNext> {
       const lang = checkoutLanguage(h);
       const stage = next.startsWith('/checkout/change') || q.has('action') ? 'change' : 'checkout';
       const merchant = merchantName(h);
-      return { lang, marketplace: h.marketplace, sandbox: h.checkoutSession.environment === 'Sandbox', merchant, cancel: cancelForm(p, lang, 'amazonCheckoutSessionId', csId, stage, merchant) };
+      return {
+        lang,
+        marketplace: h.marketplace,
+        sandbox: h.checkoutSession.environment === 'Sandbox',
+        merchant,
+        cancel: cancelForm(p, lang, 'amazonCheckoutSessionId', csId, stage, merchant),
+      };
     }
   }
   const requestId = q.get('signInRequestId');
@@ -37,12 +43,20 @@ export async function flowOfNext(p: Page, next: string): Promise<FlowOfNext> {
     const r = await loadSignInRequest(p.ctx, requestId);
     if (r) {
       const lang = signInLanguage(r);
-      return { lang, marketplace: REGION_INFO[r.merchant.region].apiRegion, sandbox: r.request.environment === 'Sandbox', merchant: r.store.name, cancel: cancelForm(p, lang, 'signInRequestId', requestId, 'signIn', r.store.name) };
+      return {
+        lang,
+        marketplace: REGION_INFO[r.merchant.region].apiRegion,
+        sandbox: r.request.environment === 'Sandbox',
+        merchant: r.store.name,
+        cancel: cancelForm(p, lang, 'signInRequestId', requestId, 'signIn', r.store.name),
+      };
     }
   }
   const region = p.url.searchParams.get('region') ?? p.form.get('region');
   const marketplace: ApiRegion = region === 'na' || region === 'eu' ? region : 'jp';
   const explicit = p.url.searchParams.get('lang') ?? p.form.get('lang');
-  const lang = isCheckoutLanguage(explicit) ? explicit : languageFromHeader(p.req.headers['accept-language']) ?? MARKETPLACE_LANGUAGE[marketplace];
+  const lang = isCheckoutLanguage(explicit)
+    ? explicit
+    : (languageFromHeader(p.req.headers['accept-language']) ?? MARKETPLACE_LANGUAGE[marketplace]);
   return { lang, marketplace, sandbox: true };
 }

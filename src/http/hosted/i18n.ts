@@ -86,7 +86,8 @@ const en_US = {
   declinedTitle: 'Your payment was declined',
   declinedText: 'The payment method was declined. Choose another payment method or return to {merchant}.',
   pendingNotAllowedTitle: 'This payment method cannot be used for this order',
-  pendingNotAllowedText: '{merchant} cannot accept payments that need extra time to be authorized. Choose another payment method.',
+  pendingNotAllowedText:
+    '{merchant} cannot accept payments that need extra time to be authorized. Choose another payment method.',
   chooseAnother: 'Choose another payment method',
   returnToMerchant: 'Return to {merchant}',
   consentTitle: '{merchant} asks for your information',
@@ -123,7 +124,8 @@ const en_US = {
   backToCheckout: 'Back to checkout',
   errorTitle: 'Something went wrong',
   buttonErrorTitle: 'This checkout could not be started',
-  buttonErrorText: "The merchant's Amazon Pay button is not set up correctly. Please contact the merchant or choose another way to pay.",
+  buttonErrorText:
+    "The merchant's Amazon Pay button is not set up correctly. Please contact the merchant or choose another way to pay.",
   developerDetails: "Details for the merchant's developers",
   sessionNotFound: 'This checkout does not exist or has expired.',
   sessionClosed: 'This checkout is no longer open.',
@@ -144,7 +146,8 @@ const en_GB: Messages = {
   state: 'County',
   addressLine2: 'Flat, suite, floor (optional)',
   behaviour_PendsThenAuthorizes: 'pending, then authorised',
-  pendingNotAllowedText: '{merchant} cannot accept payments that need extra time to be authorised. Choose another payment method.',
+  pendingNotAllowedText:
+    '{merchant} cannot accept payments that need extra time to be authorised. Choose another payment method.',
 };
 
 const de_DE: Messages = {
@@ -225,9 +228,11 @@ const de_DE: Messages = {
   processingText: 'Bitte warten Sie und schließen Sie dieses Fenster nicht.',
   processingButton: 'Zahlung abschließen',
   declinedTitle: 'Ihre Zahlung wurde abgelehnt',
-  declinedText: 'Die Zahlungsart wurde abgelehnt. Wählen Sie eine andere Zahlungsart oder kehren Sie zu {merchant} zurück.',
+  declinedText:
+    'Die Zahlungsart wurde abgelehnt. Wählen Sie eine andere Zahlungsart oder kehren Sie zu {merchant} zurück.',
   pendingNotAllowedTitle: 'Diese Zahlungsart ist für diese Bestellung nicht möglich',
-  pendingNotAllowedText: '{merchant} kann keine Zahlungen annehmen, deren Autorisierung länger dauert. Wählen Sie eine andere Zahlungsart.',
+  pendingNotAllowedText:
+    '{merchant} kann keine Zahlungen annehmen, deren Autorisierung länger dauert. Wählen Sie eine andere Zahlungsart.',
   chooseAnother: 'Andere Zahlungsart wählen',
   returnToMerchant: 'Zurück zu {merchant}',
   consentTitle: '{merchant} bittet um Ihre Daten',
@@ -260,17 +265,20 @@ const de_DE: Messages = {
   expiry: 'Ablaufdatum (MM/JJ)',
   cardholder: 'Name auf der Karte',
   cardStorageNote: 'Gespeichert werden nur die Kartenmarke, die letzten vier Ziffern und das Ablaufdatum.',
-  simulatedCardsNote: 'Mit * markierte Karten simulieren Sandbox-Ergebnisse; zum Beispiel wird eine Kartennummer mit der Endung 3434 abgelehnt.',
+  simulatedCardsNote:
+    'Mit * markierte Karten simulieren Sandbox-Ergebnisse; zum Beispiel wird eine Kartennummer mit der Endung 3434 abgelehnt.',
   backToCheckout: 'Zurück zum Bezahlvorgang',
   errorTitle: 'Etwas ist schiefgelaufen',
   buttonErrorTitle: 'Dieser Bezahlvorgang konnte nicht gestartet werden',
-  buttonErrorText: 'Der Amazon Pay-Button des Händlers ist nicht richtig eingerichtet. Bitte wenden Sie sich an den Händler oder wählen Sie eine andere Zahlungsweise.',
+  buttonErrorText:
+    'Der Amazon Pay-Button des Händlers ist nicht richtig eingerichtet. Bitte wenden Sie sich an den Händler oder wählen Sie eine andere Zahlungsweise.',
   developerDetails: 'Details für die Entwickler des Händlers',
   sessionNotFound: 'Dieser Bezahlvorgang existiert nicht oder ist abgelaufen.',
   sessionClosed: 'Dieser Bezahlvorgang ist nicht mehr offen.',
   notYourCheckout: 'Dieser Bezahlvorgang wurde in einem anderen Browser begonnen oder gehört einem anderen Käufer.',
   formExpired: 'Dieses Formular ist abgelaufen. Gehen Sie zurück, laden Sie die Seite neu und versuchen Sie es erneut.',
-  merchantNotReady: 'Der Händler hat diese Zahlung noch nicht fertig vorbereitet. Kehren Sie zum Händler zurück und versuchen Sie es erneut.',
+  merchantNotReady:
+    'Der Händler hat diese Zahlung noch nicht fertig vorbereitet. Kehren Sie zum Händler zurück und versuchen Sie es erneut.',
   notFound: 'Diese Seite existiert nicht.',
   signInRequestExpired: 'Diese Anmeldung ist abgelaufen. Kehren Sie zum Händler zurück und beginnen Sie erneut.',
 };
@@ -355,7 +363,8 @@ const fr_FR: Messages = {
   declinedTitle: 'Votre paiement a été refusé',
   declinedText: 'Le moyen de paiement a été refusé. Choisissez un autre moyen de paiement ou revenez à {merchant}.',
   pendingNotAllowedTitle: 'Ce moyen de paiement ne peut pas être utilisé pour cette commande',
-  pendingNotAllowedText: '{merchant} ne peut pas accepter les paiements dont l’autorisation prend du temps. Choisissez un autre moyen de paiement.',
+  pendingNotAllowedText:
+    '{merchant} ne peut pas accepter les paiements dont l’autorisation prend du temps. Choisissez un autre moyen de paiement.',
   chooseAnother: 'Choisir un autre moyen de paiement',
   returnToMerchant: 'Revenir à {merchant}',
   consentTitle: '{merchant} demande vos informations',
@@ -388,11 +397,13 @@ const fr_FR: Messages = {
   expiry: 'Date d’expiration (MM/AA)',
   cardholder: 'Nom sur la carte',
   cardStorageNote: 'Seuls le réseau de la carte, les quatre derniers chiffres et la date d’expiration sont conservés.',
-  simulatedCardsNote: 'Les cartes marquées * simulent des résultats sandbox ; par exemple un numéro se terminant par 3434 est refusé.',
+  simulatedCardsNote:
+    'Les cartes marquées * simulent des résultats sandbox ; par exemple un numéro se terminant par 3434 est refusé.',
   backToCheckout: 'Retour au paiement',
   errorTitle: 'Une erreur s’est produite',
   buttonErrorTitle: 'Ce paiement n’a pas pu être lancé',
-  buttonErrorText: 'Le bouton Amazon Pay du marchand n’est pas configuré correctement. Contactez le marchand ou choisissez un autre moyen de paiement.',
+  buttonErrorText:
+    'Le bouton Amazon Pay du marchand n’est pas configuré correctement. Contactez le marchand ou choisissez un autre moyen de paiement.',
   developerDetails: 'Détails pour les développeurs du marchand',
   sessionNotFound: 'Ce paiement n’existe pas ou a expiré.',
   sessionClosed: 'Ce paiement n’est plus ouvert.',
@@ -483,7 +494,8 @@ const it_IT: Messages = {
   declinedTitle: 'Il pagamento è stato rifiutato',
   declinedText: 'Il metodo di pagamento è stato rifiutato. Scegli un altro metodo di pagamento o torna a {merchant}.',
   pendingNotAllowedTitle: 'Questo metodo di pagamento non può essere usato per questo ordine',
-  pendingNotAllowedText: '{merchant} non può accettare pagamenti che richiedono più tempo per l’autorizzazione. Scegli un altro metodo di pagamento.',
+  pendingNotAllowedText:
+    '{merchant} non può accettare pagamenti che richiedono più tempo per l’autorizzazione. Scegli un altro metodo di pagamento.',
   chooseAnother: 'Scegli un altro metodo di pagamento',
   returnToMerchant: 'Torna a {merchant}',
   consentTitle: '{merchant} chiede i tuoi dati',
@@ -516,11 +528,13 @@ const it_IT: Messages = {
   expiry: 'Scadenza (MM/AA)',
   cardholder: 'Nome sulla carta',
   cardStorageNote: 'Vengono conservati solo il circuito della carta, le ultime quattro cifre e la scadenza.',
-  simulatedCardsNote: 'Le carte contrassegnate da * simulano esiti sandbox; ad esempio un numero che termina con 3434 viene rifiutato.',
+  simulatedCardsNote:
+    'Le carte contrassegnate da * simulano esiti sandbox; ad esempio un numero che termina con 3434 viene rifiutato.',
   backToCheckout: 'Torna al pagamento',
   errorTitle: 'Si è verificato un errore',
   buttonErrorTitle: 'Impossibile avviare questo pagamento',
-  buttonErrorText: 'Il pulsante Amazon Pay del venditore non è configurato correttamente. Contatta il venditore o scegli un altro modo di pagare.',
+  buttonErrorText:
+    'Il pulsante Amazon Pay del venditore non è configurato correttamente. Contatta il venditore o scegli un altro modo di pagare.',
   developerDetails: 'Dettagli per gli sviluppatori del venditore',
   sessionNotFound: 'Questo pagamento non esiste o è scaduto.',
   sessionClosed: 'Questo pagamento non è più aperto.',
@@ -611,7 +625,8 @@ const es_ES: Messages = {
   declinedTitle: 'Tu pago ha sido rechazado',
   declinedText: 'El método de pago ha sido rechazado. Elige otro método de pago o vuelve a {merchant}.',
   pendingNotAllowedTitle: 'Este método de pago no se puede usar para este pedido',
-  pendingNotAllowedText: '{merchant} no puede aceptar pagos cuya autorización tarda más tiempo. Elige otro método de pago.',
+  pendingNotAllowedText:
+    '{merchant} no puede aceptar pagos cuya autorización tarda más tiempo. Elige otro método de pago.',
   chooseAnother: 'Elegir otro método de pago',
   returnToMerchant: 'Volver a {merchant}',
   consentTitle: '{merchant} solicita tus datos',
@@ -644,11 +659,13 @@ const es_ES: Messages = {
   expiry: 'Fecha de caducidad (MM/AA)',
   cardholder: 'Nombre en la tarjeta',
   cardStorageNote: 'Solo se guardan la marca de la tarjeta, los cuatro últimos dígitos y la fecha de caducidad.',
-  simulatedCardsNote: 'Las tarjetas marcadas con * simulan resultados sandbox; por ejemplo, un número que termina en 3434 se rechaza.',
+  simulatedCardsNote:
+    'Las tarjetas marcadas con * simulan resultados sandbox; por ejemplo, un número que termina en 3434 se rechaza.',
   backToCheckout: 'Volver al pago',
   errorTitle: 'Se ha producido un error',
   buttonErrorTitle: 'No se ha podido iniciar este pago',
-  buttonErrorText: 'El botón de Amazon Pay del vendedor no está configurado correctamente. Ponte en contacto con el vendedor o elige otra forma de pago.',
+  buttonErrorText:
+    'El botón de Amazon Pay del vendedor no está configurado correctamente. Ponte en contacto con el vendedor o elige otra forma de pago.',
   developerDetails: 'Detalles para los desarrolladores del vendedor',
   sessionNotFound: 'Este pago no existe o ha caducado.',
   sessionClosed: 'Este pago ya no está abierto.',
@@ -739,7 +756,8 @@ const ja_JP: Messages = {
   declinedTitle: 'お支払いが承認されませんでした',
   declinedText: 'このお支払い方法は承認されませんでした。別のお支払い方法を選択するか、{merchant}に戻ってください。',
   pendingNotAllowedTitle: 'このお支払い方法はこのご注文にはご利用いただけません',
-  pendingNotAllowedText: '{merchant}では、承認に時間がかかるお支払いを受け付けていません。別のお支払い方法を選択してください。',
+  pendingNotAllowedText:
+    '{merchant}では、承認に時間がかかるお支払いを受け付けていません。別のお支払い方法を選択してください。',
   chooseAnother: '別のお支払い方法を選択',
   returnToMerchant: '{merchant}に戻る',
   consentTitle: '{merchant}がお客様の情報を求めています',
@@ -776,7 +794,8 @@ const ja_JP: Messages = {
   backToCheckout: 'お支払いに戻る',
   errorTitle: 'エラーが発生しました',
   buttonErrorTitle: 'お支払いを開始できませんでした',
-  buttonErrorText: 'ショップのAmazon Payボタンが正しく設定されていません。ショップにお問い合わせいただくか、別のお支払い方法をご利用ください。',
+  buttonErrorText:
+    'ショップのAmazon Payボタンが正しく設定されていません。ショップにお問い合わせいただくか、別のお支払い方法をご利用ください。',
   developerDetails: 'ショップの開発者向けの詳細',
   sessionNotFound: 'このお支払いは存在しないか、有効期限が切れています。',
   sessionClosed: 'このお支払いはすでに終了しています。',
@@ -787,15 +806,29 @@ const ja_JP: Messages = {
   signInRequestExpired: 'このログインは有効期限が切れました。ショップに戻って最初からやり直してください。',
 };
 
-export const MESSAGES: Readonly<Record<CheckoutLanguage, Messages>> = { en_US, en_GB, de_DE, fr_FR, it_IT, es_ES, ja_JP };
+export const MESSAGES: Readonly<Record<CheckoutLanguage, Messages>> = {
+  en_US,
+  en_GB,
+  de_DE,
+  fr_FR,
+  it_IT,
+  es_ES,
+  ja_JP,
+};
 
 export function messagesFor(language: CheckoutLanguage): Messages {
   return MESSAGES[language];
 }
 
 /** A message with its `{placeholders}` filled; values are plain text (templates escape the result). */
-export function t(language: CheckoutLanguage, key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
-  return MESSAGES[language][key].replace(/\{(\w+)\}/g, (m, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : m));
+export function t(
+  language: CheckoutLanguage,
+  key: MessageKey,
+  params: Readonly<Record<string, string | number>> = {},
+): string {
+  return MESSAGES[language][key].replace(/\{(\w+)\}/g, (m, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : m,
+  );
 }
 
 /** `ja_JP` -> `ja-JP` for Intl. */
@@ -806,8 +839,12 @@ export function bcp47(language: CheckoutLanguage): string {
 /** A price for people: `￥1,980`, `$15.00`, `15,00 €`, from exact minor units. */
 export function formatPrice(price: Money, language: CheckoutLanguage): string {
   const decimals = CURRENCIES[price.currency].decimals;
-  return new Intl.NumberFormat(bcp47(language), { style: 'currency', currency: price.currency, minimumFractionDigits: decimals, maximumFractionDigits: decimals })
-    .format(price.minor / 10 ** decimals);
+  return new Intl.NumberFormat(bcp47(language), {
+    style: 'currency',
+    currency: price.currency,
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  }).format(price.minor / 10 ** decimals);
 }
 
 export function isCurrency(code: string): code is CurrencyCode {

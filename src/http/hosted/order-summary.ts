@@ -7,7 +7,10 @@ import { formatPrice, isCurrency, t, type MessageKey } from './i18n.js';
 
 /** What the buyer is paying for, on the choose and processing pages: amount, order reference, note. */
 
-function amountsOf(cs: CheckoutSession, binding: FlowBinding | undefined): { label: MessageKey; money: Money } | undefined {
+function amountsOf(
+  cs: CheckoutSession,
+  binding: FlowBinding | undefined,
+): { label: MessageKey; money: Money } | undefined {
   const charge = cs.paymentDetails.chargeAmount ?? cs.paymentDetails.totalOrderAmount;
   if (charge) return { label: 'amountToPay', money: charge };
   const est = binding?.estimatedOrderAmount;

@@ -19,16 +19,23 @@ function readAsset(name: string): string {
 
 export function buildAssets(): PageAssets {
   const labels: Record<string, { pay: string; signIn: string }> = {};
-  for (const lang of CHECKOUT_LANGUAGES) labels[lang] = { pay: MESSAGES[lang].payWithAmazon, signIn: MESSAGES[lang].signInWithAmazon };
+  for (const lang of CHECKOUT_LANGUAGES)
+    labels[lang] = { pay: MESSAGES[lang].payWithAmazon, signIn: MESSAGES[lang].signInWithAmazon };
   // JSON inside a script: `<` escaped so that no label can end the script.
-  const checkoutJs = readAsset('checkout.js').replace('/*REJI_LABELS*/ {}', JSON.stringify(labels).replace(/</g, '\\u003c'));
+  const checkoutJs = readAsset('checkout.js').replace(
+    '/*REJI_LABELS*/ {}',
+    JSON.stringify(labels).replace(/</g, '\\u003c'),
+  );
   const css = asset(readAsset('hosted.css'), 'text/css; charset=utf-8');
   const js = asset(readAsset('hosted.js'), 'text/javascript; charset=utf-8');
   return {
     checkoutJs: asset(checkoutJs, 'text/javascript; charset=utf-8'),
     css,
     js,
-    urls: { css: `/checkout/assets/hosted.css?v=${css.etag.slice(1, 11)}`, js: `/checkout/assets/hosted.js?v=${js.etag.slice(1, 11)}` },
+    urls: {
+      css: `/checkout/assets/hosted.css?v=${css.etag.slice(1, 11)}`,
+      js: `/checkout/assets/hosted.js?v=${js.etag.slice(1, 11)}`,
+    },
   };
 }
 

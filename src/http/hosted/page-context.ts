@@ -28,7 +28,12 @@ export type Route = (p: Page) => Promise<void>;
 
 /** Thrown by a handler; the page handler shows it as an error page in `lang`. */
 export class PageError extends Error {
-  constructor(readonly status: number, readonly key: MessageKey, readonly lang: CheckoutLanguage, readonly details?: string) {
+  constructor(
+    readonly status: number,
+    readonly key: MessageKey,
+    readonly lang: CheckoutLanguage,
+    readonly details?: string,
+  ) {
     super(key);
   }
 }
@@ -58,7 +63,10 @@ export async function replaceSession(p: Page, buyerId: string | null): Promise<B
 }
 
 /** A new signed-out session that keeps `flows`, after the old one was ended. */
-export async function freshSession(p: Page, flows: Parameters<typeof newBrowserSession>[1]['flows']): Promise<BrowserSession> {
+export async function freshSession(
+  p: Page,
+  flows: Parameters<typeof newBrowserSession>[1]['flows'],
+): Promise<BrowserSession> {
   return startSession(p, { buyerId: null, flows });
 }
 
@@ -79,11 +87,30 @@ export interface RenderOptions {
   readonly next?: string;
 }
 
-export function renderPage(p: Page, status: number, lang: CheckoutLanguage, title: string, body: SafeHtml, o: RenderOptions = {}): void {
-  sendPage(p.res, status, layout({
-    lang, title, body, sandbox: o.sandbox ?? false, assets: p.assets.urls,
-    signedIn: o.buyer && p.session ? { name: o.buyer.name, csrf: p.session.csrfToken, next: o.next ?? '/checkout/wallet' } : undefined,
-  }), { formTargets: o.formTargets ?? [], cookies: p.cookies });
+export function renderPage(
+  p: Page,
+  status: number,
+  lang: CheckoutLanguage,
+  title: string,
+  body: SafeHtml,
+  o: RenderOptions = {},
+): void {
+  sendPage(
+    p.res,
+    status,
+    layout({
+      lang,
+      title,
+      body,
+      sandbox: o.sandbox ?? false,
+      assets: p.assets.urls,
+      signedIn:
+        o.buyer && p.session
+          ? { name: o.buyer.name, csrf: p.session.csrfToken, next: o.next ?? '/checkout/wallet' }
+          : undefined,
+    }),
+    { formTargets: o.formTargets ?? [], cookies: p.cookies },
+  );
 }
 
 export function redirectTo(p: Page, location: string): void {

@@ -34,10 +34,16 @@ export async function processingPage(p: Page): Promise<void> {
   if (!found) return;
   const { h, lang, buyer, binding } = found;
   const cs = h.checkoutSession;
-  if (cs.buyer === null) return redirectTo(p, `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}`);
+  if (cs.buyer === null)
+    return redirectTo(p, `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}`);
   const blocking = constraintsOf(cs);
   if (blocking.length > 0) {
-    throw new PageError(409, 'merchantNotReady', lang, `Checkout Session constraints: ${blocking.map((c) => c.constraintId).join(', ')}. Call Update Checkout Session before redirecting the buyer to amazonPayRedirectUrl.`);
+    throw new PageError(
+      409,
+      'merchantNotReady',
+      lang,
+      `Checkout Session constraints: ${blocking.map((c) => c.constraintId).join(', ')}. Call Update Checkout Session before redirecting the buyer to amazonPayRedirectUrl.`,
+    );
   }
   const merchant = merchantName(h);
   const body = html`
@@ -50,7 +56,11 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
   <div class="actions"><button type="submit" id="complete-payment">${t(lang, 'processingButton')}</button></div>
 </form>
 ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, 'processing', merchant)}`;
-  renderPage(p, 200, lang, t(lang, 'processingTitle'), body, { sandbox: cs.environment === 'Sandbox', formTargets: formTargetsOf(h, binding), buyer });
+  renderPage(p, 200, lang, t(lang, 'processingTitle'), body, {
+    sandbox: cs.environment === 'Sandbox',
+    formTargets: formTargetsOf(h, binding),
+    buyer,
+  });
 }
 
 export async function processingPost(p: Page): Promise<void> {
@@ -58,14 +68,18 @@ export async function processingPost(p: Page): Promise<void> {
   const found = await requireOpenCheckout(p, id);
   if (!found) return;
   const { h, lang, binding } = found;
-  const declinedUrl = (reason: string) => `/checkout/declined?amazonCheckoutSessionId=${encodeURIComponent(h.checkoutSession.checkoutSessionId)}&reason=${reason}`;
+  const declinedUrl = (reason: string) =>
+    `/checkout/declined?amazonCheckoutSessionId=${encodeURIComponent(h.checkoutSession.checkoutSessionId)}&reason=${reason}`;
   try {
     const outcome = await processForBuyer(p.ctx, h);
-    if (outcome.decision.kind === 'Declined' && outcome.checkoutSession.state === 'Open') return redirectTo(p, declinedUrl('declined'));
+    if (outcome.decision.kind === 'Declined' && outcome.checkoutSession.state === 'Open')
+      return redirectTo(p, declinedUrl('declined'));
     redirectToResult(p, h, binding, lang, outcome.checkoutSession);
   } catch (error) {
-    if (error instanceof ApiError && error.reasonCode === 'InvalidSandboxSimulationSpecified') return redirectTo(p, declinedUrl('pending'));
-    if (error instanceof ApiError) throw new PageError(error.status, 'merchantNotReady', lang, `${error.reasonCode}: ${error.message}`);
+    if (error instanceof ApiError && error.reasonCode === 'InvalidSandboxSimulationSpecified')
+      return redirectTo(p, declinedUrl('pending'));
+    if (error instanceof ApiError)
+      throw new PageError(error.status, 'merchantNotReady', lang, `${error.reasonCode}: ${error.message}`);
     throw error;
   }
 }
@@ -86,5 +100,9 @@ ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</s
   <form method="post" action="/checkout/give-up">${csrfField(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}
     <button type="submit" class="secondary" id="return-to-merchant">${t(lang, 'returnToMerchant', { merchant })}</button></form>
 </div>`;
-  renderPage(p, 200, lang, pending ? t(lang, 'pendingNotAllowedTitle') : t(lang, 'declinedTitle'), body, { sandbox: cs.environment === 'Sandbox', formTargets: formTargetsOf(h, binding), buyer });
+  renderPage(p, 200, lang, pending ? t(lang, 'pendingNotAllowedTitle') : t(lang, 'declinedTitle'), body, {
+    sandbox: cs.environment === 'Sandbox',
+    formTargets: formTargetsOf(h, binding),
+    buyer,
+  });
 }

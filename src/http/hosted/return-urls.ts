@@ -10,7 +10,11 @@ import { PageError, redirectTo, type Page } from './page-context.js';
 /** Where a flow may send the buyer back to the merchant (docs/hosted-pages.md, "Cancel rules"). */
 
 /** A redirect to the merchant only to a URL the session declared and the store still allows. */
-export function allowedReturnUrl(url: string | null | undefined, store: MerchantStore, environment: Environment): string | undefined {
+export function allowedReturnUrl(
+  url: string | null | undefined,
+  store: MerchantStore,
+  environment: Environment,
+): string | undefined {
   if (!url) return undefined;
   return isReturnUrlAllowed(url, store, environment).allowed ? url : undefined;
 }
@@ -42,12 +46,18 @@ export function reviewUrl(h: HostedCheckout): string | undefined {
 /** checkoutCancelUrl, else the page the button was on, else the home page of the merchant's return URL. */
 export function cancelUrl(h: HostedCheckout, binding: FlowBinding | undefined): string | undefined {
   const cs = h.checkoutSession;
-  const declared = cs.webCheckoutDetails.checkoutCancelUrl ?? binding?.startedFrom ?? homePageOf(cs.webCheckoutDetails.checkoutReviewReturnUrl ?? cs.webCheckoutDetails.checkoutResultReturnUrl);
+  const declared =
+    cs.webCheckoutDetails.checkoutCancelUrl ??
+    binding?.startedFrom ??
+    homePageOf(cs.webCheckoutDetails.checkoutReviewReturnUrl ?? cs.webCheckoutDetails.checkoutResultReturnUrl);
   return allowedReturnUrl(declared, h.store, cs.environment);
 }
 
 /** The page the sign-in button was on, else the home page of signInReturnUrl. */
-export function signInCancelUrl(r: { request: SignInRequest; store: MerchantStore }, binding: FlowBinding): string | undefined {
+export function signInCancelUrl(
+  r: { request: SignInRequest; store: MerchantStore },
+  binding: FlowBinding,
+): string | undefined {
   return allowedReturnUrl(binding.startedFrom ?? homePageOf(r.request.signInReturnUrl), r.store, r.request.environment);
 }
 
@@ -63,6 +73,12 @@ export function redirectToMerchant(p: Page, target: string | undefined, lang: Ch
 }
 
 /** To the merchant's result page (`after` is the session as the step left it), else the cancel URL. */
-export function redirectToResult(p: Page, h: HostedCheckout, binding: FlowBinding | undefined, lang: CheckoutLanguage, after: CheckoutSession = h.checkoutSession): void {
+export function redirectToResult(
+  p: Page,
+  h: HostedCheckout,
+  binding: FlowBinding | undefined,
+  lang: CheckoutLanguage,
+  after: CheckoutSession = h.checkoutSession,
+): void {
   redirectToMerchant(p, resultUrl({ ...h, checkoutSession: after }) ?? cancelUrl(h, binding), lang);
 }

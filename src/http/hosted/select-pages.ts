@@ -37,7 +37,12 @@ function modeOf(raw: string | null, retry: boolean): Mode {
 
 /** Physical goods chosen here (not APB, which ships to the merchant's address), unless only the card changes. */
 function choosesAddress(cs: CheckoutSession, mode: Mode): boolean {
-  return cs.productType !== 'PayOnly' && cs.webCheckoutDetails.checkoutMode !== 'ProcessOrder' && mode !== 'changePayment' && mode !== 'retry';
+  return (
+    cs.productType !== 'PayOnly' &&
+    cs.webCheckoutDetails.checkoutMode !== 'ProcessOrder' &&
+    mode !== 'changePayment' &&
+    mode !== 'retry'
+  );
 }
 
 function choosesCard(mode: Mode): boolean {
@@ -70,9 +75,11 @@ export async function selectPage(p: Page, error?: string, status = 200): Promise
   const chosenCard = p.form.get('paymentMethodId') ?? cs.paymentMethod?.paymentMethodId;
   const selfUrl = `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(cs.checkoutSessionId)}${mode === 'initial' ? '' : mode === 'retry' ? '&retry=1' : `&action=${mode}`}`;
   const walletLink = (what: 'address' | 'card') => `/checkout/wallet/${what}?next=${encodeURIComponent(selfUrl)}`;
-  const deliverable = (a: Address) => !cs.deliverySpecifications || addressMeetsDeliverySpecifications(a, cs.deliverySpecifications).ok;
+  const deliverable = (a: Address) =>
+    !cs.deliverySpecifications || addressMeetsDeliverySpecifications(a, cs.deliverySpecifications).ok;
   const firstDeliverable = addresses.find((a) => deliverable(a.value))?.id;
-  const addressSection = choosesAddress(cs, mode) ? html`<fieldset id="address-choice">
+  const addressSection = choosesAddress(cs, mode)
+    ? html`<fieldset id="address-choice">
   <legend>${t(lang, 'shippingAddress')}</legend>
   ${addresses.length === 0 ? html`<p>${t(lang, 'noAddresses')}</p>` : ''}
   ${addresses.map((a) => {
@@ -85,9 +92,14 @@ export async function selectPage(p: Page, error?: string, status = 200): Promise
   </div>`;
   })}
   <p><a href="${walletLink('address')}">${t(lang, 'addAddress')}</a></p>
-</fieldset>` : ships && apb && cs.addressDetails ? html`<section><h2>${t(lang, 'shipToMerchantAddress')}</h2>${addressBlock(cs.addressDetails, lang)}</section>`
-    : ships && cs.shippingAddress ? html`<section><h2>${t(lang, 'shippingAddress')}</h2>${addressBlock(cs.shippingAddress, lang)}</section>` : '';
-  const cardSection = choosesCard(mode) ? html`<fieldset id="payment-choice">
+</fieldset>`
+    : ships && apb && cs.addressDetails
+      ? html`<section><h2>${t(lang, 'shipToMerchantAddress')}</h2>${addressBlock(cs.addressDetails, lang)}</section>`
+      : ships && cs.shippingAddress
+        ? html`<section><h2>${t(lang, 'shippingAddress')}</h2>${addressBlock(cs.shippingAddress, lang)}</section>`
+        : '';
+  const cardSection = choosesCard(mode)
+    ? html`<fieldset id="payment-choice">
   <legend>${t(lang, 'paymentMethod')}</legend>
   ${cards.length === 0 ? html`<p>${t(lang, 'noPaymentMethods')}</p>` : ''}
   ${cards.map((c, i) => {
@@ -97,11 +109,16 @@ export async function selectPage(p: Page, error?: string, status = 200): Promise
   })}
   <p><a href="${walletLink('card')}">${t(lang, 'addCard')}</a></p>
   ${sandbox ? html`<p class="hint">${t(lang, 'simulatedCardsNote')}</p>` : ''}
-</fieldset>` : '';
-  const title = mode === 'changeAddress' ? t(lang, 'changeAddressTitle')
-    : mode === 'changePayment' ? t(lang, 'changePaymentTitle')
-    : mode === 'retry' ? t(lang, 'retryTitle')
-    : t(lang, ships && !apb ? 'selectTitle' : 'selectTitlePayOnly');
+</fieldset>`
+    : '';
+  const title =
+    mode === 'changeAddress'
+      ? t(lang, 'changeAddressTitle')
+      : mode === 'changePayment'
+        ? t(lang, 'changePaymentTitle')
+        : mode === 'retry'
+          ? t(lang, 'retryTitle')
+          : t(lang, ships && !apb ? 'selectTitle' : 'selectTitlePayOnly');
   const body = html`
 <p class="muted">${t(lang, 'orderFrom', { merchant })}</p>
 ${error ? alert(error) : ''}
@@ -129,7 +146,10 @@ export async function selectPost(p: Page): Promise<void> {
   if (choosesAddress(cs, mode) && !addressId) return selectPage(p, t(lang, 'noAddresses'), 400);
   if (choosesCard(mode) && !paymentMethodId) return selectPage(p, t(lang, 'noPaymentMethods'), 400);
   // A change keeps the other half of the earlier choice.
-  const keepAddress = !addressId && cs.shippingAddress ? walletAddressOf(await p.ctx.store.reader.buyerItems<Address>('address', buyer!.buyerId), cs) : undefined;
+  const keepAddress =
+    !addressId && cs.shippingAddress
+      ? walletAddressOf(await p.ctx.store.reader.buyerItems<Address>('address', buyer!.buyerId), cs)
+      : undefined;
   try {
     const r = await chooseForCheckout(p.ctx, h, {
       buyerId: buyer!.buyerId,
@@ -138,7 +158,10 @@ export async function selectPost(p: Page): Promise<void> {
     });
     const saved = r.checkoutSession;
     if (saved.webCheckoutDetails.checkoutMode === 'ProcessOrder' || mode === 'retry') {
-      return redirectTo(p, `/checkout/processing?amazonCheckoutSessionId=${encodeURIComponent(saved.checkoutSessionId)}`);
+      return redirectTo(
+        p,
+        `/checkout/processing?amazonCheckoutSessionId=${encodeURIComponent(saved.checkoutSessionId)}`,
+      );
     }
     const review = reviewUrl({ ...h, checkoutSession: saved });
     if (!review) throw new PageError(409, 'sessionClosed', lang);

@@ -26,7 +26,12 @@ function flowFields(p: Page, next: string, flow: FlowOfNext): SafeHtml {
   return html`${csrfField(p)}${hidden('next', next)}${hidden('region', flow.marketplace)}${hidden('lang', flow.lang)}`;
 }
 
-export async function signInPage(p: Page, problem?: { key: MessageKey; params?: Record<string, string | number> }, status = 200, email = ''): Promise<void> {
+export async function signInPage(
+  p: Page,
+  problem?: { key: MessageKey; params?: Record<string, string | number> },
+  status = 200,
+  email = '',
+): Promise<void> {
   const next = nextPage(p);
   const flow = await flowOfNext(p, next);
   const buyer = await currentBuyer(p, flow.marketplace);
@@ -44,13 +49,19 @@ ${problem ? alert(t(lang, problem.key, problem.params)) : ''}
   <div class="actions"><button type="submit" id="signin-submit">${t(lang, 'signInButton')}</button></div>
 </form>
 <p>${t(lang, 'noAccount')} <a href="/checkout/register?next=${encodeURIComponent(next)}&amp;region=${flow.marketplace}&amp;lang=${lang}">${t(lang, 'createAccount')}</a></p>
-${testBuyers.length > 0 ? html`<section aria-labelledby="test-buyers">
+${
+  testBuyers.length > 0
+    ? html`<section aria-labelledby="test-buyers">
   <h2 id="test-buyers">${t(lang, 'testBuyersTitle')}</h2>
   <p class="hint">${t(lang, 'testBuyersHint')}</p>
-  <ul class="plain">${testBuyers.map((b) => html`<li><span>${b.name} <span class="muted">${b.email}</span></span>
+  <ul class="plain">${testBuyers.map(
+    (b) => html`<li><span>${b.name} <span class="muted">${b.email}</span></span>
     <form method="post" action="/checkout/signin">${flowFields(p, next, flow)}${hidden('email', b.email)}${hidden('password', TEST_BUYER_PASSWORD)}
-      <button type="submit" class="secondary" data-test-buyer="${b.email}">${t(lang, 'signInAs', { name: b.name })}</button></form></li>`)}</ul>
-</section>` : ''}
+      <button type="submit" class="secondary" data-test-buyer="${b.email}">${t(lang, 'signInAs', { name: b.name })}</button></form></li>`,
+  )}</ul>
+</section>`
+    : ''
+}
 ${flow.cancel ?? ''}`;
   renderPage(p, status, lang, t(lang, 'signInTitle'), body, { sandbox: flow.sandbox });
 }
@@ -59,7 +70,12 @@ export async function signInPost(p: Page): Promise<void> {
   const next = safeNext(p.form.get('next'), '/checkout/wallet');
   const flow = await flowOfNext(p, next);
   const email = p.form.get('email') ?? '';
-  const result = await signIn(p.ctx, { region: flow.marketplace, email, password: p.form.get('password') ?? '', ip: clientIp(p.req) });
+  const result = await signIn(p.ctx, {
+    region: flow.marketplace,
+    email,
+    password: p.form.get('password') ?? '',
+    ip: clientIp(p.req),
+  });
   if (!result.ok) {
     return result.reason === 'tooManyAttempts'
       ? signInPage(p, { key: 'tooManyAttempts', params: { minutes: result.retryAfterMinutes } }, 429, email)

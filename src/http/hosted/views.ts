@@ -31,13 +31,15 @@ export function layout(p: LayoutInput): SafeHtml {
 <body>
 <header class="top">
   <span class="brand">amazon pay <small>reji</small></span>
-  ${p.signedIn
-    ? html`<form class="signout" method="post" action="/checkout/signout">
+  ${
+    p.signedIn
+      ? html`<form class="signout" method="post" action="/checkout/signout">
         <span>${t(p.lang, 'signedInAs', { name: p.signedIn.name })}</span>
         ${hidden('_csrf', p.signedIn.csrf)}${hidden('next', p.signedIn.next)}
         <button type="submit" class="link">${t(p.lang, 'notYou')} ${t(p.lang, 'signOut')}</button>
       </form>`
-    : ''}
+      : ''
+  }
 </header>
 ${p.sandbox ? html`<p class="sandbox" role="note">${t(p.lang, 'sandboxBanner')}</p>` : ''}
 <main id="main">
@@ -76,7 +78,14 @@ export function field(f: FieldInput): SafeHtml {
 </div>`;
 }
 
-export function selectField(f: { name: string; label: string; options: readonly { value: string; label: string }[]; value: string; problem?: string | undefined; placeholder?: string }): SafeHtml {
+export function selectField(f: {
+  name: string;
+  label: string;
+  options: readonly { value: string; label: string }[];
+  value: string;
+  problem?: string | undefined;
+  placeholder?: string;
+}): SafeHtml {
   const id = `f-${f.name}`;
   return html`<div class="field${f.problem ? ' invalid' : ''}">
   <label for="${id}">${f.label}</label>
@@ -89,7 +98,10 @@ export function selectField(f: { name: string; label: string; options: readonly 
 }
 
 /** A form's problems (field name -> problem key): the alert above the form, and each field's text. */
-export function formProblems(lang: CheckoutLanguage, problems: Readonly<Record<string, string>>): { readonly alert: SafeHtml | ''; readonly of: (name: string) => string | undefined } {
+export function formProblems(
+  lang: CheckoutLanguage,
+  problems: Readonly<Record<string, string>>,
+): { readonly alert: SafeHtml | ''; readonly of: (name: string) => string | undefined } {
   return {
     alert: Object.keys(problems).length > 0 ? alert(t(lang, 'formHasErrors')) : '',
     of: (name) => (problems[name] ? t(lang, `problem_${problems[name]}` as MessageKey) : undefined),
@@ -112,9 +124,10 @@ export function addressBlock(a: Address, lang: CheckoutLanguage): SafeHtml {
   <span class="name">${a.name}${lang === 'ja_JP' ? ' 様' : ''}</span>${a.phoneNumber ? html`<br><span class="phone">${a.phoneNumber}</span>` : ''}
 </address>`;
   }
-  const cityLine = a.countryCode === 'US'
-    ? `${a.city ?? ''}${a.stateOrRegion ? `, ${a.stateOrRegion}` : ''} ${a.postalCode ?? ''}`.trim()
-    : `${a.postalCode ?? ''} ${a.city ?? ''}${a.stateOrRegion ? ` (${a.stateOrRegion})` : ''}`.trim();
+  const cityLine =
+    a.countryCode === 'US'
+      ? `${a.city ?? ''}${a.stateOrRegion ? `, ${a.stateOrRegion}` : ''} ${a.postalCode ?? ''}`.trim()
+      : `${a.postalCode ?? ''} ${a.city ?? ''}${a.stateOrRegion ? ` (${a.stateOrRegion})` : ''}`.trim();
   return html`<address>
   <span class="name">${a.name}</span><br>
   <span>${a.addressLine1}</span>${a.addressLine2 ? html`<br><span>${a.addressLine2}</span>` : ''}${a.addressLine3 ? html`<br><span>${a.addressLine3}</span>` : ''}<br>
@@ -135,12 +148,19 @@ export function regionName(code: string, lang: CheckoutLanguage): string {
 export function cardLabel(card: WalletCard, lang: CheckoutLanguage, sandbox: boolean): SafeHtml {
   const simulated = sandbox && isSimulatedCard(card.last4);
   return html`<span class="card"><span class="brand-name">${card.brand}</span> <span class="digits">****${card.last4}</span>${simulated ? html`<span class="simulated" title="${t(lang, 'simulatedCard')}">*</span>` : ''}
-  <span class="muted">${t(lang, 'cardExpires', { expiry: card.expiry })}</span>${simulated
-    ? html` <span class="muted sim-note">(${t(lang, 'simulatedCard')}: ${t(lang, `behaviour_${card.behaviour}` as MessageKey)})</span>`
-    : ''}</span>`;
+  <span class="muted">${t(lang, 'cardExpires', { expiry: card.expiry })}</span>${
+    simulated
+      ? html` <span class="muted sim-note">(${t(lang, 'simulatedCard')}: ${t(lang, `behaviour_${card.behaviour}` as MessageKey)})</span>`
+      : ''
+  }</span>`;
 }
 
-export function errorBody(lang: CheckoutLanguage, text: string, details?: string, back?: { href: string; label: string }): SafeHtml {
+export function errorBody(
+  lang: CheckoutLanguage,
+  text: string,
+  details?: string,
+  back?: { href: string; label: string },
+): SafeHtml {
   return html`${alert(text)}
 ${details ? html`<details class="developer" open><summary>${t(lang, 'developerDetails')}</summary><pre>${details}</pre></details>` : ''}
 ${back ? html`<p><a class="button secondary" href="${back.href}">${back.label}</a></p>` : ''}`;

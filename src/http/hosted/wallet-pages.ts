@@ -7,7 +7,17 @@ import type { BuyerRecord } from '../../store/store.js';
 import { html } from '../html.js';
 import { flowOfNext } from './flow-of-next.js';
 import { t } from './i18n.js';
-import { csrfField, currentBuyer, languageOf, nextPage, PageError, redirectTo, renderPage, signInFirst, type Page } from './page-context.js';
+import {
+  csrfField,
+  currentBuyer,
+  languageOf,
+  nextPage,
+  PageError,
+  redirectTo,
+  renderPage,
+  signInFirst,
+  type Page,
+} from './page-context.js';
 import { addressBlock, cardLabel, field, formProblems, hidden, regionName, selectField } from './views.js';
 
 /**
@@ -15,7 +25,9 @@ import { addressBlock, cardLabel, field, formProblems, hidden, regionName, selec
  * speaks the flow's language and goes back to it.
  */
 
-async function requireBuyer(p: Page): Promise<{ buyer: BuyerRecord; next: string; lang: CheckoutLanguage; sandbox: boolean } | undefined> {
+async function requireBuyer(
+  p: Page,
+): Promise<{ buyer: BuyerRecord; next: string; lang: CheckoutLanguage; sandbox: boolean } | undefined> {
   const next = nextPage(p);
   const buyer = await currentBuyer(p);
   if (!buyer) return signInFirst(p, new PageError(403, 'formExpired', languageOf(p)));
@@ -36,7 +48,10 @@ export async function walletPage(p: Page): Promise<void> {
   const addresses = await p.ctx.store.reader.buyerItems<Address>('address', buyer.buyerId);
   const cards = await p.ctx.store.reader.buyerItems<WalletCard>('paymentMethod', buyer.buyerId);
   const self = walletUrl(next);
-  const del = (kind: string, id: string) => html`<form method="post" action="/checkout/wallet/delete">${csrfField(p)}${hidden('kind', kind)}${hidden('id', id)}${hidden('next', next)}
+  const del = (
+    kind: string,
+    id: string,
+  ) => html`<form method="post" action="/checkout/wallet/delete">${csrfField(p)}${hidden('kind', kind)}${hidden('id', id)}${hidden('next', next)}
       <button type="submit" class="secondary" aria-label="${t(lang, 'delete')} ${id}">${t(lang, 'delete')}</button></form>`;
   const body = html`
 <h2>${t(lang, 'addresses')}</h2>
@@ -61,8 +76,23 @@ export async function addressPage(p: Page, problems: Record<string, string> = {}
   const problem = formProblems(lang, problems);
   const jp = countries.length === 1 && countries[0] === 'JP';
   const us = countries.length === 1 && countries[0] === 'US';
-  const name = field({ name: 'name', label: t(lang, 'fullName'), autocomplete: 'name', value: v('name') || (jp || us ? buyer.name : ''), required: true, problem: problem.of('name') });
-  const phone = field({ name: 'phoneNumber', label: t(lang, 'phoneNumber'), type: 'tel', autocomplete: 'tel', value: v('phoneNumber') || (buyer.phoneNumber ?? ''), required: true, problem: problem.of('phoneNumber') });
+  const name = field({
+    name: 'name',
+    label: t(lang, 'fullName'),
+    autocomplete: 'name',
+    value: v('name') || (jp || us ? buyer.name : ''),
+    required: true,
+    problem: problem.of('name'),
+  });
+  const phone = field({
+    name: 'phoneNumber',
+    label: t(lang, 'phoneNumber'),
+    type: 'tel',
+    autocomplete: 'tel',
+    value: v('phoneNumber') || (buyer.phoneNumber ?? ''),
+    required: true,
+    problem: problem.of('phoneNumber'),
+  });
   // Japanese addresses are written from the largest unit down: 〒, prefecture, municipality + block, building.
   const fields = jp
     ? html`${hidden('countryCode', 'JP')}
@@ -129,7 +159,11 @@ ${problem.alert}
 export async function cardPost(p: Page): Promise<void> {
   const w = await requireBuyer(p);
   if (!w) return;
-  const r = await addCard(p.ctx, w.buyer.buyerId, { number: p.form.get('number') ?? '', expiry: p.form.get('expiry') ?? '', holderName: p.form.get('holderName') ?? '' });
+  const r = await addCard(p.ctx, w.buyer.buyerId, {
+    number: p.form.get('number') ?? '',
+    expiry: p.form.get('expiry') ?? '',
+    holderName: p.form.get('holderName') ?? '',
+  });
   if (!r.ok) return cardPage(p, r.problems as Record<string, string>, 400);
   redirectTo(p, w.next);
 }

@@ -119,9 +119,19 @@ export function redirect(res: ServerResponse, location: string, cookies: readonl
   res.end();
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  extra: Record<string, string> = {},
+): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...extra });
+  res.writeHead(status, {
+    ...COMMON_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...extra,
+  });
   res.end(body);
 }
 
@@ -136,8 +146,19 @@ export function asset(body: string, type: string): StaticAsset {
   return { body: buf, type, etag: `"${createHash('sha256').update(buf).digest('base64url').slice(0, 22)}"` };
 }
 
-export function sendAsset(req: IncomingMessage, res: ServerResponse, a: StaticAsset, extra: Record<string, string> = {}): void {
-  const headers = { 'content-type': a.type, etag: a.etag, 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff', ...extra };
+export function sendAsset(
+  req: IncomingMessage,
+  res: ServerResponse,
+  a: StaticAsset,
+  extra: Record<string, string> = {},
+): void {
+  const headers = {
+    'content-type': a.type,
+    etag: a.etag,
+    'cache-control': 'public, max-age=300',
+    'x-content-type-options': 'nosniff',
+    ...extra,
+  };
   if (req.headers['if-none-match'] === a.etag) {
     res.writeHead(304, headers);
     res.end();

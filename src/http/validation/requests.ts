@@ -30,7 +30,9 @@ const merchantMetadata = object({
 
 const providerMetadata = object({ providerReferenceId: optional(string({ max: TEXT_LIMITS.providerReferenceId })) });
 
-const currencyCode = map(string({ max: 3 }), (v, p) => (Object.hasOwn(CURRENCIES, v) ? ok(v as CurrencyCode) : invalid(p, `${v} is not a supported currency.`)));
+const currencyCode = map(string({ max: 3 }), (v, p) =>
+  Object.hasOwn(CURRENCIES, v) ? ok(v as CurrencyCode) : invalid(p, `${v} is not a supported currency.`),
+);
 
 const recurringMetadata = map(
   object({
@@ -74,7 +76,11 @@ const addressDetails = map(
     if (country !== 'JP') required.push('city');
     if (country === 'JP' || country === 'US') required.push('stateOrRegion');
     for (const field of required) {
-      if (address[field] === null) return invalid(`${p}.${field === 'county' ? 'districtOrCounty' : field}`, `It is required for addresses in ${country || 'this country'}.`);
+      if (address[field] === null)
+        return invalid(
+          `${p}.${field === 'county' ? 'districtOrCounty' : field}`,
+          `It is required for addresses in ${country || 'this country'}.`,
+        );
     }
     return ok(address);
   },
@@ -83,13 +89,19 @@ const addressDetails = map(
 const deliverySpecifications = map(
   object({
     specialRestrictions: optional(array(literal(['RestrictPOBoxes', 'RestrictPackstations'] as const), { max: 2 })),
-    addressRestrictions: optional(object({
-      type: literal(['Allowed', 'NotAllowed'] as const),
-      restrictions: record(/^[A-Z]{2}$/, object({
-        statesOrRegions: optional(array(string({ max: 50, min: 1 }), { max: 100 })),
-        zipCodes: optional(array(string({ max: 20, min: 1 }), { max: 1000 })),
-      }), { max: 250 }),
-    })),
+    addressRestrictions: optional(
+      object({
+        type: literal(['Allowed', 'NotAllowed'] as const),
+        restrictions: record(
+          /^[A-Z]{2}$/,
+          object({
+            statesOrRegions: optional(array(string({ max: 50, min: 1 }), { max: 100 })),
+            zipCodes: optional(array(string({ max: 20, min: 1 }), { max: 1000 })),
+          }),
+          { max: 250 },
+        ),
+      }),
+    ),
   }),
   (d): ReturnType<typeof ok<DeliverySpecifications>> => {
     const restrictions: Record<string, { statesOrRegions: string[]; zipCodes: string[] }> = {};
@@ -118,17 +130,19 @@ export const createCheckoutSessionRequest = object({
   scopes: optional(array(literal(SCOPES), { max: SCOPES.length })),
   chargePermissionType: optional(chargePermissionType),
   recurringMetadata: optional(recurringMetadata),
-  paymentDetails: optional(object({
-    paymentIntent: optional(paymentIntent),
-    canHandlePendingAuthorization: optional(boolean()),
-    chargeAmount: optional(price()),
-    totalOrderAmount: optional(price()),
-    softDescriptor: optional(softDescriptor),
-    presentmentCurrency: optional(currencyCode),
-    allowOvercharge: optional(boolean()),
-    extendExpiration: optional(boolean()),
-    estimateOrderTotal: optional(price()),
-  })),
+  paymentDetails: optional(
+    object({
+      paymentIntent: optional(paymentIntent),
+      canHandlePendingAuthorization: optional(boolean()),
+      chargeAmount: optional(price()),
+      totalOrderAmount: optional(price()),
+      softDescriptor: optional(softDescriptor),
+      presentmentCurrency: optional(currencyCode),
+      allowOvercharge: optional(boolean()),
+      extendExpiration: optional(boolean()),
+      estimateOrderTotal: optional(price()),
+    }),
+  ),
   merchantMetadata: optional(merchantMetadata),
   supplementaryData: optional(string({ max: TEXT_LIMITS.supplementaryData })),
   platformId: optional(string({ max: TEXT_LIMITS.platformId })),
@@ -140,22 +154,26 @@ export const createCheckoutSessionRequest = object({
 });
 
 export const updateCheckoutSessionRequest = object({
-  webCheckoutDetails: optional(object({
-    checkoutResultReturnUrl: optional(url(TEXT_LIMITS.url)),
-    checkoutReviewReturnUrl: optional(url(TEXT_LIMITS.url)),
-    checkoutCancelUrl: optional(url(TEXT_LIMITS.url)),
-  })),
-  paymentDetails: optional(object({
-    paymentIntent: optional(paymentIntent),
-    canHandlePendingAuthorization: optional(boolean()),
-    chargeAmount: optional(price()),
-    totalOrderAmount: optional(price()),
-    softDescriptor: optional(softDescriptor),
-    estimateOrderTotal: optional(price()),
-    extendExpiration: optional(boolean()),
-    presentmentCurrency: optional(currencyCode),
-    allowOvercharge: optional(boolean()),
-  })),
+  webCheckoutDetails: optional(
+    object({
+      checkoutResultReturnUrl: optional(url(TEXT_LIMITS.url)),
+      checkoutReviewReturnUrl: optional(url(TEXT_LIMITS.url)),
+      checkoutCancelUrl: optional(url(TEXT_LIMITS.url)),
+    }),
+  ),
+  paymentDetails: optional(
+    object({
+      paymentIntent: optional(paymentIntent),
+      canHandlePendingAuthorization: optional(boolean()),
+      chargeAmount: optional(price()),
+      totalOrderAmount: optional(price()),
+      softDescriptor: optional(softDescriptor),
+      estimateOrderTotal: optional(price()),
+      extendExpiration: optional(boolean()),
+      presentmentCurrency: optional(currencyCode),
+      allowOvercharge: optional(boolean()),
+    }),
+  ),
   merchantMetadata: optional(merchantMetadata),
   chargePermissionType: optional(chargePermissionType),
   recurringMetadata: optional(recurringMetadata),

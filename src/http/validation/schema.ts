@@ -30,10 +30,15 @@ export function optional<T>(inner: Schema<T>): Schema<T | undefined> {
   return { parse: (v, p) => (v === undefined || v === null ? ok(undefined) : inner.parse(v, p)), optional: true };
 }
 
-export function string(options: { max: number; min?: number; pattern?: RegExp; patternHint?: string } = { max: 1024 }): Schema<string> {
+export function string(
+  options: { max: number; min?: number; pattern?: RegExp; patternHint?: string } = { max: 1024 },
+): Schema<string> {
   return schema((v, p) => {
     if (typeof v !== 'string') return invalid(p, 'Expected a string.');
-    if (v.length < (options.min ?? 0)) return options.min === 1 ? invalid(p, 'It must not be empty.') : invalid(p, `It must have at least ${options.min} characters.`);
+    if (v.length < (options.min ?? 0))
+      return options.min === 1
+        ? invalid(p, 'It must not be empty.')
+        : invalid(p, `It must have at least ${options.min} characters.`);
     if (v.length > options.max) return invalid(p, `It must not be longer than ${options.max} characters.`);
     if (options.pattern && !options.pattern.test(v)) return invalid(p, options.patternHint);
     return ok(v);
@@ -41,7 +46,11 @@ export function string(options: { max: number; min?: number; pattern?: RegExp; p
 }
 
 export function literal<const T extends string>(values: readonly T[]): Schema<T> {
-  return schema((v, p) => (typeof v === 'string' && (values as readonly string[]).includes(v) ? ok(v as T) : invalid(p, `Allowed values: ${values.join(', ')}.`)));
+  return schema((v, p) =>
+    typeof v === 'string' && (values as readonly string[]).includes(v)
+      ? ok(v as T)
+      : invalid(p, `Allowed values: ${values.join(', ')}.`),
+  );
 }
 
 export function boolean(): Schema<boolean> {
@@ -135,7 +144,8 @@ export function url(max = 1024): Schema<string> {
     } catch {
       return invalid(p, 'It is not an absolute URL.');
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return invalid(p, 'Only http and https URLs are allowed.');
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+      return invalid(p, 'Only http and https URLs are allowed.');
     return ok(v);
   });
 }
@@ -143,12 +153,20 @@ export function url(max = 1024): Schema<string> {
 /** A whole number, given as a JSON number or a numeric string (frequency values are strings on the wire). */
 export function integerLike(options: { min: number; max: number }): Schema<number> {
   return schema((v, p) => {
-    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : Number.NaN;
-    if (!Number.isInteger(n) || n < options.min || n > options.max) return invalid(p, `Expected a whole number from ${options.min} to ${options.max}.`);
+    const n =
+      typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : Number.NaN;
+    if (!Number.isInteger(n) || n < options.min || n > options.max)
+      return invalid(p, `Expected a whole number from ${options.min} to ${options.max}.`);
     return ok(n);
   });
 }
 
 export function map<A, B>(inner: Schema<A>, f: (a: A, path: string) => Result<B>): Schema<B> {
-  return { parse: (v, p) => { const r = inner.parse(v, p); return r.ok ? f(r.value, p) : r; }, optional: inner.optional };
+  return {
+    parse: (v, p) => {
+      const r = inner.parse(v, p);
+      return r.ok ? f(r.value, p) : r;
+    },
+    optional: inner.optional,
+  };
 }

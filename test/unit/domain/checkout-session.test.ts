@@ -21,22 +21,70 @@ import { money } from '../../../src/domain/money.js';
 import type { Address } from '../../../src/domain/shared-types.js';
 import { HOUR } from '../../../src/domain/time.js';
 
-const merchant: Merchant = { merchantId: 'AMERCHANT', name: 'm', region: 'jp', ledgerCurrency: 'JPY', createdAt: 0, sandboxClockOffsetMs: 0 };
-const store: MerchantStore = { storeId: 'amzn1.application-oa2-client.x', merchantId: 'AMERCHANT', name: 's', allowedOrigins: [] };
-const address: Address = { name: '山田 太郎', addressLine1: '千代田区千代田1-1', addressLine2: null, addressLine3: null, city: null, county: null, district: null, stateOrRegion: '東京都', postalCode: '100-0001', countryCode: 'JP', phoneNumber: '090' };
-const buyer = { buyerId: 'amzn1.account.X', name: '山田 太郎', email: 't@example.jp', phoneNumber: null, primeMembershipTypes: null };
-const card = (behaviour: 'Succeeds' | 'Declines' | 'BuyerCancels' | 'PendsThenAuthorizes') => ({ paymentMethodId: 'pm', descriptor: 'Visa ****1111 (Amazon Pay)', behaviour });
+const merchant: Merchant = {
+  merchantId: 'AMERCHANT',
+  name: 'm',
+  region: 'jp',
+  ledgerCurrency: 'JPY',
+  createdAt: 0,
+  sandboxClockOffsetMs: 0,
+};
+const store: MerchantStore = {
+  storeId: 'amzn1.application-oa2-client.x',
+  merchantId: 'AMERCHANT',
+  name: 's',
+  allowedOrigins: [],
+};
+const address: Address = {
+  name: '山田 太郎',
+  addressLine1: '千代田区千代田1-1',
+  addressLine2: null,
+  addressLine3: null,
+  city: null,
+  county: null,
+  district: null,
+  stateOrRegion: '東京都',
+  postalCode: '100-0001',
+  countryCode: 'JP',
+  phoneNumber: '090',
+};
+const buyer = {
+  buyerId: 'amzn1.account.X',
+  name: '山田 太郎',
+  email: 't@example.jp',
+  phoneNumber: null,
+  primeMembershipTypes: null,
+};
+const card = (behaviour: 'Succeeds' | 'Declines' | 'BuyerCancels' | 'PendsThenAuthorizes') => ({
+  paymentMethodId: 'pm',
+  descriptor: 'Visa ****1111 (Amazon Pay)',
+  behaviour,
+});
 
 function open(now = 0): CheckoutSession {
-  const r = createCheckoutSession({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: store.storeId }, { checkoutSessionId: 'cs-1', merchant, store, environment: 'Sandbox', now });
+  const r = createCheckoutSession(
+    { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: store.storeId },
+    { checkoutSessionId: 'cs-1', merchant, store, environment: 'Sandbox', now },
+  );
   assert.ok(r.ok);
   return r.value;
 }
 
 function ready(): CheckoutSession {
-  const withBuyer = associateBuyer(open(), { buyer, shippingAddress: address, billingAddress: address, paymentMethod: card('Succeeds') }, 1);
+  const withBuyer = associateBuyer(
+    open(),
+    { buyer, shippingAddress: address, billingAddress: address, paymentMethod: card('Succeeds') },
+    1,
+  );
   assert.ok(withBuyer.ok);
-  const updated = updateCheckoutSession(withBuyer.value, { webCheckoutDetails: { checkoutResultReturnUrl: 'https://shop.example/result' }, paymentDetails: { paymentIntent: 'Authorize', chargeAmount: money(1000, 'JPY') } }, { merchant, store, now: 2 });
+  const updated = updateCheckoutSession(
+    withBuyer.value,
+    {
+      webCheckoutDetails: { checkoutResultReturnUrl: 'https://shop.example/result' },
+      paymentDetails: { paymentIntent: 'Authorize', chargeAmount: money(1000, 'JPY') },
+    },
+    { merchant, store, now: 2 },
+  );
   assert.ok(updated.ok);
   return updated.value;
 }
@@ -48,17 +96,31 @@ test('final states have no transitions and every state has an entry', () => {
 });
 
 test('constraints clear one by one as the buyer and the merchant provide what is missing', () => {
-  assert.deepEqual(constraintsOf(open()).map((c) => c.constraintId), ['BuyerNotAssociated', 'ChargeAmountNotSet', 'CheckoutResultReturnUrlNotSet', 'PaymentIntentNotSet']);
+  assert.deepEqual(
+    constraintsOf(open()).map((c) => c.constraintId),
+    ['BuyerNotAssociated', 'ChargeAmountNotSet', 'CheckoutResultReturnUrlNotSet', 'PaymentIntentNotSet'],
+  );
   assert.deepEqual(constraintsOf(ready()), []);
   const recurring = updateCheckoutSession(ready(), { chargePermissionType: 'Recurring' }, { merchant, store, now: 3 });
   assert.ok(recurring.ok);
-  assert.deepEqual(constraintsOf(recurring.value).map((c) => c.constraintId), ['RecurringFrequencyNotSet']);
+  assert.deepEqual(
+    constraintsOf(recurring.value).map((c) => c.constraintId),
+    ['RecurringFrequencyNotSet'],
+  );
 });
 
 test('JP merchants charge in JPY only; amounts above 10,000,000 JPY are refused', () => {
-  const usd = updateCheckoutSession(open(), { paymentDetails: { chargeAmount: money(1000, 'USD') } }, { merchant, store, now: 1 });
+  const usd = updateCheckoutSession(
+    open(),
+    { paymentDetails: { chargeAmount: money(1000, 'USD') } },
+    { merchant, store, now: 1 },
+  );
   assert.ok(!usd.ok && usd.error.reasonCode === 'CurrencyMismatch');
-  const huge = updateCheckoutSession(open(), { paymentDetails: { chargeAmount: money(10_000_001, 'JPY') } }, { merchant, store, now: 1 });
+  const huge = updateCheckoutSession(
+    open(),
+    { paymentDetails: { chargeAmount: money(10_000_001, 'JPY') } },
+    { merchant, store, now: 1 },
+  );
   assert.ok(!huge.ok && huge.error.reasonCode === 'TransactionAmountExceeded');
 });
 
@@ -97,25 +159,45 @@ test('an Open session expires exactly 24 hours after creation; final states neve
   assert.equal(expired?.state, 'Canceled');
   assert.equal(expired?.reasonCode, 'Expired');
   assert.equal(expireIfDue(expired!, 48 * HOUR), null);
-  fc.assert(fc.property(fc.integer({ min: 0, max: 1e12 }), (t) => {
-    const again = expired ? expireIfDue(expired, t) : null;
-    assert.equal(again, null);
-  }));
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 1e12 }), (t) => {
+      const again = expired ? expireIfDue(expired, t) : null;
+      assert.equal(again, null);
+    }),
+  );
 });
 
 test('delivery specifications: PO boxes, Packstations and country allow-lists', () => {
   const pobox = { ...address, addressLine2: '日本橋郵便局 私書箱 第12号' };
-  assert.ok(!addressMeetsDeliverySpecifications(pobox, { specialRestrictions: ['RestrictPOBoxes'], addressRestrictions: null }).ok);
-  assert.ok(addressMeetsDeliverySpecifications(address, { specialRestrictions: ['RestrictPOBoxes'], addressRestrictions: null }).ok);
-  const onlyOkinawa = { specialRestrictions: [], addressRestrictions: { type: 'Allowed' as const, restrictions: { JP: { statesOrRegions: ['沖縄県'], zipCodes: [] } } } };
+  assert.ok(
+    !addressMeetsDeliverySpecifications(pobox, { specialRestrictions: ['RestrictPOBoxes'], addressRestrictions: null })
+      .ok,
+  );
+  assert.ok(
+    addressMeetsDeliverySpecifications(address, { specialRestrictions: ['RestrictPOBoxes'], addressRestrictions: null })
+      .ok,
+  );
+  const onlyOkinawa = {
+    specialRestrictions: [],
+    addressRestrictions: {
+      type: 'Allowed' as const,
+      restrictions: { JP: { statesOrRegions: ['沖縄県'], zipCodes: [] } },
+    },
+  };
   assert.ok(!addressMeetsDeliverySpecifications(address, onlyOkinawa).ok);
   assert.ok(addressMeetsDeliverySpecifications({ ...address, stateOrRegion: '沖縄県' }, onlyOkinawa).ok);
 });
 
 test('return URLs must be allowed for the store; Live needs https', () => {
   const locked: MerchantStore = { ...store, allowedOrigins: ['https://shop.example'] };
-  const bad = createCheckoutSession({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://evil.example/review' }, storeId: store.storeId }, { checkoutSessionId: 'x', merchant, store: locked, environment: 'Sandbox', now: 0 });
+  const bad = createCheckoutSession(
+    { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://evil.example/review' }, storeId: store.storeId },
+    { checkoutSessionId: 'x', merchant, store: locked, environment: 'Sandbox', now: 0 },
+  );
   assert.ok(!bad.ok && /not allowed/.test(bad.error.message));
-  const live = createCheckoutSession({ webCheckoutDetails: { checkoutReviewReturnUrl: 'http://shop.example/review' }, storeId: store.storeId }, { checkoutSessionId: 'x', merchant, store, environment: 'Live', now: 0 });
+  const live = createCheckoutSession(
+    { webCheckoutDetails: { checkoutReviewReturnUrl: 'http://shop.example/review' }, storeId: store.storeId },
+    { checkoutSessionId: 'x', merchant, store, environment: 'Live', now: 0 },
+  );
   assert.ok(!live.ok && /https/.test(live.error.message));
 });

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { ID_PATTERNS, newChargeId, newChargePermissionId, newCheckoutSessionId, newPublicKeyId, newRefundId } from '../../../src/domain/ids.js';
+import {
+  ID_PATTERNS,
+  newChargeId,
+  newChargePermissionId,
+  newCheckoutSessionId,
+  newPublicKeyId,
+  newRefundId,
+} from '../../../src/domain/ids.js';
 import { addMonths, formatWireTimestamp, parseRequestDate } from '../../../src/domain/time.js';
 
 const random = { bytes: (n: number) => randomBytes(n) };
@@ -15,7 +22,8 @@ test('x-amz-pay-date accepts the basic and the extended form, and refuses imposs
   assert.equal(parseRequestDate('20190923T231908Z'), at);
   assert.equal(parseRequestDate('2019-09-23T23:19:08Z'), at);
   assert.equal(parseRequestDate('2019-09-23T23:19:08.123Z'), at);
-  for (const bad of ['20190231T000000Z', '2019-09-23 23:19:08', '20190923T246000Z', 'yesterday', '']) assert.equal(parseRequestDate(bad), undefined, bad);
+  for (const bad of ['20190231T000000Z', '2019-09-23 23:19:08', '20190923T246000Z', 'yesterday', ''])
+    assert.equal(parseRequestDate(bad), undefined, bad);
 });
 
 test('addMonths clamps to the end of shorter months', () => {

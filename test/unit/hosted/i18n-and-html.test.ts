@@ -17,7 +17,11 @@ describe('hosted pages: translations, prices, escaping, entry checks', () => {
         const text = MESSAGES[lang][key as keyof typeof MESSAGES.en_US];
         assert.ok(text.trim().length > 0, `${lang}.${key} is empty`);
         const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
-        assert.deepEqual(placeholders(text), placeholders(MESSAGES.en_US[key as keyof typeof MESSAGES.en_US]), `${lang}.${key}`);
+        assert.deepEqual(
+          placeholders(text),
+          placeholders(MESSAGES.en_US[key as keyof typeof MESSAGES.en_US]),
+          `${lang}.${key}`,
+        );
       }
     }
     assert.equal(MESSAGES.ja_JP.payWithAmazon, 'Amazon Payでお支払い');
@@ -32,33 +36,60 @@ describe('hosted pages: translations, prices, escaping, entry checks', () => {
 
   test('html escapes every interpolation unless raw', () => {
     const name = `<script>alert("x")</script>'&`;
-    assert.equal(html`<p title="${name}">${name}</p>`.value, '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;</p>');
-    assert.equal(html`${[html`<b>${'<i>'}</b>`, '<u>']}${raw('<br>')}${null}${false}`.value, '<b>&lt;i&gt;</b>&lt;u&gt;<br>');
+    assert.equal(
+      html`<p title="${name}">${name}</p>`.value,
+      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;</p>',
+    );
+    assert.equal(
+      html`${[html`<b>${'<i>'}</b>`, '<u>']}${raw('<br>')}${null}${false}`.value,
+      '<b>&lt;i&gt;</b>&lt;u&gt;<br>',
+    );
   });
 
   test('Japanese addresses: 〒 postal code normalised, a real prefecture, no city', () => {
-    const entry = { name: '山田 太郎', addressLine1: '千代田区千代田1-1', addressLine2: '', city: 'ignored', stateOrRegion: '東京都', postalCode: '１００ー０００１', countryCode: 'JP', phoneNumber: '090-1234-5678' };
+    const entry = {
+      name: '山田 太郎',
+      addressLine1: '千代田区千代田1-1',
+      addressLine2: '',
+      city: 'ignored',
+      stateOrRegion: '東京都',
+      postalCode: '１００ー０００１',
+      countryCode: 'JP',
+      phoneNumber: '090-1234-5678',
+    };
     const r = addressFromEntry(entry, ['JP']);
     assert.ok(r.ok);
     assert.equal(r.address.postalCode, '100-0001');
     assert.equal(r.address.city, null);
     assert.equal(r.address.addressLine2, null);
     const bad = addressFromEntry({ ...entry, stateOrRegion: 'Tokyo', postalCode: '1000' }, ['JP']);
-    assert.deepEqual(bad.ok ? null : bad.problems, { stateOrRegion: 'invalidPrefecture', postalCode: 'invalidPostalCode' });
+    assert.deepEqual(bad.ok ? null : bad.problems, {
+      stateOrRegion: 'invalidPrefecture',
+      postalCode: 'invalidPostalCode',
+    });
     assert.equal(addressFromEntry({ ...entry, countryCode: 'US' }, ['JP']).ok, false);
   });
 
   test('cards: Luhn and expiry checked; only brand, last four and expiry kept; simulated cards keep their behaviour', () => {
     const now = { year: 2026, month: 6 };
     const ok = cardFromEntry({ number: '4111 1111 1111 1111', expiry: '07/29', holderName: 'Jane' }, now);
-    assert.deepEqual(ok, { ok: true, card: { brand: 'Visa', last4: '1111', holderName: 'Jane', expiry: '07/29', behaviour: 'Succeeds' } });
-    assert.deepEqual(cardFromEntry({ number: '4111 1111 1111 1112', expiry: '05/26', holderName: '' }, now), { ok: false, problems: { number: 'invalidNumber', expiry: 'expired', holderName: 'holderRequired' } });
+    assert.deepEqual(ok, {
+      ok: true,
+      card: { brand: 'Visa', last4: '1111', holderName: 'Jane', expiry: '07/29', behaviour: 'Succeeds' },
+    });
+    assert.deepEqual(cardFromEntry({ number: '4111 1111 1111 1112', expiry: '05/26', holderName: '' }, now), {
+      ok: false,
+      problems: { number: 'invalidNumber', expiry: 'expired', holderName: 'holderRequired' },
+    });
     // A Luhn-valid Mastercard number ending in 3434, the sandbox card that is declined.
     const base = '555555555555343';
     let digits = '';
     for (let d = 0; d < 10; d++) {
       const candidate = `${base.slice(0, 11)}${d}3434`;
-      if (cardFromEntry({ number: candidate, expiry: '01/30', holderName: 'x' }, now).ok) { digits = candidate; break; }
+      if (cardFromEntry({ number: candidate, expiry: '01/30', holderName: 'x' }, now).ok) {
+        digits = candidate;
+        break;
+      }
     }
     const declines = cardFromEntry({ number: digits, expiry: '01/30', holderName: 'x' }, now);
     assert.ok(declines.ok && declines.card.behaviour === 'Declines' && declines.card.brand === 'Mastercard');

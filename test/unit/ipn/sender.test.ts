@@ -29,7 +29,12 @@ describe('notification HTTP sender', () => {
   });
 
   test('POSTs the body with the given headers and reports the status', async () => {
-    const result = await httpSender(`${base}/ok`, '{"a":"ü"}', { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' }, 5000);
+    const result = await httpSender(
+      `${base}/ok`,
+      '{"a":"ü"}',
+      { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' },
+      5000,
+    );
     assert.deepEqual(result, { statusCode: 204, error: null });
     const last = seen[seen.length - 1]!;
     assert.equal(last.body, '{"a":"ü"}');

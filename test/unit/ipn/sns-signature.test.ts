@@ -3,7 +3,13 @@ import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:cry
 import { describe, test } from 'node:test';
 import { buildEnvelope, messageIdOf, topicArn } from '../../../src/app/ipn/envelope.js';
 import { selfSignedCertificate } from '../../../src/crypto/x509.js';
-import { certificateFingerprint, signingCertificateFileName, signSnsMessage, snsStringToSign, verifySnsSignature } from '../../../src/signing/sns-signature.js';
+import {
+  certificateFingerprint,
+  signingCertificateFileName,
+  signSnsMessage,
+  snsStringToSign,
+  verifySnsSignature,
+} from '../../../src/signing/sns-signature.js';
 
 const fields = {
   Type: 'Notification',
@@ -27,7 +33,13 @@ describe('SNS SignatureVersion 1', () => {
   });
 
   test('a subscription confirmation signs SubscribeURL and Token instead of Subject', () => {
-    const s = snsStringToSign({ ...fields, Type: 'SubscriptionConfirmation', Subject: 'ignored', SubscribeURL: 'https://x/confirm', Token: 't0k' });
+    const s = snsStringToSign({
+      ...fields,
+      Type: 'SubscriptionConfirmation',
+      Subject: 'ignored',
+      SubscribeURL: 'https://x/confirm',
+      Token: 't0k',
+    });
     assert.equal(s.includes('Subject'), false);
     assert.match(s, /MessageId\n[^\n]+\nSubscribeURL\nhttps:\/\/x\/confirm\nTimestamp\n[^\n]+\nToken\nt0k\nTopicArn\n/);
   });
@@ -52,9 +64,25 @@ describe('SNS SignatureVersion 1', () => {
       fileName: signingCertificateFileName(cert.certPem),
     };
     const payload = '{"MerchantID":"AXYZ","NotificationId":"N1","NotificationVersion":"V2"}';
-    const input = { notificationId: 'N1', merchantId: 'AXYZ', merchantRegion: 'jp' as const, environment: 'Sandbox' as const, payload, createdAt: Date.UTC(2026, 4, 1, 12, 0, 0, 7) };
+    const input = {
+      notificationId: 'N1',
+      merchantId: 'AXYZ',
+      merchantRegion: 'jp' as const,
+      environment: 'Sandbox' as const,
+      payload,
+      createdAt: Date.UTC(2026, 4, 1, 12, 0, 0, 7),
+    };
     const { body, headers, envelope } = buildEnvelope(input, certificate, 'https://reji.example/');
-    assert.deepEqual(Object.keys(JSON.parse(body)), ['Type', 'MessageId', 'TopicArn', 'Message', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL']);
+    assert.deepEqual(Object.keys(JSON.parse(body)), [
+      'Type',
+      'MessageId',
+      'TopicArn',
+      'Message',
+      'Timestamp',
+      'SignatureVersion',
+      'Signature',
+      'SigningCertURL',
+    ]);
     assert.equal(envelope.Message, payload);
     assert.equal(envelope.Timestamp, '2026-05-01T12:00:00.007Z');
     assert.equal(envelope.MessageId, messageIdOf('N1'));
@@ -62,7 +90,10 @@ describe('SNS SignatureVersion 1', () => {
     assert.notEqual(messageIdOf('N2'), envelope.MessageId);
     assert.equal(envelope.TopicArn, topicArn('AXYZ', 'jp', 'Sandbox'));
     assert.equal(envelope.TopicArn, 'arn:aws:sns:us-west-2:000000000000:reji-AXYZ-sandbox');
-    assert.match(envelope.SigningCertURL, /^https:\/\/reji\.example\/sns\/SimpleNotificationService-[0-9a-f]{32}\.pem$/);
+    assert.match(
+      envelope.SigningCertURL,
+      /^https:\/\/reji\.example\/sns\/SimpleNotificationService-[0-9a-f]{32}\.pem$/,
+    );
     assert.equal(headers['content-type'], 'text/plain; charset=UTF-8');
     assert.equal(headers['x-amz-sns-message-type'], 'Notification');
     assert.equal(headers['x-amz-sns-message-id'], envelope.MessageId);

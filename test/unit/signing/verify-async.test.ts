@@ -20,7 +20,11 @@ test('verification on the thread pool gives the same answers as the synchronous 
     ];
     for (const [alg, t, sig] of cases) {
       const alg_ = alg as typeof algorithm;
-      assert.equal(await verifyStringAsync(alg_, publicKey, t, sig), verifyString(alg_, publicKey, t, sig), `${alg} ${t} ${sig.slice(0, 8)}`);
+      assert.equal(
+        await verifyStringAsync(alg_, publicKey, t, sig),
+        verifyString(alg_, publicKey, t, sig),
+        `${alg} ${t} ${sig.slice(0, 8)}`,
+      );
     }
     assert.equal(await verifyStringAsync(algorithm, publicKey, text, signature), true);
   }

@@ -12,7 +12,7 @@
   var COLORS = {
     Gold: { background: '#FFD814', border: '#FCD200', text: '#0F1111', hover: '#F7CA00' },
     LightGray: { background: '#E7E9EC', border: '#ADB1B8', text: '#0F1111', hover: '#D5D9D9' },
-    DarkGray: { background: '#232F3E', border: '#131A22', text: '#FFFFFF', hover: '#37475A' }
+    DarkGray: { background: '#232F3E', border: '#131A22', text: '#FFFFFF', hover: '#37475A' },
   };
   var PRODUCT_TYPES = ['PayAndShip', 'PayOnly', 'SignIn'];
 
@@ -47,7 +47,8 @@
     if (!config.payloadJSON || !config.signature || !(config.publicKeyId || options.publicKeyId)) {
       throw fail(name + ' needs payloadJSON, signature and publicKeyId.');
     }
-    if (typeof config.payloadJSON !== 'string') throw fail(name + '.payloadJSON must be the exact JSON string that was signed.');
+    if (typeof config.payloadJSON !== 'string')
+      throw fail(name + '.payloadJSON must be the exact JSON string that was signed.');
   }
 
   function fieldsOf(options) {
@@ -64,14 +65,16 @@
       signature: config.signature,
       publicKeyId: config.publicKeyId || options.publicKeyId,
       algorithm: config.algorithm || '',
-      startedFrom: location.href
+      startedFrom: location.href,
     };
     try {
       if (localStorage.getItem(SIGNOUT_KEY)) {
         fields.signout = '1';
         localStorage.removeItem(SIGNOUT_KEY);
       }
-    } catch (e) { /* storage may be blocked */ }
+    } catch (e) {
+      /* storage may be blocked */
+    }
     return fields;
   }
 
@@ -110,15 +113,23 @@
       headers: { 'content-type': 'text/plain;charset=UTF-8' },
       body: JSON.stringify(fields),
       credentials: 'omit',
-      mode: 'cors'
-    }).then(function (r) { return r.json(); }).then(function (verdict) {
-      if (verdict && verdict.ok === false) {
-        console.error(PREFIX + 'reji refused the button payload (' + verdict.reasonCode + '): ' + verdict.message);
-      }
-    }).catch(function () { /* reji's own page will explain */ }).then(function () {
-      clearTimeout(timer);
-      go();
-    });
+      mode: 'cors',
+    })
+      .then(function (r) {
+        return r.json();
+      })
+      .then(function (verdict) {
+        if (verdict && verdict.ok === false) {
+          console.error(PREFIX + 'reji refused the button payload (' + verdict.reasonCode + '): ' + verdict.message);
+        }
+      })
+      .catch(function () {
+        /* reji's own page will explain */
+      })
+      .then(function () {
+        clearTimeout(timer);
+        go();
+      });
   }
 
   function styleButton(button, color, hover) {
@@ -149,7 +160,8 @@
     if (!container) throw fail('renderButton: no element matches "' + selector + '".');
     var label = labelFor(options);
     var color = COLORS[options.buttonColor] ? options.buttonColor : 'Gold';
-    if (options.buttonColor && !COLORS[options.buttonColor]) console.warn(PREFIX + 'buttonColor "' + options.buttonColor + '" is not supported; using Gold.');
+    if (options.buttonColor && !COLORS[options.buttonColor])
+      console.warn(PREFIX + 'buttonColor "' + options.buttonColor + '" is not supported; using Gold.');
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'reji-pay-button reji-pay-button-' + color;
@@ -161,8 +173,12 @@
     logo.textContent = label.text;
     button.appendChild(logo);
     styleButton(button, color, false);
-    button.addEventListener('mouseenter', function () { styleButton(button, color, true); });
-    button.addEventListener('mouseleave', function () { styleButton(button, color, false); });
+    button.addEventListener('mouseenter', function () {
+      styleButton(button, color, true);
+    });
+    button.addEventListener('mouseleave', function () {
+      styleButton(button, color, false);
+    });
     var clickHandler = null;
     button.addEventListener('click', function (event) {
       event.preventDefault();
@@ -176,13 +192,14 @@
         if (typeof callback !== 'function') throw fail('onClick needs a function.');
         clickHandler = callback;
       },
-      element: button
+      element: button,
     };
   }
 
   function initCheckout(options) {
     if (options && options.checkoutSessionId && !configOf(options).payloadJSON) {
-      location.href = BASE + '/checkout/select?amazonCheckoutSessionId=' + encodeURIComponent(options.checkoutSessionId);
+      location.href =
+        BASE + '/checkout/select?amazonCheckoutSessionId=' + encodeURIComponent(options.checkoutSessionId);
       return;
     }
     start(options);
@@ -195,8 +212,12 @@
     }
     var elements = typeof selector === 'string' ? document.querySelectorAll(selector) : [selector];
     if (!elements.length) throw fail('bindChangeAction: no element matches "' + selector + '".');
-    var target = BASE + '/checkout/change?amazonCheckoutSessionId=' + encodeURIComponent(options.amazonCheckoutSessionId) +
-      '&action=' + options.changeAction;
+    var target =
+      BASE +
+      '/checkout/change?amazonCheckoutSessionId=' +
+      encodeURIComponent(options.amazonCheckoutSessionId) +
+      '&action=' +
+      options.changeAction;
     Array.prototype.forEach.call(elements, function (element) {
       element.addEventListener('click', function (event) {
         event.preventDefault();
@@ -207,7 +228,11 @@
 
   // The reji session cookie is HttpOnly on reji's origin; the next checkout from this browser starts signed out.
   function signout() {
-    try { localStorage.setItem(SIGNOUT_KEY, '1'); } catch (e) { /* storage may be blocked */ }
+    try {
+      localStorage.setItem(SIGNOUT_KEY, '1');
+    } catch (e) {
+      /* storage may be blocked */
+    }
   }
 
   window.amazon = window.amazon || {};
@@ -215,6 +240,6 @@
     renderButton: renderButton,
     initCheckout: initCheckout,
     bindChangeAction: bindChangeAction,
-    signout: signout
+    signout: signout,
   };
 })();

@@ -8,13 +8,17 @@
       auto.dataset.sent = '1';
       var button = auto.querySelector('button');
       if (button) button.setAttribute('aria-busy', 'true');
-      setTimeout(function () { auto.submit(); }, 300);
+      setTimeout(function () {
+        auto.submit();
+      }, 300);
     }
     // One submission per form: no double payments from double clicks.
     Array.prototype.forEach.call(document.querySelectorAll('form'), function (form) {
       form.addEventListener('submit', function () {
         Array.prototype.forEach.call(form.querySelectorAll('button[type=submit]'), function (b) {
-          setTimeout(function () { b.disabled = true; }, 0);
+          setTimeout(function () {
+            b.disabled = true;
+          }, 0);
         });
       });
     });
