@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under the project with Node's test runner (through tsx).
-// `npm test -- <substring>...` runs only the files whose path contains one of the substrings (without the type check).
+// `npm test -- <substring>...` runs only the files whose path contains one of the substrings (without Biome and the type check).
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -36,8 +36,16 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-// The whole suite starts with the type check, so that CI fails on a type error too.
+// The whole suite starts with Biome (format and lint) and the type check, so that CI fails on either too.
 if (filters.length === 0) {
+  const biome = spawnSync(process.execPath, [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'check', '.'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (biome.status !== 0) {
+    console.error('biome check failed: `npm run format` fixes formatting; lint findings need a change');
+    process.exit(1);
+  }
   const tsc = spawnSync(
     process.execPath,
     [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'],
