@@ -41,7 +41,6 @@ export type Checks = [
   Expect<Same<RequestOf<Charges['cancel'], 1>, Input<typeof Q.cancelChargeRequest>>>,
   Expect<Same<RequestOf<Refunds['create'], 0>, Input<typeof Q.createRefundRequest>>>,
   Expect<Same<RequestOf<Testing['buyerConsent'], 1>, Input<typeof Q.buyerConsentRequest>>>,
-
   Expect<Same<BodyOf<CheckoutSessions['create']>, Output<typeof R.checkoutSessionResponse>>>,
   Expect<Same<BodyOf<CheckoutSessions['get']>, Output<typeof R.checkoutSessionResponse>>>,
   Expect<Same<BodyOf<CheckoutSessions['update']>, Output<typeof R.checkoutSessionResponse>>>,
@@ -57,7 +56,6 @@ export type Checks = [
   Expect<Same<BodyOf<Refunds['create']>, Output<typeof R.refundResponse>>>,
   Expect<Same<BodyOf<Refunds['get']>, Output<typeof R.refundResponse>>>,
   Expect<Same<BodyOf<Buyers['get']>, Output<typeof R.buyerProfileResponse>>>,
-
   // The disagreements of issue 16, settled: Update takes what the server accepts, and nothing it refuses.
   Expect<Equal<'multiAddressesCheckoutMetadata' extends keyof Q.UpdateCheckoutSessionBody ? true : false, false>>,
   Expect<Equal<'allowOvercharge' extends keyof Q.UpdateCheckoutSessionPaymentDetails ? true : false, true>>,
