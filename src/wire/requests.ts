@@ -256,3 +256,19 @@ export const clockAdvanceRequest = object({
 
 export type UpdateCheckoutSessionBody = Input<typeof updateCheckoutSessionRequest>;
 export type UpdateCheckoutSessionPaymentDetails = NonNullable<UpdateCheckoutSessionBody['paymentDetails']>;
+
+/** Every request body declaration by name (JSON Schema components of the API description). */
+export const REQUESTS = {
+  CreateCheckoutSessionRequest: createCheckoutSessionRequest,
+  UpdateCheckoutSessionRequest: updateCheckoutSessionRequest,
+  CompleteCheckoutSessionRequest: completeCheckoutSessionRequest,
+  FinalizeCheckoutSessionRequest: finalizeCheckoutSessionRequest,
+  UpdateChargePermissionRequest: updateChargePermissionRequest,
+  CloseChargePermissionRequest: closeChargePermissionRequest,
+  CreateChargeRequest: createChargeRequest,
+  CaptureChargeRequest: captureChargeRequest,
+  CancelChargeRequest: cancelChargeRequest,
+  CreateRefundRequest: createRefundRequest,
+  BuyerConsentRequest: buyerConsentRequest,
+  ClockAdvanceRequest: clockAdvanceRequest,
+} as const;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createCheckoutSessionRequest, updateCheckoutSessionRequest } from '../../../src/wire/requests.js';
+import { createCheckoutSessionRequest, REQUESTS, updateCheckoutSessionRequest } from '../../../src/wire/requests.js';
 import {
   chargePermissionResponse,
   chargeResponse,
@@ -170,4 +170,12 @@ test('JSON Schema of a request: what a client may send (amounts as strings or nu
   const create = jsonSchema(createCheckoutSessionRequest);
   assert.deepEqual(create['required'], ['webCheckoutDetails', 'storeId']);
   assert.deepEqual(check(create, { webCheckoutDetails: {} }), ['$.storeId: required']);
+});
+
+test('every request declaration yields a closed object schema', () => {
+  for (const [name, declaration] of Object.entries(REQUESTS)) {
+    const schema = jsonSchema(declaration);
+    assert.equal(schema['type'], 'object', name);
+    assert.equal(schema['additionalProperties'], false, name);
+  }
 });
