@@ -26,8 +26,6 @@ export type Optional<In, Out> = Schema<In, Out | undefined> & { readonly optiona
 
 export type Input<S> = S extends { readonly types?: { readonly input: infer I } } ? I : never;
 export type Output<S> = S extends { readonly types?: { readonly output: infer O } } ? O : never;
-/** @deprecated name kept for existing callers: the parsed value. */
-export type Infer<S> = Output<S>;
 
 /** A JSON Schema (draft 2020-12) node. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
