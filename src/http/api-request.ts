@@ -20,7 +20,10 @@ export interface ApiRequest {
   readonly pathEnvironment: Environment | null;
 }
 
-/** Parses and validates the JSON body once, at the edge. An empty body reads as `{}`. */
+/**
+ * Parses and validates the JSON body once, at the edge. An empty body reads as `{}`, and so does `[]`: Amazon's
+ * PHP SDK encodes an empty body that way (docs/decisions.md).
+ */
 export function readBody<T>(req: ApiRequest, schema: Schema<T>): T {
   let value: unknown = {};
   if (req.body.length > 0) {
@@ -33,6 +36,7 @@ export function readBody<T>(req: ApiRequest, schema: Schema<T>): T {
     } catch (error) {
       throw new ApiError('InvalidRequestFormat', `The request body is not valid JSON: ${(error as Error).message}.`);
     }
+    if (Array.isArray(value) && value.length === 0) value = {};
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ApiError('InvalidRequestFormat', 'The request body must be a JSON object.');
     }
