@@ -32,6 +32,13 @@ export async function buildSdk(outfile = `${sdkRoot}dist/index.js`): Promise<str
   return outfile;
 }
 
+function repoPackages(): string[] {
+  const pkg = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as Record<string, Record<string, string>>;
+  return Object.keys({ ...pkg['dependencies'], ...pkg['devDependencies'] }).filter(
+    (name) => !name.startsWith('@types/'),
+  );
+}
+
 /** Writes the bundled declarations of src/index.ts (with ../../src/{wire,signing,domain} types inlined). */
 export async function buildSdkTypes(outfile = `${sdkRoot}dist/index.d.ts`): Promise<string> {
   // Loaded on demand: it pulls in the TypeScript compiler, which the JS bundle does not need.
@@ -40,6 +47,9 @@ export async function buildSdkTypes(outfile = `${sdkRoot}dist/index.d.ts`): Prom
     [
       {
         filePath: `${sdkRoot}src/index.ts`,
+        // Types from any package of the repo (a schema library behind the wire declarations, say) are inlined
+        // too: the published package has no dependencies. Only @types/node stays outside.
+        libraries: { inlinedLibraries: repoPackages() },
         output: { noBanner: true, exportReferencedTypes: false },
       },
     ],
