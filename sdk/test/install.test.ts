@@ -53,9 +53,10 @@ test('the tarball holds compiled JavaScript, one declaration file, the README an
   const installed = join(project, 'node_modules/@reji/sdk');
   const files = filesUnder(installed).map((f) => f.slice(installed.length + 1));
   assert.deepEqual(files.sort(), ['README.md', 'dist/index.d.ts', 'dist/index.js', 'package.json']);
-  // Not even in a comment: the package stands on its own.
-  for (const file of files)
+  // Not even in a comment of the code: the package stands on its own; the README links nothing relative.
+  for (const file of ['dist/index.js', 'dist/index.d.ts', 'package.json'])
     assert.doesNotMatch(readFileSync(join(installed, file), 'utf8'), /\.\.\/src\/|\bsrc\/[a-z-]+\.ts\b/, file);
+  assert.doesNotMatch(readFileSync(join(installed, 'README.md'), 'utf8'), /\]\(\.{1,2}\//, 'README.md');
 
   const dts = readFileSync(join(installed, 'dist/index.d.ts'), 'utf8');
   const imports = [...dts.matchAll(/^\s*(?:import|export)\s[^'";]*?\bfrom\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);

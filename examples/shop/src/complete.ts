@@ -19,6 +19,7 @@ import {
 } from './request.js';
 import { completePage, failurePage } from './views.js';
 
+/** Keeps why the checkout failed with the order: declined, canceled (AmountMismatch leaves the status as it is). */
 export async function markFailed(r: Request, order: Order, reason: string): Promise<Order> {
   const status = reason === 'Declined' ? 'declined' : reason === 'AmountMismatch' ? order.status : 'canceled';
   return r.ctx.orders.put({ ...order, status, failureReason: reason });
