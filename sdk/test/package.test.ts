@@ -82,19 +82,21 @@ test('every exported function and class, and every public method, has JSDoc with
   assert.deepEqual(missing, []);
 });
 
-test('package.json: @reji/sdk, ESM, exports pointing at the TS source, no dependencies', () => {
+test('package.json: @reji/sdk, ESM, exports pointing at the built dist/, only dist in the package, no dependencies', () => {
   const pkg = JSON.parse(readFileSync(join(SDK, 'package.json'), 'utf8')) as Record<string, unknown>;
   assert.equal(pkg['name'], '@reji/sdk');
   assert.equal(pkg['type'], 'module');
   assert.deepEqual((pkg['exports'] as Record<string, unknown>)['.'], {
-    types: './src/index.ts',
-    default: './src/index.ts',
+    types: './dist/index.d.ts',
+    default: './dist/index.js',
   });
+  assert.deepEqual(pkg['files'], ['dist/index.js', 'dist/index.d.ts']);
+  assert.equal((pkg['scripts'] as Record<string, string>)['prepack'], 'npm run build');
   assert.equal(pkg['dependencies'], undefined);
   assert.equal(pkg['peerDependencies'], undefined);
 });
 
-test('the workspace package resolves by name', async () => {
+test('inside the repository the package resolves by name to its TypeScript source (tsconfig paths)', async () => {
   const byName = await import('@reji/sdk');
   const byPath = await import('../src/index.js');
   assert.equal(byName.AmazonPayClient, byPath.AmazonPayClient);
