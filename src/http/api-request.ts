@@ -1,7 +1,13 @@
 import type { Caller, AppContext } from '../app/context.js';
 import { ApiError } from '../app/api-error.js';
 import { nowFor } from '../app/context.js';
-import { IDEMPOTENCY_KEY, fingerprint, runIdempotent, type IdempotentRequest } from '../app/idempotency.js';
+import {
+  IDEMPOTENCY_KEY,
+  fingerprint,
+  operationOf,
+  runIdempotent,
+  type IdempotentRequest,
+} from '../app/idempotency.js';
 import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../store/store.js';
 import type { Result } from '../domain/errors.js';
@@ -72,6 +78,7 @@ export function idempotencyOf(req: ApiRequest, required: boolean): IdempotentReq
   }
   return {
     key,
+    operation: operationOf(req.method, req.routePath),
     fingerprint: fingerprint({
       method: req.method,
       path: req.routePath,
