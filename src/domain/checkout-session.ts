@@ -847,17 +847,29 @@ export function checkComplete(cs: CheckoutSession, input: CompleteInput): Result
   }
   const setupOnly = cs.paymentMethodOnFileSetupOnly === true;
   const expected = cs.paymentDetails.chargeAmount;
+  if (expected === null && (input.chargeAmount !== undefined || !setupOnly)) {
+    return fail(
+      'InvalidCheckoutSessionStatus',
+      `Checkout Session ${cs.checkoutSessionId} has no chargeAmount yet: set paymentDetails.chargeAmount with Update Checkout Session before Complete.`,
+    );
+  }
   if (input.chargeAmount === undefined && !setupOnly) return fail('MissingParameterValue', 'chargeAmount is required.');
+  const amounts: [Money | undefined, Money | null, string][] = [
+    [input.chargeAmount, expected, 'chargeAmount'],
+    [input.totalOrderAmount, cs.paymentDetails.totalOrderAmount, 'totalOrderAmount'],
+  ];
+  for (const [given, fixed, path] of amounts) {
+    if (given !== undefined && fixed !== null && given.currency !== fixed.currency) {
+      return fail(
+        'CurrencyMismatch',
+        `${path}.currencyCode ${given.currency} differs from the Checkout Session's ${path} currency ${fixed.currency}.`,
+      );
+    }
+  }
   if (input.chargeAmount !== undefined && expected !== null && !equals(input.chargeAmount, expected)) {
     return fail(
       'AmountMismatch',
       `chargeAmount ${display(input.chargeAmount)} does not match the Checkout Session's chargeAmount ${display(expected)}.`,
-    );
-  }
-  if (input.chargeAmount !== undefined && expected === null) {
-    return fail(
-      'AmountMismatch',
-      `chargeAmount ${display(input.chargeAmount)} was given but the Checkout Session has no chargeAmount.`,
     );
   }
   const expectedTotal = cs.paymentDetails.totalOrderAmount;

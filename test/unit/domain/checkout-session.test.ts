@@ -132,6 +132,8 @@ test('Complete checks the state, the amount and that the buyer went through proc
   assert.ok(processed.ok);
   const mismatch = checkComplete(processed.value, { chargeAmount: money(999, 'JPY') });
   assert.ok(!mismatch.ok && mismatch.error.reasonCode === 'AmountMismatch');
+  const currency = checkComplete(processed.value, { chargeAmount: money(1000, 'USD') });
+  assert.ok(!currency.ok && currency.error.reasonCode === 'CurrencyMismatch');
   assert.ok(checkComplete(processed.value, { chargeAmount: money(1000, 'JPY') }).ok);
   const canceled = cancelCheckoutSession(cs, 'BuyerCanceled', 4);
   assert.ok(canceled.ok);
