@@ -1,7 +1,7 @@
 import type { Environment } from './environment.js';
 import { domainError, fail, ok, type DomainError, type Result } from './errors.js';
 import { TIMERS, maxTransactionAmount } from './limits.js';
-import { isReturnUrlAllowed, type Merchant, type MerchantStore } from './merchant.js';
+import { checkReturnUrl, type Merchant, type MerchantStore } from './merchant.js';
 import { compare, display, equals, type CurrencyCode, type Money } from './money.js';
 import { REGION_INFO, type CheckoutLanguage } from './regions.js';
 import {
@@ -354,9 +354,10 @@ function checkRecurring(
   return ok(null);
 }
 
-function checkUrl(url: string | null, path: string, store: MerchantStore, environment: Environment): Result<null> {
+/** Return URLs in signed calls: the URL rule only; allowed origins guard the button (app/hosted-checkout.ts). */
+function checkUrl(url: string | null, path: string, environment: Environment): Result<null> {
   if (url === null) return ok(null);
-  const verdict = isReturnUrlAllowed(url, store, environment);
+  const verdict = checkReturnUrl(url, environment);
   return verdict.allowed
     ? ok(null)
     : fail('InvalidParameterValue', `The value provided for ${path} is invalid. ${capitalize(verdict.why)}.`);
@@ -501,7 +502,7 @@ export function createCheckoutSession(input: CheckoutSessionCreateInput, ctx: Cr
     checkoutMode: web.checkoutMode ?? null,
   };
   for (const key of ['checkoutReviewReturnUrl', 'checkoutResultReturnUrl', 'checkoutCancelUrl'] as const) {
-    const urlCheck = checkUrl(webCheckoutDetails[key], `webCheckoutDetails.${key}`, store, environment);
+    const urlCheck = checkUrl(webCheckoutDetails[key], `webCheckoutDetails.${key}`, environment);
     if (!urlCheck.ok) return urlCheck;
   }
   return ok({
@@ -588,7 +589,7 @@ export function updateCheckoutSession(
   };
   for (const key of ['checkoutReviewReturnUrl', 'checkoutResultReturnUrl', 'checkoutCancelUrl'] as const) {
     if (web?.[key] === undefined) continue;
-    const urlCheck = checkUrl(webCheckoutDetails[key], `webCheckoutDetails.${key}`, ctx.store, cs.environment);
+    const urlCheck = checkUrl(webCheckoutDetails[key], `webCheckoutDetails.${key}`, cs.environment);
     if (!urlCheck.ok) return urlCheck;
   }
   const chargeAmount = pd?.chargeAmount ?? cs.paymentDetails.chargeAmount;
