@@ -6,6 +6,7 @@ import { authenticate, type SignedRequestParts } from './auth.js';
 import * as checkout from './routes-checkout.js';
 import { getBuyer } from './routes-buyers.js';
 import * as payments from './routes-payments.js';
+import * as testing from './routes-testing.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -44,6 +45,9 @@ addRoute('POST', 'testing/checkoutSessions/:id/processPayment', 'TestingProcessP
 addRoute('POST', 'testing/clock', 'TestingAdvanceClock', checkout.postClock);
 addRoute('GET', 'testing/clock', 'TestingGetClock', checkout.getClock);
 addRoute('GET', 'testing/buyers', 'TestingListBuyers', checkout.getTestBuyers);
+addRoute('POST', 'testing/button', 'TestingButton', testing.postTestingButton);
+addRoute('POST', 'testing/signInRequests/:id/consent', 'TestingSignIn', testing.postTestingSignIn);
+addRoute('POST', 'testing/checkoutSessions/:id/cancel', 'TestingCancel', testing.postTestingCancel);
 addRoute('GET', 'buyers/:buyerToken', 'GetBuyer', getBuyer);
 
 export interface ParsedApiPath {

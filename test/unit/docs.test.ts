@@ -21,3 +21,23 @@ test('docs/sandbox.md lists exactly the simulation table', () => {
     SIMULATIONS.map((s) => `${s.operation} ${s.code}`),
   );
 });
+
+test('docs/sandbox.md lists exactly the testing endpoints, each used in the official-SDK example', () => {
+  const routes = [...read('src/http/api-router.ts').matchAll(/'(GET|POST|PATCH|DELETE)',\s*'(testing\/[^']+)'/g)].map(
+    (m) => `${m[1]} ${m[2]!.replace(/:(\w+)/g, '{$1}')}`,
+  );
+  const sandbox = read('docs/sandbox.md');
+  const listed = [...sandbox.matchAll(/^\| `(GET|POST|PATCH|DELETE) \{prefix\}\/v2\/(testing\/[^`]+)` \|/gm)].map(
+    (m) => `${m[1]} ${m[2]}`,
+  );
+  assert.deepEqual(listed.sort(), routes.sort());
+  const example = sandbox.slice(sandbox.indexOf('```js'));
+  for (const route of routes) {
+    const [method, path] = route.split(' ') as [string, string];
+    const pattern = path
+      .split(/\{\w+\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('\\$\\{[^}]+\\}');
+    assert.match(example, new RegExp(`'${method}', ['\`]${pattern}['\`]`), `${route} has an apiCall example`);
+  }
+});
