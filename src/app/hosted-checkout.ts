@@ -63,6 +63,19 @@ export async function checkCheckoutStart(
       `The value provided for storeId is invalid. Store ${input.storeId} does not exist for merchant ${caller.merchant.merchantId}.`,
     );
   }
+  // The page that renders the button starts the checkout: its return URLs must use an origin the store allows.
+  const web = input.webCheckoutDetails;
+  for (const key of ['checkoutReviewReturnUrl', 'checkoutResultReturnUrl', 'checkoutCancelUrl'] as const) {
+    const url = web?.[key];
+    if (url === undefined || url === null) continue;
+    const verdict = isReturnUrlAllowed(url, store, caller.environment);
+    if (!verdict.allowed) {
+      throw new ApiError(
+        'InvalidParameterValue',
+        `The value provided for webCheckoutDetails.${key} is invalid. ${verdict.why.charAt(0).toUpperCase()}${verdict.why.slice(1)}.`,
+      );
+    }
+  }
   unwrap(
     createSessionDoc(input, {
       checkoutSessionId: '00000000-0000-4000-8000-000000000000',

@@ -16,8 +16,15 @@ export interface RenderedResponse {
 export interface IdempotentRequest {
   /** The key, or undefined where the operation allows none and none was sent. */
   readonly key: string | undefined;
+  /** The key's scope within the merchant and environment: method and path without `/{env}` (spec 11 §11.2). */
+  readonly operation: string;
   /** What makes two requests "the same": operation, path and body bytes (see `fingerprint`). */
   readonly fingerprint: string;
+}
+
+/** The scope of a key: `POST /v2/charges/S01-.../capture` (the path without `/{env}`). */
+export function operationOf(method: string, path: string): string {
+  return `${method} ${path}`;
 }
 
 export function fingerprint(parts: {
@@ -33,7 +40,7 @@ export function fingerprint(parts: {
 }
 
 /**
- * Runs a write at most once per (merchant, environment, key). The key is claimed in the same transaction
+ * Runs a write at most once per (merchant, environment, operation, key). The key is claimed in the same transaction
  * as the write, under a unique constraint, so concurrent duplicates (even on other processes) wait for
  * the first and then replay its response. Business errors are stored and replayed too; validation
  * errors (raised before `work` runs) and server errors are not, so those requests may be retried.
@@ -53,7 +60,14 @@ export async function runIdempotent<T>(
   }
   const { merchantId } = caller.merchant;
   return inTransaction(ctx, async (tx) => {
-    const claim = await tx.claimIdempotencyKey(merchantId, caller.environment, key, request.fingerprint, now());
+    const claim = await tx.claimIdempotencyKey(
+      merchantId,
+      caller.environment,
+      request.operation,
+      key,
+      request.fingerprint,
+      now(),
+    );
     if (!claim.claimed) {
       const previous = claim.previous!;
       if (previous.fingerprint !== request.fingerprint) {
@@ -82,7 +96,14 @@ export async function runIdempotent<T>(
       if (!(error instanceof ApiError) || error.status >= 500) throw error;
       response = { status: error.status, body: JSON.stringify(error.toBody()) };
     }
-    await tx.saveIdempotentResponse(merchantId, caller.environment, key, response.status, response.body);
+    await tx.saveIdempotentResponse(
+      merchantId,
+      caller.environment,
+      request.operation,
+      key,
+      response.status,
+      response.body,
+    );
     return { ...response, replayed: false };
   });
 }

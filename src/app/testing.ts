@@ -3,7 +3,17 @@ import type { SimulationEffect } from '../domain/simulations.js';
 import { ApiError } from './api-error.js';
 import { applyBuyerChoice, marketplaceOf, processPayment } from './buyer-flow.js';
 import { nowFor, type AppContext, type Caller } from './context.js';
-import { lockOwned } from './loading.js';
+import type { MerchantStore } from '../domain/merchant.js';
+import type { BuyerRecord } from '../store/store.js';
+import {
+  approveSignIn,
+  cancelForBuyer,
+  declineSignIn,
+  loadHostedCheckout,
+  loadSignInRequest,
+  type SignInRequest,
+} from './hosted-checkout.js';
+import { lockOwned, readOwned } from './loading.js';
 import { runDueTimers } from './scheduler.js';
 import { inTransaction } from './transactions.js';
 
@@ -21,6 +31,24 @@ export function requireSandbox(caller: Caller): void {
   }
 }
 
+/** A test buyer of the caller's marketplace, by email or else the first; never a buyer who registered on the pages. */
+export async function testBuyerOf(ctx: AppContext, caller: Caller, email: string | undefined): Promise<BuyerRecord> {
+  const region = marketplaceOf(caller.merchant.region);
+  const buyer =
+    email === undefined
+      ? (await ctx.store.reader.buyersOfRegion(region, true))[0]
+      : await ctx.store.reader.buyerByEmail(region, email);
+  if (!buyer?.isTest) {
+    throw new ApiError(
+      'InvalidParameterValue',
+      email === undefined
+        ? `There is no test buyer for the ${region} marketplace.`
+        : `The value provided for buyerEmail is invalid. No test buyer ${email} exists in the ${region} marketplace of this merchant (GET /v2/testing/buyers lists them).`,
+    );
+  }
+  return buyer;
+}
+
 export interface BuyerConsentInput {
   readonly buyerEmail?: string;
   readonly shippingAddressId?: string;
@@ -34,19 +62,7 @@ export async function buyerConsent(
   input: BuyerConsentInput,
 ) {
   requireSandbox(caller);
-  const region = marketplaceOf(caller.merchant.region);
-  const buyer =
-    input.buyerEmail === undefined
-      ? (await ctx.store.reader.buyersOfRegion(region, true))[0]
-      : await ctx.store.reader.buyerByEmail(region, input.buyerEmail);
-  if (!buyer) {
-    throw new ApiError(
-      'InvalidParameterValue',
-      input.buyerEmail === undefined
-        ? `There is no test buyer for the ${region} marketplace.`
-        : `The value provided for buyerEmail is invalid. No buyer ${input.buyerEmail} exists in the ${region} marketplace of this merchant.`,
-    );
-  }
+  const buyer = await testBuyerOf(ctx, caller, input.buyerEmail);
   const now = nowFor(ctx, caller.merchant, caller.environment);
   return inTransaction(ctx, async (tx) => {
     const cs = await lockOwned(ctx, tx, caller, 'checkoutSession', checkoutSessionId, now);
@@ -72,6 +88,46 @@ export async function processPaymentForTest(
     const cs = await lockOwned(ctx, tx, caller, 'checkoutSession', checkoutSessionId, now);
     return processPayment(ctx, tx, cs, now, simulation, { keepOpenOnDecline: false });
   });
+}
+
+/** The buyer pressed Cancel on a hosted page of an open checkout: Canceled / BuyerCanceled, as the pages do. */
+export async function cancelAsBuyer(ctx: AppContext, caller: Caller, checkoutSessionId: string) {
+  requireSandbox(caller);
+  await readOwned(ctx, caller, 'checkoutSession', checkoutSessionId);
+  const checkout = await loadHostedCheckout(ctx, checkoutSessionId);
+  if (!checkout) throw new ApiError('ResourceNotFound', `Checkout Session ${checkoutSessionId} does not exist.`);
+  if (checkout.checkoutSession.state !== 'Open' || checkout.checkoutSession.processing !== null) {
+    throw new ApiError(
+      'InvalidCheckoutSessionStatus',
+      `Checkout Session ${checkoutSessionId} is ${checkout.checkoutSession.state}${checkout.checkoutSession.processing ? ' and was processed' : ''}: the buyer can no longer cancel it.`,
+    );
+  }
+  return { checkout, checkoutSession: await cancelForBuyer(ctx, checkout, 'BuyerCanceled') };
+}
+
+/** A test buyer answers an Amazon Sign-in request of this merchant: a buyerToken for Get Buyer, or none on deny. */
+export async function signInAsTestBuyer(
+  ctx: AppContext,
+  caller: Caller,
+  signInRequestId: string,
+  input: { readonly buyerEmail?: string | undefined; readonly decision?: 'allow' | 'deny' | undefined },
+): Promise<{ request: SignInRequest; store: MerchantStore; buyerToken: string | null }> {
+  requireSandbox(caller);
+  const found = await loadSignInRequest(ctx, signInRequestId);
+  if (
+    !found ||
+    found.request.merchantId !== caller.merchant.merchantId ||
+    found.request.environment !== caller.environment
+  ) {
+    throw new ApiError('ResourceNotFound', 'The sign-in request is unknown, expired, used, or of another merchant.');
+  }
+  if (input.decision === 'deny') {
+    await declineSignIn(ctx, signInRequestId);
+    return { request: found.request, store: found.store, buyerToken: null };
+  }
+  const buyer = await testBuyerOf(ctx, caller, input.buyerEmail);
+  const { request, buyerToken } = await approveSignIn(ctx, signInRequestId, buyer.buyerId);
+  return { request, store: found.store, buyerToken };
 }
 
 /** Moves the merchant's sandbox clock forward and fires what became due before answering. */

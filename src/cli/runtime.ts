@@ -84,6 +84,14 @@ export interface DemoMerchant {
   readonly privateKeyPath: string;
 }
 
+/** Where the demo shop renders its button (the demo merchant's allowed JavaScript origins). */
+export const DEMO_ALLOWED_ORIGINS = [
+  'http://127.0.0.1:*',
+  'http://localhost:*',
+  'https://127.0.0.1:*',
+  'https://localhost:*',
+] as const;
+
 /** The JP demo merchant of `npm start`, created on the first start and remembered in the data directory. */
 export async function ensureDemoMerchant(
   ctx: AppContext,
@@ -144,16 +152,7 @@ export async function startReji(
     () => inTransaction(ctx, (tx) => ensureTestBuyers(tx, ctx.clock.now())),
     (m, f) => log.warn(m, f),
   );
-  const demo = config.demo
-    ? (
-        await ensureDemoMerchant(ctx, config.dataDir, [
-          'http://127.0.0.1:*',
-          'http://localhost:*',
-          'https://127.0.0.1:*',
-          'https://localhost:*',
-        ])
-      ).demo
-    : null;
+  const demo = config.demo ? (await ensureDemoMerchant(ctx, config.dataDir, DEMO_ALLOWED_ORIGINS)).demo : null;
   const tls = config.httpsPort === 0 ? undefined : ensureTlsCertificate(config.dataDir);
   const servers = await startServers({
     ctx,

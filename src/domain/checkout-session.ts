@@ -1,7 +1,7 @@
 import type { Environment } from './environment.js';
 import { domainError, fail, ok, type DomainError, type Result } from './errors.js';
 import { TIMERS, maxTransactionAmount } from './limits.js';
-import { isReturnUrlAllowed, type Merchant, type MerchantStore } from './merchant.js';
+import { checkReturnUrl, type Merchant, type MerchantStore } from './merchant.js';
 import { compare, display, equals, type CurrencyCode, type Money } from './money.js';
 import { REGION_INFO, type CheckoutLanguage } from './regions.js';
 import {
@@ -354,9 +354,10 @@ function checkRecurring(
   return ok(null);
 }
 
-function checkUrl(url: string | null, path: string, store: MerchantStore, environment: Environment): Result<null> {
+/** Return URLs in signed calls: the URL rule only; allowed origins guard the button (app/hosted-checkout.ts). */
+function checkUrl(url: string | null, path: string, environment: Environment): Result<null> {
   if (url === null) return ok(null);
-  const verdict = isReturnUrlAllowed(url, store, environment);
+  const verdict = checkReturnUrl(url, environment);
   return verdict.allowed
     ? ok(null)
     : fail('InvalidParameterValue', `The value provided for ${path} is invalid. ${capitalize(verdict.why)}.`);
@@ -501,7 +502,7 @@ export function createCheckoutSession(input: CheckoutSessionCreateInput, ctx: Cr
     checkoutMode: web.checkoutMode ?? null,
   };
   for (const key of ['checkoutReviewReturnUrl', 'checkoutResultReturnUrl', 'checkoutCancelUrl'] as const) {
-    const urlCheck = checkUrl(webCheckoutDetails[key], `webCheckoutDetails.${key}`, store, environment);
+    const urlCheck = checkUrl(webCheckoutDetails[key], `webCheckoutDetails.${key}`, environment);
     if (!urlCheck.ok) return urlCheck;
   }
   return ok({
@@ -588,7 +589,7 @@ export function updateCheckoutSession(
   };
   for (const key of ['checkoutReviewReturnUrl', 'checkoutResultReturnUrl', 'checkoutCancelUrl'] as const) {
     if (web?.[key] === undefined) continue;
-    const urlCheck = checkUrl(webCheckoutDetails[key], `webCheckoutDetails.${key}`, ctx.store, cs.environment);
+    const urlCheck = checkUrl(webCheckoutDetails[key], `webCheckoutDetails.${key}`, cs.environment);
     if (!urlCheck.ok) return urlCheck;
   }
   const chargeAmount = pd?.chargeAmount ?? cs.paymentDetails.chargeAmount;
@@ -847,17 +848,29 @@ export function checkComplete(cs: CheckoutSession, input: CompleteInput): Result
   }
   const setupOnly = cs.paymentMethodOnFileSetupOnly === true;
   const expected = cs.paymentDetails.chargeAmount;
+  if (expected === null && (input.chargeAmount !== undefined || !setupOnly)) {
+    return fail(
+      'InvalidCheckoutSessionStatus',
+      `Checkout Session ${cs.checkoutSessionId} has no chargeAmount yet: set paymentDetails.chargeAmount with Update Checkout Session before Complete.`,
+    );
+  }
   if (input.chargeAmount === undefined && !setupOnly) return fail('MissingParameterValue', 'chargeAmount is required.');
+  const amounts: [Money | undefined, Money | null, string][] = [
+    [input.chargeAmount, expected, 'chargeAmount'],
+    [input.totalOrderAmount, cs.paymentDetails.totalOrderAmount, 'totalOrderAmount'],
+  ];
+  for (const [given, fixed, path] of amounts) {
+    if (given !== undefined && fixed !== null && given.currency !== fixed.currency) {
+      return fail(
+        'CurrencyMismatch',
+        `${path}.currencyCode ${given.currency} differs from the Checkout Session's ${path} currency ${fixed.currency}.`,
+      );
+    }
+  }
   if (input.chargeAmount !== undefined && expected !== null && !equals(input.chargeAmount, expected)) {
     return fail(
       'AmountMismatch',
       `chargeAmount ${display(input.chargeAmount)} does not match the Checkout Session's chargeAmount ${display(expected)}.`,
-    );
-  }
-  if (input.chargeAmount !== undefined && expected === null) {
-    return fail(
-      'AmountMismatch',
-      `chargeAmount ${display(input.chargeAmount)} was given but the Checkout Session has no chargeAmount.`,
     );
   }
   const expectedTotal = cs.paymentDetails.totalOrderAmount;

@@ -18,7 +18,7 @@ export interface MerchantStore {
   readonly storeId: string;
   readonly merchantId: string;
   readonly name: string;
-  /** Origins such as `https://shop.example` or `http://127.0.0.1:*`. Empty: see `isReturnUrlAllowed`. */
+  /** Origins of the pages that render the button, e.g. `https://shop.example`, `http://127.0.0.1:*` (`isReturnUrlAllowed`). */
   readonly allowedOrigins: readonly string[];
 }
 
@@ -31,16 +31,16 @@ export interface PublicKeyRecord {
   readonly createdAt: Instant;
 }
 
+export type UrlVerdict = { allowed: true } | { allowed: false; why: string };
+
 /**
- * Return URLs must be absolute http(s) URLs without credentials; Live requires https.
- * A store with no allowed origins accepts any origin in the Sandbox (convenient for tests) and none in Live;
- * once a store lists origins, only those are accepted in both environments.
+ * A return URL given in a signed API call (docs/decisions.md, "Return URLs"): absolute https, or http for a
+ * loopback host (localhost, 127.0.0.0/8, [::1]) in the Sandbox; no credentials, no control characters.
+ * Allowed origins do not apply here: Amazon checks them where the button is rendered.
  */
-export function isReturnUrlAllowed(
-  url: string,
-  store: MerchantStore,
-  environment: Environment,
-): { allowed: true } | { allowed: false; why: string } {
+export function checkReturnUrl(url: string, environment: Environment): UrlVerdict {
+  // The URL parser would silently drop tabs and line breaks; a URL that carries them is refused instead.
+  if (CONTROL_CHARACTERS.test(url)) return { allowed: false, why: 'URLs must not contain control characters' };
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -51,8 +51,31 @@ export function isReturnUrlAllowed(
     return { allowed: false, why: 'only http and https URLs are allowed' };
   if (parsed.username !== '' || parsed.password !== '')
     return { allowed: false, why: 'URLs with credentials are not allowed' };
-  if (environment === 'Live' && parsed.protocol !== 'https:')
-    return { allowed: false, why: 'Live return URLs must use https' };
+  if (parsed.protocol === 'http:') {
+    if (environment === 'Live') return { allowed: false, why: 'Live return URLs must use https' };
+    if (!isLoopbackHost(parsed.hostname))
+      return { allowed: false, why: 'plain http is allowed only for localhost, 127.0.0.0/8 and [::1]; use https' };
+  }
+  return { allowed: true };
+}
+
+// Unicode's Cc: the C0 controls (tab, CR and LF included), DEL and the C1 controls.
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+/** `localhost`, `127.0.0.0/8` or `[::1]` (hostnames as the URL parser normalizes them). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * The pages that render the button and start a checkout (or a sign-in): a return URL given there must pass
+ * `checkReturnUrl` and use an origin the store allows. A store with no allowed origins accepts any origin in
+ * the Sandbox (convenient for tests) and none in Live; once a store lists origins, only those are accepted.
+ */
+export function isReturnUrlAllowed(url: string, store: MerchantStore, environment: Environment): UrlVerdict {
+  const verdict = checkReturnUrl(url, environment);
+  if (!verdict.allowed) return verdict;
   if (store.allowedOrigins.length === 0) {
     return environment === 'Sandbox'
       ? { allowed: true }
@@ -61,6 +84,7 @@ export function isReturnUrlAllowed(
           why: `store ${store.storeId} has no allowed origins; add one with \`reji store allow-origin\``,
         };
   }
+  const parsed = new URL(url);
   if (store.allowedOrigins.some((pattern) => originMatches(pattern, parsed))) return { allowed: true };
   return { allowed: false, why: `origin ${parsed.origin} is not allowed for store ${store.storeId}` };
 }

@@ -38,45 +38,38 @@ export function major(units: number, currency: CurrencyCode): Money {
   return money(units * 10 ** CURRENCIES[currency].decimals, currency);
 }
 
-const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+const DECIMAL = /^(\d+)(?:\.(\d*))?$/;
 
 /**
  * Parses the wire's decimal amount (a JSON string such as "15.00", or a JSON number such as 50) exactly.
- * `path` names the field in error messages. Zero and negative amounts are refused.
+ * One rule (docs/decisions.md, Money): digits only, no whitespace, no sign, no exponent, no leading zeros
+ * ("0" and "0.50" are fine); JPY without a decimal point; other currencies at most two decimals. A JSON
+ * number is read as its shortest decimal form (`100.0` is the number 100). Zero and negatives are refused.
+ * `path` names the field in error messages.
  */
 export function parseAmount(raw: unknown, currency: CurrencyCode, path: string): Result<Money> {
+  const invalid = (why: string) => fail('InvalidParameterValue', `The value provided for ${path} is invalid. ${why}`);
   let text: string;
-  if (typeof raw === 'string') text = raw.trim();
+  if (typeof raw === 'string') text = raw;
   else if (typeof raw === 'number' && Number.isFinite(raw)) text = numberToPlainString(raw);
-  else
-    return fail(
-      'InvalidParameterValue',
-      `The value provided for ${path} is invalid. Expected a decimal amount such as "10.00".`,
-    );
+  else return invalid('Expected a decimal amount such as "10.00".');
+  if (/\s/.test(text)) return invalid(`"${truncate(text)}" contains whitespace; send digits only, e.g. "10.00".`);
   const m = DECIMAL.exec(text);
-  if (!m)
-    return fail(
-      'InvalidParameterValue',
-      `The value provided for ${path} is invalid. "${truncate(text)}" is not a positive decimal amount.`,
+  if (!m) return invalid(`"${truncate(text)}" is not a positive decimal amount such as "10.00".`);
+  const [, whole = '', fraction] = m;
+  if (whole.length > 1 && whole.startsWith('0'))
+    return invalid(
+      `"${truncate(text)}" has a leading zero; write "${whole.replace(/^0+(?=\d)/, '')}${fraction === undefined ? '' : `.${fraction}`}".`,
     );
   const decimals = CURRENCIES[currency].decimals;
-  const whole = m[1]!.replace(/^0+(?=\d)/, '');
-  const fraction = (m[2] ?? '').replace(/0+$/, '');
-  if (fraction.length > decimals) {
-    const why =
-      decimals === 0
-        ? `${currency} amounts have no decimal places.`
-        : `${currency} amounts have at most ${decimals} decimal places.`;
-    return fail('InvalidParameterValue', `The value provided for ${path} is invalid. ${why}`);
-  }
-  if (whole.length > 13)
-    return fail('InvalidParameterValue', `The value provided for ${path} is invalid. The amount is too large.`);
-  const minor = Number(whole) * 10 ** decimals + Number(fraction.padEnd(decimals, '0') || '0');
-  if (minor <= 0)
-    return fail(
-      'InvalidParameterValue',
-      `The value provided for ${path} is invalid. The amount must be greater than zero.`,
-    );
+  if (fraction !== undefined && decimals === 0)
+    return invalid(`${currency} amounts have no decimal places: send "${truncate(text)}" without a decimal point.`);
+  if (fraction === '') return invalid(`"${truncate(text)}" ends with a decimal point.`);
+  if (fraction !== undefined && fraction.length > decimals)
+    return invalid(`${currency} amounts have at most ${decimals} decimal places; got "${truncate(text)}".`);
+  if (whole.length > 13) return invalid('The amount is too large.');
+  const minor = Number(whole) * 10 ** decimals + Number((fraction ?? '').padEnd(decimals, '0') || '0');
+  if (minor <= 0) return invalid('The amount must be greater than zero.');
   return ok(money(minor, currency));
 }
 

@@ -1,7 +1,7 @@
 import type { Caller, AppContext } from '../app/context.js';
 import { ApiError } from '../app/api-error.js';
 import { nowFor } from '../app/context.js';
-import { IDEMPOTENCY_KEY, fingerprint, type IdempotentRequest } from '../app/idempotency.js';
+import { IDEMPOTENCY_KEY, fingerprint, operationOf, type IdempotentRequest } from '../app/idempotency.js';
 import type { Instant } from '../domain/time.js';
 import { simulationFor, type SimulatedOperation, type SimulationEffect } from '../domain/simulations.js';
 import type { Result } from '../domain/errors.js';
@@ -65,6 +65,7 @@ export function idempotencyOf(req: ApiRequest, required: boolean): IdempotentReq
   }
   return {
     key,
+    operation: operationOf(req.method, req.routePath),
     fingerprint: fingerprint({
       method: req.method,
       path: req.routePath,

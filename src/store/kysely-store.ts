@@ -311,36 +311,48 @@ class Queries {
         ),
   );
   readonly claimIdempotencyKey = new PreparedQuery(
-    (db, merchantId: string, environment: string, key: string, fingerprint: string, createdAt: number) =>
+    (
+      db,
+      merchantId: string,
+      environment: string,
+      operation: string,
+      key: string,
+      fingerprint: string,
+      createdAt: number,
+    ) =>
       db
         .insertInto('idempotency_keys')
         .values({
           merchant_id: merchantId,
           environment,
+          operation,
           idem_key: key,
           fingerprint,
           status: 0,
           response: '',
           created_at: createdAt,
         })
-        .onConflict((oc) => oc.columns(['merchant_id', 'environment', 'idem_key']).doNothing()),
+        .onConflict((oc) => oc.columns(['merchant_id', 'environment', 'idem_key', 'operation']).doNothing()),
   );
-  readonly idempotencyKey = new PreparedQuery((db, merchantId: string, environment: string, key: string) =>
-    db
-      .selectFrom('idempotency_keys')
-      .select(['fingerprint', 'status', 'response'])
-      .where('merchant_id', '=', merchantId)
-      .where('environment', '=', environment)
-      .where('idem_key', '=', key),
+  readonly idempotencyKey = new PreparedQuery(
+    (db, merchantId: string, environment: string, key: string, operation: string) =>
+      db
+        .selectFrom('idempotency_keys')
+        .select(['fingerprint', 'status', 'response'])
+        .where('merchant_id', '=', merchantId)
+        .where('environment', '=', environment)
+        .where('idem_key', '=', key)
+        .where('operation', '=', operation),
   );
   readonly saveIdempotentResponse = new PreparedQuery(
-    (db, status: number, response: string, merchantId: string, environment: string, key: string) =>
+    (db, status: number, response: string, merchantId: string, environment: string, key: string, operation: string) =>
       db
         .updateTable('idempotency_keys')
         .set({ status, response })
         .where('merchant_id', '=', merchantId)
         .where('environment', '=', environment)
-        .where('idem_key', '=', key),
+        .where('idem_key', '=', key)
+        .where('operation', '=', operation),
   );
   readonly enqueueNotification = new PreparedQuery(
     (
@@ -667,28 +679,38 @@ class KyselyTx extends KyselyReads implements StoreTx {
   async claimIdempotencyKey(
     merchantId: string,
     environment: Environment,
+    operation: string,
     key: string,
     fingerprint: string,
     now: Instant,
   ): Promise<IdempotencyClaim> {
+    // A key stored before keys had an operation (migration 0004) still answers for every operation.
+    const legacy = await this.q.idempotencyKey.first(this.trx, merchantId, environment, key, LEGACY_OPERATION);
+    if (legacy) return { claimed: false, previous: previousOf(legacy) };
     // On PostgreSQL a concurrent insert of the same key waits here until the first transaction ends.
-    if ((await this.q.claimIdempotencyKey.changed(this.trx, merchantId, environment, key, fingerprint, now)) === 1)
-      return { claimed: true };
-    const row = await this.q.idempotencyKey.first(this.trx, merchantId, environment, key);
+    const inserted = await this.q.claimIdempotencyKey.changed(
+      this.trx,
+      merchantId,
+      environment,
+      operation,
+      key,
+      fingerprint,
+      now,
+    );
+    if (inserted === 1) return { claimed: true };
+    const row = await this.q.idempotencyKey.first(this.trx, merchantId, environment, key, operation);
     if (!row) throw new Error(`idempotency key ${key} neither inserted nor found`);
-    return {
-      claimed: false,
-      previous: { fingerprint: row.fingerprint, status: Number(row.status), response: row.response },
-    };
+    return { claimed: false, previous: previousOf(row) };
   }
   async saveIdempotentResponse(
     merchantId: string,
     environment: Environment,
+    operation: string,
     key: string,
     status: number,
     response: string,
   ): Promise<void> {
-    await this.q.saveIdempotentResponse.execute(this.trx, status, response, merchantId, environment, key);
+    await this.q.saveIdempotentResponse.execute(this.trx, status, response, merchantId, environment, key, operation);
   }
 
   async claimDueTimers(realNow: Instant, limit: number, leaseMs: number, merchantId?: string): Promise<TimerDue[]> {
@@ -916,6 +938,13 @@ export interface KyselyStoreOptions {
   /** Turns driver errors into StoreUnavailableError / ConcurrentUpdateError where they mean that. */
   readonly classifyError: (error: unknown) => unknown;
   readonly onClose?: () => Promise<void>;
+}
+
+/** The operation of idempotency keys stored before migration 0004 (they did not record one). */
+const LEGACY_OPERATION = '';
+
+function previousOf(row: { fingerprint: string; status: number; response: string }): IdempotencyClaim['previous'] {
+  return { fingerprint: row.fingerprint, status: Number(row.status), response: row.response };
 }
 
 export class KyselyStore implements Store {

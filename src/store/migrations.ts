@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -237,6 +237,53 @@ const STEPS: Record<string, Step> = {
       .addColumn('key_pem', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
+  },
+
+  // ---- idempotency keys scoped to the operation (issue 11, spec 11 §11.2) ----
+  '0004_idempotency_scope': async (db) => {
+    // The key of a row becomes (merchant, environment, operation, key). Rows written before this step do not
+    // know their operation: they keep operation '' and answer as before, replay or DuplicateIdempotencyKey.
+    await db.schema.alterTable('idempotency_keys').renameTo('idempotency_keys_0001').execute();
+    await db.schema
+      .createTable('idempotency_keys')
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('operation', 'text', (c) => c.notNull())
+      .addColumn('idem_key', 'text', (c) => c.notNull())
+      .addColumn('fingerprint', 'text', (c) => c.notNull())
+      .addColumn('status', 'integer', (c) => c.notNull())
+      .addColumn('response', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('idempotency_keys_scope_pk', ['merchant_id', 'environment', 'idem_key', 'operation'])
+      .execute();
+    await db
+      .insertInto('idempotency_keys')
+      .columns([
+        'merchant_id',
+        'environment',
+        'operation',
+        'idem_key',
+        'fingerprint',
+        'status',
+        'response',
+        'created_at',
+      ])
+      .expression((eb) =>
+        eb
+          .selectFrom('idempotency_keys_0001')
+          .select([
+            'merchant_id',
+            'environment',
+            sql<string>`''`.as('operation'),
+            'idem_key',
+            'fingerprint',
+            'status',
+            'response',
+            'created_at',
+          ]),
+      )
+      .execute();
+    await db.schema.dropTable('idempotency_keys_0001').execute();
   },
 };
 

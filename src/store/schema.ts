@@ -64,6 +64,8 @@ export interface DocumentRow {
 export interface IdempotencyRow {
   merchant_id: string;
   environment: string;
+  /** Method and path without `/{env}`, e.g. `POST /v2/charges/S01-.../capture`; '' on keys stored before 0004. */
+  operation: string;
   idem_key: string;
   fingerprint: string;
   status: number;

@@ -165,9 +165,11 @@ export interface StoreTx extends StoreReads, IpnTx {
   insertPublicKey(key: PublicKeyRecord): Promise<void>;
   advanceSandboxClock(merchantId: string, byMs: number): Promise<Merchant>;
 
+  /** A key is claimed once per (merchant, environment, operation), `operation` being e.g. `POST /v2/charges`. */
   claimIdempotencyKey(
     merchantId: string,
     environment: Environment,
+    operation: string,
     key: string,
     fingerprint: string,
     now: Instant,
@@ -175,6 +177,7 @@ export interface StoreTx extends StoreReads, IpnTx {
   saveIdempotentResponse(
     merchantId: string,
     environment: Environment,
+    operation: string,
     key: string,
     status: number,
     response: string,

@@ -249,6 +249,26 @@ export const buyerConsentRequest = object({
 
 export const emptyRequest = object({});
 
+/** What checkout.js submits for a button click, for `POST /v2/testing/button` (docs/sandbox.md). */
+export const testingButtonRequest = object({
+  merchantId: optional(string({ max: 100, min: 1 })),
+  payloadJSON: string({ max: 16_384, min: 1 }),
+  signature: string({ max: 1024, min: 1 }),
+  publicKeyId: string({ max: 100, min: 1 }),
+  algorithm: optional(string({ max: 100, min: 1 })),
+  productType: optional(string({ max: 20, min: 1 })),
+  placement: optional(string({ max: 20, min: 1 })),
+  checkoutLanguage: optional(string({ max: 10, min: 1 })),
+  ledgerCurrency: optional(string({ max: 3, min: 1 })),
+  estimatedOrderAmount: optional(price()),
+  sandbox: optional(boolean()),
+});
+
+export const testingSignInRequest = object({
+  buyerEmail: optional(string({ max: 254, min: 3 })),
+  decision: optional(literal(['allow', 'deny'])),
+});
+
 export const clockAdvanceRequest = object({
   // Up to ten years at a time; the clock only moves forward.
   advanceBySeconds: integerLike({ min: 0, max: 10 * 366 * 24 * 3600 }),
@@ -271,4 +291,6 @@ export const REQUESTS = {
   CreateRefundRequest: createRefundRequest,
   BuyerConsentRequest: buyerConsentRequest,
   ClockAdvanceRequest: clockAdvanceRequest,
+  TestingButtonRequest: testingButtonRequest,
+  TestingSignInRequest: testingSignInRequest,
 } as const;

@@ -109,6 +109,27 @@ for (const { dialect, skip } of await dialectCases()) {
       );
     });
 
+    test('amount strings: one rule (no whitespace, no leading zeros, JPY without a point, two decimals)', async () => {
+      const pd = (chargeAmount: unknown) => ({
+        ...base(),
+        paymentDetails: { paymentIntent: 'Authorize', chargeAmount },
+      });
+      for (const [amount, why] of [
+        ['100.0', /no decimal places/],
+        ['100.00', /no decimal places/],
+        [' 100', /whitespace/],
+        ['0100', /leading zero/],
+      ] as const) {
+        expectError(
+          await create(pd({ amount, currencyCode: 'JPY' })),
+          400,
+          'InvalidParameterValue',
+          new RegExp(`paymentDetails\\.chargeAmount\\.amount[^]*${why.source}`),
+        );
+      }
+      assert.equal((await create(pd({ amount: '100', currencyCode: 'JPY' }))).status, 201);
+    });
+
     test('JSON itself: invalid, not an object, wrong content type, too large', async () => {
       const send = (body: string, headers: Record<string, string> = {}) => {
         const h = signedHeaders(reji.httpUrl, key, {
@@ -185,9 +206,27 @@ for (const { dialect, skip } of await dialectCases()) {
         'AmountMismatch',
       );
       expectError(await settle(client.completeCheckoutSession(id, {})), 400, 'MissingParameterValue');
+      expectError(
+        await settle(client.completeCheckoutSession(id, { chargeAmount: { amount: '12.00', currencyCode: 'USD' } })),
+        400,
+        'CurrencyMismatch',
+        /chargeAmount\.currencyCode USD differs/,
+      );
       assert.deepEqual((await client.getCheckoutSession(id)).data, before);
       const done = await client.completeCheckoutSession(id, { chargeAmount: { amount: '1200', currencyCode: 'JPY' } });
       assert.equal(done.status, 200);
+    });
+
+    test('Complete on a session without chargeAmount yet: 422 InvalidCheckoutSessionStatus', async () => {
+      const created = await client.createCheckoutSession(base(), idem());
+      const id = created.data.checkoutSessionId;
+      expectError(
+        await settle(client.completeCheckoutSession(id, { chargeAmount: { amount: '1200', currencyCode: 'JPY' } })),
+        422,
+        'InvalidCheckoutSessionStatus',
+        /no chargeAmount yet/,
+      );
+      expectError(await settle(client.completeCheckoutSession(id, {})), 422, 'InvalidCheckoutSessionStatus');
     });
 
     test('errors on the money endpoints: missing fields, wrong states', async () => {

@@ -113,6 +113,21 @@ export function testing(client: OfficialClient) {
         headers: {},
       }),
     clock: () => client.apiCall({ method: 'GET', urlFragment: 'testing/clock', headers: {} }),
+    buyers: () => client.apiCall({ method: 'GET', urlFragment: 'testing/buyers', headers: {} }),
+    cancel: (id: string) =>
+      client.apiCall({
+        method: 'POST',
+        urlFragment: `testing/checkoutSessions/${id}/cancel`,
+        payload: {},
+        headers: {},
+      }),
+    signIn: (signInRequestId: string, body: { buyerEmail?: string; decision?: 'allow' | 'deny' }) =>
+      client.apiCall({
+        method: 'POST',
+        urlFragment: `testing/signInRequests/${signInRequestId}/consent`,
+        payload: body,
+        headers: {},
+      }),
   };
 }
 

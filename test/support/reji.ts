@@ -52,9 +52,12 @@ export async function startTestReji(options: {
   clock?: Clock;
   timers?: boolean;
   ipn?: Partial<IpnWorkerOptions>;
+  /** Runs on the empty database before reji opens (and migrates) it, e.g. to write an older schema. */
+  beforeOpen?: (where: { dataDir: string; databaseUrl: string | undefined }) => Promise<void>;
 }): Promise<TestReji> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reji-test-'));
   const database = options.dialect === 'postgres' ? await createTestDatabase() : undefined;
+  await options.beforeOpen?.({ dataDir, databaseUrl: database?.url });
   const app = await openApp({
     dataDir,
     databaseUrl: database?.url,

@@ -3,13 +3,23 @@ import type { FlowBinding } from '../../app/buyer-sessions.js';
 import type { HostedCheckout, SignInRequest } from '../../app/hosted-checkout.js';
 import type { CheckoutSession } from '../../domain/checkout-session.js';
 import type { Environment } from '../../domain/environment.js';
-import { isReturnUrlAllowed, type MerchantStore } from '../../domain/merchant.js';
+import { checkReturnUrl, isReturnUrlAllowed, type MerchantStore } from '../../domain/merchant.js';
 import type { CheckoutLanguage } from '../../domain/regions.js';
 import { PageError, redirectTo, type Page } from './page-context.js';
 
 /** Where a flow may send the buyer back to the merchant (docs/hosted-pages.md, "Cancel rules"). */
 
-/** A redirect to the merchant only to a URL the session declared and the store still allows. */
+/**
+ * A checkout session's URLs were set by signed calls (API or button), so a redirect needs only the URL rule
+ * (https, or http on loopback in the Sandbox); the page the button was on was checked against the allowed
+ * origins when the checkout started.
+ */
+export function sessionReturnUrl(url: string | null | undefined, environment: Environment): string | undefined {
+  if (!url) return undefined;
+  return checkReturnUrl(url, environment).allowed ? url : undefined;
+}
+
+/** Amazon Sign-in redirects only to a URL the sign-in button declared and the store still allows. */
 export function allowedReturnUrl(
   url: string | null | undefined,
   store: MerchantStore,
@@ -32,7 +42,7 @@ export function homePageOf(url: string | null | undefined): string | null {
 /** One of the session's return URLs with `amazonCheckoutSessionId` added, if still allowed. */
 function returnUrlOf(h: HostedCheckout, url: string | null | undefined): string | undefined {
   const cs = h.checkoutSession;
-  return allowedReturnUrl(url && withSessionId(url, cs.checkoutSessionId), h.store, cs.environment);
+  return sessionReturnUrl(url && withSessionId(url, cs.checkoutSessionId), cs.environment);
 }
 
 export function resultUrl(h: HostedCheckout): string | undefined {
@@ -50,7 +60,7 @@ export function cancelUrl(h: HostedCheckout, binding: FlowBinding | undefined): 
     cs.webCheckoutDetails.checkoutCancelUrl ??
     binding?.startedFrom ??
     homePageOf(cs.webCheckoutDetails.checkoutReviewReturnUrl ?? cs.webCheckoutDetails.checkoutResultReturnUrl);
-  return allowedReturnUrl(declared, h.store, cs.environment);
+  return sessionReturnUrl(declared, cs.environment);
 }
 
 /** The page the sign-in button was on, else the home page of signInReturnUrl. */

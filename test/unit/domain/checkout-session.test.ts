@@ -16,7 +16,7 @@ import {
   updateCheckoutSession,
   type CheckoutSession,
 } from '../../../src/domain/checkout-session.js';
-import type { Merchant, MerchantStore } from '../../../src/domain/merchant.js';
+import { isReturnUrlAllowed, type Merchant, type MerchantStore } from '../../../src/domain/merchant.js';
 import { money } from '../../../src/domain/money.js';
 import type { Address } from '../../../src/domain/shared-types.js';
 import { HOUR } from '../../../src/domain/time.js';
@@ -132,6 +132,8 @@ test('Complete checks the state, the amount and that the buyer went through proc
   assert.ok(processed.ok);
   const mismatch = checkComplete(processed.value, { chargeAmount: money(999, 'JPY') });
   assert.ok(!mismatch.ok && mismatch.error.reasonCode === 'AmountMismatch');
+  const currency = checkComplete(processed.value, { chargeAmount: money(1000, 'USD') });
+  assert.ok(!currency.ok && currency.error.reasonCode === 'CurrencyMismatch');
   assert.ok(checkComplete(processed.value, { chargeAmount: money(1000, 'JPY') }).ok);
   const canceled = cancelCheckoutSession(cs, 'BuyerCanceled', 4);
   assert.ok(canceled.ok);
@@ -188,16 +190,35 @@ test('delivery specifications: PO boxes, Packstations and country allow-lists', 
   assert.ok(addressMeetsDeliverySpecifications({ ...address, stateOrRegion: '沖縄県' }, onlyOkinawa).ok);
 });
 
-test('return URLs must be allowed for the store; Live needs https', () => {
+test('return URLs in signed calls: any absolute https URL, http only on loopback, no control characters', () => {
   const locked: MerchantStore = { ...store, allowedOrigins: ['https://shop.example'] };
-  const bad = createCheckoutSession(
-    { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://evil.example/review' }, storeId: store.storeId },
-    { checkoutSessionId: 'x', merchant, store: locked, environment: 'Sandbox', now: 0 },
-  );
-  assert.ok(!bad.ok && /not allowed/.test(bad.error.message));
-  const live = createCheckoutSession(
-    { webCheckoutDetails: { checkoutReviewReturnUrl: 'http://shop.example/review' }, storeId: store.storeId },
-    { checkoutSessionId: 'x', merchant, store, environment: 'Live', now: 0 },
-  );
+  const create = (url: string, environment: 'Sandbox' | 'Live' = 'Sandbox') =>
+    createCheckoutSession(
+      { webCheckoutDetails: { checkoutReviewReturnUrl: url }, storeId: store.storeId },
+      { checkoutSessionId: 'x', merchant, store: locked, environment, now: 0 },
+    );
+  // Allowed origins guard the button's pages, not signed calls.
+  assert.ok(create('https://other-shop.example/review').ok);
+  for (const url of ['http://localhost:3000/r', 'http://127.0.0.1/r', 'http://127.9.8.7:8080/r', 'http://[::1]/r'])
+    assert.ok(create(url).ok, url);
+  for (const [url, why] of [
+    ['http://shop.example/review', /only for localhost/i],
+    ['https://shop.example/re\r\nview', /control characters/],
+    ['https://shop.example/\treview', /control characters/],
+    ['https://user:pw@shop.example/review', /credentials/],
+    ['ftp://shop.example/review', /only http and https/i],
+  ] as const) {
+    const r = create(url);
+    assert.ok(!r.ok && r.error.reasonCode === 'InvalidParameterValue' && why.test(r.error.message), url);
+  }
+  const live = create('http://localhost/review', 'Live');
   assert.ok(!live.ok && /https/.test(live.error.message));
+});
+
+test('the button pages: return URLs must also use an origin the store allows', () => {
+  const locked: MerchantStore = { ...store, allowedOrigins: ['https://shop.example'] };
+  assert.deepEqual(isReturnUrlAllowed('https://shop.example/review', locked, 'Sandbox'), { allowed: true });
+  const evil = isReturnUrlAllowed('https://evil.example/review', locked, 'Sandbox');
+  assert.ok(!evil.allowed && /not allowed/.test(evil.why));
+  assert.ok(!isReturnUrlAllowed('http://shop.example/review', store, 'Sandbox').allowed);
 });

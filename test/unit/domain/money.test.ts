@@ -19,7 +19,35 @@ test('parses decimal strings and JSON numbers exactly into minor units', () => {
   assert.deepEqual(parseAmount(50, 'USD', 'x'), { ok: true, value: money(5000, 'USD') });
   assert.deepEqual(parseAmount(0.1, 'EUR', 'x'), { ok: true, value: money(10, 'EUR') });
   assert.deepEqual(parseAmount('500', 'JPY', 'x'), { ok: true, value: money(500, 'JPY') });
-  assert.deepEqual(parseAmount('0010.10', 'GBP', 'x'), { ok: true, value: money(1010, 'GBP') });
+  assert.deepEqual(parseAmount('0.50', 'GBP', 'x'), { ok: true, value: money(50, 'GBP') });
+  assert.deepEqual(parseAmount('10.1', 'GBP', 'x'), { ok: true, value: money(1010, 'GBP') });
+  assert.deepEqual(parseAmount(100.0, 'JPY', 'x'), { ok: true, value: money(100, 'JPY') });
+});
+
+test('one rule for amount strings: no whitespace, no leading zeros, JPY without a point, at most two decimals', () => {
+  for (const [raw, currency, why] of [
+    ['100.0', 'JPY', /no decimal places/],
+    ['100.00', 'JPY', /no decimal places/],
+    ['100.', 'JPY', /no decimal places/],
+    [' 100', 'JPY', /whitespace/],
+    ['100 ', 'USD', /whitespace/],
+    ['1 000', 'JPY', /whitespace/],
+    ['0100', 'JPY', /leading zero; write "100"/],
+    ['00.50', 'USD', /leading zero; write "0.50"/],
+    ['0010.10', 'GBP', /leading zero/],
+    ['1.500', 'USD', /at most 2 decimal places/],
+    ['1.', 'USD', /ends with a decimal point/],
+    ['.5', 'USD', /not a positive decimal amount/],
+    ['+5', 'USD', /not a positive decimal amount/],
+    ['0', 'JPY', /greater than zero/],
+    ['0.00', 'USD', /greater than zero/],
+  ] as const) {
+    const r = parseAmount(raw, currency, 'chargeAmount.amount');
+    assert.ok(!r.ok, `${raw} ${currency} should be refused`);
+    assert.equal(r.error.reasonCode, 'InvalidParameterValue');
+    assert.match(r.error.message, /chargeAmount\.amount/);
+    assert.match(r.error.message, why, `${raw} ${currency}: ${r.error.message}`);
+  }
 });
 
 test('refuses fractions of yen, three decimals, zero, negatives, exponents and junk', () => {
@@ -63,6 +91,29 @@ test('property: format then parse gives the same money back', () => {
       assert.ok(r.ok);
       assert.deepEqual(r.value, money(minor, c));
     }),
+  );
+});
+
+/** The rule of docs/decisions.md (Money), written independently of the parser. */
+function wellFormed(text: string, c: CurrencyCode): boolean {
+  const pattern = CURRENCIES[c].decimals === 0 ? /^(0|[1-9][0-9]*)$/ : /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/;
+  return pattern.test(text) && /[1-9]/.test(text) && text.split('.')[0]!.length <= 13;
+}
+
+test('property: a string is accepted exactly when it follows the rule, and then means its decimal value', () => {
+  const pieces = fc.constantFrom('0', '1', '5', '9', '00', '.', ' ', '\t', '-', '+', 'e', '.0', '.5', '.05', '.500');
+  const candidate = fc.oneof(
+    fc.array(pieces, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')),
+    fc.integer({ min: 0, max: 10_000_000 }).map(String),
+    fc.tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 999 })).map(([a, b]) => `${a}.${b}`),
+  );
+  fc.assert(
+    fc.property(currency, candidate, (c, text) => {
+      const r = parseAmount(text, c, 'x');
+      assert.equal(r.ok, wellFormed(text, c), `${JSON.stringify(text)} ${c}: ${r.ok ? 'accepted' : r.error.message}`);
+      if (r.ok) assert.equal(r.value.minor, Math.round(Number(text) * 10 ** CURRENCIES[c].decimals));
+    }),
+    { numRuns: 2000 },
   );
 });
 
