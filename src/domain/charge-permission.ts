@@ -16,7 +16,17 @@ import { DAY, addMonths, type Instant } from './time.js';
 export const CHARGE_PERMISSION_STATES = ['Chargeable', 'NonChargeable', 'Closed'] as const;
 export type ChargePermissionState = (typeof CHARGE_PERMISSION_STATES)[number];
 
-export const CHARGE_PERMISSION_INITIAL_STATES: readonly ChargePermissionState[] = ['Chargeable'];
+/**
+ * How a permission is born at Complete: Chargeable, or already Closed / AmazonClosed when Complete captured
+ * a OneTime permission's whole amount (AuthorizeWithCapture; recordCapture closes it before the first save).
+ */
+export const CHARGE_PERMISSION_INITIAL_STATUSES: readonly {
+  readonly state: ChargePermissionState;
+  readonly reasons: readonly ClosedReason[];
+}[] = [
+  { state: 'Chargeable', reasons: [] },
+  { state: 'Closed', reasons: ['AmazonClosed'] },
+];
 
 /**
  * Where a change of status (state or reasons) may lead; saving checks it (domain/state-machines.ts).

@@ -1,6 +1,6 @@
 import { CHARGE_INITIAL_STATES, CHARGE_STATE_REASONS, CHARGE_TRANSITIONS, type Charge } from './charge.js';
 import {
-  CHARGE_PERMISSION_INITIAL_STATES,
+  CHARGE_PERMISSION_INITIAL_STATUSES,
   CHARGE_PERMISSION_STATE_REASONS,
   CHARGE_PERMISSION_TRANSITIONS,
   type ChargePermission,
@@ -16,7 +16,7 @@ import { REFUND_INITIAL_STATES, REFUND_STATE_REASONS, REFUND_TRANSITIONS, type R
 
 /**
  * The four state machines as one table, read by `save` on every write: an object may only be created in an
- * initial state, and may only change its status (state plus reason codes) along its table. Changes that keep
+ * initial status, and may only change its status (state plus reason codes) along its table. Changes that keep
  * the status (updates, refund totals, the books) are not transitions.
  */
 
@@ -35,25 +35,30 @@ export interface Status {
 }
 
 export interface StateMachine {
-  readonly initial: readonly string[];
+  /** The statuses a new object may have when it is first saved. */
+  readonly initial: readonly Status[];
   readonly transitions: Readonly<Record<string, readonly string[]>>;
   /** The reason codes each state may carry; a state with any must carry at least one. */
   readonly reasons: Readonly<Record<string, readonly string[]>>;
 }
 
+function bare(states: readonly string[]): readonly Status[] {
+  return states.map((state) => ({ state, reasons: [] }));
+}
+
 export const STATE_MACHINES: Readonly<Record<StatefulKind, StateMachine>> = {
   checkoutSession: {
-    initial: CHECKOUT_SESSION_INITIAL_STATES,
+    initial: bare(CHECKOUT_SESSION_INITIAL_STATES),
     transitions: CHECKOUT_SESSION_TRANSITIONS,
     reasons: CHECKOUT_SESSION_STATE_REASONS,
   },
   chargePermission: {
-    initial: CHARGE_PERMISSION_INITIAL_STATES,
+    initial: CHARGE_PERMISSION_INITIAL_STATUSES,
     transitions: CHARGE_PERMISSION_TRANSITIONS,
     reasons: CHARGE_PERMISSION_STATE_REASONS,
   },
-  charge: { initial: CHARGE_INITIAL_STATES, transitions: CHARGE_TRANSITIONS, reasons: CHARGE_STATE_REASONS },
-  refund: { initial: REFUND_INITIAL_STATES, transitions: REFUND_TRANSITIONS, reasons: REFUND_STATE_REASONS },
+  charge: { initial: bare(CHARGE_INITIAL_STATES), transitions: CHARGE_TRANSITIONS, reasons: CHARGE_STATE_REASONS },
+  refund: { initial: bare(REFUND_INITIAL_STATES), transitions: REFUND_TRANSITIONS, reasons: REFUND_STATE_REASONS },
 };
 
 export function statusOf<K extends StatefulKind>(kind: K, object: StatefulObjects[K]): Status {
@@ -99,7 +104,8 @@ export function checkTransition(
   if (stray.length > 0) return refuse(`${to.state} cannot carry ${stray.join(', ')}`);
   if (allowedReasons.length > 0 && to.reasons.length === 0) return refuse(`${to.state} needs a reason code`);
   if (from === undefined) {
-    return machine.initial.includes(to.state) ? ok(null) : refuse(`new objects start in ${machine.initial.join(', ')}`);
+    if (machine.initial.some((status) => sameStatus(status, to))) return ok(null);
+    return refuse(`new objects start as ${machine.initial.map(show).join(' | ')}`);
   }
   const targets = machine.transitions[from.state] ?? [];
   if (!targets.includes(to.state)) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { applyChargeChange } from '../../../src/app/accounting.js';
 import {
   CHARGE_CANCEL_REASONS,
   CHARGE_OPERATION_SOURCES,
@@ -85,7 +86,7 @@ test('every table has an entry for every state, targets are states, and final st
     assert.deepEqual(Object.keys(machine.reasons).sort(), [...STATES[kind]].sort(), kind);
     for (const targets of Object.values(machine.transitions))
       for (const t of targets) assert.ok(STATES[kind].includes(t), `${kind}: ${t}`);
-    for (const s of machine.initial) assert.ok(STATES[kind].includes(s));
+    for (const s of machine.initial) assert.ok(checkTransition(kind, undefined, s).ok, `${kind}: ${s.state}`);
   }
   assert.deepEqual(STATE_MACHINES.checkoutSession.transitions['Completed'], []);
   assert.deepEqual(STATE_MACHINES.chargePermission.transitions['Closed'], []);
@@ -254,6 +255,18 @@ function refunds(): Refund[] {
   const all = [initiated('Refunded'), ...REFUND_DECLINE_REASONS.map(initiated)];
   return [...all, ...all.map((r) => settleRefundIfDue(r, NOW + DAY)!)];
 }
+
+test('a permission is born Chargeable, or Closed / AmazonClosed when Complete captures its whole amount', () => {
+  const cs = sessions()[2]!;
+  const cp = createChargePermissionFromCheckout(cs, cs.processing!, 'S01-0000000-0000000', NOW);
+  assert.ok(checkChange('chargePermission', undefined, cp).ok);
+  // As Complete does for AuthorizeWithCapture: the captured charge's books close the permission before its first save.
+  const born = applyChargeChange(cp, undefined, newCharge({ kind: 'Approved' }, true), NOW);
+  assert.equal(born.state, 'Closed');
+  assert.ok(checkChange('chargePermission', undefined, born).ok);
+  const merchantClosed = value(closeChargePermission(cp, { reasonCode: 'MerchantClosed', closureReason: 'x' }, NOW));
+  assert.ok(!checkChange('chargePermission', undefined, merchantClosed).ok, 'never born MerchantClosed');
+});
 
 /** One variant of an operation: the object after it, or null / a failure when it does not apply. */
 type Variant<T> = (object: T) => T | null | Result<T>;
