@@ -1,5 +1,11 @@
 import { heldAmount, recordRefundInitiated, recordRefundSettled, type Charge } from '../domain/charge.js';
-import { reason, recordCapture, release, reserve, type ChargePermission } from '../domain/charge-permission.js';
+import {
+  markNonChargeable,
+  recordCapture,
+  release,
+  reserve,
+  type ChargePermission,
+} from '../domain/charge-permission.js';
 import { money } from '../domain/money.js';
 import type { Refund } from '../domain/refund.js';
 import type { Instant } from '../domain/time.js';
@@ -25,8 +31,9 @@ export function applyChargeChange(
   if (capturedNow) next = recordCapture(next, after.capturedAmount ?? after.chargeAmount, now);
   const hardDeclined =
     after.state === 'Declined' && after.reasonCode === 'HardDeclined' && before?.state !== 'Declined';
-  if (hardDeclined && next.state === 'Chargeable') {
-    next = { ...next, state: 'NonChargeable', reasons: [reason('PaymentMethodInvalid')], lastUpdatedAt: now };
+  if (hardDeclined) {
+    const blocked = markNonChargeable(next, 'PaymentMethodInvalid', now);
+    if (blocked.ok) next = blocked.value;
   }
   return next;
 }

@@ -13,7 +13,7 @@ import {
 import {
   checkNewCharge,
   closeChargePermission as closePermissionDomain,
-  reason,
+  markNonChargeable,
   updateChargePermission as updatePermissionDomain,
   type ChargePermission,
   type ChargePermissionUpdateInput,
@@ -125,15 +125,9 @@ export async function createCharge(
   const canHandlePending = input.canHandlePendingAuthorization ?? false;
   const outcome = authorizationOutcome(cp.paymentMethod, canHandlePending, simulation);
   if (outcome.kind === 'Declined') {
-    if (outcome.reasonCode === 'HardDeclined' && cp.state === 'Chargeable') {
-      await save(
-        ctx,
-        tx,
-        'chargePermission',
-        cp,
-        { ...cp, state: 'NonChargeable', reasons: [reason('PaymentMethodInvalid')], lastUpdatedAt: now },
-        now,
-      );
+    const blocked = outcome.reasonCode === 'HardDeclined' ? markNonChargeable(cp, 'PaymentMethodInvalid', now) : null;
+    if (blocked?.ok) {
+      await save(ctx, tx, 'chargePermission', cp, blocked.value, now);
       throw new ApiError(
         'HardDeclined',
         'The authorization was declined; the buyer must use another payment method. The charge permission is now NonChargeable.',
@@ -326,10 +320,11 @@ export async function closeChargePermission(
   const changes: { before: Charge; after: Charge }[] = [];
   if (input.cancelPendingCharges) {
     for (const charge of await tx.chargesOfPermissionForUpdate(cp.chargePermissionId)) {
-      if (charge.state !== 'Authorized' && charge.state !== 'AuthorizationInitiated') continue;
-      const canceled = unwrap(cancelChargeDomain(charge, 'ChargePermissionCanceled', now));
-      next = applyChargeChange(next, charge, canceled, now);
-      changes.push({ before: charge, after: canceled });
+      // Only what may still be canceled (the domain's cancel source states); captured charges stay.
+      const canceled = cancelChargeDomain(charge, 'ChargePermissionCanceled', now);
+      if (!canceled.ok) continue;
+      next = applyChargeChange(next, charge, canceled.value, now);
+      changes.push({ before: charge, after: canceled.value });
     }
   }
   const saved = await save(ctx, tx, 'chargePermission', cp, next, now);

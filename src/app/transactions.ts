@@ -1,4 +1,5 @@
 import type { Environment } from '../domain/environment.js';
+import { checkChange } from '../domain/state-machines.js';
 import type { Instant } from '../domain/time.js';
 import { ConcurrentUpdateError, type DocumentKind, type Documents, type StoreTx } from '../store/store.js';
 import { ApiError } from './api-error.js';
@@ -39,10 +40,15 @@ export async function inTransaction<T>(ctx: AppContext, fn: (tx: StoreTx) => Pro
   }
 }
 
+/** A write the domain's state tables forbid: a bug. It rolls the transaction back and answers a logged 500. */
+export class IllegalTransitionError extends Error {
+  override readonly name = 'IllegalTransitionError';
+}
+
 /**
  * Saves a document (insert when `before` is undefined, compare-and-set otherwise), keeps its timer row
  * in step with its next deadline, and writes the notification the change produces into the outbox,
- * all in the caller's transaction.
+ * all in the caller's transaction. A status change the domain's table forbids throws IllegalTransitionError.
  */
 export async function save<K extends DocumentKind>(
   ctx: AppContext,
@@ -53,6 +59,8 @@ export async function save<K extends DocumentKind>(
   now: Instant,
 ): Promise<Documents[K]> {
   if (before !== undefined && JSON.stringify(before) === JSON.stringify(after)) return before;
+  const transition = checkChange(kind, before, after);
+  if (!transition.ok) throw new IllegalTransitionError(transition.error.message);
   const saved = before === undefined ? await tx.insert(kind, after) : await tx.update(kind, after);
   const id = idOf(kind, saved);
   const deadline = nextDeadline(kind, saved);

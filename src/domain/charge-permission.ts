@@ -16,10 +16,26 @@ import { DAY, addMonths, type Instant } from './time.js';
 export const CHARGE_PERMISSION_STATES = ['Chargeable', 'NonChargeable', 'Closed'] as const;
 export type ChargePermissionState = (typeof CHARGE_PERMISSION_STATES)[number];
 
+/**
+ * How a permission is born at Complete: Chargeable, or already Closed / AmazonClosed when Complete captured
+ * a OneTime permission's whole amount (AuthorizeWithCapture; recordCapture closes it before the first save).
+ */
+export const CHARGE_PERMISSION_INITIAL_STATUSES: readonly {
+  readonly state: ChargePermissionState;
+  readonly reasons: readonly ClosedReason[];
+}[] = [
+  { state: 'Chargeable', reasons: [] },
+  { state: 'Closed', reasons: ['AmazonClosed'] },
+];
+
+/**
+ * Where a change of status (state or reasons) may lead; saving checks it (domain/state-machines.ts).
+ * Updates, charges and the books keep the status (no transition). Closed is final.
+ */
 export const CHARGE_PERMISSION_TRANSITIONS: Readonly<Record<ChargePermissionState, readonly ChargePermissionState[]>> =
   {
-    Chargeable: ['Chargeable', 'NonChargeable', 'Closed'],
-    NonChargeable: ['Chargeable', 'NonChargeable', 'Closed'],
+    Chargeable: ['NonChargeable', 'Closed'],
+    NonChargeable: ['Chargeable', 'Closed'],
     Closed: [],
   };
 
@@ -37,12 +53,23 @@ export const CLOSED_REASONS = ['MerchantClosed', 'BuyerClosed', 'AmazonClosed', 
 export type NonChargeableReason = (typeof NON_CHARGEABLE_REASONS)[number];
 export type ClosedReason = (typeof CLOSED_REASONS)[number];
 
+/** The reason codes a permission in each state may carry (at least one where the list is not empty). */
+export const CHARGE_PERMISSION_STATE_REASONS: Readonly<
+  Record<ChargePermissionState, readonly (NonChargeableReason | ClosedReason)[]>
+> = {
+  Chargeable: [],
+  NonChargeable: NON_CHARGEABLE_REASONS,
+  Closed: CLOSED_REASONS,
+};
+
 export const CHARGE_PERMISSION_OPERATION_SOURCES = {
   update: ['Chargeable', 'NonChargeable'],
   close: ['Chargeable', 'NonChargeable'],
   charge: ['Chargeable'],
   expire: ['Chargeable', 'NonChargeable'],
   changePaymentMethod: ['Chargeable', 'NonChargeable'],
+  markNonChargeable: ['Chargeable'],
+  closeWhenCaptured: ['Chargeable', 'NonChargeable'],
 } as const satisfies Record<string, readonly ChargePermissionState[]>;
 
 export interface ChargePermissionReason {
@@ -277,7 +304,7 @@ export function recordCapture(cp: ChargePermission, captured: Money, now: Instan
     next.chargePermissionType === 'OneTime' &&
     next.amountLimit &&
     next.capturedMinor >= next.amountLimit.minor &&
-    next.state !== 'Closed'
+    inState(next, CHARGE_PERMISSION_OPERATION_SOURCES.closeWhenCaptured)
   ) {
     return {
       ...next,
@@ -339,6 +366,18 @@ export function closeChargePermission(
     closureReason: closure.closureReason,
     lastUpdatedAt: now,
   });
+}
+
+/** The buyer must act before the permission can be charged again (e.g. choose another method after a hard decline). */
+export function markNonChargeable(
+  cp: ChargePermission,
+  reasonCode: NonChargeableReason,
+  now: Instant,
+): Result<ChargePermission> {
+  if (!inState(cp, CHARGE_PERMISSION_OPERATION_SOURCES.markNonChargeable)) {
+    return fail(notChargeable(cp, `make it NonChargeable (${reasonCode})`));
+  }
+  return ok({ ...cp, state: 'NonChargeable', reasons: [reason(reasonCode)], lastUpdatedAt: now });
 }
 
 /** The expiry timer: an open permission past its expiration is Closed / Expired. */

@@ -15,12 +15,18 @@ export const CHARGE_STATES = [
 ] as const;
 export type ChargeState = (typeof CHARGE_STATES)[number];
 
-/** Captured stays Captured through refunds; Canceled and Declined are final. */
+/** Create Charge (and Complete) start a charge in one of these: pending, authorized, or captured at once. */
+export const CHARGE_INITIAL_STATES: readonly ChargeState[] = ['AuthorizationInitiated', 'Authorized', 'Captured'];
+
+/**
+ * Where a change of status (state or reason code) may lead; saving checks it (domain/state-machines.ts).
+ * Captured stays Captured through refunds (no transition); Captured, Canceled and Declined are final.
+ */
 export const CHARGE_TRANSITIONS: Readonly<Record<ChargeState, readonly ChargeState[]>> = {
   AuthorizationInitiated: ['Authorized', 'Captured', 'Declined', 'Canceled'],
   Authorized: ['CaptureInitiated', 'Captured', 'Canceled'],
   CaptureInitiated: ['Captured', 'Declined'],
-  Captured: ['Captured'],
+  Captured: [],
   Canceled: [],
   Declined: [],
 };
@@ -51,6 +57,16 @@ export const CHARGE_DECLINE_REASONS = [
 export type ChargeCancelReason = (typeof CHARGE_CANCEL_REASONS)[number];
 export type ChargeDeclineReason = (typeof CHARGE_DECLINE_REASONS)[number];
 export type ChargeReasonCode = ChargeCancelReason | ChargeDeclineReason;
+
+/** The reason codes a charge in each state carries (exactly one where the list is not empty). */
+export const CHARGE_STATE_REASONS: Readonly<Record<ChargeState, readonly ChargeReasonCode[]>> = {
+  AuthorizationInitiated: [],
+  Authorized: [],
+  CaptureInitiated: [],
+  Captured: [],
+  Canceled: CHARGE_CANCEL_REASONS,
+  Declined: CHARGE_DECLINE_REASONS,
+};
 
 const REASON_DESCRIPTIONS: Readonly<Record<ChargeReasonCode, string>> = {
   MerchantCanceled: 'The merchant canceled the charge.',

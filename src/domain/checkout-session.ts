@@ -18,15 +18,29 @@ import type { Instant } from './time.js';
 export const CHECKOUT_SESSION_STATES = ['Open', 'Completed', 'Canceled'] as const;
 export type CheckoutSessionState = (typeof CHECKOUT_SESSION_STATES)[number];
 
-/** Final states have no way out. */
+export const CHECKOUT_SESSION_INITIAL_STATES: readonly CheckoutSessionState[] = ['Open'];
+
+/**
+ * Where a change of status (state or reason code) may lead; saving checks it (domain/state-machines.ts).
+ * Update and buyer selection keep the status (no transition). Final states have no way out.
+ */
 export const CHECKOUT_SESSION_TRANSITIONS: Readonly<Record<CheckoutSessionState, readonly CheckoutSessionState[]>> = {
-  Open: ['Open', 'Completed', 'Canceled'],
+  Open: ['Completed', 'Canceled'],
   Completed: [],
   Canceled: [],
 };
 
 export const CHECKOUT_SESSION_CANCEL_REASONS = ['Expired', 'BuyerCanceled', 'Declined', 'AmazonCanceled'] as const;
 export type CheckoutSessionCancelReason = (typeof CHECKOUT_SESSION_CANCEL_REASONS)[number];
+
+/** The reason codes a session in each state carries (exactly one where the list is not empty). */
+export const CHECKOUT_SESSION_STATE_REASONS: Readonly<
+  Record<CheckoutSessionState, readonly CheckoutSessionCancelReason[]>
+> = {
+  Open: [],
+  Completed: [],
+  Canceled: CHECKOUT_SESSION_CANCEL_REASONS,
+};
 
 const CANCEL_DESCRIPTIONS: Readonly<Record<CheckoutSessionCancelReason, string>> = {
   Expired: 'The Checkout Session expired: it was not completed within 24 hours.',
@@ -823,7 +837,8 @@ export function cancelCheckoutSession(
 
 /** The 24-hour timer: an Open session that reached its expiration is Canceled / Expired. */
 export function expireIfDue(cs: CheckoutSession, now: Instant): CheckoutSession | null {
-  if (cs.state !== 'Open' || now < cs.expiresAt) return null;
+  if (!(CHECKOUT_SESSION_OPERATION_SOURCES.expire as readonly CheckoutSessionState[]).includes(cs.state)) return null;
+  if (now < cs.expiresAt) return null;
   const r = cancelCheckoutSession(cs, 'Expired', cs.expiresAt);
   return r.ok ? r.value : null;
 }

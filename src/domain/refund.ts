@@ -5,6 +5,9 @@ import type { Instant } from './time.js';
 export const REFUND_STATES = ['RefundInitiated', 'Refunded', 'Declined'] as const;
 export type RefundState = (typeof REFUND_STATES)[number];
 
+export const REFUND_INITIAL_STATES: readonly RefundState[] = ['RefundInitiated'];
+
+/** Where a change of status may lead; saving checks it (domain/state-machines.ts). Refunded and Declined are final. */
 export const REFUND_TRANSITIONS: Readonly<Record<RefundState, readonly RefundState[]>> = {
   RefundInitiated: ['Refunded', 'Declined'],
   Refunded: [],
@@ -17,6 +20,13 @@ export const REFUND_OPERATION_SOURCES = {
 
 export const REFUND_DECLINE_REASONS = ['AmazonRejected', 'ProcessingFailure'] as const;
 export type RefundDeclineReason = (typeof REFUND_DECLINE_REASONS)[number];
+
+/** The reason codes a refund in each state carries (exactly one where the list is not empty). */
+export const REFUND_STATE_REASONS: Readonly<Record<RefundState, readonly RefundDeclineReason[]>> = {
+  RefundInitiated: [],
+  Refunded: [],
+  Declined: REFUND_DECLINE_REASONS,
+};
 
 const DESCRIPTIONS: Readonly<Record<RefundDeclineReason, string>> = {
   AmazonRejected: 'Amazon Pay rejected the refund; refund the buyer by other means.',

@@ -13,7 +13,9 @@ import {
 } from '../../../src/domain/charge.js';
 import {
   checkNewCharge,
+  closeChargePermission,
   createChargePermissionFromCheckout,
+  expirePermissionIfDue,
   limitsOf,
   type ChargePermission,
 } from '../../../src/domain/charge-permission.js';
@@ -21,15 +23,20 @@ import type { CheckoutSession, ProcessingResult } from '../../../src/domain/chec
 import { overRefundAllowance } from '../../../src/domain/limits.js';
 import { money, type CurrencyCode } from '../../../src/domain/money.js';
 import { createRefund, settleRefundIfDue, type Refund } from '../../../src/domain/refund.js';
+import { checkChange, type StatefulKind, type StatefulObjects } from '../../../src/domain/state-machines.js';
 import { DAY, SECOND } from '../../../src/domain/time.js';
 
-/** Random sequences of charges, captures, cancels, refunds and clock moves keep the books right. */
+/**
+ * Random sequences of charges, captures, cancels, refunds, closing and clock moves keep the books right, and
+ * every step of every object follows its state table (what `save` enforces), so final states stay final.
+ */
 
 type Op =
   | { kind: 'charge'; amount: number; pending: boolean; captureNow: boolean }
   | { kind: 'capture'; index: number; percent: number; async: boolean }
   | { kind: 'cancel'; index: number }
   | { kind: 'refund'; index: number; percent: number; declines: boolean }
+  | { kind: 'close'; cancelPendingCharges: boolean }
   | { kind: 'advance'; ms: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -61,6 +68,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       percent: fc.integer({ min: 1, max: 60 }),
       declines: fc.boolean(),
     }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('close' as const), cancelPendingCharges: fc.boolean() }),
   },
   {
     weight: 2,
@@ -106,6 +117,17 @@ function permission(currency: CurrencyCode, limitMinor: number, type: 'OneTime' 
 
 const FINAL = new Set(['Canceled', 'Declined']);
 
+/** One step of one object, checked against its state table exactly as `save` checks it. */
+function step<K extends StatefulKind>(
+  kind: K,
+  before: StatefulObjects[K] | undefined,
+  after: StatefulObjects[K],
+): StatefulObjects[K] {
+  const checked = checkChange(kind, before, after);
+  assert.ok(checked.ok, checked.ok ? '' : checked.error.message);
+  return after;
+}
+
 test('property: captured ≤ authorized, refunded ≤ captured + allowance, balance never negative, final states stay final', () => {
   fc.assert(
     fc.property(
@@ -115,13 +137,19 @@ test('property: captured ≤ authorized, refunded ≤ captured + allowance, bala
       fc.array(op, { minLength: 20, maxLength: 80 }),
       (currency, limit, type, ops) => {
         let now = 0;
-        let cp = permission(currency, limit, type);
+        let cp = step('chargePermission', undefined, permission(currency, limit, type));
         const charges: Charge[] = [];
         const refunds: Refund[] = [];
         let seq = 0;
+        const setCp = (next: ChargePermission) => {
+          cp = step('chargePermission', cp, next);
+        };
         const setCharge = (i: number, next: Charge) => {
-          cp = applyChargeChange(cp, charges[i]!, next, now);
-          charges[i] = next;
+          setCp(applyChargeChange(cp, charges[i]!, next, now));
+          charges[i] = step('charge', charges[i]!, next);
+        };
+        const setChargeBooks = (i: number, next: Charge) => {
+          charges[i] = step('charge', charges[i]!, next);
         };
         for (const o of ops) {
           switch (o.kind) {
@@ -148,8 +176,8 @@ test('property: captured ≤ authorized, refunded ≤ captured + allowance, bala
                   : { kind: 'Approved' },
                 now,
               );
-              cp = applyChargeChange(cp, undefined, charge, now);
-              charges.push(charge);
+              setCp(applyChargeChange(cp, undefined, charge, now));
+              charges.push(step('charge', undefined, charge));
               break;
             }
             case 'capture': {
@@ -193,12 +221,26 @@ test('property: captured ≤ authorized, refunded ≤ captured + allowance, bala
                 },
                 now,
               );
-              charges[o.index] = applyRefundChange(c, undefined, refund);
-              refunds.push(refund);
+              setChargeBooks(o.index, applyRefundChange(c, undefined, refund));
+              refunds.push(step('refund', undefined, refund));
+              break;
+            }
+            case 'close': {
+              // As Close Charge Permission does: with cancelPendingCharges, what can still be canceled is.
+              const closed = closeChargePermission(cp, { reasonCode: 'MerchantClosed', closureReason: 'test' }, now);
+              if (!closed.ok) break;
+              setCp(closed.value);
+              if (!o.cancelPendingCharges) break;
+              for (let i = 0; i < charges.length; i++) {
+                const r = cancelCharge(charges[i]!, 'ChargePermissionCanceled', now);
+                if (r.ok) setCharge(i, r.value);
+              }
               break;
             }
             case 'advance': {
               now += o.ms;
+              const expired = expirePermissionIfDue(cp, now);
+              if (expired) setCp(expired);
               for (let i = 0; i < charges.length; i++) {
                 const settled = settleChargeIfDue(charges[i]!, now);
                 if (settled) {
@@ -210,8 +252,8 @@ test('property: captured ≤ authorized, refunded ≤ captured + allowance, bala
                 const settled = settleRefundIfDue(refunds[i]!, now);
                 if (!settled) continue;
                 const ci = charges.findIndex((c) => c.chargeId === settled.chargeId);
-                charges[ci] = applyRefundChange(charges[ci]!, refunds[i], settled);
-                refunds[i] = settled;
+                setChargeBooks(ci, applyRefundChange(charges[ci]!, refunds[i], settled));
+                refunds[i] = step('refund', refunds[i], settled);
               }
               break;
             }
