@@ -16,7 +16,7 @@ import { inTransaction } from './transactions.js';
 /** The buyer's own wallet pages: add and delete addresses and cards. */
 
 async function nextPosition(ctx: AppContext, kind: BuyerItemKind, buyerId: string): Promise<number> {
-  const items = await ctx.store.reader.buyerItems(kind, buyerId);
+  const items = await ctx.store.reader.buyers.items(kind, buyerId);
   return items.reduce((max, i) => Math.max(max, i.position + 1), 0);
 }
 
@@ -30,7 +30,7 @@ export async function addAddress(
   const id = `addr-${randomUpperAlnum(ctx.random, 16)}`;
   const position = await nextPosition(ctx, 'address', buyer.buyerId);
   await inTransaction(ctx, (tx) =>
-    tx.insertBuyerItem<Address>('address', {
+    tx.buyers.insertItem<Address>('address', {
       id,
       buyerId: buyer.buyerId,
       position,
@@ -54,7 +54,7 @@ export async function addCard(
   const id = `card-${randomUpperAlnum(ctx.random, 16)}`;
   const position = await nextPosition(ctx, 'paymentMethod', buyerId);
   await inTransaction(ctx, (tx) =>
-    tx.insertBuyerItem<WalletCard>('paymentMethod', {
+    tx.buyers.insertItem<WalletCard>('paymentMethod', {
       id,
       buyerId,
       position,
@@ -72,8 +72,8 @@ export async function deleteWalletItem(
   kind: BuyerItemKind,
   id: string,
 ): Promise<boolean> {
-  const item = await ctx.store.reader.buyerItem(kind, id);
+  const item = await ctx.store.reader.buyers.item(kind, id);
   if (!item || item.buyerId !== buyerId) return false;
-  await inTransaction(ctx, (tx) => tx.deleteBuyerItem(kind, id, ctx.clock.now()));
+  await inTransaction(ctx, (tx) => tx.buyers.deleteItem(kind, id, ctx.clock.now()));
   return true;
 }

@@ -53,7 +53,7 @@ export async function runIdempotent<T>(
   }
   const { merchantId } = caller.merchant;
   return inTransaction(ctx, async (tx) => {
-    const claim = await tx.claimIdempotencyKey(merchantId, caller.environment, key, request.fingerprint, now());
+    const claim = await tx.idempotency.claim(merchantId, caller.environment, key, request.fingerprint, now());
     if (!claim.claimed) {
       const previous = claim.previous!;
       if (previous.fingerprint !== request.fingerprint) {
@@ -82,7 +82,7 @@ export async function runIdempotent<T>(
       if (!(error instanceof ApiError) || error.status >= 500) throw error;
       response = { status: error.status, body: JSON.stringify(error.toBody()) };
     }
-    await tx.saveIdempotentResponse(merchantId, caller.environment, key, response.status, response.body);
+    await tx.idempotency.saveResponse(merchantId, caller.environment, key, response.status, response.body);
     return { ...response, replayed: false };
   });
 }

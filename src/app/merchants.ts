@@ -36,8 +36,8 @@ export async function createMerchant(
     allowedOrigins: [...(input.allowedOrigins ?? [])],
   };
   await inTransaction(ctx, async (tx) => {
-    await tx.insertMerchant(merchant);
-    await tx.insertMerchantStore(store, now);
+    await tx.merchants.insert(merchant);
+    await tx.merchants.insertStore(store, now);
   });
   return { merchant, store };
 }
@@ -68,11 +68,11 @@ export async function registerPublicKey(
   if (key.asymmetricKeyType !== 'rsa' || (details?.modulusLength ?? 0) < 2048) {
     throw new ApiError('InvalidParameterValue', 'The public key must be an RSA key of at least 2048 bits.');
   }
-  const merchant = await ctx.store.reader.merchant(spec.merchantId);
+  const merchant = await ctx.store.reader.merchants.get(spec.merchantId);
   if (!merchant) throw new ApiError('ResourceNotFound', `Merchant ${spec.merchantId} does not exist.`);
   const publicKeyId = newPublicKeyId(ctx.random, spec.legacy ? 'legacy' : spec.environment);
   await inTransaction(ctx, (tx) =>
-    tx.insertPublicKey({
+    tx.merchants.insertPublicKey({
       publicKeyId,
       merchantId: spec.merchantId,
       environment: spec.legacy ? null : spec.environment,
@@ -109,8 +109,8 @@ export async function setAllowedOrigins(
         `${origin} is not an origin such as https://shop.example or http://127.0.0.1:*`,
       );
   }
-  const store = await ctx.store.reader.merchantStore(storeId);
+  const store = await ctx.store.reader.merchants.store(storeId);
   if (!store) throw new ApiError('ResourceNotFound', `Store ${storeId} does not exist.`);
-  await inTransaction(ctx, (tx) => tx.updateAllowedOrigins(storeId, origins));
+  await inTransaction(ctx, (tx) => tx.merchants.updateAllowedOrigins(storeId, origins));
   return { ...store, allowedOrigins: [...origins] };
 }

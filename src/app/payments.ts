@@ -325,7 +325,7 @@ export async function closeChargePermission(
   let next = unwrap(closePermissionDomain(cp, { reasonCode, closureReason: input.closureReason }, now));
   const changes: { before: Charge; after: Charge }[] = [];
   if (input.cancelPendingCharges) {
-    for (const charge of await tx.chargesOfPermissionForUpdate(cp.chargePermissionId)) {
+    for (const charge of await tx.documents.chargesOfPermissionForUpdate(cp.chargePermissionId)) {
       if (charge.state !== 'Authorized' && charge.state !== 'AuthorizationInitiated') continue;
       const canceled = unwrap(cancelChargeDomain(charge, 'ChargePermissionCanceled', now));
       next = applyChargeChange(next, charge, canceled, now);

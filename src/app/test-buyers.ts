@@ -338,11 +338,11 @@ export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number
   let created = 0;
   let passwordHash: string | undefined;
   for (const [index, seed] of TEST_BUYERS.entries()) {
-    if (await tx.buyer(testBuyerId(seed.slug))) continue;
+    if (await tx.buyers.get(testBuyerId(seed.slug))) continue;
     passwordHash ??= await hashPassword(TEST_BUYER_PASSWORD);
     const buyerId = testBuyerId(seed.slug);
     // Another process seeding at the same time got there first (its transaction has committed by now).
-    const inserted = await tx.insertBuyer(
+    const inserted = await tx.buyers.insert(
       {
         buyerId,
         region: seed.region,
@@ -360,7 +360,7 @@ export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number
     if (!inserted) continue;
     let position = 0;
     for (const { key, address: a } of seed.addresses) {
-      await tx.insertBuyerItem('address', {
+      await tx.buyers.insertItem('address', {
         id: testAddressId(seed.slug, key),
         buyerId,
         position: position++,
@@ -377,7 +377,7 @@ export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number
         expiry: '12/30',
         behaviour: SANDBOX_CARD_BEHAVIOURS[last4]!,
       };
-      await tx.insertBuyerItem('paymentMethod', {
+      await tx.buyers.insertItem('paymentMethod', {
         id: testPaymentMethodId(seed.slug, last4),
         buyerId,
         position: position++,

@@ -37,8 +37,8 @@ export async function buyerConsent(
   const region = marketplaceOf(caller.merchant.region);
   const buyer =
     input.buyerEmail === undefined
-      ? (await ctx.store.reader.buyersOfRegion(region, true))[0]
-      : await ctx.store.reader.buyerByEmail(region, input.buyerEmail);
+      ? (await ctx.store.reader.buyers.ofRegion(region, true))[0]
+      : await ctx.store.reader.buyers.byEmail(region, input.buyerEmail);
   if (!buyer) {
     throw new ApiError(
       'InvalidParameterValue',
@@ -78,7 +78,7 @@ export async function processPaymentForTest(
 export async function advanceClock(ctx: AppContext, caller: Caller, seconds: number): Promise<Instant> {
   requireSandbox(caller);
   const merchant = await inTransaction(ctx, (tx) =>
-    tx.advanceSandboxClock(caller.merchant.merchantId, Math.round(seconds * SECOND)),
+    tx.merchants.advanceSandboxClock(caller.merchant.merchantId, Math.round(seconds * SECOND)),
   );
   await runDueTimers(ctx, merchant.merchantId);
   return nowFor(ctx, merchant, 'Sandbox');

@@ -104,7 +104,7 @@ export async function authenticate(ctx: AppContext, parts: SignedRequestParts): 
       throw new ApiError('InvalidHeaderValue', `SignedHeaders lists ${name}, but the request has no such header.`);
   }
 
-  const credentials = await ctx.store.reader.credentials(publicKeyId);
+  const credentials = await ctx.store.reader.merchants.credentials(publicKeyId);
   if (!credentials) throw new ApiError('UnauthorizedAccess', `Unknown PublicKeyId ${publicKeyId}.`);
   const { key, merchant } = credentials;
 

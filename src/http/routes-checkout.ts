@@ -114,11 +114,11 @@ export async function getClock(ctx: AppContext, req: ApiRequest): Promise<ApiRes
 export async function getTestBuyers(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
   simulationOf(req, 'Other');
   requireSandbox(req.caller);
-  const buyers = await ctx.store.reader.buyersOfRegion(marketplaceOf(req.caller.merchant.region), true);
+  const buyers = await ctx.store.reader.buyers.ofRegion(marketplaceOf(req.caller.merchant.region), true);
   const out = [];
   for (const b of buyers) {
-    const addresses = await ctx.store.reader.buyerItems<Address>('address', b.buyerId);
-    const methods = await ctx.store.reader.buyerItems<WalletCard>('paymentMethod', b.buyerId);
+    const addresses = await ctx.store.reader.buyers.items<Address>('address', b.buyerId);
+    const methods = await ctx.store.reader.buyers.items<WalletCard>('paymentMethod', b.buyerId);
     out.push({
       buyerId: b.buyerId,
       email: b.email,

@@ -68,7 +68,7 @@ export async function startFromButton(p: Page): Promise<void> {
   const prepared = await prepareButton(p.ctx, fields);
   if (!prepared.ok) {
     const known =
-      typeof fields.merchantId === 'string' ? await p.ctx.store.reader.merchant(fields.merchantId) : undefined;
+      typeof fields.merchantId === 'string' ? await p.ctx.store.reader.merchants.get(fields.merchantId) : undefined;
     const lang = prepared.language ?? (known ? REGION_INFO[known.region].defaultLanguage : languageOf(p));
     p.ctx.log.warn('button refused', { reasonCode: prepared.reasonCode, merchantId: fields.merchantId });
     renderPage(

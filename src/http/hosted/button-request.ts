@@ -207,7 +207,7 @@ async function startedFromOf(
   caller: Caller,
 ): Promise<string | null> {
   if (!raw || raw.length > 2048) return null;
-  const store = await ctx.store.reader.merchantStore(storeId);
+  const store = await ctx.store.reader.merchants.store(storeId);
   if (!store) return null;
   return isReturnUrlAllowed(raw, store, caller.environment).allowed ? raw : null;
 }

@@ -73,7 +73,7 @@ export async function freshSession(
 /** The signed-in buyer, if any (and only one of `marketplace`, when given). */
 export async function currentBuyer(p: Page, marketplace?: ApiRegion): Promise<BuyerRecord | undefined> {
   if (!p.session?.buyerId) return undefined;
-  const buyer = await p.ctx.store.reader.buyer(p.session.buyerId);
+  const buyer = await p.ctx.store.reader.buyers.get(p.session.buyerId);
   if (!buyer || (marketplace && buyer.region !== marketplace)) return undefined;
   return buyer;
 }

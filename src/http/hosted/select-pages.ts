@@ -68,8 +68,8 @@ export async function selectPage(p: Page, error?: string, status = 200): Promise
   const apb = cs.webCheckoutDetails.checkoutMode === 'ProcessOrder';
   const ships = cs.productType !== 'PayOnly';
   const sandbox = cs.environment === 'Sandbox';
-  const addresses = await p.ctx.store.reader.buyerItems<Address>('address', buyer!.buyerId);
-  const cards = await p.ctx.store.reader.buyerItems<WalletCard>('paymentMethod', buyer!.buyerId);
+  const addresses = await p.ctx.store.reader.buyers.items<Address>('address', buyer!.buyerId);
+  const cards = await p.ctx.store.reader.buyers.items<WalletCard>('paymentMethod', buyer!.buyerId);
   const merchant = merchantName(h);
   const chosenAddress = p.form.get('addressId') ?? walletAddressOf(addresses, cs);
   const chosenCard = p.form.get('paymentMethodId') ?? cs.paymentMethod?.paymentMethodId;
@@ -148,7 +148,7 @@ export async function selectPost(p: Page): Promise<void> {
   // A change keeps the other half of the earlier choice.
   const keepAddress =
     !addressId && cs.shippingAddress
-      ? walletAddressOf(await p.ctx.store.reader.buyerItems<Address>('address', buyer!.buyerId), cs)
+      ? walletAddressOf(await p.ctx.store.reader.buyers.items<Address>('address', buyer!.buyerId), cs)
       : undefined;
   try {
     const r = await chooseForCheckout(p.ctx, h, {

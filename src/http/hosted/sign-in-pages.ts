@@ -38,7 +38,7 @@ export async function signInPage(
   if (buyer && !problem) return redirectTo(p, next);
   await ensureSession(p);
   const lang = flow.lang;
-  const testBuyers = flow.sandbox ? await p.ctx.store.reader.buyersOfRegion(flow.marketplace, true) : [];
+  const testBuyers = flow.sandbox ? await p.ctx.store.reader.buyers.ofRegion(flow.marketplace, true) : [];
   const body = html`
 ${flow.merchant ? html`<p class="muted">${t(lang, 'orderFrom', { merchant: flow.merchant })}</p>` : ''}
 ${problem ? alert(t(lang, problem.key, problem.params)) : ''}

@@ -45,8 +45,8 @@ export async function walletPage(p: Page): Promise<void> {
   const w = await requireBuyer(p);
   if (!w) return;
   const { buyer, next, lang, sandbox } = w;
-  const addresses = await p.ctx.store.reader.buyerItems<Address>('address', buyer.buyerId);
-  const cards = await p.ctx.store.reader.buyerItems<WalletCard>('paymentMethod', buyer.buyerId);
+  const addresses = await p.ctx.store.reader.buyers.items<Address>('address', buyer.buyerId);
+  const cards = await p.ctx.store.reader.buyers.items<WalletCard>('paymentMethod', buyer.buyerId);
   const self = walletUrl(next);
   const del = (
     kind: string,
