@@ -9,11 +9,39 @@ import { randomUpperAlnum } from '../domain/random.js';
 import type { ApiRegion } from '../domain/regions.js';
 import type { Address } from '../domain/shared-types.js';
 import { cardFromEntry, type CardProblem, type WalletCard } from '../domain/wallet.js';
-import type { BuyerItemKind } from '../store/store.js';
+import type { BuyerItem, BuyerItemKind, BuyerRecord } from '../store/store.js';
 import type { AppContext } from './context.js';
 import { inTransaction } from './transactions.js';
 
 /** The buyer's own wallet pages: add and delete addresses and cards. */
+
+/** The signed-in buyer `buyerId`, if it (still) exists and, when `marketplace` is given, belongs to it. */
+export async function signedInBuyer(
+  ctx: AppContext,
+  buyerId: string | null | undefined,
+  marketplace?: ApiRegion,
+): Promise<BuyerRecord | undefined> {
+  if (!buyerId) return undefined;
+  const buyer = await ctx.store.reader.buyers.get(buyerId);
+  if (!buyer || (marketplace && buyer.region !== marketplace)) return undefined;
+  return buyer;
+}
+
+export interface Wallet {
+  readonly addresses: BuyerItem<Address>[];
+  readonly cards: BuyerItem<WalletCard>[];
+}
+
+/** The buyer's addresses and cards, in the order the wallet shows them. */
+export async function walletOf(ctx: AppContext, buyerId: string): Promise<Wallet> {
+  const addresses = await addressesOf(ctx, buyerId);
+  const cards = await ctx.store.reader.buyers.items<WalletCard>('paymentMethod', buyerId);
+  return { addresses, cards };
+}
+
+export function addressesOf(ctx: AppContext, buyerId: string): Promise<BuyerItem<Address>[]> {
+  return ctx.store.reader.buyers.items<Address>('address', buyerId);
+}
 
 async function nextPosition(ctx: AppContext, kind: BuyerItemKind, buyerId: string): Promise<number> {
   const items = await ctx.store.reader.buyers.items(kind, buyerId);

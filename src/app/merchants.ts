@@ -3,11 +3,25 @@ import type { Environment } from '../domain/environment.js';
 import { newMerchantId, newPublicKeyId, newStoreId } from '../domain/ids.js';
 import { isValidOriginPattern, type Merchant, type MerchantStore } from '../domain/merchant.js';
 import { REGION_INFO, type Region } from '../domain/regions.js';
+import type { Credentials } from '../store/store.js';
 import { ApiError } from './api-error.js';
 import type { AppContext } from './context.js';
 import { inTransaction } from './transactions.js';
 
 /** Merchant accounts, their stores and their API keys: what Seller Central does for Amazon Pay. */
+
+/** The public key `publicKeyId` with its merchant: what authenticating an API call needs. */
+export function credentialsOf(ctx: AppContext, publicKeyId: string): Promise<Credentials | undefined> {
+  return ctx.store.reader.merchants.credentials(publicKeyId);
+}
+
+export function merchantOf(ctx: AppContext, merchantId: string): Promise<Merchant | undefined> {
+  return ctx.store.reader.merchants.get(merchantId);
+}
+
+export function merchantStoreOf(ctx: AppContext, storeId: string): Promise<MerchantStore | undefined> {
+  return ctx.store.reader.merchants.store(storeId);
+}
 
 export async function createMerchant(
   ctx: AppContext,

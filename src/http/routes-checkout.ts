@@ -3,12 +3,11 @@ import { completeCheckoutSession, createCheckoutSession, updateCheckoutSession }
 import type { AppContext } from '../app/context.js';
 import { readOwned } from '../app/loading.js';
 import { advanceClock, buyerConsent, clockNow, processPaymentForTest, requireSandbox } from '../app/testing.js';
+import { testBuyersWithWallets } from '../app/test-buyers.js';
 import { inTransaction } from '../app/transactions.js';
 import { marketplaceOf } from '../app/buyer-flow.js';
 import { simulationFor, type SimulatedOperation } from '../domain/simulations.js';
 import { formatWireTimestamp } from '../domain/time.js';
-import type { WalletCard } from '../domain/wallet.js';
-import type { Address } from '../domain/shared-types.js';
 import {
   callerNow,
   idempotentResponse,
@@ -114,23 +113,6 @@ export async function getClock(ctx: AppContext, req: ApiRequest): Promise<ApiRes
 export async function getTestBuyers(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
   simulationOf(req, 'Other');
   requireSandbox(req.caller);
-  const buyers = await ctx.store.reader.buyers.ofRegion(marketplaceOf(req.caller.merchant.region), true);
-  const out = [];
-  for (const b of buyers) {
-    const addresses = await ctx.store.reader.buyers.items<Address>('address', b.buyerId);
-    const methods = await ctx.store.reader.buyers.items<WalletCard>('paymentMethod', b.buyerId);
-    out.push({
-      buyerId: b.buyerId,
-      email: b.email,
-      name: b.name,
-      addresses: addresses.map((a) => ({ addressId: a.id, ...a.value })),
-      paymentMethods: methods.map((m) => ({
-        paymentMethodId: m.id,
-        brand: m.value.brand,
-        last4: m.value.last4,
-        behaviour: m.value.behaviour,
-      })),
-    });
-  }
-  return { status: 200, body: { buyers: out } };
+  const buyers = await testBuyersWithWallets(ctx, marketplaceOf(req.caller.merchant.region));
+  return { status: 200, body: { buyers } };
 }

@@ -1,5 +1,6 @@
 import { ApiError } from '../../app/api-error.js';
 import { processForBuyer } from '../../app/hosted-checkout.js';
+import { formTargetsOf } from '../../app/return-urls.js';
 import { constraintsOf } from '../../domain/checkout-session.js';
 import { html } from '../html.js';
 import { cancelForm } from './cancel-pages.js';
@@ -7,7 +8,7 @@ import { merchantName, requireCheckout, type CheckoutAccess } from './flow-acces
 import { t } from './i18n.js';
 import { orderSummary } from './order-summary.js';
 import { csrfField, PageError, redirectTo, renderPage, type Page } from './page-context.js';
-import { formTargetsOf, redirectToResult } from './return-urls.js';
+import { redirectToResult } from './merchant-redirects.js';
 import { alert, hidden } from './views.js';
 
 /**
