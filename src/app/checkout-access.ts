@@ -1,3 +1,4 @@
+import type { CheckoutSession } from '../domain/checkout-session.js';
 import { ID_PATTERNS } from '../domain/ids.js';
 import type { Merchant } from '../domain/merchant.js';
 import { REGION_INFO, type CheckoutLanguage } from '../domain/regions.js';
@@ -6,6 +7,7 @@ import type { BrowserSession, FlowBinding } from './buyer-sessions.js';
 import { signedInBuyer } from './buyer-wallet.js';
 import type { AppContext } from './context.js';
 import { loadHostedCheckout, type HostedCheckout, type SignInRequest } from './hosted-checkout.js';
+import { cancelUrl, resultUrl } from './return-urls.js';
 
 /**
  * Which flow (checkout session or sign-in request) a browser may act on, and in which language.
@@ -15,11 +17,37 @@ import { loadHostedCheckout, type HostedCheckout, type SignInRequest } from './h
 
 /** Why a page refuses; `reason` is the message the page shows (src/http/hosted/i18n.ts). */
 export interface PageRefusal {
-  readonly status: 403 | 404 | 409;
-  readonly reason: 'sessionNotFound' | 'notYourCheckout' | 'formExpired' | 'signInRequestExpired' | 'sessionClosed';
+  readonly status: number;
+  readonly reason:
+    | 'sessionNotFound'
+    | 'notYourCheckout'
+    | 'formExpired'
+    | 'signInRequestExpired'
+    | 'sessionClosed'
+    | 'merchantNotReady';
   readonly lang: CheckoutLanguage;
+  /** Shown under the message (for the merchant's developer). */
+  readonly details?: string;
   /** A buyer who signs in may get further: a GET page goes to the sign-in page instead of refusing. */
   readonly signInFirst?: boolean;
+}
+
+/** What a page action leads to: a redirect (to the merchant or another page of reji), or a refusal the page shows. */
+export type PageOutcome = { readonly redirect: string } | { readonly refused: PageRefusal };
+
+/** To the merchant; when no URL is declared and allowed, the buyer sees "session closed" instead. */
+export function toMerchant(target: string | undefined, lang: CheckoutLanguage): PageOutcome {
+  return target ? { redirect: target } : { refused: { status: 409, reason: 'sessionClosed', lang } };
+}
+
+/** To the merchant's result page (`after` is the session as the step left it), else the cancel URL. */
+export function toResult(
+  h: HostedCheckout,
+  binding: FlowBinding | undefined,
+  lang: CheckoutLanguage,
+  after: CheckoutSession = h.checkoutSession,
+): PageOutcome {
+  return toMerchant(resultUrl({ ...h, checkoutSession: after }) ?? cancelUrl(h, binding), lang);
 }
 
 export interface CheckoutAccess {

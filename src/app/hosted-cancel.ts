@@ -1,18 +1,15 @@
 import type { CheckoutLanguage } from '../domain/regions.js';
 import type { BrowserSession } from './buyer-sessions.js';
-import { checkoutAccess, type PageRefusal } from './checkout-access.js';
+import { checkoutAccess, type PageOutcome, toMerchant, toResult } from './checkout-access.js';
 import type { AppContext } from './context.js';
 import { cancelForBuyer, declineSignIn, loadSignInRequest } from './hosted-checkout.js';
-import { cancelUrl, resultUrl, reviewUrl, signInCancelUrl } from './return-urls.js';
+import { cancelUrl, reviewUrl, signInCancelUrl } from './return-urls.js';
 
 /**
  * Leaving a flow before it ends, as use cases of the hosted pages: the cancel button of every flow
  * page and "return to the merchant" after a decline (docs/hosted-pages.md, "Cancel rules"). Each is
  * called once by its page with the parsed form and answers where the browser goes next.
  */
-
-/** What a page action leads to: a redirect to the merchant, or a refusal the page shows. */
-export type PageOutcome = { readonly redirect: string } | { readonly refused: PageRefusal };
 
 /** Where the cancel button is: a change page keeps the earlier choice, the others cancel the flow. */
 export type CancelStage = 'checkout' | 'change' | 'processing' | 'signIn';
@@ -21,11 +18,6 @@ export interface CancelForm {
   readonly signInRequestId: string | null;
   readonly checkoutSessionId: string | null;
   readonly stage: string | null;
-}
-
-/** To the merchant; when no URL is declared and allowed, the buyer sees "session closed" instead. */
-export function toMerchant(target: string | undefined, lang: CheckoutLanguage): PageOutcome {
-  return target ? { redirect: target } : { refused: { status: 409, reason: 'sessionClosed', lang } };
 }
 
 /** Uses the sign-in request up and goes back to the page the button was on. */
@@ -62,8 +54,7 @@ export async function cancelFromPage(
     return toMerchant(reviewUrl(h) ?? cancelUrl(h, binding), lang);
   }
   const canceled = await cancelForBuyer(ctx, h, 'BuyerCanceled');
-  if (form.stage === 'processing')
-    return toMerchant(resultUrl({ ...h, checkoutSession: canceled }) ?? cancelUrl(h, binding), lang);
+  if (form.stage === 'processing') return toResult(h, binding, lang, canceled);
   return toMerchant(cancelUrl(h, binding), lang);
 }
 
@@ -78,5 +69,5 @@ export async function giveUpFromPage(
   if ('refused' in found) return found;
   const { h, lang, binding } = found.access;
   const canceled = await cancelForBuyer(ctx, h, 'Declined');
-  return toMerchant(resultUrl({ ...h, checkoutSession: canceled }) ?? cancelUrl(h, binding), lang);
+  return toResult(h, binding, lang, canceled);
 }

@@ -1,7 +1,12 @@
 import type { FlowBinding } from '../../app/buyer-sessions.js';
-import { checkoutAccess, signInLanguage, type CheckoutAccess, type PageRefusal } from '../../app/checkout-access.js';
+import {
+  checkoutAccess,
+  signInLanguage,
+  type CheckoutAccess,
+  type PageOutcome,
+  type PageRefusal,
+} from '../../app/checkout-access.js';
 import { loadSignInRequest, type HostedCheckout, type SignInRequest } from '../../app/hosted-checkout.js';
-import type { PageOutcome } from '../../app/hosted-cancel.js';
 import type { Merchant, MerchantStore } from '../../domain/merchant.js';
 import type { CheckoutLanguage } from '../../domain/regions.js';
 import { languageOf, PageError, redirectTo, signInFirst, type Page } from './page-context.js';
@@ -16,7 +21,7 @@ export function merchantName(h: HostedCheckout): string {
 }
 
 export function refusalError(r: PageRefusal): PageError {
-  return new PageError(r.status, r.reason, r.lang);
+  return new PageError(r.status, r.reason, r.lang, r.details);
 }
 
 /** Answers a use case's outcome: the redirect, or the refusal as an error page. */
