@@ -32,7 +32,7 @@ export type ApiHandler = (
 ) => Promise<ApiResponse | { readonly status: number; readonly raw: string }>;
 
 /** Parses and validates the JSON body once, at the edge. An empty body reads as `{}`. */
-export function readBody<T>(req: ApiRequest, schema: Schema<T>): T {
+export function readBody<T>(req: ApiRequest, schema: Schema<unknown, T>): T {
   let value: unknown = {};
   if (req.body.length > 0) {
     const type = req.headers.get('content-type') ?? '';
