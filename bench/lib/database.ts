@@ -89,14 +89,14 @@ export async function copyMerchant(from: BenchDatabase, to: BenchDatabase, merch
   const source = await openBenchApp(from);
   const target = await openBenchApp(to);
   try {
-    const m = await source.ctx.store.reader.merchant(merchant.merchantId);
-    const s = await source.ctx.store.reader.merchantStore(merchant.storeId);
-    const k = await source.ctx.store.reader.publicKey(merchant.publicKeyId);
+    const m = await source.ctx.store.reader.merchants.get(merchant.merchantId);
+    const s = await source.ctx.store.reader.merchants.store(merchant.storeId);
+    const k = await source.ctx.store.reader.merchants.publicKey(merchant.publicKeyId);
     if (!m || !s || !k) throw new Error('the merchant to copy is incomplete');
     await inTransaction(target.ctx, async (tx) => {
-      await tx.insertMerchant(m);
-      await tx.insertMerchantStore(s, m.createdAt);
-      await tx.insertPublicKey(k);
+      await tx.merchants.insert(m);
+      await tx.merchants.insertStore(s, m.createdAt);
+      await tx.merchants.insertPublicKey(k);
     });
   } finally {
     await source.close();

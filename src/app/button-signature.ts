@@ -65,7 +65,7 @@ export async function verifyButtonSignature(
       `algorithm "${input.algorithm}" is not supported; use AMZN-PAY-RSASSA-PSS-V2 or AMZN-PAY-RSASSA-PSS.`,
     );
   }
-  const key = await ctx.store.reader.publicKey(input.publicKeyId);
+  const key = await ctx.store.reader.merchants.publicKey(input.publicKeyId);
   if (!key) return bad('UnauthorizedAccess', `publicKeyId ${input.publicKeyId} is not registered with reji.`);
   if (key.merchantId !== input.merchantId) {
     return bad(
@@ -86,7 +86,7 @@ export async function verifyButtonSignature(
   } else {
     environment = input.sandbox === true ? 'Sandbox' : 'Live';
   }
-  const merchant = await ctx.store.reader.merchant(key.merchantId);
+  const merchant = await ctx.store.reader.merchants.get(key.merchantId);
   if (!merchant) return bad('UnauthorizedAccess', `merchantId ${input.merchantId} does not exist.`);
   let publicKey = keyCache.get(key.publicKeyPem);
   if (!publicKey) {

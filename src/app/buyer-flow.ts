@@ -72,10 +72,10 @@ export async function applyBuyerChoice(
   choice: BuyerChoice,
   now: Instant,
 ): Promise<{ checkoutSession: CheckoutSession; redirectUrl: string }> {
-  const buyer = await tx.buyer(choice.buyerId);
+  const buyer = await tx.buyers.get(choice.buyerId);
   if (!buyer) throw new ApiError('InvalidParameterValue', `Buyer ${choice.buyerId} does not exist.`);
-  const addresses = await tx.buyerItems<Address>('address', buyer.buyerId);
-  const methods = await tx.buyerItems<WalletCard>('paymentMethod', buyer.buyerId);
+  const addresses = await tx.buyers.items<Address>('address', buyer.buyerId);
+  const methods = await tx.buyers.items<WalletCard>('paymentMethod', buyer.buyerId);
   const address =
     choice.shippingAddressId === undefined ? addresses[0] : addresses.find((a) => a.id === choice.shippingAddressId);
   if (choice.shippingAddressId !== undefined && !address) {

@@ -77,7 +77,7 @@ export async function loadBrowserSession(
   cookieValue: string | undefined,
 ): Promise<BrowserSession | undefined> {
   if (!cookieValue || !/^[A-Za-z0-9_-]{43}$/.test(cookieValue)) return undefined;
-  const r = await ctx.store.reader.buyerSession(hashSecret(cookieValue));
+  const r = await ctx.store.reader.hosted.session(hashSecret(cookieValue));
   if (!r || r.expiresAt <= ctx.clock.now()) return undefined;
   return fromRecord(r);
 }
@@ -102,10 +102,10 @@ export async function newBrowserSession(
     flows: init.flows ?? init.replacing?.flows ?? {},
   };
   const run = async (t: StoreTx) => {
-    if (init.replacing) await t.deleteBuyerSession(init.replacing.sessionHash);
-    await t.insertBuyerSession(toRecord(session, now));
+    if (init.replacing) await t.hosted.deleteSession(init.replacing.sessionHash);
+    await t.hosted.insertSession(toRecord(session, now));
     // Housekeeping rides along with session creation.
-    if (Math.random() < 0.05) await t.purgeHosted(now, now - SIGN_IN_WINDOW);
+    if (Math.random() < 0.05) await t.hosted.purge(now, now - SIGN_IN_WINDOW);
   };
   if (tx) await run(tx);
   else await inTransaction(ctx, run);
@@ -123,12 +123,12 @@ export async function bindFlow(
     .filter(([id]) => id !== flowId)
     .slice(-19);
   const updated: BrowserSession = { ...session, flows: Object.fromEntries([...entries, [flowId, binding]]) };
-  await inTransaction(ctx, (tx) => tx.updateBuyerSession(toRecord(updated, 0)));
+  await inTransaction(ctx, (tx) => tx.hosted.updateSession(toRecord(updated, 0)));
   return updated;
 }
 
 export async function endBrowserSession(ctx: AppContext, session: BrowserSession): Promise<void> {
-  await inTransaction(ctx, (tx) => tx.deleteBuyerSession(session.sessionHash));
+  await inTransaction(ctx, (tx) => tx.hosted.deleteSession(session.sessionHash));
 }
 
 export function csrfMatches(session: BrowserSession | undefined, token: string | null | undefined): boolean {
@@ -156,23 +156,23 @@ export async function signIn(
   const ipKey = `ip:${input.ip}`;
   const since = now - SIGN_IN_WINDOW;
   const [byEmail, byIp] = await Promise.all([
-    ctx.store.reader.signInFailures(emailKey, since),
-    ctx.store.reader.signInFailures(ipKey, since),
+    ctx.store.reader.hosted.signInFailures(emailKey, since),
+    ctx.store.reader.hosted.signInFailures(ipKey, since),
   ]);
   if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP) {
     return { ok: false, reason: 'tooManyAttempts', retryAfterMinutes: SIGN_IN_WINDOW / MINUTE };
   }
-  const buyer = await ctx.store.reader.buyerByEmail(input.region, email);
+  const buyer = await ctx.store.reader.buyers.byEmail(input.region, email);
   dummyHash ??= hashPassword(newSecret());
   const valid = await verifyPassword(input.password, buyer?.passwordHash ?? (await dummyHash));
   if (!buyer || !valid || buyer.passwordHash === null) {
     await inTransaction(ctx, async (tx) => {
-      await tx.recordSignInFailure(newSecret(), emailKey, now);
-      await tx.recordSignInFailure(newSecret(), ipKey, now);
+      await tx.hosted.recordSignInFailure(newSecret(), emailKey, now);
+      await tx.hosted.recordSignInFailure(newSecret(), ipKey, now);
     });
     return { ok: false, reason: 'badCredentials' };
   }
-  await inTransaction(ctx, (tx) => tx.clearSignInFailures(emailKey));
+  await inTransaction(ctx, (tx) => tx.hosted.clearSignInFailures(emailKey));
   return { ok: true, buyer };
 }
 
@@ -203,7 +203,7 @@ export async function registerBuyer(
   else if (email.length > 254 || !/^[^\s@<>"']+@[^\s@<>"']+\.[^\s@<>"']+$/.test(email)) problems.email = 'invalidEmail';
   if (input.password.length < MIN_PASSWORD_LENGTH) problems.password = 'passwordTooShort';
   if (phone.length > 20) problems.phoneNumber = 'tooLong';
-  if (!problems.email && (await ctx.store.reader.buyerByEmail(input.region, email))) problems.email = 'emailTaken';
+  if (!problems.email && (await ctx.store.reader.buyers.byEmail(input.region, email))) problems.email = 'emailTaken';
   if (Object.keys(problems).length > 0) return { ok: false, problems };
   const buyer: BuyerRecord = {
     buyerId: newBuyerId(ctx.random),
@@ -217,10 +217,10 @@ export async function registerBuyer(
     profile: { language: input.language, primeMembershipTypes: [] },
   };
   try {
-    await inTransaction(ctx, (tx) => tx.insertBuyer(buyer));
+    await inTransaction(ctx, (tx) => tx.buyers.insert(buyer));
   } catch (error) {
     // Two registrations with one email at once: the unique index lets one win.
-    if (await ctx.store.reader.buyerByEmail(input.region, email))
+    if (await ctx.store.reader.buyers.byEmail(input.region, email))
       return { ok: false, problems: { email: 'emailTaken' } };
     throw error;
   }
@@ -248,8 +248,8 @@ export async function issueToken(
     usedAt: null,
     data,
   };
-  if (tx) await tx.insertHostedToken(record);
-  else await inTransaction(ctx, (t) => t.insertHostedToken(record));
+  if (tx) await tx.hosted.insertToken(record);
+  else await inTransaction(ctx, (t) => t.hosted.insertToken(record));
   return secret;
 }
 
@@ -260,7 +260,7 @@ export async function readToken(
   secret: string,
 ): Promise<HostedTokenRecord | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
-  const r = await ctx.store.reader.hostedToken(hashSecret(secret));
+  const r = await ctx.store.reader.hosted.token(hashSecret(secret));
   if (!r || r.kind !== kind || r.expiresAt <= ctx.clock.now()) return undefined;
   return r;
 }
@@ -272,5 +272,5 @@ export async function consumeToken(
   secret: string,
 ): Promise<HostedTokenRecord | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
-  return inTransaction(ctx, (tx) => tx.consumeHostedToken(hashSecret(secret), kind, ctx.clock.now()));
+  return inTransaction(ctx, (tx) => tx.hosted.consumeToken(hashSecret(secret), kind, ctx.clock.now()));
 }

@@ -9,14 +9,42 @@ import { randomUpperAlnum } from '../domain/random.js';
 import type { ApiRegion } from '../domain/regions.js';
 import type { Address } from '../domain/shared-types.js';
 import { cardFromEntry, type CardProblem, type WalletCard } from '../domain/wallet.js';
-import type { BuyerItemKind } from '../store/store.js';
+import type { BuyerItem, BuyerItemKind, BuyerRecord } from '../store/store.js';
 import type { AppContext } from './context.js';
 import { inTransaction } from './transactions.js';
 
 /** The buyer's own wallet pages: add and delete addresses and cards. */
 
+/** The signed-in buyer `buyerId`, if it (still) exists and, when `marketplace` is given, belongs to it. */
+export async function signedInBuyer(
+  ctx: AppContext,
+  buyerId: string | null | undefined,
+  marketplace?: ApiRegion,
+): Promise<BuyerRecord | undefined> {
+  if (!buyerId) return undefined;
+  const buyer = await ctx.store.reader.buyers.get(buyerId);
+  if (!buyer || (marketplace && buyer.region !== marketplace)) return undefined;
+  return buyer;
+}
+
+export interface Wallet {
+  readonly addresses: BuyerItem<Address>[];
+  readonly cards: BuyerItem<WalletCard>[];
+}
+
+/** The buyer's addresses and cards, in the order the wallet shows them. */
+export async function walletOf(ctx: AppContext, buyerId: string): Promise<Wallet> {
+  const addresses = await addressesOf(ctx, buyerId);
+  const cards = await ctx.store.reader.buyers.items<WalletCard>('paymentMethod', buyerId);
+  return { addresses, cards };
+}
+
+export function addressesOf(ctx: AppContext, buyerId: string): Promise<BuyerItem<Address>[]> {
+  return ctx.store.reader.buyers.items<Address>('address', buyerId);
+}
+
 async function nextPosition(ctx: AppContext, kind: BuyerItemKind, buyerId: string): Promise<number> {
-  const items = await ctx.store.reader.buyerItems(kind, buyerId);
+  const items = await ctx.store.reader.buyers.items(kind, buyerId);
   return items.reduce((max, i) => Math.max(max, i.position + 1), 0);
 }
 
@@ -30,7 +58,7 @@ export async function addAddress(
   const id = `addr-${randomUpperAlnum(ctx.random, 16)}`;
   const position = await nextPosition(ctx, 'address', buyer.buyerId);
   await inTransaction(ctx, (tx) =>
-    tx.insertBuyerItem<Address>('address', {
+    tx.buyers.insertItem<Address>('address', {
       id,
       buyerId: buyer.buyerId,
       position,
@@ -54,7 +82,7 @@ export async function addCard(
   const id = `card-${randomUpperAlnum(ctx.random, 16)}`;
   const position = await nextPosition(ctx, 'paymentMethod', buyerId);
   await inTransaction(ctx, (tx) =>
-    tx.insertBuyerItem<WalletCard>('paymentMethod', {
+    tx.buyers.insertItem<WalletCard>('paymentMethod', {
       id,
       buyerId,
       position,
@@ -72,8 +100,8 @@ export async function deleteWalletItem(
   kind: BuyerItemKind,
   id: string,
 ): Promise<boolean> {
-  const item = await ctx.store.reader.buyerItem(kind, id);
+  const item = await ctx.store.reader.buyers.item(kind, id);
   if (!item || item.buyerId !== buyerId) return false;
-  await inTransaction(ctx, (tx) => tx.deleteBuyerItem(kind, id, ctx.clock.now()));
+  await inTransaction(ctx, (tx) => tx.buyers.deleteItem(kind, id, ctx.clock.now()));
   return true;
 }

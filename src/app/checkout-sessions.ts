@@ -40,7 +40,7 @@ export async function createCheckoutSession(
   now: Instant,
   options: CreateOptions = {},
 ): Promise<CheckoutSession> {
-  const store = await tx.merchantStore(input.storeId);
+  const store = await tx.merchants.store(input.storeId);
   if (!store || store.merchantId !== caller.merchant.merchantId) {
     throw new ApiError(
       'InvalidParameterValue',
@@ -69,7 +69,7 @@ export async function updateCheckoutSession(
   now: Instant,
 ): Promise<CheckoutSession> {
   const cs = await lockOwned(ctx, tx, caller, 'checkoutSession', id, now);
-  const store = await tx.merchantStore(cs.storeId);
+  const store = await tx.merchants.store(cs.storeId);
   if (!store) throw new ApiError('InvalidParameterValue', `Store ${cs.storeId} no longer exists.`);
   const updated = unwrap(updateSession(cs, input, { merchant: caller.merchant, store, now }));
   return save(ctx, tx, 'checkoutSession', cs, updated, now);

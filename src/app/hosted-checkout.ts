@@ -56,7 +56,7 @@ export async function checkCheckoutStart(
   input: CheckoutSessionCreateInput,
   options: StartOptions,
 ): Promise<void> {
-  const store = await ctx.store.reader.merchantStore(input.storeId);
+  const store = await ctx.store.reader.merchants.store(input.storeId);
   if (!store || store.merchantId !== caller.merchant.merchantId) {
     throw new ApiError(
       'InvalidParameterValue',
@@ -126,7 +126,7 @@ export async function checkSignInStart(
   caller: Caller,
   payload: SignInPayload,
 ): Promise<MerchantStore> {
-  const store = await ctx.store.reader.merchantStore(payload.storeId);
+  const store = await ctx.store.reader.merchants.store(payload.storeId);
   if (!store || store.merchantId !== caller.merchant.merchantId) {
     throw new ApiError(
       'InvalidParameterValue',
@@ -165,8 +165,8 @@ export async function loadSignInRequest(
   const token = await readToken(ctx, 'signInRequest', id);
   if (!token || token.usedAt !== null) return undefined;
   const request = token.data as unknown as SignInRequest;
-  const merchant = await ctx.store.reader.merchant(request.merchantId);
-  const store = await ctx.store.reader.merchantStore(request.storeId);
+  const merchant = await ctx.store.reader.merchants.get(request.merchantId);
+  const store = await ctx.store.reader.merchants.store(request.storeId);
   return merchant && store ? { request, merchant, store } : undefined;
 }
 
@@ -214,10 +214,10 @@ export async function buyerForToken(ctx: AppContext, caller: Caller, buyerToken:
       'The buyerToken is unknown, expired, or was issued to another merchant or environment.',
     );
   }
-  const buyer = await ctx.store.reader.buyer(token.subject);
+  const buyer = await ctx.store.reader.buyers.get(token.subject);
   if (!buyer) throw new ApiError('ResourceNotFound', 'The buyer of this buyerToken no longer exists.');
   const scopes = new Set(data.scopes ?? []);
-  const addresses = await ctx.store.reader.buyerItems<Address>('address', buyer.buyerId);
+  const addresses = await ctx.store.reader.buyers.items<Address>('address', buyer.buyerId);
   const first = addresses[0]?.value ?? null;
   const prime = buyer.profile['primeMembershipTypes'];
   return {
@@ -248,10 +248,10 @@ export async function loadHostedCheckout(
   ctx: AppContext,
   checkoutSessionId: string,
 ): Promise<HostedCheckout | undefined> {
-  const raw = await ctx.store.reader.get('checkoutSession', checkoutSessionId);
+  const raw = await ctx.store.reader.documents.get('checkoutSession', checkoutSessionId);
   if (!raw) return undefined;
-  const merchant = await ctx.store.reader.merchant(raw.merchantId);
-  const store = await ctx.store.reader.merchantStore(raw.storeId);
+  const merchant = await ctx.store.reader.merchants.get(raw.merchantId);
+  const store = await ctx.store.reader.merchants.store(raw.storeId);
   if (!merchant || !store) return undefined;
   const caller = callerFor(merchant, raw.environment);
   const { doc } = await readOwned(ctx, caller, 'checkoutSession', checkoutSessionId);

@@ -60,7 +60,7 @@ export async function runIdempotent<T>(
   }
   const { merchantId } = caller.merchant;
   return inTransaction(ctx, async (tx) => {
-    const claim = await tx.claimIdempotencyKey(
+    const claim = await tx.idempotency.claim(
       merchantId,
       caller.environment,
       request.operation,
@@ -96,7 +96,7 @@ export async function runIdempotent<T>(
       if (!(error instanceof ApiError) || error.status >= 500) throw error;
       response = { status: error.status, body: JSON.stringify(error.toBody()) };
     }
-    await tx.saveIdempotentResponse(
+    await tx.idempotency.saveResponse(
       merchantId,
       caller.environment,
       request.operation,

@@ -24,12 +24,12 @@ export async function readOwned<K extends DocumentKind>(
   kind: K,
   id: string,
 ): Promise<{ doc: Documents[K]; now: Instant }> {
-  const doc = await ctx.store.reader.get(kind, id);
+  const doc = await ctx.store.reader.documents.get(kind, id);
   if (!owned(doc, caller)) throw notFound(LABELS[kind], id);
   const now = nowFor(ctx, caller.merchant, caller.environment);
   if (!isOverdue(kind, doc, now)) return { doc, now };
   await inTransaction(ctx, (tx) => settleDue(ctx, tx, kind, id, now));
-  const settled = await ctx.store.reader.get(kind, id);
+  const settled = await ctx.store.reader.documents.get(kind, id);
   if (!owned(settled, caller)) throw notFound(LABELS[kind], id);
   return { doc: settled, now };
 }
@@ -43,11 +43,11 @@ export async function lockOwned<K extends DocumentKind>(
   id: string,
   now: Instant,
 ): Promise<Documents[K]> {
-  const doc = await tx.getForUpdate(kind, id);
+  const doc = await tx.documents.getForUpdate(kind, id);
   if (!owned(doc, caller)) throw notFound(LABELS[kind], id);
   if (!isOverdue(kind, doc, now)) return doc;
   await settleDue(ctx, tx, kind, id, now);
-  const settled = await tx.getForUpdate(kind, id);
+  const settled = await tx.documents.getForUpdate(kind, id);
   if (!owned(settled, caller)) throw notFound(LABELS[kind], id);
   return settled;
 }
@@ -59,7 +59,7 @@ export async function peekOwned<K extends DocumentKind>(
   kind: K,
   id: string,
 ): Promise<Documents[K]> {
-  const doc = await tx.get(kind, id);
+  const doc = await tx.documents.get(kind, id);
   if (!owned(doc, caller)) throw notFound(LABELS[kind], id);
   return doc;
 }

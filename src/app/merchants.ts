@@ -3,11 +3,25 @@ import type { Environment } from '../domain/environment.js';
 import { newMerchantId, newPublicKeyId, newStoreId } from '../domain/ids.js';
 import { isValidOriginPattern, type Merchant, type MerchantStore } from '../domain/merchant.js';
 import { REGION_INFO, type Region } from '../domain/regions.js';
+import type { Credentials } from '../store/store.js';
 import { ApiError } from './api-error.js';
 import type { AppContext } from './context.js';
 import { inTransaction } from './transactions.js';
 
 /** Merchant accounts, their stores and their API keys: what Seller Central does for Amazon Pay. */
+
+/** The public key `publicKeyId` with its merchant: what authenticating an API call needs. */
+export function credentialsOf(ctx: AppContext, publicKeyId: string): Promise<Credentials | undefined> {
+  return ctx.store.reader.merchants.credentials(publicKeyId);
+}
+
+export function merchantOf(ctx: AppContext, merchantId: string): Promise<Merchant | undefined> {
+  return ctx.store.reader.merchants.get(merchantId);
+}
+
+export function merchantStoreOf(ctx: AppContext, storeId: string): Promise<MerchantStore | undefined> {
+  return ctx.store.reader.merchants.store(storeId);
+}
 
 export async function createMerchant(
   ctx: AppContext,
@@ -36,8 +50,8 @@ export async function createMerchant(
     allowedOrigins: [...(input.allowedOrigins ?? [])],
   };
   await inTransaction(ctx, async (tx) => {
-    await tx.insertMerchant(merchant);
-    await tx.insertMerchantStore(store, now);
+    await tx.merchants.insert(merchant);
+    await tx.merchants.insertStore(store, now);
   });
   return { merchant, store };
 }
@@ -68,11 +82,11 @@ export async function registerPublicKey(
   if (key.asymmetricKeyType !== 'rsa' || (details?.modulusLength ?? 0) < 2048) {
     throw new ApiError('InvalidParameterValue', 'The public key must be an RSA key of at least 2048 bits.');
   }
-  const merchant = await ctx.store.reader.merchant(spec.merchantId);
+  const merchant = await ctx.store.reader.merchants.get(spec.merchantId);
   if (!merchant) throw new ApiError('ResourceNotFound', `Merchant ${spec.merchantId} does not exist.`);
   const publicKeyId = newPublicKeyId(ctx.random, spec.legacy ? 'legacy' : spec.environment);
   await inTransaction(ctx, (tx) =>
-    tx.insertPublicKey({
+    tx.merchants.insertPublicKey({
       publicKeyId,
       merchantId: spec.merchantId,
       environment: spec.legacy ? null : spec.environment,
@@ -109,8 +123,8 @@ export async function setAllowedOrigins(
         `${origin} is not an origin such as https://shop.example or http://127.0.0.1:*`,
       );
   }
-  const store = await ctx.store.reader.merchantStore(storeId);
+  const store = await ctx.store.reader.merchants.store(storeId);
   if (!store) throw new ApiError('ResourceNotFound', `Store ${storeId} does not exist.`);
-  await inTransaction(ctx, (tx) => tx.updateAllowedOrigins(storeId, origins));
+  await inTransaction(ctx, (tx) => tx.merchants.updateAllowedOrigins(storeId, origins));
   return { ...store, allowedOrigins: [...origins] };
 }

@@ -319,7 +319,7 @@ export async function closeChargePermission(
   let next = unwrap(closePermissionDomain(cp, { reasonCode, closureReason: input.closureReason }, now));
   const changes: { before: Charge; after: Charge }[] = [];
   if (input.cancelPendingCharges) {
-    for (const charge of await tx.chargesOfPermissionForUpdate(cp.chargePermissionId)) {
+    for (const charge of await tx.documents.chargesOfPermissionForUpdate(cp.chargePermissionId)) {
       // Only what may still be canceled (the domain's cancel source states); captured charges stay.
       const canceled = cancelChargeDomain(charge, 'ChargePermissionCanceled', now);
       if (!canceled.ok) continue;

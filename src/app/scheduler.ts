@@ -16,7 +16,7 @@ export async function runDueTimers(ctx: AppContext, merchantId?: string): Promis
   let fired = 0;
   for (;;) {
     const claimedAt = ctx.clock.now();
-    const due = await inTransaction(ctx, (tx) => tx.claimDueTimers(claimedAt, BATCH, LEASE_MS, merchantId));
+    const due = await inTransaction(ctx, (tx) => tx.timers.claimDue(claimedAt, BATCH, LEASE_MS, merchantId));
     for (const timer of due) {
       // By the clock the claim used (or later): another process may move a sandbox clock meanwhile, and
       // settling by an older reading would find nothing due and leave the timer to be claimed again.

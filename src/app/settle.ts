@@ -27,8 +27,8 @@ export async function settleDue(
     case 'chargePermission':
       return settlePermission(ctx, tx, id, now);
     case 'charge': {
-      const peek = await tx.get('charge', id);
-      if (!peek) return tx.setTimer('charge', { merchantId: '', environment: 'Sandbox' }, id, null);
+      const peek = await tx.documents.get('charge', id);
+      if (!peek) return tx.timers.set('charge', { merchantId: '', environment: 'Sandbox' }, id, null);
       return settleCharges(ctx, tx, peek.chargePermissionId, [id], now);
     }
     case 'refund':
@@ -37,17 +37,17 @@ export async function settleDue(
 }
 
 async function settleCheckoutSession(ctx: AppContext, tx: StoreTx, id: string, now: Instant): Promise<void> {
-  const cs = await tx.getForUpdate('checkoutSession', id);
-  if (!cs) return tx.setTimer('checkoutSession', { merchantId: '', environment: 'Sandbox' }, id, null);
-  if (now >= retentionEndsAt(cs)) return tx.remove('checkoutSession', id);
+  const cs = await tx.documents.getForUpdate('checkoutSession', id);
+  if (!cs) return tx.timers.set('checkoutSession', { merchantId: '', environment: 'Sandbox' }, id, null);
+  if (now >= retentionEndsAt(cs)) return tx.documents.remove('checkoutSession', id);
   const expired = expireIfDue(cs, now);
   if (expired) await save(ctx, tx, 'checkoutSession', cs, expired, now);
   else await refreshTimer(tx, 'checkoutSession', cs, id);
 }
 
 async function settlePermission(ctx: AppContext, tx: StoreTx, id: string, now: Instant): Promise<void> {
-  const cp = await tx.getForUpdate('chargePermission', id);
-  if (!cp) return tx.setTimer('chargePermission', { merchantId: '', environment: 'Sandbox' }, id, null);
+  const cp = await tx.documents.getForUpdate('chargePermission', id);
+  if (!cp) return tx.timers.set('chargePermission', { merchantId: '', environment: 'Sandbox' }, id, null);
   const expired = expirePermissionIfDue(cp, now);
   if (expired) await save(ctx, tx, 'chargePermission', cp, expired, now);
   else await refreshTimer(tx, 'chargePermission', cp, id);
@@ -61,12 +61,12 @@ export async function settleCharges(
   ids: readonly string[] | undefined,
   now: Instant,
 ): Promise<void> {
-  const cp = await tx.getForUpdate('chargePermission', chargePermissionId);
+  const cp = await tx.documents.getForUpdate('chargePermission', chargePermissionId);
   if (!cp) return;
   let nextCp = cp;
   const changes: { before: Charge; after: Charge }[] = [];
-  for (const id of ids ?? (await tx.chargesOfPermission(chargePermissionId)).map((c) => c.chargeId)) {
-    const charge = await tx.getForUpdate('charge', id);
+  for (const id of ids ?? (await tx.documents.chargesOfPermission(chargePermissionId)).map((c) => c.chargeId)) {
+    const charge = await tx.documents.getForUpdate('charge', id);
     if (!charge) continue;
     const settled = settleChargeIfDue(charge, now);
     if (!settled) {
@@ -81,12 +81,12 @@ export async function settleCharges(
 }
 
 async function settleRefund(ctx: AppContext, tx: StoreTx, id: string, now: Instant): Promise<void> {
-  const peek = await tx.get('refund', id);
-  if (!peek) return tx.setTimer('refund', { merchantId: '', environment: 'Sandbox' }, id, null);
+  const peek = await tx.documents.get('refund', id);
+  if (!peek) return tx.timers.set('refund', { merchantId: '', environment: 'Sandbox' }, id, null);
   // Lock order: the permission, then the charge, then the refund.
-  await tx.getForUpdate('chargePermission', peek.chargePermissionId);
-  const charge = await tx.getForUpdate('charge', peek.chargeId);
-  const refund = await tx.getForUpdate('refund', id);
+  await tx.documents.getForUpdate('chargePermission', peek.chargePermissionId);
+  const charge = await tx.documents.getForUpdate('charge', peek.chargeId);
+  const refund = await tx.documents.getForUpdate('refund', id);
   if (!charge || !refund) return;
   const settled = settleRefundIfDue(refund, now);
   if (!settled) return refreshTimer(tx, 'refund', refund, id);
@@ -101,7 +101,12 @@ async function refreshTimer<K extends DocumentKind>(
   doc: Documents[K],
   id: string,
 ): Promise<void> {
-  await tx.setTimer(kind, doc as { merchantId: string; environment: 'Sandbox' | 'Live' }, id, nextDeadline(kind, doc));
+  await tx.timers.set(
+    kind,
+    doc as { merchantId: string; environment: 'Sandbox' | 'Live' },
+    id,
+    nextDeadline(kind, doc),
+  );
 }
 
 /** Whether an object read outside a transaction has a deadline that has already passed. */

@@ -1,7 +1,9 @@
 import type { ApiRegion } from '../domain/regions.js';
 import type { Address } from '../domain/shared-types.js';
 import { SANDBOX_CARD_BEHAVIOURS, type CardBrand, type WalletCard } from '../domain/wallet.js';
-import type { StoreTx } from '../store/store.js';
+import type { BuyerRecord, StoreTx } from '../store/store.js';
+import { walletOf } from './buyer-wallet.js';
+import type { AppContext } from './context.js';
 import { hashPassword } from './passwords.js';
 
 /** The password of every seeded sandbox test buyer (they can also be picked with one click). */
@@ -338,11 +340,11 @@ export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number
   let created = 0;
   let passwordHash: string | undefined;
   for (const [index, seed] of TEST_BUYERS.entries()) {
-    if (await tx.buyer(testBuyerId(seed.slug))) continue;
+    if (await tx.buyers.get(testBuyerId(seed.slug))) continue;
     passwordHash ??= await hashPassword(TEST_BUYER_PASSWORD);
     const buyerId = testBuyerId(seed.slug);
     // Another process seeding at the same time got there first (its transaction has committed by now).
-    const inserted = await tx.insertBuyer(
+    const inserted = await tx.buyers.insert(
       {
         buyerId,
         region: seed.region,
@@ -360,7 +362,7 @@ export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number
     if (!inserted) continue;
     let position = 0;
     for (const { key, address: a } of seed.addresses) {
-      await tx.insertBuyerItem('address', {
+      await tx.buyers.insertItem('address', {
         id: testAddressId(seed.slug, key),
         buyerId,
         position: position++,
@@ -377,7 +379,7 @@ export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number
         expiry: '12/30',
         behaviour: SANDBOX_CARD_BEHAVIOURS[last4]!,
       };
-      await tx.insertBuyerItem('paymentMethod', {
+      await tx.buyers.insertItem('paymentMethod', {
         id: testPaymentMethodId(seed.slug, last4),
         buyerId,
         position: position++,
@@ -388,4 +390,30 @@ export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number
     created++;
   }
   return created;
+}
+
+/** The sandbox test buyers of a marketplace (the sign-in page offers them with one click). */
+export function testBuyersOf(ctx: AppContext, marketplace: ApiRegion): Promise<BuyerRecord[]> {
+  return ctx.store.reader.buyers.ofRegion(marketplace, true);
+}
+
+/** The test buyers of a marketplace with the address and payment method ids buyerConsent takes. */
+export async function testBuyersWithWallets(ctx: AppContext, marketplace: ApiRegion) {
+  const out = [];
+  for (const b of await testBuyersOf(ctx, marketplace)) {
+    const { addresses, cards } = await walletOf(ctx, b.buyerId);
+    out.push({
+      buyerId: b.buyerId,
+      email: b.email,
+      name: b.name,
+      addresses: addresses.map((a) => ({ addressId: a.id, ...a.value })),
+      paymentMethods: cards.map((m) => ({
+        paymentMethodId: m.id,
+        brand: m.value.brand,
+        last4: m.value.last4,
+        behaviour: m.value.behaviour,
+      })),
+    });
+  }
+  return out;
 }

@@ -36,8 +36,8 @@ export async function testBuyerOf(ctx: AppContext, caller: Caller, email: string
   const region = marketplaceOf(caller.merchant.region);
   const buyer =
     email === undefined
-      ? (await ctx.store.reader.buyersOfRegion(region, true))[0]
-      : await ctx.store.reader.buyerByEmail(region, email);
+      ? (await ctx.store.reader.buyers.ofRegion(region, true))[0]
+      : await ctx.store.reader.buyers.byEmail(region, email);
   if (!buyer?.isTest) {
     throw new ApiError(
       'InvalidParameterValue',
@@ -134,7 +134,7 @@ export async function signInAsTestBuyer(
 export async function advanceClock(ctx: AppContext, caller: Caller, seconds: number): Promise<Instant> {
   requireSandbox(caller);
   const merchant = await inTransaction(ctx, (tx) =>
-    tx.advanceSandboxClock(caller.merchant.merchantId, Math.round(seconds * SECOND)),
+    tx.merchants.advanceSandboxClock(caller.merchant.merchantId, Math.round(seconds * SECOND)),
   );
   await runDueTimers(ctx, merchant.merchantId);
   return nowFor(ctx, merchant, 'Sandbox');

@@ -61,15 +61,15 @@ export async function save<K extends DocumentKind>(
   if (before !== undefined && JSON.stringify(before) === JSON.stringify(after)) return before;
   const transition = checkChange(kind, before, after);
   if (!transition.ok) throw new IllegalTransitionError(transition.error.message);
-  const saved = before === undefined ? await tx.insert(kind, after) : await tx.update(kind, after);
+  const saved = before === undefined ? await tx.documents.insert(kind, after) : await tx.documents.update(kind, after);
   const id = idOf(kind, saved);
   const deadline = nextDeadline(kind, saved);
   const previousDeadline = before === undefined ? null : nextDeadline(kind, before);
   if (before === undefined ? deadline !== null : deadline !== previousDeadline) {
-    await tx.setTimer(kind, saved as { merchantId: string; environment: Environment }, id, deadline);
+    await tx.timers.set(kind, saved as { merchantId: string; environment: Environment }, id, deadline);
   }
   const notification = notificationFor(kind, before, saved, ctx.random, now);
-  if (notification) await tx.enqueueNotification(notification);
+  if (notification) await tx.notifications.enqueue(notification);
   return saved;
 }
 

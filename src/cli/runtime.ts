@@ -101,7 +101,7 @@ export async function ensureDemoMerchant(
   const file = join(dataDir, 'demo-merchant.json');
   if (existsSync(file)) {
     const demo = JSON.parse(readFileSync(file, 'utf8')) as DemoMerchant;
-    if (await ctx.store.reader.merchant(demo.merchantId)) return { demo, created: false };
+    if (await ctx.store.reader.merchants.get(demo.merchantId)) return { demo, created: false };
   }
   const { merchant, store } = await createMerchant(ctx, { region: 'jp', name: 'reji デモストア', allowedOrigins });
   const key = await createKeyPair(ctx, { merchantId: merchant.merchantId, environment: 'Sandbox', legacy: false });

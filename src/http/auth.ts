@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
 import type { AppContext, Caller } from '../app/context.js';
 import { ApiError } from '../app/api-error.js';
+import { credentialsOf } from '../app/merchants.js';
 import type { Environment } from '../domain/environment.js';
 import { REGION_INFO, apiRegionOf } from '../domain/regions.js';
 import { MINUTE, parseRequestDate } from '../domain/time.js';
@@ -104,7 +105,7 @@ export async function authenticate(ctx: AppContext, parts: SignedRequestParts): 
       throw new ApiError('InvalidHeaderValue', `SignedHeaders lists ${name}, but the request has no such header.`);
   }
 
-  const credentials = await ctx.store.reader.credentials(publicKeyId);
+  const credentials = await credentialsOf(ctx, publicKeyId);
   if (!credentials) throw new ApiError('UnauthorizedAccess', `Unknown PublicKeyId ${publicKeyId}.`);
   const { key, merchant } = credentials;
 

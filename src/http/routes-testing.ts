@@ -1,5 +1,7 @@
 import { ApiError } from '../app/api-error.js';
 import { marketplaceOf } from '../app/buyer-flow.js';
+import { allowedReturnUrl, cancelUrl } from '../app/return-urls.js';
+import { testBuyersWithWallets } from '../app/test-buyers.js';
 import { startCheckout, startSignIn } from '../app/hosted-checkout.js';
 import {
   advanceClock,
@@ -10,13 +12,9 @@ import {
   requireSandbox,
   signInAsTestBuyer,
 } from '../app/testing.js';
-import type { AppContext, Caller } from '../app/context.js';
 import { formatAmount } from '../domain/money.js';
 import { formatWireTimestamp } from '../domain/time.js';
-import type { WalletCard } from '../domain/wallet.js';
-import type { Address } from '../domain/shared-types.js';
 import { prepareButton } from './hosted/button-request.js';
-import { allowedReturnUrl, cancelUrl } from './hosted/return-urls.js';
 import { defineRoute } from './route-table.js';
 import {
   buyerConsentRequest,
@@ -72,7 +70,10 @@ export const TESTING_ROUTES = [
     path: '/v2/testing/buyers',
     operation: 'TestingListBuyers',
     simulation: 'Other',
-    handler: async (ctx, { caller }) => ({ buyers: await testBuyers(ctx, caller) }),
+    handler: async (ctx, { caller }) => {
+      requireSandbox(caller);
+      return { buyers: await testBuyersWithWallets(ctx, marketplaceOf(caller.merchant.region)) };
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -144,27 +145,3 @@ export const TESTING_ROUTES = [
     },
   }),
 ];
-
-/** The test buyers of the merchant's marketplace with the ids buyerConsent takes. */
-async function testBuyers(ctx: AppContext, caller: Caller) {
-  requireSandbox(caller);
-  const buyers = await ctx.store.reader.buyersOfRegion(marketplaceOf(caller.merchant.region), true);
-  const out = [];
-  for (const b of buyers) {
-    const addresses = await ctx.store.reader.buyerItems<Address>('address', b.buyerId);
-    const methods = await ctx.store.reader.buyerItems<WalletCard>('paymentMethod', b.buyerId);
-    out.push({
-      buyerId: b.buyerId,
-      email: b.email,
-      name: b.name,
-      addresses: addresses.map((a) => ({ addressId: a.id, ...a.value })),
-      paymentMethods: methods.map((m) => ({
-        paymentMethodId: m.id,
-        brand: m.value.brand,
-        last4: m.value.last4,
-        behaviour: m.value.behaviour,
-      })),
-    });
-  }
-  return out;
-}

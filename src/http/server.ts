@@ -2,9 +2,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../app/api-error.js';
+import { pingDatabase, storeTrouble } from '../app/availability.js';
 import type { AppContext } from '../app/context.js';
 import { pooledRandomBytes } from '../crypto/random-pool.js';
-import { ConcurrentUpdateError, StoreUnavailableError } from '../store/store.js';
 import { handleApiCall, isApiPath } from './api-router.js';
 
 /** The largest request body reji reads; larger ones answer 400 InvalidRequest. */
@@ -107,11 +107,9 @@ export function errorResponse(ctx: AppContext, error: unknown, requestId: string
   }
   // The database is unreachable, or the transaction lost to other writers every time it was retried:
   // either way nothing is known to have happened, and the same request (same idempotency key) may be sent again.
-  if (error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError) {
-    ctx.log.warn(error instanceof StoreUnavailableError ? 'database unavailable' : 'too much contention', {
-      requestId,
-      error: error.message,
-    });
+  const trouble = storeTrouble(error);
+  if (trouble) {
+    ctx.log.warn(trouble.log, { requestId, error: trouble.message });
     return {
       status: 503,
       body: JSON.stringify({
@@ -143,7 +141,7 @@ async function databaseReachable(ctx: AppContext): Promise<boolean> {
   });
   try {
     return await Promise.race([
-      ctx.store.ping().then(
+      pingDatabase(ctx).then(
         () => true,
         () => false,
       ),

@@ -1,7 +1,22 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult, RootOperationNode, Transaction } from 'kysely';
+import type { DialectName } from './migrations.js';
 import type { Database } from './schema.js';
 
-type Executor = Kysely<Database> | Transaction<Database>;
+/** The pool or a transaction: every aggregate's reads run on either. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+/** One value per key, e.g. one prepared query per document kind. */
+export function byKind<K extends string, V>(keys: readonly K[], make: (key: K) => V): Record<K, V> {
+  return Object.fromEntries(keys.map((k) => [k, make(k)])) as Record<K, V>;
+}
+
+/**
+ * Row locks for a read-modify-write: only PostgreSQL takes them; SQLite's write transactions
+ * (BEGIN IMMEDIATE) already exclude each other.
+ */
+export function rowLock(dialect: DialectName): <Q extends { forUpdate(): Q }>(q: Q) => Q {
+  return (q) => (dialect === 'postgres' ? q.forUpdate() : q);
+}
 
 /** Where a compiled parameter comes from: an argument of the call, or a constant of the query. */
 type Slot = { readonly arg: number } | { readonly value: unknown };

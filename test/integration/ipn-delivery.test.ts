@@ -58,7 +58,7 @@ for (const { dialect, skip } of await dialectCases()) {
       return { merchant, receiver, client: officialClient(reji, merchant, { algorithm: 'AMZN-PAY-RSASSA-PSS-V2' }) };
     }
 
-    const notificationsOf = (merchantId: string) => reji.ctx.store.reader.notificationsOf(merchantId);
+    const notificationsOf = (merchantId: string) => reji.ctx.store.reader.notifications.ofMerchant(merchantId);
 
     test('an SNS envelope with the CV2 message, signed so that a plain SNS verification over the served certificate accepts it', async () => {
       const { merchant, client, receiver } = await merchantWithReceiver();
@@ -181,7 +181,7 @@ for (const { dialect, skip } of await dialectCases()) {
         return [...heads.values()].every((n) => n.status === 'retrying') && all;
       }, 'the first attempts to fail');
       assert.ok(tried.length >= 5, `${tried.length} notifications`);
-      const log = await reji.ctx.store.reader.ipnAttemptsOf(merchant.merchantId);
+      const log = await reji.ctx.store.reader.notifications.attemptsOf(merchant.merchantId);
       assert.ok(
         log.length > 0 && log.every((a) => a.outcome === 'retry' && a.statusCode === null && a.error !== null),
         JSON.stringify(log[0]),
@@ -204,13 +204,13 @@ for (const { dialect, skip } of await dialectCases()) {
       const done = await checkout(client, merchant, { intent: 'Confirm', amount: '800' });
       const cpId = done.data.chargePermissionId as string;
       const first = await eventually(
-        async () => (await reji.ctx.store.reader.notificationsOf(merchant.merchantId, { objectId: cpId }))[0],
+        async () => (await reji.ctx.store.reader.notifications.ofMerchant(merchant.merchantId, { objectId: cpId }))[0],
         'the notification',
       );
       const id = first.notificationId;
-      const row = async () => (await reji.ctx.store.reader.notification(id))!;
+      const row = async () => (await reji.ctx.store.reader.notifications.get(id))!;
       const sandboxNow = async () =>
-        reji.ctx.clock.now() + (await reji.ctx.store.reader.merchant(merchant.merchantId))!.sandboxClockOffsetMs;
+        reji.ctx.clock.now() + (await reji.ctx.store.reader.merchants.get(merchant.merchantId))!.sandboxClockOffsetMs;
       await eventually(() => receiver.of(id).length === 1, 'the first attempt');
 
       let due = first.createdAt;
@@ -219,7 +219,10 @@ for (const { dialect, skip } of await dialectCases()) {
           const r = await row();
           return r.attempts === attempt && r;
         }, `attempt ${attempt} to be recorded`);
-        const [last] = await reji.ctx.store.reader.ipnAttemptsOf(merchant.merchantId, { notificationId: id, limit: 1 });
+        const [last] = await reji.ctx.store.reader.notifications.attemptsOf(merchant.merchantId, {
+          notificationId: id,
+          limit: 1,
+        });
         assert.equal(last!.attempt, attempt);
         assert.equal(last!.statusCode, 500);
         assert.ok(last!.attemptedAt >= due, `attempt ${attempt} was made before it was due`);
@@ -260,7 +263,10 @@ for (const { dialect, skip } of await dialectCases()) {
         sent.every((r) => r.envelope['MessageId'] === sent[0]!.envelope['MessageId'] && r.body === sent[0]!.body),
         'every retry sends the same envelope',
       );
-      const log = await reji.ctx.store.reader.ipnAttemptsOf(merchant.merchantId, { notificationId: id, limit: 100 });
+      const log = await reji.ctx.store.reader.notifications.attemptsOf(merchant.merchantId, {
+        notificationId: id,
+        limit: 100,
+      });
       assert.equal(log.length, sent.length);
     });
 
@@ -323,7 +329,7 @@ for (const { dialect, skip } of await dialectCases()) {
       const refund = await client.createRefund({ chargeId: done.data.chargeId, refundAmount: JPY('500') }, idem());
       assert.equal(refund.status, 201);
       // Had the API waited for a delivery, that delivery would have ended (and been logged) first.
-      assert.deepEqual(await reji.ctx.store.reader.ipnAttemptsOf(merchant.merchantId), []);
+      assert.deepEqual(await reji.ctx.store.reader.notifications.attemptsOf(merchant.merchantId), []);
       assert.ok(receiver.holding >= 1, 'the delivery is still unanswered');
       receiver.responder = () => 200;
       receiver.release(200);
@@ -380,7 +386,7 @@ for (const { dialect, skip } of await dialectCases()) {
             [...counts.values()].every((c) => c === 1),
             'a notification was sent twice',
           );
-          const attempts = await reji.ctx.store.reader.ipnAttemptsOf(merchant.merchantId, { limit: 1000 });
+          const attempts = await reji.ctx.store.reader.notifications.attemptsOf(merchant.merchantId, { limit: 1000 });
           assert.equal(attempts.length, all.length);
         } finally {
           await Promise.all(workers.map((w) => w.stop()));
@@ -396,7 +402,7 @@ for (const { dialect, skip } of await dialectCases()) {
         const all = await notificationsOf(merchant.merchantId);
         return all.length > 0 && all.every((n) => n.status === 'no_endpoint') && all;
       }, 'notifications to be marked no_endpoint');
-      const [logged] = await reji.ctx.store.reader.ipnAttemptsOf(merchant.merchantId);
+      const [logged] = await reji.ctx.store.reader.notifications.attemptsOf(merchant.merchantId);
       assert.equal(logged!.outcome, 'no_endpoint');
       assert.match(logged!.error!, /reji ipn set/);
 
@@ -409,7 +415,7 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(receiver.acknowledged[0]!.message['NotificationId'], kept[0]!.notificationId);
       // The receiver answers before reji writes down the outcome.
       await eventually(
-        async () => (await reji.ctx.store.reader.notification(kept[0]!.notificationId))!.status === 'delivered',
+        async () => (await reji.ctx.store.reader.notifications.get(kept[0]!.notificationId))!.status === 'delivered',
         'the replay to be recorded',
       );
       // Replaying a delivered notification sends it again (at-least-once; NotificationId lets the merchant drop it).

@@ -76,91 +76,93 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
 
   test('a session ended between two statements of a transaction is StoreUnavailableError, not a crash; the pool recovers', async () => {
     const store = await open();
-    await store.transaction((tx) => tx.insertMerchant(merchant('m-terminate')));
+    await store.transaction((tx) => tx.merchants.insert(merchant('m-terminate')));
     await assert.rejects(
       store.transaction(async (tx) => {
-        await tx.merchant('m-terminate');
+        await tx.merchants.get('m-terminate');
         assert.ok((await terminateBackends(dbName)) >= 1);
         // The server's "terminating connection" arrives while the connection sits idle in the transaction.
         await tick(200);
-        await tx.advanceSandboxClock('m-terminate', 1000);
+        await tx.merchants.advanceSandboxClock('m-terminate', 1000);
       }),
       StoreUnavailableError,
     );
     assert.equal(
-      (await store.reader.merchant('m-terminate'))?.sandboxClockOffsetMs,
+      (await store.reader.merchants.get('m-terminate'))?.sandboxClockOffsetMs,
       0,
       'the lost transaction left nothing behind',
     );
-    await store.transaction((tx) => tx.advanceSandboxClock('m-terminate', 1000));
-    assert.equal((await store.reader.merchant('m-terminate'))?.sandboxClockOffsetMs, 1000);
+    await store.transaction((tx) => tx.merchants.advanceSandboxClock('m-terminate', 1000));
+    assert.equal((await store.reader.merchants.get('m-terminate'))?.sandboxClockOffsetMs, 1000);
   });
 
   test('a statement in flight when the server ends the session (57P01) is StoreUnavailableError', async () => {
     const store = await open();
-    await store.transaction((tx) => tx.insertMerchant(merchant('m-inflight')));
+    await store.transaction((tx) => tx.merchants.insert(merchant('m-inflight')));
     const { held, release } = gate();
     const holder = store
       .transaction(async (tx) => {
-        await tx.advanceSandboxClock('m-inflight', 1);
+        await tx.merchants.advanceSandboxClock('m-inflight', 1);
         await held;
       })
       .catch((e: unknown) => e);
     await tick(50);
     // This one waits for the row lock, so its statement is running when the session ends.
-    const waiter = store.transaction((tx) => tx.advanceSandboxClock('m-inflight', 1)).catch((e: unknown) => e);
+    const waiter = store
+      .transaction((tx) => tx.merchants.advanceSandboxClock('m-inflight', 1))
+      .catch((e: unknown) => e);
     await tick(100);
     await terminateBackends(dbName);
     release();
     assert.ok((await waiter) instanceof StoreUnavailableError, JSON.stringify(await waiter));
     assert.ok((await holder) instanceof StoreUnavailableError, String(await holder));
-    await store.transaction((tx) => tx.advanceSandboxClock('m-inflight', 5));
-    assert.equal((await store.reader.merchant('m-inflight'))?.sandboxClockOffsetMs, 5);
+    await store.transaction((tx) => tx.merchants.advanceSandboxClock('m-inflight', 5));
+    assert.equal((await store.reader.merchants.get('m-inflight'))?.sandboxClockOffsetMs, 5);
   });
 
   test('a full pool: waiting longer than the connect timeout is StoreUnavailableError', async () => {
     const store = await open({ poolSize: 1, connectTimeoutMs: 200 });
     const { held, release } = gate();
     const holder = store.transaction(async (tx) => {
-      await tx.merchant('nobody');
+      await tx.merchants.get('nobody');
       await held;
     });
     await tick(50);
     await assert.rejects(
-      store.reader.merchant('nobody'),
+      store.reader.merchants.get('nobody'),
       (e: unknown) => e instanceof StoreUnavailableError && /timeout exceeded when trying to connect/.test(e.message),
     );
     release();
     await holder;
-    assert.equal(await store.reader.merchant('nobody'), undefined);
+    assert.equal(await store.reader.merchants.get('nobody'), undefined);
   });
 
   test('a lock held past the statement timeout is StoreUnavailableError (57014) for the waiter; the holder commits', async () => {
     const store = await open({ statementTimeoutMs: 300 });
-    await store.transaction((tx) => tx.insertMerchant(merchant('m-lock')));
+    await store.transaction((tx) => tx.merchants.insert(merchant('m-lock')));
     const { held, release } = gate();
     const holder = store.transaction(async (tx) => {
-      await tx.advanceSandboxClock('m-lock', 10);
+      await tx.merchants.advanceSandboxClock('m-lock', 10);
       await held;
     });
     await tick(50);
     await assert.rejects(
-      store.transaction((tx) => tx.advanceSandboxClock('m-lock', 1)),
+      store.transaction((tx) => tx.merchants.advanceSandboxClock('m-lock', 1)),
       (e: unknown) => e instanceof StoreUnavailableError && (e.cause as { code?: string }).code === '57014',
     );
     release();
     await holder;
-    assert.equal((await store.reader.merchant('m-lock'))?.sandboxClockOffsetMs, 10);
+    assert.equal((await store.reader.merchants.get('m-lock'))?.sandboxClockOffsetMs, 10);
   });
 
   test('the database going away and coming back behind a proxy: 503-class errors, then the same store works again', async () => {
     proxy.set('up');
     const store = await open({ databaseUrl: proxy.url(database.url), connectTimeoutMs: 500, statementTimeoutMs: 500 });
-    await store.transaction((tx) => tx.insertMerchant(merchant('m-proxy')));
+    await store.transaction((tx) => tx.merchants.insert(merchant('m-proxy')));
     proxy.set('down');
-    await assert.rejects(store.reader.merchant('m-proxy'), StoreUnavailableError);
+    await assert.rejects(store.reader.merchants.get('m-proxy'), StoreUnavailableError);
     await assert.rejects(
-      store.transaction((tx) => tx.advanceSandboxClock('m-proxy', 1)),
+      store.transaction((tx) => tx.merchants.advanceSandboxClock('m-proxy', 1)),
       StoreUnavailableError,
     );
     await assert.rejects(store.ping(), StoreUnavailableError);
@@ -169,11 +171,11 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
     await store.ping();
     proxy.set('blackhole');
     const started = Date.now();
-    await assert.rejects(store.reader.merchant('m-proxy'), StoreUnavailableError);
+    await assert.rejects(store.reader.merchants.get('m-proxy'), StoreUnavailableError);
     assert.ok(Date.now() - started < 5_000, `gave up after ${Date.now() - started} ms`);
     proxy.set('up');
-    await store.transaction((tx) => tx.advanceSandboxClock('m-proxy', 7));
-    assert.equal((await store.reader.merchant('m-proxy'))?.sandboxClockOffsetMs, 7);
+    await store.transaction((tx) => tx.merchants.advanceSandboxClock('m-proxy', 7));
+    assert.equal((await store.reader.merchants.get('m-proxy'))?.sandboxClockOffsetMs, 7);
   });
 
   test('a process that starts while the database is down waits for it, then migrates', async () => {
@@ -190,8 +192,8 @@ describe('PostgreSQL connections: losses, limits and timeouts (store)', { skip: 
       proxy.set('up');
       const store = await opening;
       stores.push(store);
-      await store.transaction((tx) => tx.insertMerchant(merchant('m-late')));
-      assert.ok(await store.reader.merchant('m-late'));
+      await store.transaction((tx) => tx.merchants.insert(merchant('m-late')));
+      assert.ok(await store.reader.merchants.get('m-late'));
     } finally {
       proxy.set('up');
       for (const s of stores.splice(0)) await s.close().catch(() => {});

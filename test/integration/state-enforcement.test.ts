@@ -75,21 +75,21 @@ for (const { dialect, skip } of await dialectCases()) {
       const id = 'S01-1111111-1111111-C000001';
       const created = await inTransaction(c, (tx) => save(c, tx, 'charge', undefined, authorizedCharge(id), NOW));
       const canceled = await inTransaction(c, async (tx) => {
-        const current = (await tx.getForUpdate('charge', id))!;
+        const current = (await tx.documents.getForUpdate('charge', id))!;
         const r = cancelCharge(current, 'MerchantCanceled', NOW);
         assert.ok(r.ok);
         return save(c, tx, 'charge', current, r.value, NOW);
       });
       assert.equal(canceled.state, 'Canceled');
       assert.ok(canceled.version > created.version);
-      const stored = await store.reader.get('charge', id);
-      const outbox = await store.reader.notificationsOf('AMERCHANT', { objectId: id });
+      const stored = await store.reader.documents.get('charge', id);
+      const outbox = await store.reader.notifications.ofMerchant('AMERCHANT', { objectId: id });
 
       const other = 'S01-1111111-1111111-C000002';
       const attempt = inTransaction(c, async (tx) => {
         // Written first in the same transaction, so the rollback is visible too.
         await save(c, tx, 'charge', undefined, authorizedCharge(other), NOW);
-        const current = (await tx.getForUpdate('charge', id))!;
+        const current = (await tx.documents.getForUpdate('charge', id))!;
         const revived: Charge = { ...current, state: 'Authorized', reasonCode: null, reasonDescription: null };
         return save(c, tx, 'charge', current, revived, NOW);
       });
@@ -100,9 +100,9 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.ok(error instanceof IllegalTransitionError);
       assert.match(error.message, /charge Canceled \(MerchantCanceled\) -> Authorized/);
 
-      assert.deepEqual(await store.reader.get('charge', id), stored, 'the row is unchanged');
-      assert.equal(await store.reader.get('charge', other), undefined, 'the whole transaction rolled back');
-      assert.deepEqual(await store.reader.notificationsOf('AMERCHANT', { objectId: id }), outbox, 'no notification');
+      assert.deepEqual(await store.reader.documents.get('charge', id), stored, 'the row is unchanged');
+      assert.equal(await store.reader.documents.get('charge', other), undefined, 'the whole transaction rolled back');
+      assert.deepEqual(await store.reader.notifications.ofMerchant('AMERCHANT', { objectId: id }), outbox, 'no notification');
 
       // What the HTTP edge answers for it: a logged 500 in Amazon's shape, without internals.
       const answer = errorResponse(c, error, 'req-state-1');
@@ -123,7 +123,7 @@ for (const { dialect, skip } of await dialectCases()) {
         inTransaction(c, (tx) => save(c, tx, 'charge', undefined, born, NOW)),
         IllegalTransitionError,
       );
-      assert.equal(await store.reader.get('charge', id), undefined);
+      assert.equal(await store.reader.documents.get('charge', id), undefined);
     });
   });
 }

@@ -30,7 +30,8 @@ for (const { dialect, skip } of await dialectCases()) {
         );
         ids.push(r.data.checkoutSessionId);
       }
-      const advance = (ms: number) => inTransaction(reji.ctx, (tx) => tx.advanceSandboxClock(merchant.merchantId, ms));
+      const advance = (ms: number) =>
+        inTransaction(reji.ctx, (tx) => tx.merchants.advanceSandboxClock(merchant.merchantId, ms));
       await advance(25 * HOUR);
       // Another process moves the clock 31 days on right after this worker claimed its first batch.
       let transactions = 0;
@@ -54,7 +55,11 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.ok(fired <= 2 * ids.length, `${fired} timers fired for ${ids.length} sessions`);
       await runDueTimers(reji.ctx, merchant.merchantId);
       for (const id of ids)
-        assert.equal(await reji.ctx.store.reader.get('checkoutSession', id), undefined, `session ${id} was removed`);
+        assert.equal(
+          await reji.ctx.store.reader.documents.get('checkoutSession', id),
+          undefined,
+          `session ${id} was removed`,
+        );
     });
   });
 }

@@ -13,7 +13,7 @@ export async function setIpnEndpoint(
 ): Promise<IpnEndpoint> {
   const checked = checkEndpointUrl(input.url, input.environment);
   if (!checked.ok) throw new ApiError('InvalidParameterValue', `The notification endpoint is invalid: ${checked.why}.`);
-  const merchant = await ctx.store.reader.merchant(input.merchantId);
+  const merchant = await ctx.store.reader.merchants.get(input.merchantId);
   if (!merchant) throw new ApiError('ResourceNotFound', `Merchant ${input.merchantId} does not exist.`);
   const endpoint: IpnEndpoint = {
     merchantId: input.merchantId,
@@ -21,7 +21,7 @@ export async function setIpnEndpoint(
     url: checked.url,
     updatedAt: ctx.clock.now(),
   };
-  await inTransaction(ctx, (tx) => tx.setIpnEndpoint(endpoint));
+  await inTransaction(ctx, (tx) => tx.notifications.setEndpoint(endpoint));
   return endpoint;
 }
 
@@ -30,9 +30,9 @@ export async function ipnEndpoints(
   merchantId: string,
   environment?: Environment,
 ): Promise<IpnEndpoint[]> {
-  if (!(await ctx.store.reader.merchant(merchantId)))
+  if (!(await ctx.store.reader.merchants.get(merchantId)))
     throw new ApiError('ResourceNotFound', `Merchant ${merchantId} does not exist.`);
-  const all = await ctx.store.reader.ipnEndpointsOf(merchantId);
+  const all = await ctx.store.reader.notifications.endpointsOf(merchantId);
   return environment === undefined ? all : all.filter((e) => e.environment === environment);
 }
 
@@ -41,9 +41,9 @@ export async function deliveryLog(
   merchantId: string,
   options: { limit?: number; notificationId?: string } = {},
 ): Promise<IpnAttempt[]> {
-  if (!(await ctx.store.reader.merchant(merchantId)))
+  if (!(await ctx.store.reader.merchants.get(merchantId)))
     throw new ApiError('ResourceNotFound', `Merchant ${merchantId} does not exist.`);
-  return ctx.store.reader.ipnAttemptsOf(merchantId, options);
+  return ctx.store.reader.notifications.attemptsOf(merchantId, options);
 }
 
 /**
@@ -51,12 +51,12 @@ export async function deliveryLog(
  * with the full retry schedule. A worker holding it at this moment loses its claim.
  */
 export async function replayNotification(ctx: AppContext, notificationId: string): Promise<NotificationRecord> {
-  const n = await ctx.store.reader.notification(notificationId);
+  const n = await ctx.store.reader.notifications.get(notificationId);
   if (!n) throw new ApiError('ResourceNotFound', `Notification ${notificationId} does not exist.`);
-  const merchant = await ctx.store.reader.merchant(n.merchantId);
+  const merchant = await ctx.store.reader.merchants.get(n.merchantId);
   const now = merchant ? nowFor(ctx, merchant, n.environment) : ctx.clock.now();
-  await inTransaction(ctx, (tx) => tx.replayNotification(notificationId, now));
-  const after = await ctx.store.reader.notification(notificationId);
+  await inTransaction(ctx, (tx) => tx.notifications.replay(notificationId, now));
+  const after = await ctx.store.reader.notifications.get(notificationId);
   if (!after) throw new ApiError('ResourceNotFound', `Notification ${notificationId} does not exist.`);
   return after;
 }

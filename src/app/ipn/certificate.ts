@@ -35,7 +35,7 @@ export function signingCertificate(ctx: AppContext): Promise<SigningCertificate>
 }
 
 async function loadOrCreate(ctx: AppContext): Promise<SigningCertificate> {
-  let active = await ctx.store.reader.ipnCertificate();
+  let active = await ctx.store.reader.notifications.certificate();
   if (!active) {
     const generated = selfSignedCertificate({
       commonName: 'sns.reji.local',
@@ -44,14 +44,14 @@ async function loadOrCreate(ctx: AppContext): Promise<SigningCertificate> {
       keyUsage: 'signing',
     });
     await inTransaction(ctx, (tx) =>
-      tx.insertIpnCertificateIfNone({
+      tx.notifications.insertCertificateIfNone({
         fingerprint: certificateFingerprint(generated.certPem),
         certPem: generated.certPem,
         keyPem: generated.keyPem,
         createdAt: ctx.clock.now(),
       }),
     );
-    active = await ctx.store.reader.ipnCertificate();
+    active = await ctx.store.reader.notifications.certificate();
     if (!active) throw new Error('the notification signing certificate could not be stored');
     ctx.log.info('notification signing certificate ready', { fingerprint: active.fingerprint });
   }
@@ -66,5 +66,5 @@ async function loadOrCreate(ctx: AppContext): Promise<SigningCertificate> {
 export async function certificateByFileName(ctx: AppContext, fileName: string): Promise<IpnCertificate | undefined> {
   const m = /^SimpleNotificationService-([0-9a-f]{32})\.pem$/.exec(fileName);
   if (!m) return undefined;
-  return ctx.store.reader.ipnCertificate(m[1]);
+  return ctx.store.reader.notifications.certificate(m[1]);
 }

@@ -56,7 +56,7 @@ export interface IpnWorker {
 /** Claims up to `limit` due notifications for this worker. */
 export async function claimDue(ctx: AppContext, limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
   const token = randomHex(ctx.random, 32);
-  return inTransaction(ctx, (tx) => tx.claimDueNotifications(ctx.clock.now(), limit, leaseMs, token));
+  return inTransaction(ctx, (tx) => tx.notifications.claimDue(ctx.clock.now(), limit, leaseMs, token));
 }
 
 /** A uniform number in [-1, 1] for the schedule's jitter. */
@@ -161,7 +161,7 @@ async function record(
   after: { status: NotificationStatus; attempts: number; nextAttemptAt: number },
 ): Promise<void> {
   const stillOurs = await inTransaction(ctx, (tx) =>
-    tx.recordIpnAttempt({ ...attempt, recordedAt: ctx.clock.now() }, { ...after, claimToken: n.claimToken }),
+    tx.notifications.recordAttempt({ ...attempt, recordedAt: ctx.clock.now() }, { ...after, claimToken: n.claimToken }),
   );
   if (!stillOurs)
     ctx.log.warn('notification claim ran out before the attempt was recorded', { notificationId: n.notificationId });

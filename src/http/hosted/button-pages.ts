@@ -1,5 +1,6 @@
 import { bindFlow, consumeToken, endBrowserSession, issueToken, type FlowBinding } from '../../app/buyer-sessions.js';
 import { startCheckout, startSignIn } from '../../app/hosted-checkout.js';
+import { merchantOf } from '../../app/merchants.js';
 import { REGION_INFO } from '../../domain/regions.js';
 import { prepareButton, type ButtonFields } from './button-request.js';
 import { t } from './i18n.js';
@@ -67,8 +68,7 @@ export async function startFromButton(p: Page): Promise<void> {
   const fields = await readButtonFields(p, false);
   const prepared = await prepareButton(p.ctx, fields);
   if (!prepared.ok) {
-    const known =
-      typeof fields.merchantId === 'string' ? await p.ctx.store.reader.merchant(fields.merchantId) : undefined;
+    const known = typeof fields.merchantId === 'string' ? await merchantOf(p.ctx, fields.merchantId) : undefined;
     const lang = prepared.language ?? (known ? REGION_INFO[known.region].defaultLanguage : languageOf(p));
     p.ctx.log.warn('button refused', { reasonCode: prepared.reasonCode, merchantId: fields.merchantId });
     renderPage(

@@ -10,6 +10,7 @@ import {
   type StartOptions,
 } from '../../app/hosted-checkout.js';
 import type { AppContext, Caller } from '../../app/context.js';
+import { merchantStoreOf } from '../../app/merchants.js';
 import type { CheckoutSessionCreateInput } from '../../domain/checkout-session.js';
 import { isReturnUrlAllowed } from '../../domain/merchant.js';
 import { formatAmount, type Money } from '../../domain/money.js';
@@ -207,7 +208,7 @@ async function startedFromOf(
   caller: Caller,
 ): Promise<string | null> {
   if (!raw || raw.length > 2048) return null;
-  const store = await ctx.store.reader.merchantStore(storeId);
+  const store = await merchantStoreOf(ctx, storeId);
   if (!store) return null;
   return isReturnUrlAllowed(raw, store, caller.environment).allowed ? raw : null;
 }

@@ -1,8 +1,9 @@
+import { leaveSignIn } from '../../app/hosted-cancel.js';
 import { approveSignIn } from '../../app/hosted-checkout.js';
+import { allowedReturnUrl, signInCancelUrl } from '../../app/return-urls.js';
 import { REGION_INFO } from '../../domain/regions.js';
 import { html } from '../html.js';
-import { leaveSignIn } from './cancel-pages.js';
-import { requireSignInRequest } from './flow-access.js';
+import { requireSignInRequest, showOutcome } from './flow-access.js';
 import { t, type MessageKey } from './i18n.js';
 import {
   csrfField,
@@ -14,7 +15,6 @@ import {
   renderPage,
   type Page,
 } from './page-context.js';
-import { allowedReturnUrl, signInCancelUrl } from './return-urls.js';
 import { hidden } from './views.js';
 
 /** Amazon Sign-in: the buyer allows or denies the merchant the scopes it asked for; allowing returns a buyerToken. */
@@ -51,7 +51,7 @@ export async function consentPost(p: Page): Promise<void> {
   const r = await requireSignInRequest(p, p.form.get('signInRequestId'));
   const buyer = await currentBuyer(p, REGION_INFO[r.merchant.region].apiRegion);
   if (!buyer) throw new PageError(403, 'formExpired', r.lang);
-  if (p.form.get('decision') !== 'allow') return leaveSignIn(p, r.id, r, r.binding, r.lang);
+  if (p.form.get('decision') !== 'allow') return showOutcome(p, await leaveSignIn(p.ctx, r.id, r, r.binding, r.lang));
   const returnUrl = allowedReturnUrl(r.request.signInReturnUrl, r.store, r.request.environment);
   if (!returnUrl) throw new PageError(409, 'signInRequestExpired', r.lang);
   const { buyerToken } = await approveSignIn(p.ctx, r.id, buyer.buyerId);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BROWSER_SESSION_LIFETIME, newBrowserSession, type BrowserSession } from '../../app/buyer-sessions.js';
+import { signedInBuyer } from '../../app/buyer-wallet.js';
 import type { AppContext } from '../../app/context.js';
 import { isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
 import type { BuyerRecord } from '../../store/store.js';
@@ -72,10 +73,7 @@ export async function freshSession(
 
 /** The signed-in buyer, if any (and only one of `marketplace`, when given). */
 export async function currentBuyer(p: Page, marketplace?: ApiRegion): Promise<BuyerRecord | undefined> {
-  if (!p.session?.buyerId) return undefined;
-  const buyer = await p.ctx.store.reader.buyer(p.session.buyerId);
-  if (!buyer || (marketplace && buyer.region !== marketplace)) return undefined;
-  return buyer;
+  return signedInBuyer(p.ctx, p.session?.buyerId, marketplace);
 }
 
 export interface RenderOptions {

@@ -1,13 +1,13 @@
-import { ApiError } from '../../app/api-error.js';
-import { processForBuyer } from '../../app/hosted-checkout.js';
+import { processFromPage } from '../../app/hosted-process.js';
+import { formTargetsOf } from '../../app/return-urls.js';
 import { constraintsOf } from '../../domain/checkout-session.js';
 import { html } from '../html.js';
 import { cancelForm } from './cancel-pages.js';
-import { merchantName, requireCheckout, type CheckoutAccess } from './flow-access.js';
+import { merchantName, requireCheckout, showOutcome, type CheckoutAccess } from './flow-access.js';
 import { t } from './i18n.js';
 import { orderSummary } from './order-summary.js';
-import { csrfField, PageError, redirectTo, renderPage, type Page } from './page-context.js';
-import { formTargetsOf, redirectToResult } from './return-urls.js';
+import { csrfField, languageOf, PageError, redirectTo, renderPage, type Page } from './page-context.js';
+import { redirectToResult } from './merchant-redirects.js';
 import { alert, hidden } from './views.js';
 
 /**
@@ -65,23 +65,7 @@ ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, 'processi
 
 export async function processingPost(p: Page): Promise<void> {
   const id = p.form.get('amazonCheckoutSessionId');
-  const found = await requireOpenCheckout(p, id);
-  if (!found) return;
-  const { h, lang, binding } = found;
-  const declinedUrl = (reason: string) =>
-    `/checkout/declined?amazonCheckoutSessionId=${encodeURIComponent(h.checkoutSession.checkoutSessionId)}&reason=${reason}`;
-  try {
-    const outcome = await processForBuyer(p.ctx, h);
-    if (outcome.decision.kind === 'Declined' && outcome.checkoutSession.state === 'Open')
-      return redirectTo(p, declinedUrl('declined'));
-    redirectToResult(p, h, binding, lang, outcome.checkoutSession);
-  } catch (error) {
-    if (error instanceof ApiError && error.reasonCode === 'InvalidSandboxSimulationSpecified')
-      return redirectTo(p, declinedUrl('pending'));
-    if (error instanceof ApiError)
-      throw new PageError(error.status, 'merchantNotReady', lang, `${error.reasonCode}: ${error.message}`);
-    throw error;
-  }
+  showOutcome(p, await processFromPage(p.ctx, p.session, id, languageOf(p)));
 }
 
 export async function declinedPage(p: Page): Promise<void> {

@@ -1,9 +1,10 @@
 import { ApiError } from '../../app/api-error.js';
+import { addressesOf, walletOf } from '../../app/buyer-wallet.js';
 import { chooseForCheckout } from '../../app/hosted-checkout.js';
+import { formTargetsOf, resultUrl, reviewUrl } from '../../app/return-urls.js';
 import { addressMeetsDeliverySpecifications, type CheckoutSession } from '../../domain/checkout-session.js';
 import type { CheckoutLanguage } from '../../domain/regions.js';
 import type { Address } from '../../domain/shared-types.js';
-import type { WalletCard } from '../../domain/wallet.js';
 import type { BuyerItem } from '../../store/store.js';
 import { html, raw } from '../html.js';
 import { cancelForm } from './cancel-pages.js';
@@ -11,7 +12,7 @@ import { merchantName, requireCheckout } from './flow-access.js';
 import { t } from './i18n.js';
 import { orderSummary } from './order-summary.js';
 import { csrfField, languageOf, PageError, redirectTo, renderPage, type Page } from './page-context.js';
-import { formTargetsOf, redirectToMerchant, resultUrl, reviewUrl } from './return-urls.js';
+import { redirectToMerchant } from './merchant-redirects.js';
 import { addressBlock, alert, cardLabel, hidden } from './views.js';
 
 /**
@@ -68,8 +69,7 @@ export async function selectPage(p: Page, error?: string, status = 200): Promise
   const apb = cs.webCheckoutDetails.checkoutMode === 'ProcessOrder';
   const ships = cs.productType !== 'PayOnly';
   const sandbox = cs.environment === 'Sandbox';
-  const addresses = await p.ctx.store.reader.buyerItems<Address>('address', buyer!.buyerId);
-  const cards = await p.ctx.store.reader.buyerItems<WalletCard>('paymentMethod', buyer!.buyerId);
+  const { addresses, cards } = await walletOf(p.ctx, buyer!.buyerId);
   const merchant = merchantName(h);
   const chosenAddress = p.form.get('addressId') ?? walletAddressOf(addresses, cs);
   const chosenCard = p.form.get('paymentMethodId') ?? cs.paymentMethod?.paymentMethodId;
@@ -147,9 +147,7 @@ export async function selectPost(p: Page): Promise<void> {
   if (choosesCard(mode) && !paymentMethodId) return selectPage(p, t(lang, 'noPaymentMethods'), 400);
   // A change keeps the other half of the earlier choice.
   const keepAddress =
-    !addressId && cs.shippingAddress
-      ? walletAddressOf(await p.ctx.store.reader.buyerItems<Address>('address', buyer!.buyerId), cs)
-      : undefined;
+    !addressId && cs.shippingAddress ? walletAddressOf(await addressesOf(p.ctx, buyer!.buyerId), cs) : undefined;
   try {
     const r = await chooseForCheckout(p.ctx, h, {
       buyerId: buyer!.buyerId,

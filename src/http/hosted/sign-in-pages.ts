@@ -1,5 +1,5 @@
 import { endBrowserSession, MIN_PASSWORD_LENGTH, registerBuyer, signIn } from '../../app/buyer-sessions.js';
-import { TEST_BUYER_PASSWORD } from '../../app/test-buyers.js';
+import { TEST_BUYER_PASSWORD, testBuyersOf } from '../../app/test-buyers.js';
 import { html, type SafeHtml } from '../html.js';
 import { flowOfNext, type FlowOfNext } from './flow-of-next.js';
 import { t, type MessageKey } from './i18n.js';
@@ -38,7 +38,7 @@ export async function signInPage(
   if (buyer && !problem) return redirectTo(p, next);
   await ensureSession(p);
   const lang = flow.lang;
-  const testBuyers = flow.sandbox ? await p.ctx.store.reader.buyersOfRegion(flow.marketplace, true) : [];
+  const testBuyers = flow.sandbox ? await testBuyersOf(p.ctx, flow.marketplace) : [];
   const body = html`
 ${flow.merchant ? html`<p class="muted">${t(lang, 'orderFrom', { merchant: flow.merchant })}</p>` : ''}
 ${problem ? alert(t(lang, problem.key, problem.params)) : ''}

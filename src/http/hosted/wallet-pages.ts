@@ -1,8 +1,6 @@
-import { addAddress, addCard, deleteWalletItem } from '../../app/buyer-wallet.js';
+import { addAddress, addCard, deleteWalletItem, walletOf } from '../../app/buyer-wallet.js';
 import { ADDRESS_COUNTRIES, JP_PREFECTURES, type AddressEntry } from '../../domain/address-entry.js';
 import { isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
-import type { Address } from '../../domain/shared-types.js';
-import type { WalletCard } from '../../domain/wallet.js';
 import type { BuyerRecord } from '../../store/store.js';
 import { html } from '../html.js';
 import { flowOfNext } from './flow-of-next.js';
@@ -45,8 +43,7 @@ export async function walletPage(p: Page): Promise<void> {
   const w = await requireBuyer(p);
   if (!w) return;
   const { buyer, next, lang, sandbox } = w;
-  const addresses = await p.ctx.store.reader.buyerItems<Address>('address', buyer.buyerId);
-  const cards = await p.ctx.store.reader.buyerItems<WalletCard>('paymentMethod', buyer.buyerId);
+  const { addresses, cards } = await walletOf(p.ctx, buyer.buyerId);
   const self = walletUrl(next);
   const del = (
     kind: string,

@@ -1,11 +1,8 @@
-import { withSessionId } from '../../app/buyer-flow.js';
-import type { FlowBinding } from '../../app/buyer-sessions.js';
-import type { HostedCheckout, SignInRequest } from '../../app/hosted-checkout.js';
-import type { CheckoutSession } from '../../domain/checkout-session.js';
-import type { Environment } from '../../domain/environment.js';
-import { checkReturnUrl, isReturnUrlAllowed, type MerchantStore } from '../../domain/merchant.js';
-import type { CheckoutLanguage } from '../../domain/regions.js';
-import { PageError, redirectTo, type Page } from './page-context.js';
+import type { Environment } from '../domain/environment.js';
+import { checkReturnUrl, isReturnUrlAllowed, type MerchantStore } from '../domain/merchant.js';
+import { withSessionId } from './buyer-flow.js';
+import type { FlowBinding } from './buyer-sessions.js';
+import type { HostedCheckout, SignInRequest } from './hosted-checkout.js';
 
 /** Where a flow may send the buyer back to the merchant (docs/hosted-pages.md, "Cancel rules"). */
 
@@ -74,21 +71,4 @@ export function signInCancelUrl(
 /** The merchant URLs a checkout page's forms may lead to (its CSP form-action). */
 export function formTargetsOf(h: HostedCheckout, binding: FlowBinding | undefined): string[] {
   return [reviewUrl(h), resultUrl(h), cancelUrl(h, binding)].filter((u): u is string => u !== undefined);
-}
-
-/** To the merchant; when no URL is declared and allowed, the buyer sees "session closed" instead. */
-export function redirectToMerchant(p: Page, target: string | undefined, lang: CheckoutLanguage): void {
-  if (!target) throw new PageError(409, 'sessionClosed', lang);
-  redirectTo(p, target);
-}
-
-/** To the merchant's result page (`after` is the session as the step left it), else the cancel URL. */
-export function redirectToResult(
-  p: Page,
-  h: HostedCheckout,
-  binding: FlowBinding | undefined,
-  lang: CheckoutLanguage,
-  after: CheckoutSession = h.checkoutSession,
-): void {
-  redirectToMerchant(p, resultUrl({ ...h, checkoutSession: after }) ?? cancelUrl(h, binding), lang);
 }

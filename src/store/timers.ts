@@ -1,0 +1,30 @@
+import type { Environment } from '../domain/environment.js';
+import type { Instant } from '../domain/time.js';
+import type { DocumentKind } from './documents.js';
+
+export interface TimerDue {
+  readonly objectType: DocumentKind;
+  readonly objectId: string;
+  readonly merchantId: string;
+  readonly environment: Environment;
+  readonly dueAt: Instant;
+  /** The merchant's sandbox clock offset the claim saw (0 for Live): the timer is settled by that clock or later. */
+  readonly clockOffsetMs: number;
+}
+
+/** A document's next deadline (expiry, pending settle); only used inside a transaction. */
+export interface TimerTx {
+  /** Sets (or with null clears) the timer of the document `id`. */
+  set(
+    kind: DocumentKind,
+    doc: { merchantId: string; environment: Environment },
+    id: string,
+    dueAt: Instant | null,
+  ): Promise<void>;
+  /**
+   * Takes up to `limit` due timers (by each merchant's clock) for `leaseMs`, skipping ones another
+   * worker holds; settling them is idempotent, the lease only keeps workers from doing it twice.
+   * A lease ends early only when `set` moves the timer's due time.
+   */
+  claimDue(realNow: Instant, limit: number, leaseMs: number, merchantId?: string): Promise<TimerDue[]>;
+}
