@@ -1,4 +1,5 @@
 import { SECOND, type Instant } from '../domain/time.js';
+import type { ApiRegion } from '../domain/regions.js';
 import type { SimulationEffect } from '../domain/simulations.js';
 import { ApiError } from './api-error.js';
 import { applyBuyerChoice, marketplaceOf, processPayment } from './buyer-flow.js';
@@ -27,6 +28,25 @@ export interface BuyerConsentInput {
   readonly paymentMethodId?: string;
 }
 
+/**
+ * A seeded test buyer of the merchant's marketplace (the first one without an email). Buyers who registered on
+ * the hosted pages are never reachable with a merchant key, and the answer for them is the same as for an
+ * email nobody uses, so that the endpoint tells nothing about who has an account.
+ */
+export async function sandboxTestBuyer(ctx: AppContext, region: ApiRegion, email: string | undefined) {
+  const buyer =
+    email === undefined
+      ? (await ctx.store.reader.buyersOfRegion(region, true))[0]
+      : await ctx.store.reader.buyerByEmail(region, email);
+  if (buyer?.isTest && buyer.region === region) return buyer;
+  throw new ApiError(
+    'InvalidParameterValue',
+    email === undefined
+      ? `There is no test buyer for the ${region} marketplace.`
+      : `The value provided for buyerEmail is invalid. It is not a test buyer of the ${region} marketplace.`,
+  );
+}
+
 export async function buyerConsent(
   ctx: AppContext,
   caller: Caller,
@@ -34,19 +54,7 @@ export async function buyerConsent(
   input: BuyerConsentInput,
 ) {
   requireSandbox(caller);
-  const region = marketplaceOf(caller.merchant.region);
-  const buyer =
-    input.buyerEmail === undefined
-      ? (await ctx.store.reader.buyersOfRegion(region, true))[0]
-      : await ctx.store.reader.buyerByEmail(region, input.buyerEmail);
-  if (!buyer) {
-    throw new ApiError(
-      'InvalidParameterValue',
-      input.buyerEmail === undefined
-        ? `There is no test buyer for the ${region} marketplace.`
-        : `The value provided for buyerEmail is invalid. No buyer ${input.buyerEmail} exists in the ${region} marketplace of this merchant.`,
-    );
-  }
+  const buyer = await sandboxTestBuyer(ctx, marketplaceOf(caller.merchant.region), input.buyerEmail);
   const now = nowFor(ctx, caller.merchant, caller.environment);
   return inTransaction(ctx, async (tx) => {
     const cs = await lockOwned(ctx, tx, caller, 'checkoutSession', checkoutSessionId, now);
