@@ -6,6 +6,7 @@ import type { AppContext } from '../app/context.js';
 import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { ConcurrentUpdateError, StoreUnavailableError } from '../store/store.js';
 import { handleApiCall, isApiPath } from './api-router.js';
+import { NO_TRUSTED_PROXIES, resolveClientAddress, type TrustedProxies } from './client-address.js';
 
 /** The largest request body reji reads; larger ones answer 400 InvalidRequest. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -26,6 +27,8 @@ export interface ServerOptions {
   readonly port: number;
   readonly https?: { readonly port: number; readonly key: string; readonly cert: string } | undefined;
   readonly pages?: readonly PageHandler[];
+  /** Proxies whose X-Forwarded-For is believed (`--trust-proxy`); none by default. */
+  readonly trustProxy?: TrustedProxies;
 }
 
 export interface RunningServer {
@@ -154,8 +157,13 @@ async function databaseReachable(ctx: AppContext): Promise<boolean> {
   }
 }
 
-export function createRequestListener(ctx: AppContext, pages: readonly PageHandler[] = []) {
+export function createRequestListener(
+  ctx: AppContext,
+  pages: readonly PageHandler[] = [],
+  trustProxy: TrustedProxies = NO_TRUSTED_PROXIES,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    resolveClientAddress(req, trustProxy);
     const started = process.hrtime.bigint();
     const requestId = newRequestId();
     const url = req.url ?? '/';
@@ -249,7 +257,7 @@ function urlHost(host: string): string {
 }
 
 export async function startServers(options: ServerOptions): Promise<RunningServer> {
-  const listener = createRequestListener(options.ctx, options.pages);
+  const listener = createRequestListener(options.ctx, options.pages, options.trustProxy);
   const handler = (req: IncomingMessage, res: ServerResponse) => void listener(req, res);
   const plain = http.createServer({ keepAliveTimeout: 65_000 }, handler);
   const httpPort = await listen(plain, options.host, options.port);

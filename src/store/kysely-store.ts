@@ -26,6 +26,7 @@ import {
   type BuyerRecord,
   type ClaimedNotification,
   type BuyerSessionRecord,
+  type SignInThrottleRecord,
   type Credentials,
   type DocumentKind,
   type HostedTokenKind,
@@ -861,6 +862,24 @@ class KyselyTx extends KyselyReads implements StoreTx {
   async recordSignInFailure(id: string, attemptKey: string, at: Instant): Promise<void> {
     await this.trx.insertInto('sign_in_failures').values({ id, attempt_key: attemptKey, at }).execute();
   }
+  async lockSignInThrottle(attemptKey: string): Promise<SignInThrottleRecord> {
+    await this.trx
+      .insertInto('sign_in_throttle')
+      .values({ attempt_key: attemptKey, failures: 0, last_at: 0, next_at: 0 })
+      .onConflict((oc) => oc.column('attempt_key').doNothing())
+      .execute();
+    let q = this.trx.selectFrom('sign_in_throttle').selectAll().where('attempt_key', '=', attemptKey);
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    const r = await q.executeTakeFirstOrThrow();
+    return { failures: Number(r.failures), lastAt: Number(r.last_at), nextAt: Number(r.next_at) };
+  }
+  async putSignInThrottle(attemptKey: string, state: SignInThrottleRecord): Promise<void> {
+    await this.trx
+      .updateTable('sign_in_throttle')
+      .set({ failures: state.failures, last_at: state.lastAt, next_at: state.nextAt })
+      .where('attempt_key', '=', attemptKey)
+      .execute();
+  }
   async clearSignInFailures(attemptKey: string): Promise<void> {
     await this.trx.deleteFrom('sign_in_failures').where('attempt_key', '=', attemptKey).execute();
   }
@@ -868,6 +887,11 @@ class KyselyTx extends KyselyReads implements StoreTx {
     await this.trx.deleteFrom('buyer_sessions').where('expires_at', '<=', now).execute();
     await this.trx.deleteFrom('hosted_tokens').where('expires_at', '<=', now).execute();
     await this.trx.deleteFrom('sign_in_failures').where('at', '<', failuresBefore).execute();
+    await this.trx
+      .deleteFrom('sign_in_throttle')
+      .where('last_at', '<', failuresBefore)
+      .where('next_at', '<=', now)
+      .execute();
   }
 
   // --- Payment notification delivery (kysely-ipn.ts) ---

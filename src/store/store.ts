@@ -207,12 +207,21 @@ export interface StoreTx extends StoreReads, IpnTx {
   /** Marks an unused, unexpired token used and returns it; undefined when it was used, expired or unknown. */
   consumeHostedToken(tokenHash: string, kind: HostedTokenKind, now: Instant): Promise<HostedTokenRecord | undefined>;
   recordSignInFailure(id: string, attemptKey: string, at: Instant): Promise<void>;
+  /** The throttle row of a sign-in key, locked until the transaction ends (created empty when missing). */
+  lockSignInThrottle(attemptKey: string): Promise<SignInThrottleRecord>;
+  putSignInThrottle(attemptKey: string, state: SignInThrottleRecord): Promise<void>;
   clearSignInFailures(attemptKey: string): Promise<void>;
   /** Deletes expired browser sessions, tokens and old sign-in failures. */
   purgeHosted(now: Instant, failuresBefore: Instant): Promise<void>;
 
   /** Runs `fn` so that a failure undoes only what `fn` did. */
   savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+}
+
+export interface SignInThrottleRecord {
+  readonly failures: number;
+  readonly lastAt: Instant;
+  readonly nextAt: Instant;
 }
 
 export interface Store {

@@ -62,5 +62,75 @@ for (const { dialect, skip } of await dialectCases()) {
       const ok = await t.buyerConsent(id, { buyerEmail: 'hanako.sato@example.jp' });
       assert.equal(ok.status, 200);
     });
+
+    test('41 parallel sign-ins with one CSRF token: at most the free 5 are evaluated, the rest wait', async () => {
+      const c = new PageClient(reji.httpUrl);
+      const page = await c.get('/checkout/signin?next=/checkout/wallet&region=jp');
+      const token = csrfOf(page.html);
+      const posts = Array.from({ length: 41 }, (_, i) =>
+        c.request('/checkout/signin', {
+          form: {
+            _csrf: token,
+            email: 'taro.yamada@example.jp',
+            password: i === 40 ? 'sandbox' : `wrong${i}`,
+            next: '/checkout/wallet',
+            region: 'jp',
+          },
+        }),
+      );
+      const statuses = (await Promise.all(posts)).map((r) => r.status);
+      const evaluated = statuses.filter((s) => s !== 429);
+      assert.ok(evaluated.length <= 5, `evaluated ${evaluated.length}: ${statuses.join(',')}`);
+      assert.ok(evaluated.every((s) => s === 401 || s === 303));
+    });
+
+    test('no email oracle at sign-in: an unknown email answers exactly like a wrong password', async () => {
+      await registerBuyer(reji, 'known@example.jp');
+      const bodies: string[] = [];
+      for (const email of ['known@example.jp', 'unknown@example.jp']) {
+        const c = new PageClient(reji.httpUrl);
+        const page = await c.get('/checkout/signin?next=/checkout/wallet&region=jp');
+        const r = await c.post('/checkout/signin', {
+          _csrf: csrfOf(page.html),
+          email,
+          password: 'not the password',
+          next: '/checkout/wallet',
+          region: 'jp',
+        });
+        assert.equal(r.res.status, 401);
+        bodies.push(r.html.replace(/value="[^"]*"/g, '').replaceAll(email, 'EMAIL'));
+      }
+      assert.equal(bodies[0], bodies[1]);
+    });
+  });
+
+  describe(`sign-in limits behind a trusted proxy (${dialect})`, { skip }, () => {
+    let reji: TestReji;
+    before(async () => {
+      reji = await startTestReji({ dialect, timers: false, trustProxy: '127.0.0.1, ::1' });
+    });
+    after(() => reji?.stop());
+
+    async function attempt(forwardedFor: string, password: string, email = 'hanako.sato@example.jp') {
+      const c = new PageClient(reji.httpUrl);
+      const headers = { 'x-forwarded-for': forwardedFor };
+      const page = await c.follow(await c.request('/checkout/signin?next=/checkout/wallet&region=jp', { headers }));
+      const form = { _csrf: csrfOf(page.html), email, password, next: '/checkout/wallet', region: 'jp' };
+      return (await c.request('/checkout/signin', { form, headers })).status;
+    }
+
+    test('an attacker cannot lock a buyer out: limits are per account and client, from X-Forwarded-For', async () => {
+      const attacker: number[] = [];
+      for (let i = 0; i < 8; i++) attacker.push(await attempt('203.0.113.66', `guess${i}`));
+      assert.deepEqual(attacker.slice(0, 5), [401, 401, 401, 401, 401]);
+      assert.ok(
+        attacker.slice(5).every((s) => s === 429),
+        attacker.join(','),
+      );
+      // The real buyer, through the same proxy from another address, signs in at once.
+      assert.equal(await attempt('198.51.100.7', 'sandbox'), 303);
+      // A forged left-most hop does not help: the proxy appends the real peer, which is what counts.
+      assert.equal(await attempt('198.51.100.7, 203.0.113.66', 'guess9'), 429);
+    });
   });
 }
