@@ -1,6 +1,7 @@
 import { ApiError } from '../app/api-error.js';
 import type { AppContext } from '../app/context.js';
 import type { Environment } from '../domain/environment.js';
+import { isStorableText } from '../domain/text.js';
 import type { ApiHandler } from './api-request.js';
 import { authenticate, type SignedRequestParts } from './auth.js';
 import * as checkout from './routes-checkout.js';
@@ -67,11 +68,15 @@ export function parseApiPath(rawPath: string): ParsedApiPath | undefined {
   // .NET sends a trailing slash; it is signed as sent but does not change the route.
   if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   const segments = parts.map((p) => {
+    let segment: string;
     try {
-      return decodeURIComponent(p);
+      segment = decodeURIComponent(p);
     } catch {
       throw new ApiError('InvalidRequest', `The path segment ${p} is not valid percent-encoding.`);
     }
+    if (!isStorableText(segment))
+      throw new ApiError('InvalidParameterValue', `The path segment ${p} contains a NUL character or invalid Unicode.`);
+    return segment;
   });
   return { pathEnvironment, segments, routePath: `/v2/${parts.join('/')}` };
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { dialectCases } from '../support/dialects.js';
 import { idem, officialClient, settle, testing } from '../support/official-sdk.js';
-import { csrfOf, PageClient } from '../support/page-client.js';
+import { buttonFields, csrfOf, PageClient } from '../support/page-client.js';
+import { rawRequest, signedRequest } from '../support/raw.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
 
 /** Issue 17: what an attacker holding a merchant key, a browser or only the network can and cannot do. */
@@ -101,6 +102,63 @@ for (const { dialect, skip } of await dialectCases()) {
         bodies.push(r.html.replace(/value="[^"]*"/g, '').replaceAll(email, 'EMAIL'));
       }
       assert.equal(bodies[0], bodies[1]);
+    });
+
+    test('NUL bytes and lone surrogates: 400 InvalidParameterValue in the API, a 4xx on the pages, never a 500', async () => {
+      const id = await newSession();
+      const key = jp.sandboxKey;
+      const path = `/v2/checkoutSessions/${id}`;
+      for (const body of [
+        JSON.stringify({ webCheckoutDetails: { checkoutReviewReturnUrl: `${SHOP}/a\u0000b` } }),
+        JSON.stringify({ merchantMetadata: { merchantReferenceId: 'x\u0000' } }),
+        JSON.stringify({ merchantMetadata: { merchantReferenceId: 'x\ud800' } }),
+        JSON.stringify({ ['a\u0000']: 1 }),
+      ]) {
+        const r = await signedRequest(reji.httpUrl, key, { method: 'PATCH', path, body });
+        assert.equal(r.status, 400, body);
+        assert.equal(r.json.reasonCode, 'InvalidParameterValue', body);
+      }
+      const byId = await signedRequest(reji.httpUrl, key, { method: 'GET', path: '/v2/checkoutSessions/A%00B' });
+      assert.equal(byId.status, 400);
+      assert.equal(byId.json.reasonCode, 'InvalidParameterValue');
+      const consent = await signedRequest(reji.httpUrl, key, {
+        method: 'POST',
+        path: `/v2/testing/checkoutSessions/${id}/buyerConsent`,
+        body: JSON.stringify({ buyerEmail: 'taro\u0000@example.jp' }),
+      });
+      assert.equal(consent.status, 400);
+
+      // Without any authentication: the button's endpoints.
+      const verify = await rawRequest(reji.httpUrl, {
+        method: 'POST',
+        path: '/checkout/verify-payload',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ merchantId: 'A\u0000', payloadJSON: '{}', signature: 'x', publicKeyId: 'y' }),
+      });
+      assert.equal(verify.status, 400);
+      assert.equal(verify.json.reasonCode, 'InvalidParameterValue');
+      const c = new PageClient(reji.httpUrl);
+      const start = await c.request('/checkout/start', {
+        form: { ...buttonFields(jp, { storeId: jp.storeId }), merchantId: `${jp.merchantId}\u0000` },
+        headers: { origin: SHOP },
+      });
+      assert.equal(start.status, 400);
+      const inner = await c.request('/checkout/start', {
+        form: buttonFields(jp, {
+          webCheckoutDetails: { checkoutReviewReturnUrl: `${SHOP}/review` },
+          storeId: jp.storeId,
+          merchantMetadata: { merchantReferenceId: 'a\u0000' },
+        }),
+        headers: { origin: SHOP },
+      });
+      assert.equal(inner.status, 400);
+      const page = await c.get('/checkout/signin?next=/checkout/wallet&region=jp');
+      const signin = await c.request('/checkout/signin', {
+        form: { _csrf: csrfOf(page.html), email: 'taro\u0000@example.jp', password: 'x', next: '/checkout/wallet' },
+      });
+      assert.equal(signin.status, 400);
+      const query = await c.request('/checkout/select?amazonCheckoutSessionId=A%00');
+      assert.equal(query.status, 400);
     });
   });
 

@@ -14,6 +14,7 @@ import type { CheckoutSessionCreateInput } from '../../domain/checkout-session.j
 import { isReturnUrlAllowed } from '../../domain/merchant.js';
 import { formatAmount, type Money } from '../../domain/money.js';
 import { isCheckoutLanguage, type CheckoutLanguage } from '../../domain/regions.js';
+import { firstUnstorable } from '../../domain/text.js';
 import { createCheckoutSessionRequest } from '../validation/requests.js';
 import { array, literal, object, optional, price, string, url } from '../validation/schema.js';
 
@@ -78,6 +79,9 @@ function problem(reasonCode: ReasonCode, message: string, language: CheckoutLang
 
 export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<PreparedButton> {
   const language = isCheckoutLanguage(f.checkoutLanguage) ? f.checkoutLanguage : undefined;
+  const unstorable = firstUnstorable(f);
+  if (unstorable !== undefined)
+    return problem('InvalidParameterValue', `${unstorable} contains a NUL character or invalid Unicode.`, language);
   for (const name of ['merchantId', 'payloadJSON', 'signature', 'publicKeyId'] as const) {
     if (typeof f[name] !== 'string' || f[name] === '') {
       return problem(
@@ -139,6 +143,13 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
     return problem('InvalidRequestFormat', 'payloadJSON must be a JSON object.', language);
+  const unstorablePayload = firstUnstorable(payload, 'payloadJSON');
+  if (unstorablePayload !== undefined)
+    return problem(
+      'InvalidParameterValue',
+      `${unstorablePayload} contains a NUL character or invalid Unicode.`,
+      language,
+    );
 
   let storeId: string;
   try {

@@ -134,6 +134,7 @@ const en_US = {
   formExpired: 'This form has expired. Go back, reload the page and try again.',
   merchantNotReady: 'The merchant has not finished preparing this payment. Return to the merchant and try again.',
   notFound: 'This page does not exist.',
+  badInput: 'This request contains characters that cannot be accepted (such as a NUL or a control character).',
   signInRequestExpired: 'This sign-in has expired. Return to the merchant and start again.',
 } as const;
 
@@ -282,6 +283,7 @@ const de_DE: Messages = {
   merchantNotReady:
     'Der Händler hat diese Zahlung noch nicht fertig vorbereitet. Kehren Sie zum Händler zurück und versuchen Sie es erneut.',
   notFound: 'Diese Seite existiert nicht.',
+  badInput: 'Diese Anfrage enthält Zeichen, die nicht angenommen werden können (etwa NUL oder Steuerzeichen).',
   signInRequestExpired: 'Diese Anmeldung ist abgelaufen. Kehren Sie zum Händler zurück und beginnen Sie erneut.',
 };
 
@@ -414,6 +416,8 @@ const fr_FR: Messages = {
   formExpired: 'Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.',
   merchantNotReady: 'Le marchand n’a pas terminé la préparation de ce paiement. Revenez chez le marchand et réessayez.',
   notFound: 'Cette page n’existe pas.',
+  badInput:
+    'Cette requête contient des caractères qui ne peuvent pas être acceptés (comme NUL ou un caractère de contrôle).',
   signInRequestExpired: 'Cette connexion a expiré. Revenez chez le marchand et recommencez.',
 };
 
@@ -546,6 +550,8 @@ const it_IT: Messages = {
   formExpired: 'Questo modulo è scaduto. Torna indietro, ricarica la pagina e riprova.',
   merchantNotReady: 'Il venditore non ha ancora finito di preparare questo pagamento. Torna dal venditore e riprova.',
   notFound: 'Questa pagina non esiste.',
+  badInput:
+    'Questa richiesta contiene caratteri che non possono essere accettati (come NUL o un carattere di controllo).',
   signInRequestExpired: 'Questo accesso è scaduto. Torna dal venditore e ricomincia.',
 };
 
@@ -678,6 +684,7 @@ const es_ES: Messages = {
   formExpired: 'Este formulario ha caducado. Vuelve atrás, recarga la página e inténtalo de nuevo.',
   merchantNotReady: 'El vendedor aún no ha terminado de preparar este pago. Vuelve al vendedor e inténtalo de nuevo.',
   notFound: 'Esta página no existe.',
+  badInput: 'Esta solicitud contiene caracteres que no se pueden aceptar (como NUL o un carácter de control).',
   signInRequestExpired: 'Este inicio de sesión ha caducado. Vuelve al vendedor y empieza de nuevo.',
 };
 
@@ -809,6 +816,7 @@ const ja_JP: Messages = {
   formExpired: 'フォームの有効期限が切れました。前のページに戻り、再読み込みしてからもう一度お試しください。',
   merchantNotReady: 'ショップでお支払いの準備が完了していません。ショップに戻ってもう一度お試しください。',
   notFound: 'このページは存在しません。',
+  badInput: 'このリクエストには受け付けられない文字（NUL や制御文字など）が含まれています。',
   signInRequestExpired: 'このログインは有効期限が切れました。ショップに戻って最初からやり直してください。',
 };
 
