@@ -38,6 +38,8 @@ export interface IpnConfig {
   readonly timeoutMs: number;
   /** Deliveries in flight per process (REJI_IPN_CONCURRENCY). */
   readonly concurrency: number;
+  /** Deliveries in flight to one endpoint URL per process (REJI_IPN_ENDPOINT_CONCURRENCY). */
+  readonly perEndpointConcurrency: number;
   /** How often an idle worker looks for due notifications (REJI_IPN_POLL_INTERVAL_MS). */
   readonly pollIntervalMs: number;
   /** How long a claim lasts before another process may take the notification (REJI_IPN_LEASE_MS). */
@@ -184,6 +186,12 @@ function readIpnConfig(flags: RawOptions, env: NodeJS.ProcessEnv): IpnConfig {
       pick(flags, env, 'ipn-concurrency', 'REJI_IPN_CONCURRENCY'),
       '--ipn-concurrency (REJI_IPN_CONCURRENCY)',
       8,
+      256,
+    ),
+    perEndpointConcurrency: positiveInt(
+      pick(flags, env, 'ipn-endpoint-concurrency', 'REJI_IPN_ENDPOINT_CONCURRENCY'),
+      '--ipn-endpoint-concurrency (REJI_IPN_ENDPOINT_CONCURRENCY)',
+      2,
       256,
     ),
     pollIntervalMs: positiveInt(

@@ -170,6 +170,7 @@ export async function claimDueNotifications(
   limit: number,
   leaseMs: number,
   claimToken: string,
+  skipEndpoints: readonly string[] = [],
 ): Promise<ClaimedNotification[]> {
   const undelivered = [...UNDELIVERED_STATUSES];
   let q = trx
@@ -206,6 +207,11 @@ export async function claimDueNotifications(
         ),
       ),
     )
+    .$if(skipEndpoints.length > 0, (qb) =>
+      qb.where((eb) =>
+        eb.or([eb('ipn_endpoints.url', 'is', null), eb('ipn_endpoints.url', 'not in', [...skipEndpoints])]),
+      ),
+    )
     .orderBy('notifications.next_attempt_at')
     .orderBy('notifications.seq')
     .limit(limit);
@@ -233,6 +239,20 @@ export async function claimDueNotifications(
       claimedAt: realNow + offset,
     };
   });
+}
+
+export async function releaseNotificationClaims(
+  trx: Transaction<Database>,
+  notificationIds: readonly string[],
+  claimToken: string,
+): Promise<void> {
+  if (notificationIds.length === 0) return;
+  await trx
+    .updateTable('notifications')
+    .set({ claimed_until: null, claim_token: null })
+    .where('notification_id', 'in', [...notificationIds])
+    .where('claim_token', '=', claimToken)
+    .execute();
 }
 
 export async function recordIpnAttempt(

@@ -903,8 +903,12 @@ class KyselyTx extends KyselyReads implements StoreTx {
     limit: number,
     leaseMs: number,
     claimToken: string,
+    skipEndpoints: readonly string[] = [],
   ): Promise<ClaimedNotification[]> {
-    return ipn.claimDueNotifications(this.trx, this.dialect, realNow, limit, leaseMs, claimToken);
+    return ipn.claimDueNotifications(this.trx, this.dialect, realNow, limit, leaseMs, claimToken, skipEndpoints);
+  }
+  releaseNotificationClaims(notificationIds: readonly string[], claimToken: string): Promise<void> {
+    return ipn.releaseNotificationClaims(this.trx, notificationIds, claimToken);
   }
   recordIpnAttempt(attempt: IpnAttempt, after: NotificationAfterAttempt): Promise<boolean> {
     return ipn.recordIpnAttempt(this.trx, attempt, after);
