@@ -2,6 +2,7 @@ import type { Environment } from './environment.js';
 import type { CurrencyCode } from './money.js';
 import type { Region } from './regions.js';
 import type { Instant } from './time.js';
+import { hasControlCharacter } from './text.js';
 
 export interface Merchant {
   readonly merchantId: string;
@@ -41,6 +42,8 @@ export function isReturnUrlAllowed(
   store: MerchantStore,
   environment: Environment,
 ): { allowed: true } | { allowed: false; why: string } {
+  // new URL() drops CR, LF and tabs silently; a URL holding them would be stored and echoed raw.
+  if (hasControlCharacter(url)) return { allowed: false, why: 'it contains control characters' };
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { dialectCases } from '../support/dialects.js';
 import { idem, officialClient, settle, testing } from '../support/official-sdk.js';
-import { buttonFields, csrfOf, PageClient } from '../support/page-client.js';
+import { buttonFields, csrfOf, PageClient, startAndSignIn } from '../support/page-client.js';
 import { rawRequest, signedRequest } from '../support/raw.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
 
@@ -159,6 +159,51 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(signin.status, 400);
       const query = await c.request('/checkout/select?amazonCheckoutSessionId=A%00');
       assert.equal(query.status, 400);
+    });
+
+    test('CR/LF in URLs: refused by the API and by the button; the buyer never gets a 500', async () => {
+      const client = officialClient(reji, jp);
+      for (const bad of [`${SHOP}/review\r\nSet-Cookie: x=1`, `${SHOP}/re\nview`, `${SHOP}/\tx`]) {
+        const created = await settle(
+          client.createCheckoutSession(
+            { webCheckoutDetails: { checkoutReviewReturnUrl: bad }, storeId: jp.storeId },
+            idem(),
+          ),
+        );
+        assert.equal(created.status, 400, JSON.stringify(bad));
+        assert.equal((created.data as { reasonCode: string }).reasonCode, 'InvalidParameterValue');
+        const c = new PageClient(reji.httpUrl);
+        const started = await c.request('/checkout/start', {
+          form: buttonFields(jp, { webCheckoutDetails: { checkoutReviewReturnUrl: bad }, storeId: jp.storeId }),
+          headers: { origin: SHOP },
+        });
+        assert.equal(started.status, 400);
+      }
+      const id = await newSession();
+      const updated = await settle(
+        client.updateCheckoutSession(id, { webCheckoutDetails: { checkoutResultReturnUrl: `${SHOP}/r\r\n` } }),
+      );
+      assert.equal(updated.status, 400);
+    });
+
+    test('startedFrom: a store without allowed origins still sends a canceling buyer only to its own pages', async () => {
+      const open = await reji.merchant('jp', []);
+      const payload = {
+        webCheckoutDetails: { checkoutReviewReturnUrl: `${SHOP}/review` },
+        storeId: open.storeId,
+      };
+      for (const [startedFrom, expected] of [
+        ['https://evil.example/cart', `${SHOP}/`],
+        [`${SHOP}/cart?item=1`, `${SHOP}/cart?item=1`],
+      ] as const) {
+        const c = new PageClient(reji.httpUrl);
+        // Not taro: the parallel sign-in test left his account waiting from this address.
+        const page = await startAndSignIn(reji, c, open, payload, 'hanako.sato@example.jp', { startedFrom });
+        const cancel = await c.request('/checkout/cancel', {
+          form: { _csrf: csrfOf(page.html), amazonCheckoutSessionId: page.checkoutSessionId, stage: 'checkout' },
+        });
+        assert.equal(cancel.headers.get('location'), expected, startedFrom);
+      }
     });
   });
 

@@ -11,7 +11,7 @@ import {
 } from '../../app/hosted-checkout.js';
 import type { AppContext, Caller } from '../../app/context.js';
 import type { CheckoutSessionCreateInput } from '../../domain/checkout-session.js';
-import { isReturnUrlAllowed } from '../../domain/merchant.js';
+import { isOwnMerchantPage } from '../../domain/redirects.js';
 import { formatAmount, type Money } from '../../domain/money.js';
 import { isCheckoutLanguage, type CheckoutLanguage } from '../../domain/regions.js';
 import { firstUnstorable } from '../../domain/text.js';
@@ -169,7 +169,7 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
         caller,
         payload: signIn,
         language,
-        startedFrom: await startedFromOf(ctx, f.startedFrom, storeId, caller),
+        startedFrom: await startedFromOf(ctx, f.startedFrom, storeId, caller, [signIn.signInReturnUrl]),
       };
     }
     const parsed = createCheckoutSessionRequest.parse(payload, 'payloadJSON');
@@ -198,7 +198,11 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
       options,
       language,
       estimatedOrderAmount: estimated,
-      startedFrom: await startedFromOf(ctx, f.startedFrom, parsed.value.storeId, caller),
+      startedFrom: await startedFromOf(ctx, f.startedFrom, parsed.value.storeId, caller, [
+        parsed.value.webCheckoutDetails?.checkoutReviewReturnUrl,
+        parsed.value.webCheckoutDetails?.checkoutResultReturnUrl,
+        parsed.value.webCheckoutDetails?.checkoutCancelUrl,
+      ]),
     };
   } catch (error) {
     if (error instanceof ApiError) return problem(error.reasonCode, error.message, language);
@@ -216,9 +220,10 @@ async function startedFromOf(
   raw: string | undefined,
   storeId: string,
   caller: Caller,
+  signedUrls: readonly (string | null | undefined)[],
 ): Promise<string | null> {
   if (!raw || raw.length > 2048) return null;
   const store = await ctx.store.reader.merchantStore(storeId);
   if (!store) return null;
-  return isReturnUrlAllowed(raw, store, caller.environment).allowed ? raw : null;
+  return isOwnMerchantPage(raw, store, caller.environment, signedUrls) ? raw : null;
 }
