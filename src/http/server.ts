@@ -43,6 +43,9 @@ export function newRequestId(): string {
 
 class BodyTooLarge extends Error {}
 
+/** The client went away before its request body arrived: nothing to answer, nothing wrong with reji. */
+class ClientAborted extends Error {}
+
 const EMPTY = Buffer.alloc(0);
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -70,7 +73,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', (error) => reject(new ClientAborted(error.message)));
   });
 }
 
@@ -107,6 +110,10 @@ export function errorResponse(ctx: AppContext, error: unknown, requestId: string
         message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`,
       }),
     };
+  }
+  if (error instanceof ClientAborted) {
+    ctx.log.debug?.('client aborted the request', { requestId, error: error.message });
+    return { status: 400, body: JSON.stringify({ reasonCode: 'InvalidRequest', message: 'The request was aborted.' }) };
   }
   // The database is unreachable, or the transaction lost to other writers every time it was retried:
   // either way nothing is known to have happened, and the same request (same idempotency key) may be sent again.

@@ -978,7 +978,8 @@ export class KyselyStore implements Store {
 
   async ping(): Promise<void> {
     try {
-      await sql`select 1`.execute(this.#db);
+      // A write that touches no row: fails on a read-only database (SQLITE_READONLY, 25006) as any write would.
+      await this.#db.transaction().execute((trx) => sql`update merchants set name = name where 1 = 0`.execute(trx));
     } catch (error) {
       throw this.#classify(error);
     }

@@ -228,7 +228,7 @@ export interface Store {
   readonly dialect: DialectName;
   readonly reader: StoreReads;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /** One round trip to the database (readiness checks); throws StoreUnavailableError when it cannot be reached. */
+  /** A write that changes nothing (readiness checks); throws StoreUnavailableError when the database cannot be reached or written. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
