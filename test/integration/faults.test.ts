@@ -7,7 +7,7 @@ import type { Logger } from '../../src/app/context.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { dialectCases, POSTGRES_ADMIN_URL } from '../support/dialects.js';
 import { eventually } from '../support/ipn-receiver.js';
-import { idem, officialClient, settle } from '../support/official-sdk.js';
+import { idem, officialClient, settle, testing } from '../support/official-sdk.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
 
 /** Issue 17, defects 7 and 9: a database that cannot write, and clients that go away mid-request. */
@@ -109,6 +109,46 @@ for (const { dialect, skip } of await dialectCases()) {
         lines.filter((l) => l.level === 'error'),
         [],
       );
+    });
+  });
+}
+
+for (const { dialect, skip } of await dialectCases()) {
+  describe(`a clock move over many timers (${dialect})`, { skip }, () => {
+    let reji: TestReji;
+    before(async () => {
+      reji = await startTestReji({ dialect, timers: false });
+    });
+    after(() => reji?.stop());
+
+    test("firing one merchant's timers does not stall another merchant's requests", async () => {
+      const busy = await reji.merchant('jp');
+      const other = await reji.merchant('jp');
+      const busyClient = officialClient(reji, busy);
+      const otherClient = officialClient(reji, other);
+      const create = (client: typeof busyClient, m: TestMerchant) =>
+        client.createCheckoutSession(
+          { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/r' }, storeId: m.storeId },
+          idem(),
+        );
+      const ids: string[] = [];
+      for (let round = 0; round < 8; round++) {
+        const created = await Promise.all(Array.from({ length: 20 }, () => create(busyClient, busy)));
+        ids.push(...created.map((r) => r.data.checkoutSessionId as string));
+      }
+      const mine = (await create(otherClient, other)).data.checkoutSessionId as string;
+      const order: string[] = [];
+      // 25 hours: every one of the 160 sessions expires.
+      const clock = testing(busyClient)
+        .advanceClock(25 * 3600)
+        .then(() => order.push('clock'));
+      await eventually(
+        async () => (await reji.ctx.store.reader.get('checkoutSession', ids[0]!))?.state === 'Canceled',
+        'the first timers to fire',
+      );
+      await otherClient.getCheckoutSession(mine).then(() => order.push('other merchant'));
+      await clock;
+      assert.deepEqual(order, ['other merchant', 'clock']);
     });
   });
 }
