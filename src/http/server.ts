@@ -95,6 +95,8 @@ function sendJson(res: ServerResponse, status: number, body: string, requestId: 
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'x-amz-pay-request-id': requestId,
+    // A browser must never read an API answer as anything but JSON (issue 17).
+    'x-content-type-options': 'nosniff',
   });
   res.end(body);
 }

@@ -120,6 +120,7 @@ for (const { dialect, skip } of await dialectCases()) {
       }
       const byId = await signedRequest(reji.httpUrl, key, { method: 'GET', path: '/v2/checkoutSessions/A%00B' });
       assert.equal(byId.status, 400);
+      assert.equal(byId.headers['x-content-type-options'], 'nosniff', 'API JSON is never sniffed');
       assert.equal(byId.json.reasonCode, 'InvalidParameterValue');
       const consent = await signedRequest(reji.httpUrl, key, {
         method: 'POST',
