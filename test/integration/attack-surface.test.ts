@@ -80,9 +80,13 @@ for (const { dialect, skip } of await dialectCases()) {
         }),
       );
       const statuses = (await Promise.all(posts)).map((r) => r.status);
-      const evaluated = statuses.filter((s) => s !== 429);
+      // Evaluated: 401 or 303. Not evaluated: 429, or 503 when a busy machine's pool wait ran out.
+      const evaluated = statuses.filter((s) => s === 401 || s === 303);
       assert.ok(evaluated.length <= 5, `evaluated ${evaluated.length}: ${statuses.join(',')}`);
-      assert.ok(evaluated.every((s) => s === 401 || s === 303));
+      assert.ok(
+        statuses.every((s) => [401, 303, 429, 503].includes(s)),
+        statuses.join(','),
+      );
     });
 
     test('no email oracle at sign-in: an unknown email answers exactly like a wrong password', async () => {
