@@ -1,39 +1,31 @@
 import type { Caller, AppContext } from '../app/context.js';
 import { ApiError } from '../app/api-error.js';
 import { nowFor } from '../app/context.js';
-import { IDEMPOTENCY_KEY, fingerprint, runIdempotent, type IdempotentRequest } from '../app/idempotency.js';
+import { IDEMPOTENCY_KEY, fingerprint, type IdempotentRequest } from '../app/idempotency.js';
 import type { Instant } from '../domain/time.js';
-import type { StoreTx } from '../store/store.js';
+import { simulationFor, type SimulatedOperation, type SimulationEffect } from '../domain/simulations.js';
 import type { Result } from '../domain/errors.js';
 import type { Environment } from '../domain/environment.js';
 import { firstUnstorable } from '../domain/text.js';
 import type { Schema } from './validation/schema.js';
 
-/** An authenticated API call as route handlers see it. */
+/** An authenticated API call as the router sees it. */
 export interface ApiRequest {
   readonly method: string;
   readonly rawPath: string;
   /** The path without `/{env}` and without a trailing slash, e.g. `/v2/charges/S01-.../capture`. */
   readonly routePath: string;
-  readonly params: Readonly<Record<string, string>>;
   readonly headers: ReadonlyMap<string, string>;
   readonly body: Uint8Array;
   readonly caller: Caller;
   readonly pathEnvironment: Environment | null;
 }
 
-export interface ApiResponse {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-export type ApiHandler = (
-  ctx: AppContext,
-  req: ApiRequest,
-) => Promise<ApiResponse | { readonly status: number; readonly raw: string }>;
-
-/** Parses and validates the JSON body once, at the edge. An empty body reads as `{}`. */
-export function readBody<T>(req: ApiRequest, schema: Schema<T>): T {
+/**
+ * Parses and validates the JSON body once, at the edge. An empty body reads as `{}`, and so does `[]`: Amazon's
+ * PHP SDK encodes an empty body that way (docs/decisions.md).
+ */
+export function readBody<T>(req: ApiRequest, schema: Schema<unknown, T>): T {
   let value: unknown = {};
   if (req.body.length > 0) {
     const type = req.headers.get('content-type') ?? '';
@@ -45,6 +37,7 @@ export function readBody<T>(req: ApiRequest, schema: Schema<T>): T {
     } catch (error) {
       throw new ApiError('InvalidRequestFormat', `The request body is not valid JSON: ${(error as Error).message}.`);
     }
+    if (Array.isArray(value) && value.length === 0) value = {};
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ApiError('InvalidRequestFormat', 'The request body must be a JSON object.');
     }
@@ -100,28 +93,16 @@ export function simulationCodeOf(req: Pick<ApiRequest, 'headers'>): string | und
 }
 
 /** The caller's "now": real time in Live, the merchant's sandbox clock in the Sandbox. */
-export function callerNow(ctx: AppContext, req: ApiRequest): Instant {
+export function callerNow(ctx: AppContext, req: Pick<ApiRequest, 'caller'>): Instant {
   return nowFor(ctx, req.caller.merchant, req.caller.environment);
 }
 
-/** A POST that runs at most once per idempotency key; `render` turns the result into the stored response. */
-export async function idempotentResponse<T>(
-  ctx: AppContext,
-  req: ApiRequest,
-  keyRequired: boolean,
-  work: (tx: StoreTx, now: Instant) => Promise<T>,
-  render: (value: T) => { status: number; body: unknown },
-): Promise<{ status: number; raw: string }> {
-  const r = await runIdempotent(
-    ctx,
-    req.caller,
-    idempotencyOf(req, keyRequired),
-    () => callerNow(ctx, req),
-    (tx) => work(tx, callerNow(ctx, req)),
-    (value) => {
-      const { status, body } = render(value);
-      return { status, body: JSON.stringify(body) };
-    },
-  );
-  return { status: r.status, raw: r.body };
+/** The simulation code of a request, checked against the operation (or refused where none applies). */
+export function simulationOf(
+  req: Pick<ApiRequest, 'headers' | 'caller'>,
+  operation: SimulatedOperation | 'Other',
+): SimulationEffect | undefined {
+  const r = simulationFor(operation, simulationCodeOf(req), req.caller.environment);
+  if (!r.ok) throw ApiError.from(r.error);
+  return r.value;
 }

@@ -1,51 +1,12 @@
 import { ApiError } from '../app/api-error.js';
 import type { AppContext } from '../app/context.js';
 import type { Environment } from '../domain/environment.js';
+import { runIdempotent } from '../app/idempotency.js';
 import { isStorableText } from '../domain/text.js';
-import type { ApiHandler } from './api-request.js';
+import { callerNow, idempotencyOf, readBody, simulationOf, type ApiRequest } from './api-request.js';
 import { authenticate, type SignedRequestParts } from './auth.js';
-import * as checkout from './routes-checkout.js';
-import { getBuyer } from './routes-buyers.js';
-import * as payments from './routes-payments.js';
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-interface Route {
-  readonly method: Method;
-  /** Segments after `/v2`; `:name` captures one segment. */
-  readonly pattern: readonly string[];
-  /** The operation's name in logs. */
-  readonly name: string;
-  readonly handler: ApiHandler;
-}
-
-const routes: Route[] = [];
-
-export function addRoute(method: Method, path: string, name: string, handler: ApiHandler): void {
-  routes.push({ method, pattern: path.split('/').filter(Boolean), name, handler });
-}
-
-addRoute('POST', 'checkoutSessions', 'CreateCheckoutSession', checkout.postCheckoutSession);
-addRoute('GET', 'checkoutSessions/:id', 'GetCheckoutSession', checkout.getCheckoutSession);
-addRoute('PATCH', 'checkoutSessions/:id', 'UpdateCheckoutSession', checkout.patchCheckoutSession);
-addRoute('POST', 'checkoutSessions/:id/complete', 'CompleteCheckoutSession', checkout.postComplete);
-addRoute('POST', 'checkoutSessions/:id/finalize', 'FinalizeCheckoutSession', checkout.postFinalize);
-addRoute('GET', 'chargePermissions/:id', 'GetChargePermission', payments.getChargePermission);
-addRoute('PATCH', 'chargePermissions/:id', 'UpdateChargePermission', payments.patchChargePermission);
-addRoute('DELETE', 'chargePermissions/:id/close', 'CloseChargePermission', payments.closeChargePermissionRoute);
-addRoute('POST', 'charges', 'CreateCharge', payments.postCharge);
-addRoute('GET', 'charges/:id', 'GetCharge', payments.getCharge);
-addRoute('PATCH', 'charges/:id', 'UpdateCharge', payments.patchCharge);
-addRoute('POST', 'charges/:id/capture', 'CaptureCharge', payments.postCapture);
-addRoute('DELETE', 'charges/:id/cancel', 'CancelCharge', payments.cancelChargeRoute);
-addRoute('POST', 'refunds', 'CreateRefund', payments.postRefund);
-addRoute('GET', 'refunds/:id', 'GetRefund', payments.getRefund);
-addRoute('POST', 'testing/checkoutSessions/:id/buyerConsent', 'TestingBuyerConsent', checkout.postBuyerConsent);
-addRoute('POST', 'testing/checkoutSessions/:id/processPayment', 'TestingProcessPayment', checkout.postProcessPayment);
-addRoute('POST', 'testing/clock', 'TestingAdvanceClock', checkout.postClock);
-addRoute('GET', 'testing/clock', 'TestingGetClock', checkout.getClock);
-addRoute('GET', 'testing/buyers', 'TestingListBuyers', checkout.getTestBuyers);
-addRoute('GET', 'buyers/:buyerToken', 'GetBuyer', getBuyer);
+import { Reply, type ApiRoute, type ErasedInput } from './route-table.js';
+import { API_ROUTES } from './routes.js';
 
 export interface ParsedApiPath {
   readonly pathEnvironment: Environment | null;
@@ -85,11 +46,11 @@ export function isApiPath(rawPath: string): boolean {
   return /^\/((sandbox|live)\/)?v\d+(\/|$)/.test(rawPath);
 }
 
-function match(route: Route, segments: readonly string[]): Record<string, string> | undefined {
-  if (route.pattern.length !== segments.length) return undefined;
+function match(route: ApiRoute, segments: readonly string[]): Record<string, string> | undefined {
+  if (route.segments.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < segments.length; i++) {
-    const p = route.pattern[i]!;
+    const p = route.segments[i]!;
     const s = segments[i]!;
     if (p.startsWith(':')) {
       if (s === '') return undefined;
@@ -115,36 +76,74 @@ export interface ApiResult {
   readonly merchantId?: string;
 }
 
-/** Finds the route (404 / 405 in Amazon's shape before any authentication), authenticates, runs it. */
-export async function handleApiCall(
+export type ApiCallHandler = (
   ctx: AppContext,
   call: ApiCall,
-  onRoute: (operation: string) => void = () => {},
-): Promise<ApiResult> {
-  const parsed = parseApiPath(call.rawPath);
-  if (!parsed) throw new ApiError('ResourceNotFound', `No API operation at ${call.rawPath}.`);
-  const candidates = routes.filter((r) => match(r, parsed.segments) !== undefined);
-  if (candidates.length === 0) throw new ApiError('ResourceNotFound', `No API operation at ${parsed.routePath}.`);
-  const route = candidates.find((r) => r.method === call.method);
-  if (!route) {
-    throw new ApiError(
-      'RequestNotSupported',
-      `${call.method} is not supported on ${parsed.routePath}; use ${[...new Set(candidates.map((r) => r.method))].join(' or ')}.`,
-    );
-  }
-  onRoute(route.name);
-  const parts: SignedRequestParts = { ...call, pathEnvironment: parsed.pathEnvironment };
-  const caller = await authenticate(ctx, parts);
-  const response = await route.handler(ctx, {
-    method: call.method,
-    rawPath: call.rawPath,
-    routePath: parsed.routePath,
-    params: match(route, parsed.segments)!,
-    headers: call.headers,
-    body: call.body,
-    caller,
-    pathEnvironment: parsed.pathEnvironment,
-  });
-  const body = 'raw' in response ? response.raw : JSON.stringify(response.body);
-  return { status: response.status, body, operation: route.name, merchantId: caller.merchant.merchantId };
+  onRoute?: (operation: string) => void,
+) => Promise<ApiResult>;
+
+/** The API router over a route table (no state of its own beyond the table). */
+export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
+  /** Finds the route (404 / 405 in Amazon's shape before any authentication), authenticates, runs it. */
+  return async (ctx, call, onRoute = () => {}) => {
+    const parsed = parseApiPath(call.rawPath);
+    if (!parsed) throw new ApiError('ResourceNotFound', `No API operation at ${call.rawPath}.`);
+    const candidates = routes.filter((r) => match(r, parsed.segments) !== undefined);
+    if (candidates.length === 0) throw new ApiError('ResourceNotFound', `No API operation at ${parsed.routePath}.`);
+    const route = candidates.find((r) => r.method === call.method);
+    if (!route) {
+      throw new ApiError(
+        'RequestNotSupported',
+        `${call.method} is not supported on ${parsed.routePath}; use ${[...new Set(candidates.map((r) => r.method))].join(' or ')}.`,
+      );
+    }
+    onRoute(route.operation);
+    const parts: SignedRequestParts = { ...call, pathEnvironment: parsed.pathEnvironment };
+    const caller = await authenticate(ctx, parts);
+    const req: ApiRequest = {
+      method: call.method,
+      rawPath: call.rawPath,
+      routePath: parsed.routePath,
+      headers: call.headers,
+      body: call.body,
+      caller,
+      pathEnvironment: parsed.pathEnvironment,
+    };
+    const body = await runRoute(ctx, route, req, match(route, parsed.segments)!);
+    return { ...body, operation: route.operation, merchantId: caller.merchant.merchantId };
+  };
 }
+
+/** The checks every route declares, in this order: simulation code, body, idempotency key; then the handler. */
+async function runRoute(
+  ctx: AppContext,
+  route: ApiRoute,
+  req: ApiRequest,
+  params: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const simulation = route.simulation === null ? undefined : simulationOf(req, route.simulation);
+  const input: ErasedInput = {
+    params,
+    body: route.body === undefined ? undefined : readBody(req, route.body),
+    simulation,
+    caller: req.caller,
+    now: () => callerNow(ctx, req),
+  };
+  const render = (value: unknown) => {
+    const { status, body } = value instanceof Reply ? value : { status: route.status, body: value };
+    return { status, body: JSON.stringify(body) };
+  };
+  if (route.idempotency === 'none') return render(await route.handler(ctx, input));
+  const r = await runIdempotent(
+    ctx,
+    req.caller,
+    idempotencyOf(req, route.idempotency === 'required'),
+    input.now,
+    (tx) => route.handler(ctx, { ...input, tx }),
+    render,
+  );
+  return { status: r.status, body: r.body };
+}
+
+/** Answers every operation of API_ROUTES. */
+export const handleApiCall: ApiCallHandler = createApiRouter(API_ROUTES);

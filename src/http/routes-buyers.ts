@@ -1,11 +1,15 @@
 import { buyerForToken } from '../app/hosted-checkout.js';
-import type { AppContext } from '../app/context.js';
-import type { ApiRequest, ApiResponse } from './api-request.js';
-import { simulationOf } from './routes-checkout.js';
+import { defineRoute } from './route-table.js';
+import { wireBuyerProfile } from './wire-mapping.js';
 
-/** Get Buyer (Amazon Sign-in): the buyer behind a `buyerToken` handed to the merchant's signInReturnUrl. */
-export async function getBuyer(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  const profile = await buyerForToken(ctx, req.caller, req.params['buyerToken']!);
-  return { status: 200, body: profile };
-}
+/** Buyer operations. */
+export const BUYER_ROUTES = [
+  defineRoute({
+    method: 'GET',
+    path: '/v2/buyers/:buyerToken',
+    operation: 'GetBuyer',
+    simulation: 'Other',
+    // Amazon Sign-in: the buyer behind a `buyerToken` handed to the merchant's signInReturnUrl.
+    handler: async (ctx, { caller, params }) => wireBuyerProfile(await buyerForToken(ctx, caller, params.buyerToken)),
+  }),
+];

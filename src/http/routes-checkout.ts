@@ -1,136 +1,69 @@
-import { ApiError } from '../app/api-error.js';
 import { completeCheckoutSession, createCheckoutSession, updateCheckoutSession } from '../app/checkout-sessions.js';
-import type { AppContext } from '../app/context.js';
 import { readOwned } from '../app/loading.js';
-import { advanceClock, buyerConsent, clockNow, processPaymentForTest, requireSandbox } from '../app/testing.js';
 import { inTransaction } from '../app/transactions.js';
-import { marketplaceOf } from '../app/buyer-flow.js';
-import { simulationFor, type SimulatedOperation } from '../domain/simulations.js';
-import { formatWireTimestamp } from '../domain/time.js';
-import type { WalletCard } from '../domain/wallet.js';
-import type { Address } from '../domain/shared-types.js';
+import { defineRoute, reply, unsupportedRoute } from './route-table.js';
 import {
-  callerNow,
-  idempotentResponse,
-  readBody,
-  simulationCodeOf,
-  type ApiRequest,
-  type ApiResponse,
-} from './api-request.js';
-import {
-  buyerConsentRequest,
-  clockAdvanceRequest,
   completeCheckoutSessionRequest,
   createCheckoutSessionRequest,
-  emptyRequest,
   updateCheckoutSessionRequest,
 } from './validation/requests.js';
 import { wireCheckoutSession } from './wire-mapping.js';
 
-/** The simulation code of a request, checked against the operation (or refused where none applies). */
-export function simulationOf(req: ApiRequest, operation: SimulatedOperation | 'Other') {
-  const r = simulationFor(operation, simulationCodeOf(req), req.caller.environment);
-  if (!r.ok) throw ApiError.from(r.error);
-  return r.value;
-}
-
-export async function postCheckoutSession(ctx: AppContext, req: ApiRequest) {
-  simulationOf(req, 'Other');
-  const input = readBody(req, createCheckoutSessionRequest);
-  return idempotentResponse(
-    ctx,
-    req,
-    true,
-    (tx, at) => createCheckoutSession(ctx, tx, req.caller, input, at),
-    (cs) => ({ status: 201, body: wireCheckoutSession(ctx, cs) }),
-  );
-}
-
-export async function getCheckoutSession(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  const { doc } = await readOwned(ctx, req.caller, 'checkoutSession', req.params['id']!);
-  return { status: 200, body: wireCheckoutSession(ctx, doc) };
-}
-
-export async function patchCheckoutSession(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  const input = readBody(req, updateCheckoutSessionRequest);
-  const cs = await inTransaction(ctx, (tx) =>
-    updateCheckoutSession(ctx, tx, req.caller, req.params['id']!, input, callerNow(ctx, req)),
-  );
-  return { status: 200, body: wireCheckoutSession(ctx, cs) };
-}
-
-export async function postComplete(ctx: AppContext, req: ApiRequest) {
-  const simulation = simulationOf(req, 'CompleteCheckoutSession');
-  const input = readBody(req, completeCheckoutSessionRequest);
-  return idempotentResponse(
-    ctx,
-    req,
-    false,
-    (tx, at) => completeCheckoutSession(ctx, tx, req.caller, req.params['id']!, input, at, simulation),
-    (result) => ({
+/** Checkout Session operations. */
+export const CHECKOUT_ROUTES = [
+  defineRoute({
+    method: 'POST',
+    path: '/v2/checkoutSessions',
+    operation: 'CreateCheckoutSession',
+    body: createCheckoutSessionRequest,
+    simulation: 'Other',
+    idempotency: 'required',
+    status: 201,
+    handler: async (ctx, { tx, caller, body, now }) =>
+      wireCheckoutSession(ctx, await createCheckoutSession(ctx, tx, caller, body, now())),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v2/checkoutSessions/:checkoutSessionId',
+    operation: 'GetCheckoutSession',
+    simulation: 'Other',
+    handler: async (ctx, { caller, params }) =>
+      wireCheckoutSession(ctx, (await readOwned(ctx, caller, 'checkoutSession', params.checkoutSessionId)).doc),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v2/checkoutSessions/:checkoutSessionId',
+    operation: 'UpdateCheckoutSession',
+    body: updateCheckoutSessionRequest,
+    simulation: 'Other',
+    handler: async (ctx, { caller, params, body, now }) => {
+      const cs = await inTransaction(ctx, (tx) =>
+        updateCheckoutSession(ctx, tx, caller, params.checkoutSessionId, body, now()),
+      );
+      return wireCheckoutSession(ctx, cs);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v2/checkoutSessions/:checkoutSessionId/complete',
+    operation: 'CompleteCheckoutSession',
+    body: completeCheckoutSessionRequest,
+    simulation: 'CompleteCheckoutSession',
+    idempotency: 'optional',
+    otherStatuses: [202],
+    handler: async (ctx, { tx, caller, params, body, now, simulation }) => {
+      const r = await completeCheckoutSession(ctx, tx, caller, params.checkoutSessionId, body, now(), simulation);
       // A pending authorization is accepted, not done yet.
-      status: result.charge?.state === 'AuthorizationInitiated' ? 202 : 200,
-      body: wireCheckoutSession(ctx, result.checkoutSession, 'complete'),
-    }),
-  );
-}
-
-export async function postFinalize(): Promise<ApiResponse> {
-  throw new ApiError(
-    'UnsupportedOperation',
-    'Finalize Checkout Session (Amazon Pay Buy Now) is not supported by reji; use Complete Checkout Session.',
-  );
-}
-
-export async function postBuyerConsent(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  const input = readBody(req, buyerConsentRequest);
-  const r = await buyerConsent(ctx, req.caller, req.params['id']!, input);
-  return { status: 200, body: { checkoutSessionId: r.checkoutSession.checkoutSessionId, redirectUrl: r.redirectUrl } };
-}
-
-export async function postProcessPayment(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  const simulation = simulationOf(req, 'ProcessPayment');
-  readBody(req, emptyRequest);
-  const r = await processPaymentForTest(ctx, req.caller, req.params['id']!, simulation);
-  return { status: 200, body: { checkoutSessionId: r.checkoutSession.checkoutSessionId, redirectUrl: r.redirectUrl } };
-}
-
-export async function postClock(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  const input = readBody(req, clockAdvanceRequest);
-  const at = await advanceClock(ctx, req.caller, input.advanceBySeconds);
-  return { status: 200, body: { now: formatWireTimestamp(at) } };
-}
-
-export async function getClock(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  return { status: 200, body: { now: formatWireTimestamp(clockNow(ctx, req.caller)) } };
-}
-
-/** The test buyers of the merchant's marketplace with the ids buyerConsent takes. */
-export async function getTestBuyers(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  requireSandbox(req.caller);
-  const buyers = await ctx.store.reader.buyersOfRegion(marketplaceOf(req.caller.merchant.region), true);
-  const out = [];
-  for (const b of buyers) {
-    const addresses = await ctx.store.reader.buyerItems<Address>('address', b.buyerId);
-    const methods = await ctx.store.reader.buyerItems<WalletCard>('paymentMethod', b.buyerId);
-    out.push({
-      buyerId: b.buyerId,
-      email: b.email,
-      name: b.name,
-      addresses: addresses.map((a) => ({ addressId: a.id, ...a.value })),
-      paymentMethods: methods.map((m) => ({
-        paymentMethodId: m.id,
-        brand: m.value.brand,
-        last4: m.value.last4,
-        behaviour: m.value.behaviour,
-      })),
-    });
-  }
-  return { status: 200, body: { buyers: out } };
-}
+      return reply(
+        r.charge?.state === 'AuthorizationInitiated' ? 202 : 200,
+        wireCheckoutSession(ctx, r.checkoutSession, 'complete'),
+      );
+    },
+  }),
+  unsupportedRoute({
+    method: 'POST',
+    path: '/v2/checkoutSessions/:checkoutSessionId/finalize',
+    operation: 'FinalizeCheckoutSession',
+    message: 'Finalize Checkout Session (Amazon Pay Buy Now) is not supported by reji; use Complete Checkout Session.',
+  }),
+];

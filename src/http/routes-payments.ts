@@ -1,5 +1,3 @@
-import { ApiError } from '../app/api-error.js';
-import type { AppContext } from '../app/context.js';
 import { readOwned } from '../app/loading.js';
 import {
   cancelCharge,
@@ -10,8 +8,7 @@ import {
   updateChargePermission,
 } from '../app/payments.js';
 import { inTransaction } from '../app/transactions.js';
-import { callerNow, idempotentResponse, readBody, type ApiRequest, type ApiResponse } from './api-request.js';
-import { simulationOf } from './routes-checkout.js';
+import { defineRoute, unsupportedRoute } from './route-table.js';
 import {
   cancelChargeRequest,
   captureChargeRequest,
@@ -22,92 +19,108 @@ import {
 } from './validation/requests.js';
 import { wireCharge, wireChargePermission, wireRefund } from './wire-mapping.js';
 
-export async function getChargePermission(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  const { doc, now: at } = await readOwned(ctx, req.caller, 'chargePermission', req.params['id']!);
-  return { status: 200, body: wireChargePermission(doc, at) };
-}
-
-export async function patchChargePermission(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  const input = readBody(req, updateChargePermissionRequest);
-  const at = callerNow(ctx, req);
-  const cp = await inTransaction(ctx, (tx) =>
-    updateChargePermission(ctx, tx, req.caller, req.params['id']!, input, at),
-  );
-  return { status: 200, body: wireChargePermission(cp, at) };
-}
-
-export async function closeChargePermissionRoute(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  const simulation = simulationOf(req, 'CloseChargePermission');
-  const input = readBody(req, closeChargePermissionRequest);
-  const at = callerNow(ctx, req);
-  const cp = await inTransaction(ctx, (tx) =>
-    closeChargePermission(ctx, tx, req.caller, req.params['id']!, input, at, simulation),
-  );
-  return { status: 200, body: wireChargePermission(cp, at) };
-}
-
-export async function postCharge(ctx: AppContext, req: ApiRequest) {
-  const simulation = simulationOf(req, 'CreateCharge');
-  const input = readBody(req, createChargeRequest);
-  return idempotentResponse(
-    ctx,
-    req,
-    true,
-    (tx, at) => createCharge(ctx, tx, req.caller, input, at, simulation),
-    (charge) => ({ status: 201, body: wireCharge(charge) }),
-  );
-}
-
-export async function getCharge(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  const { doc } = await readOwned(ctx, req.caller, 'charge', req.params['id']!);
-  return { status: 200, body: wireCharge(doc) };
-}
-
-export async function postCapture(ctx: AppContext, req: ApiRequest) {
-  const simulation = simulationOf(req, 'CaptureCharge');
-  const input = readBody(req, captureChargeRequest);
-  return idempotentResponse(
-    ctx,
-    req,
-    true,
-    (tx, at) => captureCharge(ctx, tx, req.caller, req.params['id']!, input, at, simulation),
-    (charge) => ({ status: 200, body: wireCharge(charge) }),
-  );
-}
-
-export async function cancelChargeRoute(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  readBody(req, cancelChargeRequest);
-  const charge = await inTransaction(ctx, (tx) =>
-    cancelCharge(ctx, tx, req.caller, req.params['id']!, callerNow(ctx, req)),
-  );
-  return { status: 200, body: wireCharge(charge) };
-}
-
-export async function postRefund(ctx: AppContext, req: ApiRequest) {
-  const simulation = simulationOf(req, 'CreateRefund');
-  const input = readBody(req, createRefundRequest);
-  return idempotentResponse(
-    ctx,
-    req,
-    true,
-    (tx, at) => createRefund(ctx, tx, req.caller, input, at, simulation),
-    (refund) => ({ status: 201, body: wireRefund(refund) }),
-  );
-}
-
-export async function getRefund(ctx: AppContext, req: ApiRequest): Promise<ApiResponse> {
-  simulationOf(req, 'Other');
-  const { doc } = await readOwned(ctx, req.caller, 'refund', req.params['id']!);
-  return { status: 200, body: wireRefund(doc) };
-}
-
-export async function patchCharge(): Promise<ApiResponse> {
-  throw new ApiError(
-    'UnsupportedOperation',
-    'Update Charge is only available to payment service providers and is not supported by reji.',
-  );
-}
+/** Charge Permission, Charge and Refund operations. */
+export const PAYMENT_ROUTES = [
+  defineRoute({
+    method: 'GET',
+    path: '/v2/chargePermissions/:chargePermissionId',
+    operation: 'GetChargePermission',
+    simulation: 'Other',
+    handler: async (ctx, { caller, params }) => {
+      const { doc, now: at } = await readOwned(ctx, caller, 'chargePermission', params.chargePermissionId);
+      return wireChargePermission(doc, at);
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v2/chargePermissions/:chargePermissionId',
+    operation: 'UpdateChargePermission',
+    body: updateChargePermissionRequest,
+    simulation: 'Other',
+    handler: async (ctx, { caller, params, body, now }) => {
+      const at = now();
+      const cp = await inTransaction(ctx, (tx) =>
+        updateChargePermission(ctx, tx, caller, params.chargePermissionId, body, at),
+      );
+      return wireChargePermission(cp, at);
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v2/chargePermissions/:chargePermissionId/close',
+    operation: 'CloseChargePermission',
+    body: closeChargePermissionRequest,
+    simulation: 'CloseChargePermission',
+    handler: async (ctx, { caller, params, body, now, simulation }) => {
+      const at = now();
+      const cp = await inTransaction(ctx, (tx) =>
+        closeChargePermission(ctx, tx, caller, params.chargePermissionId, body, at, simulation),
+      );
+      return wireChargePermission(cp, at);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v2/charges',
+    operation: 'CreateCharge',
+    body: createChargeRequest,
+    simulation: 'CreateCharge',
+    idempotency: 'required',
+    status: 201,
+    handler: async (ctx, { tx, caller, body, now, simulation }) =>
+      wireCharge(await createCharge(ctx, tx, caller, body, now(), simulation)),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v2/charges/:chargeId',
+    operation: 'GetCharge',
+    simulation: 'Other',
+    handler: async (ctx, { caller, params }) =>
+      wireCharge((await readOwned(ctx, caller, 'charge', params.chargeId)).doc),
+  }),
+  unsupportedRoute({
+    method: 'PATCH',
+    path: '/v2/charges/:chargeId',
+    operation: 'UpdateCharge',
+    message: 'Update Charge is only available to payment service providers and is not supported by reji.',
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v2/charges/:chargeId/capture',
+    operation: 'CaptureCharge',
+    body: captureChargeRequest,
+    simulation: 'CaptureCharge',
+    idempotency: 'required',
+    handler: async (ctx, { tx, caller, params, body, now, simulation }) =>
+      wireCharge(await captureCharge(ctx, tx, caller, params.chargeId, body, now(), simulation)),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v2/charges/:chargeId/cancel',
+    operation: 'CancelCharge',
+    // Validated (cancellationReason is required); reji does not keep the reason.
+    body: cancelChargeRequest,
+    simulation: 'Other',
+    handler: async (ctx, { caller, params, now }) =>
+      wireCharge(await inTransaction(ctx, (tx) => cancelCharge(ctx, tx, caller, params.chargeId, now()))),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v2/refunds',
+    operation: 'CreateRefund',
+    body: createRefundRequest,
+    simulation: 'CreateRefund',
+    idempotency: 'required',
+    status: 201,
+    handler: async (ctx, { tx, caller, body, now, simulation }) =>
+      wireRefund(await createRefund(ctx, tx, caller, body, now(), simulation)),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v2/refunds/:refundId',
+    operation: 'GetRefund',
+    simulation: 'Other',
+    handler: async (ctx, { caller, params }) =>
+      wireRefund((await readOwned(ctx, caller, 'refund', params.refundId)).doc),
+  }),
+];

@@ -1,5 +1,6 @@
 import { amazonPayRedirectUrl } from '../app/buyer-flow.js';
 import type { AppContext } from '../app/context.js';
+import type { BuyerProfileView } from '../app/hosted-checkout.js';
 import type { Charge } from '../domain/charge.js';
 import { buyerDataVisible, limitsOf, type ChargePermission } from '../domain/charge-permission.js';
 import { constraintsOf, type CheckoutSession, type Scope } from '../domain/checkout-session.js';
@@ -8,11 +9,20 @@ import { formatAmount, money, type Money } from '../domain/money.js';
 import type { Refund } from '../domain/refund.js';
 import type { Address, BuyerSnapshot, MerchantMetadata, RecurringMetadata } from '../domain/shared-types.js';
 import { formatWireTimestamp, type Instant } from '../domain/time.js';
+import {
+  buyerProfileResponse,
+  chargePermissionResponse,
+  chargeResponse,
+  checkoutSessionResponse,
+  refundResponse,
+} from '../wire/responses.js';
+import { render } from '../wire/schema.js';
 import type * as Wire from '../wire/types.js';
 
 /**
- * The one place where domain objects become Amazon Pay's JSON: every key present (null where unset),
- * in Amazon's order, amounts as decimal strings, timestamps as `20220306T074611Z`.
+ * The one place where domain objects become Amazon Pay's JSON values: amounts as decimal strings, timestamps as
+ * `20220306T074611Z`. Which keys appear, and in which order, is the response declarations' business
+ * (src/wire/responses.ts): every public function here ends in `render`.
  */
 
 export function wirePrice(m: Money): Wire.Price;
@@ -22,29 +32,11 @@ export function wirePrice(m: Money | null): Wire.Price | null {
 }
 
 function wireAddress(a: Address | null): Wire.Address | null {
-  if (a === null) return null;
-  return {
-    name: a.name,
-    addressLine1: a.addressLine1,
-    addressLine2: a.addressLine2,
-    addressLine3: a.addressLine3,
-    city: a.city,
-    county: a.county,
-    district: a.district,
-    stateOrRegion: a.stateOrRegion,
-    postalCode: a.postalCode,
-    countryCode: a.countryCode,
-    phoneNumber: a.phoneNumber,
-  };
+  return a;
 }
 
 function wireMerchantMetadata(m: MerchantMetadata): Wire.MerchantMetadata {
-  return {
-    merchantReferenceId: m.merchantReferenceId,
-    merchantStoreName: m.merchantStoreName,
-    noteToBuyer: m.noteToBuyer,
-    customInformation: m.customInformation,
-  };
+  return m;
 }
 
 function wireRecurring(r: RecurringMetadata | null): Wire.RecurringMetadata | null {
@@ -90,13 +82,13 @@ export function wireCheckoutSession(
   view: 'full' | 'complete' = 'full',
 ): Wire.CheckoutSession {
   const status = statusDetails(cs.state, cs.reasonCode, cs.reasonDescription, cs.lastUpdatedAt);
-  if (view === 'complete') return completeView(cs, status);
+  if (view === 'complete') return render(checkoutSessionResponse, completeView(cs, status));
   const open = cs.state === 'Open';
   const euLedger = cs.ledgerCurrency === 'EUR' || cs.ledgerCurrency === 'GBP';
   const showBilling = cs.scopes?.includes('billingAddress') || cs.productType === 'PayOnly' || euLedger;
   const showShipping = cs.productType !== 'PayOnly' && scopeAllows(cs.scopes, 'shippingAddress');
   const pd = cs.paymentDetails;
-  return {
+  return render(checkoutSessionResponse, {
     checkoutSessionId: cs.checkoutSessionId,
     webCheckoutDetails: {
       checkoutReviewReturnUrl: cs.webCheckoutDetails.checkoutReviewReturnUrl,
@@ -140,17 +132,19 @@ export function wireCheckoutSession(
     releaseEnvironment: cs.environment,
     paymentMethodOnFileMetadata:
       cs.paymentMethodOnFileSetupOnly === null ? null : { setupOnly: cs.paymentMethodOnFileSetupOnly },
-    shippingAddressList: null,
-    multiAddressesCheckoutMetadata: null,
-  };
+    ...AMAZON_ONLY_SESSION_FIELDS,
+  });
 }
+
+/** Session fields only Amazon fills (docs/decisions.md, "Fields only Amazon fills"). */
+const AMAZON_ONLY_SESSION_FIELDS = { orderType: null, merchantDetails: null, tokens: null } as const;
 
 function wireDeliverySpecifications(
   d: NonNullable<CheckoutSession['deliverySpecifications']>,
 ): Wire.DeliverySpecifications {
   const out: Wire.DeliverySpecifications = { specialRestrictions: [...d.specialRestrictions] };
   if (d.addressRestrictions) {
-    const restrictions: Record<string, { statesOrRegions?: string[]; zipCodes?: string[] }> = {};
+    const restrictions: Record<string, { statesOrRegions: string[]; zipCodes: string[] }> = {};
     for (const [country, rule] of Object.entries(d.addressRestrictions.restrictions)) {
       restrictions[country] = { statesOrRegions: [...rule.statesOrRegions], zipCodes: [...rule.zipCodes] };
     }
@@ -189,8 +183,7 @@ function completeView(
     checkoutButtonText: null,
     releaseEnvironment: null,
     paymentMethodOnFileMetadata: null,
-    shippingAddressList: null,
-    multiAddressesCheckoutMetadata: null,
+    ...AMAZON_ONLY_SESSION_FIELDS,
   };
 }
 
@@ -198,11 +191,13 @@ function completeView(
 export function wireChargePermission(cp: ChargePermission, now: Instant): Wire.ChargePermission {
   const visible = buyerDataVisible(cp, now);
   const limits = limitsOf(cp, now);
-  return {
+  return render(chargePermissionResponse, {
     chargePermissionId: cp.chargePermissionId,
+    // Only Amazon fills these two (docs/decisions.md).
+    amazonPayToken: null,
     chargePermissionReferenceId: null,
     chargePermissionType: cp.chargePermissionType,
-    recurringMetadata: wireRecurring(cp.recurringMetadata),
+    recurringMetadata: wireRecurring(cp.recurringMetadata) ?? { frequency: null, amount: null },
     buyer: visible ? wireBuyer(cp.buyer, null) : null,
     releaseEnvironment: cp.environment,
     shippingAddress: visible ? wireAddress(cp.shippingAddress) : null,
@@ -222,13 +217,13 @@ export function wireChargePermission(cp: ChargePermission, now: Instant): Wire.C
     platformId: cp.platformId,
     limits: { amountLimit: wirePrice(limits.amountLimit), amountBalance: wirePrice(limits.amountBalance) },
     presentmentCurrency: cp.presentmentCurrency,
-  };
+  });
 }
 
 export function wireCharge(charge: Charge): Wire.Charge {
   const captured = charge.capturedAmount;
   const currency = charge.chargeAmount.currency;
-  return {
+  return render(chargeResponse, {
     chargeId: charge.chargeId,
     chargePermissionId: charge.chargePermissionId,
     chargeAmount: wirePrice(charge.chargeAmount),
@@ -249,11 +244,11 @@ export function wireCharge(charge: Charge): Wire.Charge {
     creationTimestamp: formatWireTimestamp(charge.createdAt),
     expirationTimestamp: formatWireTimestamp(charge.expiresAt),
     releaseEnvironment: charge.environment,
-  };
+  });
 }
 
 export function wireRefund(refund: Refund): Wire.Refund {
-  return {
+  return render(refundResponse, {
     refundId: refund.refundId,
     chargeId: refund.chargeId,
     creationTimestamp: formatWireTimestamp(refund.createdAt),
@@ -261,5 +256,15 @@ export function wireRefund(refund: Refund): Wire.Refund {
     softDescriptor: refund.softDescriptor,
     statusDetails: statusDetails(refund.state, refund.reasonCode, refund.reasonDescription, refund.lastUpdatedAt),
     releaseEnvironment: refund.environment,
-  };
+  });
+}
+
+/** Get Buyer: the profile as the app layer sees it, with addresses in Amazon's key order. */
+export function wireBuyerProfile(profile: BuyerProfileView): Wire.BuyerProfile {
+  return render(buyerProfileResponse, {
+    ...profile,
+    shippingAddress: wireAddress(profile.shippingAddress),
+    billingAddress: wireAddress(profile.billingAddress),
+    primeMembershipTypes: profile.primeMembershipTypes === null ? null : [...profile.primeMembershipTypes],
+  });
 }
