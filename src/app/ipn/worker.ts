@@ -50,7 +50,8 @@ export const DEFAULT_IPN_WORKER_OPTIONS: IpnWorkerOptions = Object.freeze({
   timeoutMs: 10_000,
   leaseMs: 60_000,
   perEndpointConcurrency: 2,
-  breakerThreshold: 3,
+  // Off by default: an open circuit waits in real time, which would hold back retries due on a moved sandbox clock.
+  breakerThreshold: Number.POSITIVE_INFINITY,
   breakerOpenMs: 30_000,
   breakerMaxOpenMs: 300_000,
 });
