@@ -1,6 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newBuyerId } from '../domain/ids.js';
 import type { ApiRegion } from '../domain/regions.js';
+import {
+  ACCOUNT_CLIENT_POLICY,
+  CLIENT_POLICY,
+  giveBack,
+  takeAttempt,
+  type ThrottlePolicy,
+  type ThrottleState,
+} from '../domain/sign-in-throttle.js';
 import { HOUR, MINUTE, type Instant } from '../domain/time.js';
 import type { BuyerRecord, BuyerSessionRecord, HostedTokenKind, HostedTokenRecord, StoreTx } from '../store/store.js';
 import type { AppContext } from './context.js';
@@ -15,8 +23,6 @@ import { inTransaction } from './transactions.js';
 
 export const BROWSER_SESSION_LIFETIME = 12 * HOUR;
 export const SIGN_IN_WINDOW = 15 * MINUTE;
-export const MAX_FAILURES_PER_EMAIL = 5;
-export const MAX_FAILURES_PER_IP = 20;
 export const MIN_PASSWORD_LENGTH = 8;
 
 export function newSecret(): string {
@@ -145,34 +151,77 @@ export type SignInResult =
 // Compared against when the email is unknown, so that both cases cost the same time.
 let dummyHash: Promise<string> | undefined;
 
-/** Email + password, with at most 5 failures per email and 20 per IP address in 15 minutes. */
+type ThrottleKey = readonly [key: string, policy: ThrottlePolicy];
+
+/**
+ * Takes one attempt on every key, atomically (row locks, in key order), before any password is checked:
+ * either all keys allow it and all count it, or none counts it and the answer is when to come back.
+ */
+async function takeAttempts(
+  ctx: AppContext,
+  keys: readonly ThrottleKey[],
+  now: Instant,
+): Promise<{ ok: true } | { ok: false; retryAt: Instant }> {
+  const sorted = [...keys].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  return inTransaction(ctx, async (tx) => {
+    const taken: [string, ThrottleState][] = [];
+    let retryAt = 0;
+    for (const [key, policy] of sorted) {
+      const result = takeAttempt(await tx.hosted.lockSignInThrottle(key), policy, now);
+      if (result.allowed) taken.push([key, result.state]);
+      else retryAt = Math.max(retryAt, result.retryAt);
+    }
+    if (retryAt > 0) return { ok: false, retryAt };
+    for (const [key, state] of taken) await tx.hosted.putSignInThrottle(key, state);
+    return { ok: true };
+  });
+}
+
+/** The attempt succeeded: the account's key starts over, the client's key gets its attempt back. */
+async function giveBackAttempts(ctx: AppContext, accountKey: string | undefined, clientKey: string, now: Instant) {
+  await inTransaction(ctx, async (tx) => {
+    const keys = [accountKey, clientKey].filter((k): k is string => k !== undefined).sort();
+    for (const key of keys) {
+      const state = await tx.hosted.lockSignInThrottle(key);
+      await tx.hosted.putSignInThrottle(
+        key,
+        key === accountKey ? { failures: 0, lastAt: now, nextAt: 0 } : giveBack(state, CLIENT_POLICY),
+      );
+    }
+  });
+}
+
+function tooMany(retryAt: Instant, now: Instant): SignInResult {
+  return { ok: false, reason: 'tooManyAttempts', retryAfterMinutes: Math.max(1, Math.ceil((retryAt - now) / MINUTE)) };
+}
+
+/**
+ * Email + password. Attempts are counted before the password is checked, per account and client address
+ * (5 free, then backoff) and per client address (20 free, then backoff): someone else's guesses never slow
+ * a buyer's own browser, and unknown emails answer exactly like wrong passwords.
+ */
 export async function signIn(
   ctx: AppContext,
   input: { region: ApiRegion; email: string; password: string; ip: string },
 ): Promise<SignInResult> {
   const now = ctx.clock.now();
   const email = input.email.trim().toLowerCase();
-  const emailKey = `email:${input.region}:${email}`;
-  const ipKey = `ip:${input.ip}`;
-  const since = now - SIGN_IN_WINDOW;
-  const [byEmail, byIp] = await Promise.all([
-    ctx.store.reader.hosted.signInFailures(emailKey, since),
-    ctx.store.reader.hosted.signInFailures(ipKey, since),
-  ]);
-  if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP) {
-    return { ok: false, reason: 'tooManyAttempts', retryAfterMinutes: SIGN_IN_WINDOW / MINUTE };
-  }
+  const accountKey = `account:${input.region}:${email}:${input.ip}`;
+  const clientKey = `client:${input.ip}`;
+  const taken = await takeAttempts(
+    ctx,
+    [
+      [accountKey, ACCOUNT_CLIENT_POLICY],
+      [clientKey, CLIENT_POLICY],
+    ],
+    now,
+  );
+  if (!taken.ok) return tooMany(taken.retryAt, now);
   const buyer = await ctx.store.reader.buyers.byEmail(input.region, email);
   dummyHash ??= hashPassword(newSecret());
   const valid = await verifyPassword(input.password, buyer?.passwordHash ?? (await dummyHash));
-  if (!buyer || !valid || buyer.passwordHash === null) {
-    await inTransaction(ctx, async (tx) => {
-      await tx.hosted.recordSignInFailure(newSecret(), emailKey, now);
-      await tx.hosted.recordSignInFailure(newSecret(), ipKey, now);
-    });
-    return { ok: false, reason: 'badCredentials' };
-  }
-  await inTransaction(ctx, (tx) => tx.hosted.clearSignInFailures(emailKey));
+  if (!buyer || !valid || buyer.passwordHash === null) return { ok: false, reason: 'badCredentials' };
+  await giveBackAttempts(ctx, accountKey, clientKey, now);
   return { ok: true, buyer };
 }
 
@@ -183,13 +232,35 @@ export type RegisterResult =
       readonly problems: Partial<
         Record<
           'name' | 'email' | 'password' | 'phoneNumber',
-          'required' | 'invalidEmail' | 'passwordTooShort' | 'emailTaken' | 'tooLong'
+          'required' | 'invalidEmail' | 'passwordTooShort' | 'emailTaken' | 'tooLong' | 'tooManyAttempts'
         >
       >;
     };
 
 /** A new buyer account in one marketplace (no wallet yet; the buyer adds addresses and cards). */
 export async function registerBuyer(
+  ctx: AppContext,
+  input: {
+    region: ApiRegion;
+    name: string;
+    email: string;
+    password: string;
+    phoneNumber: string;
+    language: string;
+    ip: string;
+  },
+): Promise<RegisterResult> {
+  // Registration says whether an email is taken; counting it with sign-in's per-client limit keeps probing slow.
+  const now = ctx.clock.now();
+  const clientKey = `client:${input.ip}`;
+  const taken = await takeAttempts(ctx, [[clientKey, CLIENT_POLICY]], now);
+  if (!taken.ok) return { ok: false, problems: { email: 'tooManyAttempts' } };
+  const result = await registerChecked(ctx, input);
+  if (result.ok) await giveBackAttempts(ctx, undefined, clientKey, now);
+  return result;
+}
+
+async function registerChecked(
   ctx: AppContext,
   input: { region: ApiRegion; name: string; email: string; password: string; phoneNumber: string; language: string },
 ): Promise<RegisterResult> {

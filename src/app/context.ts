@@ -10,6 +10,8 @@ export interface Clock {
 }
 
 export interface Logger {
+  /** Optional so that minimal loggers (tests) need not have it; reji's own logger does. */
+  debug?(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;

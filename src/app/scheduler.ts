@@ -24,6 +24,9 @@ export async function runDueTimers(ctx: AppContext, merchantId?: string): Promis
       try {
         await inTransaction(ctx, (tx) => settleDue(ctx, tx, timer.objectType, timer.objectId, now));
         fired++;
+        // Yield to the event loop: SQLite's calls are synchronous, and without this a clock move over
+        // thousands of timers would answer no other tenant's request until it is done (issue 17).
+        await new Promise((resolve) => setImmediate(resolve));
       } catch (error) {
         // Left leased: another try after the lease. A lost database is an outage to report, not a bug.
         const transient = error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError;

@@ -1,10 +1,10 @@
 import { SECOND, type Instant } from '../domain/time.js';
+import type { ApiRegion } from '../domain/regions.js';
 import type { SimulationEffect } from '../domain/simulations.js';
 import { ApiError } from './api-error.js';
 import { applyBuyerChoice, marketplaceOf, processPayment } from './buyer-flow.js';
 import { nowFor, type AppContext, type Caller } from './context.js';
 import type { MerchantStore } from '../domain/merchant.js';
-import type { BuyerRecord } from '../store/store.js';
 import {
   approveSignIn,
   cancelForBuyer,
@@ -31,28 +31,29 @@ export function requireSandbox(caller: Caller): void {
   }
 }
 
-/** A test buyer of the caller's marketplace, by email or else the first; never a buyer who registered on the pages. */
-export async function testBuyerOf(ctx: AppContext, caller: Caller, email: string | undefined): Promise<BuyerRecord> {
-  const region = marketplaceOf(caller.merchant.region);
-  const buyer =
-    email === undefined
-      ? (await ctx.store.reader.buyers.ofRegion(region, true))[0]
-      : await ctx.store.reader.buyers.byEmail(region, email);
-  if (!buyer?.isTest) {
-    throw new ApiError(
-      'InvalidParameterValue',
-      email === undefined
-        ? `There is no test buyer for the ${region} marketplace.`
-        : `The value provided for buyerEmail is invalid. No test buyer ${email} exists in the ${region} marketplace of this merchant (GET /v2/testing/buyers lists them).`,
-    );
-  }
-  return buyer;
-}
-
 export interface BuyerConsentInput {
   readonly buyerEmail?: string;
   readonly shippingAddressId?: string;
   readonly paymentMethodId?: string;
+}
+
+/**
+ * A seeded test buyer of the merchant's marketplace (the first one without an email). Buyers who registered on
+ * the hosted pages are never reachable with a merchant key, and the answer for them is the same as for an
+ * email nobody uses, so that the endpoint tells nothing about who has an account.
+ */
+export async function sandboxTestBuyer(ctx: AppContext, region: ApiRegion, email: string | undefined) {
+  const buyer =
+    email === undefined
+      ? (await ctx.store.reader.buyers.ofRegion(region, true))[0]
+      : await ctx.store.reader.buyers.byEmail(region, email);
+  if (buyer?.isTest && buyer.region === region) return buyer;
+  throw new ApiError(
+    'InvalidParameterValue',
+    email === undefined
+      ? `There is no test buyer for the ${region} marketplace.`
+      : `The value provided for buyerEmail is invalid. It is not a test buyer of the ${region} marketplace.`,
+  );
 }
 
 export async function buyerConsent(
@@ -62,7 +63,7 @@ export async function buyerConsent(
   input: BuyerConsentInput,
 ) {
   requireSandbox(caller);
-  const buyer = await testBuyerOf(ctx, caller, input.buyerEmail);
+  const buyer = await sandboxTestBuyer(ctx, marketplaceOf(caller.merchant.region), input.buyerEmail);
   const now = nowFor(ctx, caller.merchant, caller.environment);
   return inTransaction(ctx, async (tx) => {
     const cs = await lockOwned(ctx, tx, caller, 'checkoutSession', checkoutSessionId, now);
@@ -125,7 +126,7 @@ export async function signInAsTestBuyer(
     await declineSignIn(ctx, signInRequestId);
     return { request: found.request, store: found.store, buyerToken: null };
   }
-  const buyer = await testBuyerOf(ctx, caller, input.buyerEmail);
+  const buyer = await sandboxTestBuyer(ctx, marketplaceOf(caller.merchant.region), input.buyerEmail);
   const { request, buyerToken } = await approveSignIn(ctx, signInRequestId, buyer.buyerId);
   return { request, store: found.store, buyerToken };
 }

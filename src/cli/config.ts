@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseTrustedProxies } from '../http/client-address.js';
 import { POSTGRES_DEFAULTS } from '../store/open-store.js';
 import type { LogLevel } from './logger.js';
 
@@ -26,6 +27,8 @@ export interface ServeConfig {
   readonly timerIntervalMs: number;
   /** The payment notification worker (docs/notifications.md). */
   readonly ipn: IpnConfig;
+  /** Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client; empty: none. */
+  readonly trustProxy: readonly string[];
 }
 
 export interface IpnConfig {
@@ -35,6 +38,8 @@ export interface IpnConfig {
   readonly timeoutMs: number;
   /** Deliveries in flight per process (REJI_IPN_CONCURRENCY). */
   readonly concurrency: number;
+  /** Deliveries in flight to one endpoint URL per process (REJI_IPN_ENDPOINT_CONCURRENCY). */
+  readonly perEndpointConcurrency: number;
   /** How often an idle worker looks for due notifications (REJI_IPN_POLL_INTERVAL_MS). */
   readonly pollIntervalMs: number;
   /** How long a claim lasts before another process may take the notification (REJI_IPN_LEASE_MS). */
@@ -135,7 +140,25 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
       3_600_000,
     ),
     ipn: readIpnConfig(flags, env),
+    trustProxy: readTrustProxy(pick(flags, env, 'trust-proxy', 'REJI_TRUST_PROXY')),
   });
+}
+
+function readTrustProxy(value: string | undefined): readonly string[] {
+  if (value === undefined) return Object.freeze([]);
+  try {
+    parseTrustedProxies(value);
+  } catch (error) {
+    throw new ConfigError(
+      `--trust-proxy (REJI_TRUST_PROXY) must be a comma-separated list of IP addresses or CIDR blocks: ${(error as Error).message}`,
+    );
+  }
+  return Object.freeze(
+    value
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== ''),
+  );
 }
 
 function readIpnConfig(flags: RawOptions, env: NodeJS.ProcessEnv): IpnConfig {
@@ -163,6 +186,12 @@ function readIpnConfig(flags: RawOptions, env: NodeJS.ProcessEnv): IpnConfig {
       pick(flags, env, 'ipn-concurrency', 'REJI_IPN_CONCURRENCY'),
       '--ipn-concurrency (REJI_IPN_CONCURRENCY)',
       8,
+      256,
+    ),
+    perEndpointConcurrency: positiveInt(
+      pick(flags, env, 'ipn-endpoint-concurrency', 'REJI_IPN_ENDPOINT_CONCURRENCY'),
+      '--ipn-endpoint-concurrency (REJI_IPN_ENDPOINT_CONCURRENCY)',
+      2,
       256,
     ),
     pollIntervalMs: positiveInt(

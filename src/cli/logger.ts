@@ -10,6 +10,7 @@ export function jsonLogger(level: LogLevel, write: (line: string, isError: boole
     write(JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...fields }), ORDER[at] >= ORDER.warn);
   };
   return {
+    debug: (m, f) => emit('debug', m, f),
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),

@@ -16,6 +16,8 @@ Usage:
              [--database-connect-timeout-ms 5000] [--database-statement-timeout-ms 15000]
              [--timer-interval-ms 1000] [--demo] [--log-level info]
              [--ipn-worker true|false] [--ipn-timeout-ms N] [--ipn-concurrency N] [--ipn-lease-ms N]
+             [--ipn-endpoint-concurrency N]
+             [--trust-proxy 10.0.0.1,10.1.0.0/16]
   reji migrate [--json]
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
   reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]

@@ -9,6 +9,7 @@ import { createKeyPair, createMerchant } from '../app/merchants.js';
 import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { selfSignedCertificate } from '../crypto/x509.js';
 import type { RandomSource } from '../domain/random.js';
+import { parseTrustedProxies } from '../http/client-address.js';
 import { startServers, type PageHandler, type RunningServer } from '../http/server.js';
 import { openStore, whileUnavailable } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -160,6 +161,7 @@ export async function startReji(
     port: config.port,
     https: tls ? { port: config.httpsPort, key: tls.key, cert: tls.cert } : undefined,
     pages: extras.pages?.(ctx) ?? [],
+    trustProxy: parseTrustedProxies(config.trustProxy.join(',')),
   });
   // With --port 0 the public URL (hosted pages, SigningCertURL) can only be known now.
   if (new URL(config.publicUrl).port === '0') (ctx as { publicUrl: string }).publicUrl = servers.httpUrl;

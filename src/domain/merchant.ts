@@ -2,6 +2,7 @@ import type { Environment } from './environment.js';
 import type { CurrencyCode } from './money.js';
 import type { Region } from './regions.js';
 import type { Instant } from './time.js';
+import { hasControlCharacter } from './text.js';
 
 export interface Merchant {
   readonly merchantId: string;
@@ -39,8 +40,8 @@ export type UrlVerdict = { allowed: true } | { allowed: false; why: string };
  * Allowed origins do not apply here: Amazon checks them where the button is rendered.
  */
 export function checkReturnUrl(url: string, environment: Environment): UrlVerdict {
-  // The URL parser would silently drop tabs and line breaks; a URL that carries them is refused instead.
-  if (CONTROL_CHARACTERS.test(url)) return { allowed: false, why: 'URLs must not contain control characters' };
+  // new URL() drops CR, LF and tabs silently; a URL holding them would be stored and echoed raw.
+  if (hasControlCharacter(url)) return { allowed: false, why: 'URLs must not contain control characters' };
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -58,9 +59,6 @@ export function checkReturnUrl(url: string, environment: Environment): UrlVerdic
   }
   return { allowed: true };
 }
-
-// Unicode's Cc: the C0 controls (tab, CR and LF included), DEL and the C1 controls.
-const CONTROL_CHARACTERS = /\p{Cc}/u;
 
 /** `localhost`, `127.0.0.0/8` or `[::1]` (hostnames as the URL parser normalizes them). */
 export function isLoopbackHost(hostname: string): boolean {

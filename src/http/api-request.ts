@@ -6,6 +6,7 @@ import type { Instant } from '../domain/time.js';
 import { simulationFor, type SimulatedOperation, type SimulationEffect } from '../domain/simulations.js';
 import type { Result } from '../domain/errors.js';
 import type { Environment } from '../domain/environment.js';
+import { firstUnstorable } from '../domain/text.js';
 import type { Schema } from './validation/schema.js';
 
 /** An authenticated API call as the router sees it. */
@@ -40,8 +41,20 @@ export function readBody<T>(req: ApiRequest, schema: Schema<unknown, T>): T {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ApiError('InvalidRequestFormat', 'The request body must be a JSON object.');
     }
+    refuseUnstorable(value);
   }
   return check(schema.parse(value, ''));
+}
+
+/** A NUL or a lone surrogate anywhere in the body: refused before it reaches a query (the same on every database). */
+export function refuseUnstorable(value: unknown): void {
+  const at = firstUnstorable(value);
+  if (at !== undefined) {
+    throw new ApiError(
+      'InvalidParameterValue',
+      `The value provided for ${at === '' ? 'the request' : at} is invalid. It contains a NUL character or invalid Unicode.`,
+    );
+  }
 }
 
 function check<T>(r: Result<T>): T {

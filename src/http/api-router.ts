@@ -2,6 +2,7 @@ import { ApiError } from '../app/api-error.js';
 import type { AppContext } from '../app/context.js';
 import type { Environment } from '../domain/environment.js';
 import { runIdempotent } from '../app/idempotency.js';
+import { isStorableText } from '../domain/text.js';
 import { callerNow, idempotencyOf, readBody, simulationOf, type ApiRequest } from './api-request.js';
 import { authenticate, type SignedRequestParts } from './auth.js';
 import { Reply, type ApiRoute, type ErasedInput } from './route-table.js';
@@ -28,11 +29,15 @@ export function parseApiPath(rawPath: string): ParsedApiPath | undefined {
   // .NET sends a trailing slash; it is signed as sent but does not change the route.
   if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   const segments = parts.map((p) => {
+    let segment: string;
     try {
-      return decodeURIComponent(p);
+      segment = decodeURIComponent(p);
     } catch {
       throw new ApiError('InvalidRequest', `The path segment ${p} is not valid percent-encoding.`);
     }
+    if (!isStorableText(segment))
+      throw new ApiError('InvalidParameterValue', `The path segment ${p} contains a NUL character or invalid Unicode.`);
+    return segment;
   });
   return { pathEnvironment, segments, routePath: `/v2/${parts.join('/')}` };
 }

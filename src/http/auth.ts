@@ -6,6 +6,7 @@ import { credentialsOf } from '../app/merchants.js';
 import type { Environment } from '../domain/environment.js';
 import { REGION_INFO, apiRegionOf } from '../domain/regions.js';
 import { MINUTE, parseRequestDate } from '../domain/time.js';
+import { isStorableText } from '../domain/text.js';
 import { canonicalRequest, parseAuthorization, stringToSign, verifyStringAsync } from '../signing/index.js';
 
 /** How far `x-amz-pay-date` may be from the server's clock, either way (docs/decisions.md). */
@@ -79,6 +80,8 @@ export async function authenticate(ctx: AppContext, parts: SignedRequestParts): 
   const auth = parseAuthorization(header(parts, 'authorization'));
   if (!auth.ok) throw new ApiError('InvalidHeaderValue', `The authorization header is invalid: ${auth.problem}.`);
   const { algorithm, publicKeyId, signedHeaders, signature } = auth.value;
+  if (!isStorableText(publicKeyId))
+    throw new ApiError('InvalidHeaderValue', 'The authorization header is invalid: PublicKeyId holds a NUL character.');
 
   const date = parseRequestDate(header(parts, 'x-amz-pay-date').trim());
   if (date === undefined) {

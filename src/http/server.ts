@@ -6,6 +6,7 @@ import { pingDatabase, storeTrouble } from '../app/availability.js';
 import type { AppContext } from '../app/context.js';
 import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { handleApiCall, isApiPath } from './api-router.js';
+import { NO_TRUSTED_PROXIES, resolveClientAddress, type TrustedProxies } from './client-address.js';
 
 /** The largest request body reji reads; larger ones answer 400 InvalidRequest. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -26,6 +27,8 @@ export interface ServerOptions {
   readonly port: number;
   readonly https?: { readonly port: number; readonly key: string; readonly cert: string } | undefined;
   readonly pages?: readonly PageHandler[];
+  /** Proxies whose X-Forwarded-For is believed (`--trust-proxy`); none by default. */
+  readonly trustProxy?: TrustedProxies;
 }
 
 export interface RunningServer {
@@ -39,6 +42,9 @@ export function newRequestId(): string {
 }
 
 class BodyTooLarge extends Error {}
+
+/** The client went away before its request body arrived: nothing to answer, nothing wrong with reji. */
+class ClientAborted extends Error {}
 
 const EMPTY = Buffer.alloc(0);
 
@@ -67,7 +73,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', (error) => reject(new ClientAborted(error.message)));
   });
 }
 
@@ -89,6 +95,8 @@ function sendJson(res: ServerResponse, status: number, body: string, requestId: 
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'x-amz-pay-request-id': requestId,
+    // A browser must never read an API answer as anything but JSON (issue 17).
+    'x-content-type-options': 'nosniff',
   });
   res.end(body);
 }
@@ -104,6 +112,10 @@ export function errorResponse(ctx: AppContext, error: unknown, requestId: string
         message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`,
       }),
     };
+  }
+  if (error instanceof ClientAborted) {
+    ctx.log.debug?.('client aborted the request', { requestId, error: error.message });
+    return { status: 400, body: JSON.stringify({ reasonCode: 'InvalidRequest', message: 'The request was aborted.' }) };
   }
   // The database is unreachable, or the transaction lost to other writers every time it was retried:
   // either way nothing is known to have happened, and the same request (same idempotency key) may be sent again.
@@ -152,8 +164,13 @@ async function databaseReachable(ctx: AppContext): Promise<boolean> {
   }
 }
 
-export function createRequestListener(ctx: AppContext, pages: readonly PageHandler[] = []) {
+export function createRequestListener(
+  ctx: AppContext,
+  pages: readonly PageHandler[] = [],
+  trustProxy: TrustedProxies = NO_TRUSTED_PROXIES,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    resolveClientAddress(req, trustProxy);
     const started = process.hrtime.bigint();
     const requestId = newRequestId();
     const url = req.url ?? '/';
@@ -247,7 +264,7 @@ function urlHost(host: string): string {
 }
 
 export async function startServers(options: ServerOptions): Promise<RunningServer> {
-  const listener = createRequestListener(options.ctx, options.pages);
+  const listener = createRequestListener(options.ctx, options.pages, options.trustProxy);
   const handler = (req: IncomingMessage, res: ServerResponse) => void listener(req, res);
   const plain = http.createServer({ keepAliveTimeout: 65_000 }, handler);
   const httpPort = await listen(plain, options.host, options.port);

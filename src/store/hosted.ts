@@ -40,7 +40,16 @@ export interface HostedTx extends HostedReads {
   /** Marks an unused, unexpired token used and returns it; undefined when it was used, expired or unknown. */
   consumeToken(tokenHash: string, kind: HostedTokenKind, now: Instant): Promise<HostedTokenRecord | undefined>;
   recordSignInFailure(id: string, attemptKey: string, at: Instant): Promise<void>;
+  /** The throttle row of a sign-in key, locked until the transaction ends (created empty when missing). */
+  lockSignInThrottle(attemptKey: string): Promise<SignInThrottleRecord>;
+  putSignInThrottle(attemptKey: string, state: SignInThrottleRecord): Promise<void>;
   clearSignInFailures(attemptKey: string): Promise<void>;
-  /** Deletes expired browser sessions, tokens and old sign-in failures. */
+  /** Deletes expired browser sessions, tokens, old sign-in failures and idle throttle rows. */
   purge(now: Instant, failuresBefore: Instant): Promise<void>;
+}
+
+export interface SignInThrottleRecord {
+  readonly failures: number;
+  readonly lastAt: Instant;
+  readonly nextAt: Instant;
 }

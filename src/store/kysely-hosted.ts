@@ -1,6 +1,14 @@
 import type { Transaction } from 'kysely';
 import type { Instant } from '../domain/time.js';
-import type { BuyerSessionRecord, HostedReads, HostedTokenKind, HostedTokenRecord, HostedTx } from './hosted.js';
+import type {
+  BuyerSessionRecord,
+  HostedReads,
+  HostedTokenKind,
+  HostedTokenRecord,
+  HostedTx,
+  SignInThrottleRecord,
+} from './hosted.js';
+import type { DialectName } from './migrations.js';
 import type { Executor } from './prepared.js';
 import type { BuyerSessionRow, Database, HostedTokenRow } from './schema.js';
 
@@ -58,7 +66,10 @@ export class KyselyHostedReads implements HostedReads {
 }
 
 export class KyselyHostedTx extends KyselyHostedReads implements HostedTx {
-  constructor(private readonly trx: Transaction<Database>) {
+  constructor(
+    private readonly trx: Transaction<Database>,
+    private readonly dialect: DialectName,
+  ) {
     super(trx);
   }
 
@@ -115,6 +126,24 @@ export class KyselyHostedTx extends KyselyHostedReads implements HostedTx {
   async recordSignInFailure(id: string, attemptKey: string, at: Instant): Promise<void> {
     await this.trx.insertInto('sign_in_failures').values({ id, attempt_key: attemptKey, at }).execute();
   }
+  async lockSignInThrottle(attemptKey: string): Promise<SignInThrottleRecord> {
+    await this.trx
+      .insertInto('sign_in_throttle')
+      .values({ attempt_key: attemptKey, failures: 0, last_at: 0, next_at: 0 })
+      .onConflict((oc) => oc.column('attempt_key').doNothing())
+      .execute();
+    let q = this.trx.selectFrom('sign_in_throttle').selectAll().where('attempt_key', '=', attemptKey);
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    const r = await q.executeTakeFirstOrThrow();
+    return { failures: Number(r.failures), lastAt: Number(r.last_at), nextAt: Number(r.next_at) };
+  }
+  async putSignInThrottle(attemptKey: string, state: SignInThrottleRecord): Promise<void> {
+    await this.trx
+      .updateTable('sign_in_throttle')
+      .set({ failures: state.failures, last_at: state.lastAt, next_at: state.nextAt })
+      .where('attempt_key', '=', attemptKey)
+      .execute();
+  }
   async clearSignInFailures(attemptKey: string): Promise<void> {
     await this.trx.deleteFrom('sign_in_failures').where('attempt_key', '=', attemptKey).execute();
   }
@@ -122,5 +151,10 @@ export class KyselyHostedTx extends KyselyHostedReads implements HostedTx {
     await this.trx.deleteFrom('buyer_sessions').where('expires_at', '<=', now).execute();
     await this.trx.deleteFrom('hosted_tokens').where('expires_at', '<=', now).execute();
     await this.trx.deleteFrom('sign_in_failures').where('at', '<', failuresBefore).execute();
+    await this.trx
+      .deleteFrom('sign_in_throttle')
+      .where('last_at', '<', failuresBefore)
+      .where('next_at', '<=', now)
+      .execute();
   }
 }

@@ -34,15 +34,14 @@ export class IdempotencyQueries {
         })
         .onConflict((oc) => oc.columns(['merchant_id', 'environment', 'idem_key', 'operation']).doNothing()),
   );
-  readonly find = new PreparedQuery(
-    (db, merchantId: string, environment: string, key: string, operation: string) =>
-      db
-        .selectFrom('idempotency_keys')
-        .select(['fingerprint', 'status', 'response'])
-        .where('merchant_id', '=', merchantId)
-        .where('environment', '=', environment)
-        .where('idem_key', '=', key)
-        .where('operation', '=', operation),
+  readonly find = new PreparedQuery((db, merchantId: string, environment: string, key: string, operation: string) =>
+    db
+      .selectFrom('idempotency_keys')
+      .select(['fingerprint', 'status', 'response'])
+      .where('merchant_id', '=', merchantId)
+      .where('environment', '=', environment)
+      .where('idem_key', '=', key)
+      .where('operation', '=', operation),
   );
   readonly saveResponse = new PreparedQuery(
     (db, status: number, response: string, merchantId: string, environment: string, key: string, operation: string) =>

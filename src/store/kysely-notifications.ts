@@ -219,7 +219,23 @@ export class KyselyNotificationTx extends KyselyNotificationReads implements Not
       .execute();
   }
 
-  async claimDue(realNow: Instant, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedNotification[]> {
+  async releaseClaims(notificationIds: readonly string[], claimToken: string): Promise<void> {
+    if (notificationIds.length === 0) return;
+    await this.trx
+      .updateTable('notifications')
+      .set({ claimed_until: null, claim_token: null })
+      .where('notification_id', 'in', [...notificationIds])
+      .where('claim_token', '=', claimToken)
+      .execute();
+  }
+
+  async claimDue(
+    realNow: Instant,
+    limit: number,
+    leaseMs: number,
+    claimToken: string,
+    skipEndpoints: readonly string[] = [],
+  ): Promise<ClaimedNotification[]> {
     const undelivered = [...UNDELIVERED_STATUSES];
     let q = this.trx
       .selectFrom('notifications')
@@ -253,6 +269,11 @@ export class KyselyNotificationTx extends KyselyNotificationReads implements Not
               .whereRef('earlier.seq', '<', 'notifications.seq')
               .where('earlier.status', 'in', undelivered),
           ),
+        ),
+      )
+      .$if(skipEndpoints.length > 0, (qb) =>
+        qb.where((eb) =>
+          eb.or([eb('ipn_endpoints.url', 'is', null), eb('ipn_endpoints.url', 'not in', [...skipEndpoints])]),
         ),
       )
       .orderBy('notifications.next_attempt_at')

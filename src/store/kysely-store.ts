@@ -54,7 +54,7 @@ class KyselyTx implements StoreTx {
     return this.#buyers;
   }
   get hosted(): KyselyHostedTx {
-    this.#hosted ??= new KyselyHostedTx(this.trx);
+    this.#hosted ??= new KyselyHostedTx(this.trx, this.dialect);
     return this.#hosted;
   }
   get idempotency(): KyselyIdempotencyTx {
@@ -137,7 +137,8 @@ export class KyselyStore implements Store {
 
   async ping(): Promise<void> {
     try {
-      await sql`select 1`.execute(this.#db);
+      // A write that touches no row: fails on a read-only database (SQLITE_READONLY, 25006) as any write would.
+      await this.#db.transaction().execute((trx) => sql`update merchants set name = name where 1 = 0`.execute(trx));
     } catch (error) {
       throw this.#classify(error);
     }

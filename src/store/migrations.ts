@@ -285,6 +285,18 @@ const STEPS: Record<string, Step> = {
       .execute();
     await db.schema.dropTable('idempotency_keys_0001').execute();
   },
+
+  // ---- sign-in throttling (issue 17): one row per key, taken under a row lock before the password check ----
+  '0005_sign_in_throttle': async (db) => {
+    await db.schema
+      .createTable('sign_in_throttle')
+      .addColumn('attempt_key', 'text', (c) => c.primaryKey())
+      .addColumn('failures', 'integer', (c) => c.notNull())
+      .addColumn('last_at', 'bigint', (c) => c.notNull())
+      .addColumn('next_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sign_in_throttle_by_last').on('sign_in_throttle').column('last_at').execute();
+  },
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

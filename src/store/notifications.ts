@@ -103,8 +103,17 @@ export interface NotificationTx extends NotificationReads {
   /**
    * Takes up to `limit` notifications that are due (by each merchant's clock) for `leaseMs`: never one
    * another worker holds, and never one with an earlier undelivered notification of the same object.
+   * Notifications whose endpoint URL is in `skipEndpoints` (busy or failing endpoints) are left alone.
    */
-  claimDue(realNow: Instant, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedNotification[]>;
+  claimDue(
+    realNow: Instant,
+    limit: number,
+    leaseMs: number,
+    claimToken: string,
+    skipEndpoints?: readonly string[],
+  ): Promise<ClaimedNotification[]>;
+  /** Gives claims back (not attempted) while `claimToken` still holds them: another pass may take them at once. */
+  releaseClaims(notificationIds: readonly string[], claimToken: string): Promise<void>;
   /** Logs the attempt; updates the notification and releases it only while `after.claimToken` still holds it. */
   recordAttempt(attempt: IpnAttempt, after: NotificationAfterAttempt): Promise<boolean>;
   /** Starts a new delivery of the notification at `now` (its environment clock); false when unknown. */

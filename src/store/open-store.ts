@@ -42,6 +42,8 @@ export function classifySqliteError(error: unknown): unknown {
   const code = (error as { code?: string } | undefined)?.code ?? '';
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_IOERR' || code === 'SQLITE_FULL')
     return new StoreUnavailableError(error);
+  // A read-only file, file system or connection: nothing can be written until an operator fixes it (503).
+  if (code.startsWith('SQLITE_READONLY')) return new StoreUnavailableError(error);
   return error;
 }
 

@@ -19,6 +19,8 @@ export interface Database {
   buyer_sessions: BuyerSessionRow;
   hosted_tokens: HostedTokenRow;
   sign_in_failures: SignInFailureRow;
+  // 0004_sign_in_throttle
+  sign_in_throttle: SignInThrottleRow;
   // 0003_ipn
   ipn_endpoints: IpnEndpointRow;
   ipn_attempts: IpnAttemptRow;
@@ -186,6 +188,13 @@ export interface HostedTokenRow {
   expires_at: number;
   used_at: number | null;
   doc: string;
+}
+
+export interface SignInThrottleRow {
+  attempt_key: string;
+  failures: number;
+  last_at: number;
+  next_at: number;
 }
 
 export interface SignInFailureRow {

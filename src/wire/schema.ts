@@ -1,5 +1,6 @@
 import { fail, ok, type DomainError, type Result } from '../domain/errors.js';
 import { isCurrencyCode, parseAmount, type Money } from '../domain/money.js';
+import { hasControlCharacter } from '../domain/text.js';
 
 /**
  * reji's declarations of Amazon Pay's JSON, one per wire shape. Each declaration gives:
@@ -307,6 +308,7 @@ export function url(max = 1024): Schema<string> {
     (v, p) => {
       if (typeof v !== 'string') return invalid(p, 'Expected a URL.');
       if (v.length > max) return invalid(p, `It must not be longer than ${max} characters.`);
+      if (hasControlCharacter(v)) return invalid(p, 'It must not contain control characters (such as CR or LF).');
       let parsed: URL;
       try {
         parsed = new URL(v);

@@ -102,7 +102,11 @@ for (const { dialect, skip } of await dialectCases()) {
 
       assert.deepEqual(await store.reader.documents.get('charge', id), stored, 'the row is unchanged');
       assert.equal(await store.reader.documents.get('charge', other), undefined, 'the whole transaction rolled back');
-      assert.deepEqual(await store.reader.notifications.ofMerchant('AMERCHANT', { objectId: id }), outbox, 'no notification');
+      assert.deepEqual(
+        await store.reader.notifications.ofMerchant('AMERCHANT', { objectId: id }),
+        outbox,
+        'no notification',
+      );
 
       // What the HTTP edge answers for it: a logged 500 in Amazon's shape, without internals.
       const answer = errorResponse(c, error, 'req-state-1');

@@ -8,6 +8,7 @@ import { inTransaction } from '../../src/app/transactions.js';
 import { ensureTlsCertificate, openApp } from '../../src/cli/runtime.js';
 import { jsonLogger } from '../../src/cli/logger.js';
 import type { Region } from '../../src/domain/regions.js';
+import { parseTrustedProxies } from '../../src/http/client-address.js';
 import { defaultPages } from '../../src/http/pages.js';
 import { startServers, type RunningServer } from '../../src/http/server.js';
 import { startTimerWorker } from '../../src/app/scheduler.js';
@@ -54,6 +55,8 @@ export async function startTestReji(options: {
   ipn?: Partial<IpnWorkerOptions>;
   /** Runs on the empty database before reji opens (and migrates) it, e.g. to write an older schema. */
   beforeOpen?: (where: { dataDir: string; databaseUrl: string | undefined }) => Promise<void>;
+  /** `--trust-proxy`: proxies whose X-Forwarded-For names the client. */
+  trustProxy?: string;
 }): Promise<TestReji> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reji-test-'));
   const database = options.dialect === 'postgres' ? await createTestDatabase() : undefined;
@@ -74,6 +77,7 @@ export async function startTestReji(options: {
     port: 0,
     https: { port: 0, key: tls.key, cert: tls.cert },
     pages: defaultPages(app.ctx),
+    ...(options.trustProxy ? { trustProxy: parseTrustedProxies(options.trustProxy) } : {}),
   });
   // The hosted pages must be reachable at the real port.
   (app.ctx as { publicUrl: string }).publicUrl = servers.httpUrl;

@@ -34,6 +34,13 @@ export interface IpnWorkerOptions {
   readonly timeoutMs: number;
   /** How long a claim lasts; must cover the timeout and the recording after it. */
   readonly leaseMs: number;
+  /** Deliveries in flight at most to one endpoint URL, so that a slow endpoint holds only its own queue. */
+  readonly perEndpointConcurrency?: number;
+  /** Unacknowledged attempts in a row after which an endpoint's circuit opens. */
+  readonly breakerThreshold?: number;
+  /** How long an open circuit stays open the first time; it doubles on each failed probe, up to `breakerMaxOpenMs`. */
+  readonly breakerOpenMs?: number;
+  readonly breakerMaxOpenMs?: number;
   readonly sender?: Sender;
 }
 
@@ -42,7 +49,76 @@ export const DEFAULT_IPN_WORKER_OPTIONS: IpnWorkerOptions = Object.freeze({
   pollIntervalMs: 1000,
   timeoutMs: 10_000,
   leaseMs: 60_000,
+  perEndpointConcurrency: 2,
+  // Off by default: an open circuit waits in real time, which would hold back retries due on a moved sandbox clock.
+  breakerThreshold: Number.POSITIVE_INFINITY,
+  breakerOpenMs: 30_000,
+  breakerMaxOpenMs: 300_000,
 });
+
+/**
+ * What this process knows about one endpoint: deliveries in flight, unacknowledged attempts in a row,
+ * and until when its circuit is open. While open, its notifications stay due in the outbox (their retry
+ * schedule untouched) and are not claimed; after that one probe at a time decides whether it closes.
+ */
+interface EndpointState {
+  inFlight: number;
+  failures: number;
+  openUntil: number;
+}
+
+export class EndpointBreakers {
+  readonly #endpoints = new Map<string, EndpointState>();
+  constructor(
+    private readonly options: {
+      readonly perEndpoint: number;
+      readonly threshold: number;
+      readonly openMs: number;
+      readonly maxOpenMs: number;
+    },
+  ) {}
+
+  #of(url: string): EndpointState {
+    let state = this.#endpoints.get(url);
+    if (!state) {
+      state = { inFlight: 0, failures: 0, openUntil: 0 };
+      this.#endpoints.set(url, state);
+    }
+    return state;
+  }
+
+  /** Whether a delivery to `url` may start now (the caller then calls `started`). */
+  canStart(url: string, now: number): boolean {
+    const s = this.#endpoints.get(url);
+    if (!s) return true;
+    if (s.openUntil > now) return false;
+    // Half-open after a failing streak: one probe at a time.
+    const cap = s.failures >= this.options.threshold ? 1 : this.options.perEndpoint;
+    return s.inFlight < cap;
+  }
+
+  /** The endpoints no claim should take notifications for right now. */
+  busy(now: number): string[] {
+    return [...this.#endpoints.keys()].filter((url) => !this.canStart(url, now));
+  }
+
+  started(url: string): void {
+    this.#of(url).inFlight++;
+  }
+
+  finished(url: string, acknowledged: boolean, now: number): void {
+    const s = this.#of(url);
+    s.inFlight--;
+    if (acknowledged) s.failures = 0;
+    else {
+      s.failures++;
+      const over = s.failures - this.options.threshold;
+      if (over >= 0)
+        s.openUntil = now + Math.min(this.options.openMs * 2 ** Math.min(over, 20), this.options.maxOpenMs);
+    }
+    if (s.inFlight === 0 && s.failures === 0) this.#endpoints.delete(url);
+  }
+}
 
 export interface IpnWorker {
   /** Stops looking, waits for deliveries in flight to finish (each ends within its timeout). */
@@ -53,10 +129,15 @@ export interface IpnWorker {
   wake(): void;
 }
 
-/** Claims up to `limit` due notifications for this worker. */
-export async function claimDue(ctx: AppContext, limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
+/** Claims up to `limit` due notifications for this worker, none for the endpoints in `skipEndpoints`. */
+export async function claimDue(
+  ctx: AppContext,
+  limit: number,
+  leaseMs: number,
+  skipEndpoints: readonly string[] = [],
+): Promise<ClaimedNotification[]> {
   const token = randomHex(ctx.random, 32);
-  return inTransaction(ctx, (tx) => tx.notifications.claimDue(ctx.clock.now(), limit, leaseMs, token));
+  return inTransaction(ctx, (tx) => tx.notifications.claimDue(ctx.clock.now(), limit, leaseMs, token, skipEndpoints));
 }
 
 /** A uniform number in [-1, 1] for the schedule's jitter. */
@@ -170,6 +251,13 @@ async function record(
 /** Starts the worker loop (one per process; several processes share the outbox safely). */
 export function startIpnWorker(ctx: AppContext, options: IpnWorkerOptions = DEFAULT_IPN_WORKER_OPTIONS): IpnWorker {
   const inFlight = new Set<Promise<unknown>>();
+  const defaults = DEFAULT_IPN_WORKER_OPTIONS;
+  const breakers = new EndpointBreakers({
+    perEndpoint: options.perEndpointConcurrency ?? defaults.perEndpointConcurrency!,
+    threshold: options.breakerThreshold ?? defaults.breakerThreshold!,
+    openMs: options.breakerOpenMs ?? defaults.breakerOpenMs!,
+    maxOpenMs: options.breakerMaxOpenMs ?? defaults.breakerMaxOpenMs!,
+  });
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let passing: Promise<void> | undefined;
@@ -187,10 +275,22 @@ export function startIpnWorker(ctx: AppContext, options: IpnWorkerOptions = DEFA
   async function pass(): Promise<boolean> {
     const room = options.concurrency - inFlight.size;
     if (room <= 0) return false;
-    const claimed = await claimDue(ctx, room, options.leaseMs);
+    const claimed = await claimDue(ctx, room, options.leaseMs, breakers.busy(ctx.clock.now()));
+    // Past an endpoint's share (several of its notifications in one claim): give those back untouched.
+    const giveBack: ClaimedNotification[] = [];
     for (const n of claimed) {
+      const url = n.endpointUrl;
+      if (url !== null && !breakers.canStart(url, ctx.clock.now())) {
+        giveBack.push(n);
+        continue;
+      }
+      if (url !== null) breakers.started(url);
       const delivery: Promise<unknown> = deliverClaimed(ctx, n, options)
+        .then((outcome) => {
+          if (url !== null) breakers.finished(url, outcome === 'delivered', ctx.clock.now());
+        })
         .catch((error: unknown) => {
+          if (url !== null) breakers.finished(url, false, ctx.clock.now());
           // The attempt could not be recorded: the claim runs out and the notification is sent again (at least once).
           const transient = error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError;
           ctx.log[transient ? 'warn' : 'error']('notification delivery crashed', {
@@ -205,7 +305,16 @@ export function startIpnWorker(ctx: AppContext, options: IpnWorkerOptions = DEFA
         });
       inFlight.add(delivery);
     }
-    return claimed.length === room;
+    if (giveBack.length > 0) {
+      const token = giveBack[0]!.claimToken;
+      await inTransaction(ctx, (tx) =>
+        tx.notifications.releaseClaims(
+          giveBack.map((n) => n.notificationId),
+          token,
+        ),
+      );
+    }
+    return claimed.length === room && giveBack.length === 0;
   }
 
   function run(): void {

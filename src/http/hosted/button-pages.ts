@@ -2,6 +2,7 @@ import { bindFlow, consumeToken, endBrowserSession, issueToken, type FlowBinding
 import { startCheckout, startSignIn } from '../../app/hosted-checkout.js';
 import { merchantOf } from '../../app/merchants.js';
 import { REGION_INFO } from '../../domain/regions.js';
+import { firstUnstorable } from '../../domain/text.js';
 import { prepareButton, type ButtonFields } from './button-request.js';
 import { t } from './i18n.js';
 import { ensureSession, languageOf, PageError, redirectTo, renderPage, type Page } from './page-context.js';
@@ -55,6 +56,11 @@ async function readButtonFields(p: Page, json: boolean): Promise<ButtonFields> {
 
 export async function verifyPayload(p: Page): Promise<void> {
   const fields = await readButtonFields(p, true);
+  const unstorable = firstUnstorable(fields);
+  if (unstorable !== undefined) {
+    const message = `${unstorable} contains a NUL character or invalid Unicode.`;
+    return sendJson(p.res, 400, { ok: false, reasonCode: 'InvalidParameterValue', message }, corsHeaders());
+  }
   const prepared = await prepareButton(p.ctx, fields);
   sendJson(
     p.res,
@@ -66,6 +72,7 @@ export async function verifyPayload(p: Page): Promise<void> {
 
 export async function startFromButton(p: Page): Promise<void> {
   const fields = await readButtonFields(p, false);
+  if (firstUnstorable(fields) !== undefined) throw new PageError(400, 'badInput', languageOf(p));
   const prepared = await prepareButton(p.ctx, fields);
   if (!prepared.ok) {
     const known = typeof fields.merchantId === 'string' ? await merchantOf(p.ctx, fields.merchantId) : undefined;

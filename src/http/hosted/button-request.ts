@@ -12,9 +12,10 @@ import {
 import type { AppContext, Caller } from '../../app/context.js';
 import { merchantStoreOf } from '../../app/merchants.js';
 import type { CheckoutSessionCreateInput } from '../../domain/checkout-session.js';
-import { isReturnUrlAllowed } from '../../domain/merchant.js';
+import { isOwnMerchantPage } from '../../domain/redirects.js';
 import { formatAmount, type Money } from '../../domain/money.js';
 import { isCheckoutLanguage, type CheckoutLanguage } from '../../domain/regions.js';
+import { firstUnstorable } from '../../domain/text.js';
 import { createCheckoutSessionRequest } from '../validation/requests.js';
 import { array, literal, object, optional, price, string, url } from '../validation/schema.js';
 
@@ -79,6 +80,9 @@ function problem(reasonCode: ReasonCode, message: string, language: CheckoutLang
 
 export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<PreparedButton> {
   const language = isCheckoutLanguage(f.checkoutLanguage) ? f.checkoutLanguage : undefined;
+  const unstorable = firstUnstorable(f);
+  if (unstorable !== undefined)
+    return problem('InvalidParameterValue', `${unstorable} contains a NUL character or invalid Unicode.`, language);
   for (const name of ['merchantId', 'payloadJSON', 'signature', 'publicKeyId'] as const) {
     if (typeof f[name] !== 'string' || f[name] === '') {
       return problem(
@@ -140,6 +144,13 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
     return problem('InvalidRequestFormat', 'payloadJSON must be a JSON object.', language);
+  const unstorablePayload = firstUnstorable(payload, 'payloadJSON');
+  if (unstorablePayload !== undefined)
+    return problem(
+      'InvalidParameterValue',
+      `${unstorablePayload} contains a NUL character or invalid Unicode.`,
+      language,
+    );
 
   let storeId: string;
   try {
@@ -159,7 +170,7 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
         caller,
         payload: signIn,
         language,
-        startedFrom: await startedFromOf(ctx, f.startedFrom, storeId, caller),
+        startedFrom: await startedFromOf(ctx, f.startedFrom, storeId, caller, [signIn.signInReturnUrl]),
       };
     }
     const parsed = createCheckoutSessionRequest.parse(payload, 'payloadJSON');
@@ -188,7 +199,11 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
       options,
       language,
       estimatedOrderAmount: estimated,
-      startedFrom: await startedFromOf(ctx, f.startedFrom, parsed.value.storeId, caller),
+      startedFrom: await startedFromOf(ctx, f.startedFrom, parsed.value.storeId, caller, [
+        parsed.value.webCheckoutDetails?.checkoutReviewReturnUrl,
+        parsed.value.webCheckoutDetails?.checkoutResultReturnUrl,
+        parsed.value.webCheckoutDetails?.checkoutCancelUrl,
+      ]),
     };
   } catch (error) {
     if (error instanceof ApiError) return problem(error.reasonCode, error.message, language);
@@ -206,9 +221,10 @@ async function startedFromOf(
   raw: string | undefined,
   storeId: string,
   caller: Caller,
+  signedUrls: readonly (string | null | undefined)[],
 ): Promise<string | null> {
   if (!raw || raw.length > 2048) return null;
   const store = await merchantStoreOf(ctx, storeId);
   if (!store) return null;
-  return isReturnUrlAllowed(raw, store, caller.environment).allowed ? raw : null;
+  return isOwnMerchantPage(raw, store, caller.environment, signedUrls) ? raw : null;
 }

@@ -1,5 +1,6 @@
 import { csrfMatches, loadBrowserSession } from '../../app/buyer-sessions.js';
 import type { AppContext } from '../../app/context.js';
+import { isStorableText } from '../../domain/text.js';
 import type { PageHandler } from '../server.js';
 import { checkoutJs, claim, startFromButton, verifyPayload, verifyPayloadPreflight } from './button-pages.js';
 import { cancelPost, giveUpPost } from './cancel-pages.js';
@@ -54,6 +55,11 @@ const ROUTES: Readonly<Record<string, Route>> = {
 /** The button's endpoints take cross-site POSTs: their authority is the payload signature, not a form of ours. */
 const CROSS_SITE_POSTS: ReadonlySet<string> = new Set(['/checkout/start', '/checkout/verify-payload']);
 
+function formIsStorable(form: URLSearchParams): boolean {
+  for (const [k, v] of form) if (!isStorableText(k) || !isStorableText(v)) return false;
+  return true;
+}
+
 export function hostedPages(ctx: AppContext): PageHandler {
   const assets = buildAssets();
   return {
@@ -81,6 +87,9 @@ export function hostedPages(ctx: AppContext): PageHandler {
       try {
         if (!route) throw new PageError(404, 'notFound', languageOf(p));
         if (ourForm) p.form = parseForm(await body());
+        // Text no database keeps (NUL, lone surrogates) is refused here, once, for every page.
+        if (!formIsStorable(p.url.searchParams) || !formIsStorable(p.form))
+          throw new PageError(400, 'badInput', languageOf(p));
         p.session = await loadBrowserSession(ctx, readCookie(req, cookieName(secure)));
         // Every form of ours carries the session's CSRF token and comes from our own origin.
         if (

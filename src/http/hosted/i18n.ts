@@ -42,6 +42,7 @@ const en_US = {
   problem_invalidEmail: 'Enter a valid email address.',
   problem_passwordTooShort: 'The password is too short.',
   problem_emailTaken: 'An account with this email address already exists.',
+  problem_tooManyAttempts: 'Too many attempts from this network. Try again in a few minutes.',
   problem_invalidPostalCode: 'Enter a valid postal code.',
   problem_invalidPrefecture: 'Choose a prefecture.',
   problem_invalidState: 'Enter the two-letter state code.',
@@ -133,6 +134,7 @@ const en_US = {
   formExpired: 'This form has expired. Go back, reload the page and try again.',
   merchantNotReady: 'The merchant has not finished preparing this payment. Return to the merchant and try again.',
   notFound: 'This page does not exist.',
+  badInput: 'This request contains characters that cannot be accepted (such as a NUL or a control character).',
   signInRequestExpired: 'This sign-in has expired. Return to the merchant and start again.',
 } as const;
 
@@ -186,6 +188,7 @@ const de_DE: Messages = {
   problem_invalidEmail: 'Geben Sie eine gültige E-Mail-Adresse ein.',
   problem_passwordTooShort: 'Das Passwort ist zu kurz.',
   problem_emailTaken: 'Es gibt bereits ein Konto mit dieser E-Mail-Adresse.',
+  problem_tooManyAttempts: 'Zu viele Versuche aus diesem Netzwerk. Versuchen Sie es in einigen Minuten erneut.',
   problem_invalidPostalCode: 'Geben Sie eine gültige Postleitzahl ein.',
   problem_invalidPrefecture: 'Wählen Sie eine Präfektur.',
   problem_invalidState: 'Geben Sie das zweistellige Bundesstaatskürzel ein.',
@@ -280,6 +283,7 @@ const de_DE: Messages = {
   merchantNotReady:
     'Der Händler hat diese Zahlung noch nicht fertig vorbereitet. Kehren Sie zum Händler zurück und versuchen Sie es erneut.',
   notFound: 'Diese Seite existiert nicht.',
+  badInput: 'Diese Anfrage enthält Zeichen, die nicht angenommen werden können (etwa NUL oder Steuerzeichen).',
   signInRequestExpired: 'Diese Anmeldung ist abgelaufen. Kehren Sie zum Händler zurück und beginnen Sie erneut.',
 };
 
@@ -319,6 +323,7 @@ const fr_FR: Messages = {
   problem_invalidEmail: 'Saisissez une adresse e-mail valide.',
   problem_passwordTooShort: 'Le mot de passe est trop court.',
   problem_emailTaken: 'Un compte existe déjà avec cette adresse e-mail.',
+  problem_tooManyAttempts: 'Trop de tentatives depuis ce réseau. Réessayez dans quelques minutes.',
   problem_invalidPostalCode: 'Saisissez un code postal valide.',
   problem_invalidPrefecture: 'Choisissez une préfecture.',
   problem_invalidState: 'Saisissez le code de l’État à deux lettres.',
@@ -411,6 +416,8 @@ const fr_FR: Messages = {
   formExpired: 'Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.',
   merchantNotReady: 'Le marchand n’a pas terminé la préparation de ce paiement. Revenez chez le marchand et réessayez.',
   notFound: 'Cette page n’existe pas.',
+  badInput:
+    'Cette requête contient des caractères qui ne peuvent pas être acceptés (comme NUL ou un caractère de contrôle).',
   signInRequestExpired: 'Cette connexion a expiré. Revenez chez le marchand et recommencez.',
 };
 
@@ -450,6 +457,7 @@ const it_IT: Messages = {
   problem_invalidEmail: 'Inserisci un indirizzo e-mail valido.',
   problem_passwordTooShort: 'La password è troppo corta.',
   problem_emailTaken: 'Esiste già un account con questo indirizzo e-mail.',
+  problem_tooManyAttempts: 'Troppi tentativi da questa rete. Riprova tra qualche minuto.',
   problem_invalidPostalCode: 'Inserisci un codice postale valido.',
   problem_invalidPrefecture: 'Scegli una prefettura.',
   problem_invalidState: 'Inserisci la sigla dello stato di due lettere.',
@@ -542,6 +550,8 @@ const it_IT: Messages = {
   formExpired: 'Questo modulo è scaduto. Torna indietro, ricarica la pagina e riprova.',
   merchantNotReady: 'Il venditore non ha ancora finito di preparare questo pagamento. Torna dal venditore e riprova.',
   notFound: 'Questa pagina non esiste.',
+  badInput:
+    'Questa richiesta contiene caratteri che non possono essere accettati (come NUL o un carattere di controllo).',
   signInRequestExpired: 'Questo accesso è scaduto. Torna dal venditore e ricomincia.',
 };
 
@@ -581,6 +591,7 @@ const es_ES: Messages = {
   problem_invalidEmail: 'Introduce una dirección de correo electrónico válida.',
   problem_passwordTooShort: 'La contraseña es demasiado corta.',
   problem_emailTaken: 'Ya existe una cuenta con esta dirección de correo electrónico.',
+  problem_tooManyAttempts: 'Demasiados intentos desde esta red. Vuelve a intentarlo dentro de unos minutos.',
   problem_invalidPostalCode: 'Introduce un código postal válido.',
   problem_invalidPrefecture: 'Elige una prefectura.',
   problem_invalidState: 'Introduce el código de estado de dos letras.',
@@ -673,6 +684,7 @@ const es_ES: Messages = {
   formExpired: 'Este formulario ha caducado. Vuelve atrás, recarga la página e inténtalo de nuevo.',
   merchantNotReady: 'El vendedor aún no ha terminado de preparar este pago. Vuelve al vendedor e inténtalo de nuevo.',
   notFound: 'Esta página no existe.',
+  badInput: 'Esta solicitud contiene caracteres que no se pueden aceptar (como NUL o un carácter de control).',
   signInRequestExpired: 'Este inicio de sesión ha caducado. Vuelve al vendedor y empieza de nuevo.',
 };
 
@@ -712,6 +724,7 @@ const ja_JP: Messages = {
   problem_invalidEmail: '有効なメールアドレスを入力してください。',
   problem_passwordTooShort: 'パスワードが短すぎます。',
   problem_emailTaken: 'このメールアドレスのアカウントはすでに存在します。',
+  problem_tooManyAttempts: 'このネットワークからの試行が多すぎます。数分後にもう一度お試しください。',
   problem_invalidPostalCode: '郵便番号を正しく入力してください（例：100-0001）。',
   problem_invalidPrefecture: '都道府県を選択してください。',
   problem_invalidState: '州を2文字のコードで入力してください。',
@@ -803,6 +816,7 @@ const ja_JP: Messages = {
   formExpired: 'フォームの有効期限が切れました。前のページに戻り、再読み込みしてからもう一度お試しください。',
   merchantNotReady: 'ショップでお支払いの準備が完了していません。ショップに戻ってもう一度お試しください。',
   notFound: 'このページは存在しません。',
+  badInput: 'このリクエストには受け付けられない文字（NUL や制御文字など）が含まれています。',
   signInRequestExpired: 'このログインは有効期限が切れました。ショップに戻って最初からやり直してください。',
 };
 

@@ -118,8 +118,12 @@ export async function registerPost(p: Page): Promise<void> {
     password: p.form.get('password') ?? '',
     phoneNumber: p.form.get('phoneNumber') ?? '',
     language: flow.lang,
+    ip: clientIp(p.req),
   });
-  if (!result.ok) return registerPage(p, result.problems as Record<string, string>, 400);
+  if (!result.ok) {
+    const status = result.problems.email === 'tooManyAttempts' ? 429 : 400;
+    return registerPage(p, result.problems as Record<string, string>, status);
+  }
   await replaceSession(p, result.buyer.buyerId);
   redirectTo(p, next);
 }

@@ -1,3 +1,4 @@
+import { clientAddress } from '../client-address.js';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -170,5 +171,5 @@ export function sendAsset(
 
 /** The client address for sign-in limits (the socket's; reji does not trust forwarding headers). */
 export function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+  return clientAddress(req);
 }
