@@ -2,6 +2,7 @@ import { ApiError } from '../app/api-error.js';
 import type { AppContext } from '../app/context.js';
 import type { Environment } from '../domain/environment.js';
 import { runIdempotent } from '../app/idempotency.js';
+import { requireSandbox } from '../app/testing.js';
 import { isStorableText } from '../domain/text.js';
 import { callerNow, idempotencyOf, readBody, simulationOf, type ApiRequest } from './api-request.js';
 import { authenticate, type SignedRequestParts } from './auth.js';
@@ -114,13 +115,17 @@ export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
   };
 }
 
-/** The checks every route declares, in this order: simulation code, body, idempotency key; then the handler. */
+/**
+ * The checks every route declares, in this order: Sandbox-only, simulation code, body, idempotency key; then the
+ * handler.
+ */
 async function runRoute(
   ctx: AppContext,
   route: ApiRoute,
   req: ApiRequest,
   params: Record<string, string>,
 ): Promise<{ status: number; body: string }> {
+  if (route.sandboxOnly) requireSandbox(req.caller);
   const simulation = route.simulation === null ? undefined : simulationOf(req, route.simulation);
   const input: ErasedInput = {
     params,

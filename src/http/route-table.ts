@@ -71,6 +71,8 @@ export interface RouteSpec<P extends string, B, I extends Idempotency> {
   /** The request body's declaration; without one the body is not read (GETs, refused operations). */
   readonly body?: Schema<unknown, B>;
   readonly simulation: SimulationRule;
+  /** Testing endpoints: a Live key is refused (401 UnauthorizedAccess) before the body is read. */
+  readonly sandboxOnly?: boolean;
   /** Default `none`. */
   readonly idempotency?: I;
   /** The success status; default 200. */
@@ -92,6 +94,7 @@ export interface ApiRoute {
   readonly pathParams: readonly string[];
   readonly body: Schema<unknown, unknown> | undefined;
   readonly simulation: SimulationRule;
+  readonly sandboxOnly: boolean;
   readonly idempotency: Idempotency;
   readonly status: number;
   readonly otherStatuses: readonly number[];
@@ -122,6 +125,7 @@ export function defineRoute<const P extends string, B = undefined, I extends Ide
     pathParams: segments.filter((s) => s.startsWith(':')).map((s) => s.slice(1)),
     body: spec.body as Schema<unknown, unknown> | undefined,
     simulation: spec.simulation,
+    sandboxOnly: spec.sandboxOnly ?? false,
     idempotency: spec.idempotency ?? 'none',
     status: spec.status ?? 200,
     otherStatuses: spec.otherStatuses ?? [],

@@ -32,6 +32,7 @@ export const TESTING_ROUTES = [
     operation: 'TestingBuyerConsent',
     body: buyerConsentRequest,
     simulation: 'Other',
+    sandboxOnly: true,
     handler: async (ctx, { caller, params, body }) => {
       const r = await buyerConsent(ctx, caller, params.checkoutSessionId, body);
       return { checkoutSessionId: r.checkoutSession.checkoutSessionId, redirectUrl: r.redirectUrl };
@@ -43,6 +44,7 @@ export const TESTING_ROUTES = [
     operation: 'TestingProcessPayment',
     body: emptyRequest,
     simulation: 'ProcessPayment',
+    sandboxOnly: true,
     handler: async (ctx, { caller, params, simulation }) => {
       const r = await processPaymentForTest(ctx, caller, params.checkoutSessionId, simulation);
       return { checkoutSessionId: r.checkoutSession.checkoutSessionId, redirectUrl: r.redirectUrl };
@@ -54,6 +56,7 @@ export const TESTING_ROUTES = [
     operation: 'TestingAdvanceClock',
     body: clockAdvanceRequest,
     simulation: 'Other',
+    sandboxOnly: true,
     handler: async (ctx, { caller, body }) => ({
       now: formatWireTimestamp(await advanceClock(ctx, caller, body.advanceBySeconds)),
     }),
@@ -63,6 +66,7 @@ export const TESTING_ROUTES = [
     path: '/v2/testing/clock',
     operation: 'TestingGetClock',
     simulation: 'Other',
+    sandboxOnly: true,
     handler: async (ctx, { caller }) => ({ now: formatWireTimestamp(clockNow(ctx, caller)) }),
   }),
   defineRoute({
@@ -70,6 +74,7 @@ export const TESTING_ROUTES = [
     path: '/v2/testing/buyers',
     operation: 'TestingListBuyers',
     simulation: 'Other',
+    sandboxOnly: true,
     handler: async (ctx, { caller }) => {
       requireSandbox(caller);
       return { buyers: await testBuyersWithWallets(ctx, marketplaceOf(caller.merchant.region)) };
@@ -81,6 +86,7 @@ export const TESTING_ROUTES = [
     operation: 'TestingButton',
     body: testingButtonRequest,
     simulation: 'Other',
+    sandboxOnly: true,
     status: 201,
     // A button click as checkout.js submits it: PayAndShip / PayOnly start a Checkout Session, SignIn a sign-in.
     handler: async (ctx, { caller, body }) => {
@@ -118,6 +124,7 @@ export const TESTING_ROUTES = [
     operation: 'TestingSignIn',
     body: testingSignInRequest,
     simulation: 'Other',
+    sandboxOnly: true,
     // Amazon Sign-in's consent page: a test buyer allows (a buyerToken for Get Buyer) or denies.
     handler: async (ctx, { caller, params, body }) => {
       const r = await signInAsTestBuyer(ctx, caller, params.signInRequestId, body);
@@ -137,6 +144,7 @@ export const TESTING_ROUTES = [
     operation: 'TestingCancel',
     body: emptyRequest,
     simulation: 'Other',
+    sandboxOnly: true,
     // The buyer's Cancel on the sign-in or choose page: Canceled / BuyerCanceled, and where the buyer goes.
     handler: async (ctx, { caller, params }) => {
       const r = await cancelAsBuyer(ctx, caller, params.checkoutSessionId);

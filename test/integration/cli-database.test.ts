@@ -33,7 +33,6 @@ for (const { dialect, skip } of await dialectCases()) {
 describe('the reji CLI without its database', () => {
   test('an unreachable PostgreSQL fails the command at once with the reason', async () => {
     const port = await freePort();
-    const started = Date.now();
     const r = await runCli([
       'merchant',
       'create',
@@ -43,7 +42,8 @@ describe('the reji CLI without its database', () => {
       `postgres://postgres@127.0.0.1:${port}/none`,
     ]);
     assert.equal(r.code, 1);
+    // The refused connection itself is the reason (no wait for the connect timeout, no retries that hide it).
     assert.match(r.stderr, /database is unavailable: .*ECONNREFUSED/);
-    assert.ok(Date.now() - started < 15_000);
+    assert.doesNotMatch(r.stderr, /timeout/i);
   });
 });

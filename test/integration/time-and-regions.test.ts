@@ -60,7 +60,7 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(back.status, 400);
     });
 
-    test('Live keys cannot use the testing endpoints; live return URLs must be allowed for the store', async () => {
+    test('Live keys cannot use the testing endpoints; live return URLs must use https', async () => {
       const merchant = await reji.merchant('jp', ['https://shop.example']);
       const live = officialClient(reji, merchant, { key: 'live' });
       const r = await settle(testing(live).advanceClock(10));
@@ -78,14 +78,20 @@ for (const { dialect, skip } of await dialectCases()) {
         idem(),
       );
       assert.equal(created.data.releaseEnvironment, 'Live');
-      const elsewhere = await settle(
+      // Signed calls take any https return URL, in Live too; allowed origins guard the button's pages only.
+      const elsewhere = await live.createCheckoutSession(
+        { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://elsewhere.example/r' }, storeId: merchant.storeId },
+        idem(),
+      );
+      assert.equal(elsewhere.status, 201);
+      const plainHttp = await settle(
         live.createCheckoutSession(
-          { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://elsewhere.example/r' }, storeId: merchant.storeId },
+          { webCheckoutDetails: { checkoutReviewReturnUrl: 'http://localhost:3000/r' }, storeId: merchant.storeId },
           idem(),
         ),
       );
-      assert.equal(elsewhere.data.reasonCode, 'InvalidParameterValue');
-      assert.match(elsewhere.data.message, /not allowed for store/);
+      assert.equal(plainHttp.data.reasonCode, 'InvalidParameterValue');
+      assert.match(plainHttp.data.message, /Live return URLs must use https/);
     });
 
     test('a US merchant charges USD with cents; a recurring permission has a monthly limit', async () => {
