@@ -70,6 +70,8 @@ export interface RouteSpec<P extends string, B, I extends Idempotency> {
   readonly operation: string;
   /** The request body's declaration; without one the body is not read (GETs, refused operations). */
   readonly body?: Schema<unknown, B>;
+  /** The declaration the handler's answer renders through (the API description's response schema). */
+  readonly response?: Schema<unknown, unknown>;
   readonly simulation: SimulationRule;
   /** Testing endpoints: a Live key is refused (401 UnauthorizedAccess) before the body is read. */
   readonly sandboxOnly?: boolean;
@@ -93,6 +95,7 @@ export interface ApiRoute {
   /** The declared `:name`s in path order. */
   readonly pathParams: readonly string[];
   readonly body: Schema<unknown, unknown> | undefined;
+  readonly response: Schema<unknown, unknown> | undefined;
   readonly simulation: SimulationRule;
   readonly sandboxOnly: boolean;
   readonly idempotency: Idempotency;
@@ -124,6 +127,7 @@ export function defineRoute<const P extends string, B = undefined, I extends Ide
     segments,
     pathParams: segments.filter((s) => s.startsWith(':')).map((s) => s.slice(1)),
     body: spec.body as Schema<unknown, unknown> | undefined,
+    response: spec.response,
     simulation: spec.simulation,
     sandboxOnly: spec.sandboxOnly ?? false,
     idempotency: spec.idempotency ?? 'none',

@@ -1,4 +1,5 @@
 import { buyerForToken } from '../app/hosted-checkout.js';
+import { RESPONSES } from '../wire/responses.js';
 import { defineRoute } from './route-table.js';
 import { wireBuyerProfile } from './wire-mapping.js';
 
@@ -8,6 +9,7 @@ export const BUYER_ROUTES = [
     method: 'GET',
     path: '/v2/buyers/:buyerToken',
     operation: 'GetBuyer',
+    response: RESPONSES.BuyerProfile,
     simulation: 'Other',
     // Amazon Sign-in: the buyer behind a `buyerToken` handed to the merchant's signInReturnUrl.
     handler: async (ctx, { caller, params }) => wireBuyerProfile(await buyerForToken(ctx, caller, params.buyerToken)),

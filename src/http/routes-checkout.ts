@@ -1,6 +1,7 @@
 import { completeCheckoutSession, createCheckoutSession, updateCheckoutSession } from '../app/checkout-sessions.js';
 import { readOwned } from '../app/loading.js';
 import { inTransaction } from '../app/transactions.js';
+import { RESPONSES } from '../wire/responses.js';
 import { defineRoute, reply, unsupportedRoute } from './route-table.js';
 import {
   completeCheckoutSessionRequest,
@@ -15,6 +16,7 @@ export const CHECKOUT_ROUTES = [
     method: 'POST',
     path: '/v2/checkoutSessions',
     operation: 'CreateCheckoutSession',
+    response: RESPONSES.CheckoutSession,
     body: createCheckoutSessionRequest,
     simulation: 'Other',
     idempotency: 'required',
@@ -26,6 +28,7 @@ export const CHECKOUT_ROUTES = [
     method: 'GET',
     path: '/v2/checkoutSessions/:checkoutSessionId',
     operation: 'GetCheckoutSession',
+    response: RESPONSES.CheckoutSession,
     simulation: 'Other',
     handler: async (ctx, { caller, params }) =>
       wireCheckoutSession(ctx, (await readOwned(ctx, caller, 'checkoutSession', params.checkoutSessionId)).doc),
@@ -34,6 +37,7 @@ export const CHECKOUT_ROUTES = [
     method: 'PATCH',
     path: '/v2/checkoutSessions/:checkoutSessionId',
     operation: 'UpdateCheckoutSession',
+    response: RESPONSES.CheckoutSession,
     body: updateCheckoutSessionRequest,
     simulation: 'Other',
     handler: async (ctx, { caller, params, body, now }) => {
@@ -47,6 +51,7 @@ export const CHECKOUT_ROUTES = [
     method: 'POST',
     path: '/v2/checkoutSessions/:checkoutSessionId/complete',
     operation: 'CompleteCheckoutSession',
+    response: RESPONSES.CheckoutSession,
     body: completeCheckoutSessionRequest,
     simulation: 'CompleteCheckoutSession',
     idempotency: 'optional',

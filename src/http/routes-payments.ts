@@ -8,6 +8,7 @@ import {
   updateChargePermission,
 } from '../app/payments.js';
 import { inTransaction } from '../app/transactions.js';
+import { RESPONSES } from '../wire/responses.js';
 import { defineRoute, unsupportedRoute } from './route-table.js';
 import {
   cancelChargeRequest,
@@ -25,6 +26,7 @@ export const PAYMENT_ROUTES = [
     method: 'GET',
     path: '/v2/chargePermissions/:chargePermissionId',
     operation: 'GetChargePermission',
+    response: RESPONSES.ChargePermission,
     simulation: 'Other',
     handler: async (ctx, { caller, params }) => {
       const { doc, now: at } = await readOwned(ctx, caller, 'chargePermission', params.chargePermissionId);
@@ -35,6 +37,7 @@ export const PAYMENT_ROUTES = [
     method: 'PATCH',
     path: '/v2/chargePermissions/:chargePermissionId',
     operation: 'UpdateChargePermission',
+    response: RESPONSES.ChargePermission,
     body: updateChargePermissionRequest,
     simulation: 'Other',
     handler: async (ctx, { caller, params, body, now }) => {
@@ -49,6 +52,7 @@ export const PAYMENT_ROUTES = [
     method: 'DELETE',
     path: '/v2/chargePermissions/:chargePermissionId/close',
     operation: 'CloseChargePermission',
+    response: RESPONSES.ChargePermission,
     body: closeChargePermissionRequest,
     simulation: 'CloseChargePermission',
     handler: async (ctx, { caller, params, body, now, simulation }) => {
@@ -63,6 +67,7 @@ export const PAYMENT_ROUTES = [
     method: 'POST',
     path: '/v2/charges',
     operation: 'CreateCharge',
+    response: RESPONSES.Charge,
     body: createChargeRequest,
     simulation: 'CreateCharge',
     idempotency: 'required',
@@ -74,6 +79,7 @@ export const PAYMENT_ROUTES = [
     method: 'GET',
     path: '/v2/charges/:chargeId',
     operation: 'GetCharge',
+    response: RESPONSES.Charge,
     simulation: 'Other',
     handler: async (ctx, { caller, params }) =>
       wireCharge((await readOwned(ctx, caller, 'charge', params.chargeId)).doc),
@@ -88,6 +94,7 @@ export const PAYMENT_ROUTES = [
     method: 'POST',
     path: '/v2/charges/:chargeId/capture',
     operation: 'CaptureCharge',
+    response: RESPONSES.Charge,
     body: captureChargeRequest,
     simulation: 'CaptureCharge',
     idempotency: 'required',
@@ -98,6 +105,7 @@ export const PAYMENT_ROUTES = [
     method: 'DELETE',
     path: '/v2/charges/:chargeId/cancel',
     operation: 'CancelCharge',
+    response: RESPONSES.Charge,
     // Validated (cancellationReason is required); reji does not keep the reason.
     body: cancelChargeRequest,
     simulation: 'Other',
@@ -108,6 +116,7 @@ export const PAYMENT_ROUTES = [
     method: 'POST',
     path: '/v2/refunds',
     operation: 'CreateRefund',
+    response: RESPONSES.Refund,
     body: createRefundRequest,
     simulation: 'CreateRefund',
     idempotency: 'required',
@@ -119,6 +128,7 @@ export const PAYMENT_ROUTES = [
     method: 'GET',
     path: '/v2/refunds/:refundId',
     operation: 'GetRefund',
+    response: RESPONSES.Refund,
     simulation: 'Other',
     handler: async (ctx, { caller, params }) =>
       wireRefund((await readOwned(ctx, caller, 'refund', params.refundId)).doc),

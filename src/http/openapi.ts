@@ -1,0 +1,117 @@
+import { REQUESTS } from '../wire/requests.js';
+import { RESPONSES } from '../wire/responses.js';
+import type { JsonSchema, Schema } from '../wire/schema.js';
+import type { ApiRoute } from './route-table.js';
+
+/**
+ * The OpenAPI 3.1 description of reji's API, built from the route table and the wire declarations (never
+ * written by hand): one path item per route, request bodies and responses as references to the declared
+ * components, the signature and idempotency headers each route takes.
+ */
+
+type Json = Record<string, unknown>;
+
+const ERROR_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['reasonCode', 'message'],
+  properties: { reasonCode: { type: 'string' }, message: { type: 'string' } },
+  additionalProperties: false,
+};
+
+const SIGNED_HEADERS: Json[] = [
+  header('authorization', true, 'AMZN-PAY-RSASSA-PSS[-V2] PublicKeyId=…, SignedHeaders=…, Signature=…'),
+  header('x-amz-pay-date', true, 'The request time, basic ISO 8601 (20260127T101010Z); within 15 minutes.'),
+  header('x-amz-pay-region', false, 'jp, na/us, eu/uk/de (signed when sent).'),
+];
+
+function header(name: string, required: boolean, description: string): Json {
+  return { name, in: 'header', required, description, schema: { type: 'string' } };
+}
+
+function componentNames(): Map<Schema<unknown, unknown>, string> {
+  const names = new Map<Schema<unknown, unknown>, string>();
+  for (const [name, decl] of Object.entries({ ...REQUESTS, ...RESPONSES })) names.set(decl, name);
+  return names;
+}
+
+function schemaOf(decl: Schema<unknown, unknown>, names: Map<Schema<unknown, unknown>, string>): JsonSchema {
+  const name = names.get(decl);
+  return name === undefined ? decl.json() : { $ref: `#/components/schemas/${name}` };
+}
+
+function json(schema: JsonSchema): Json {
+  return { 'application/json': { schema } };
+}
+
+function operationOf(route: ApiRoute, names: Map<Schema<unknown, unknown>, string>): Json {
+  const error = { description: 'Amazon Pay error', content: json({ $ref: '#/components/schemas/Error' }) };
+  if (!route.supported) {
+    return {
+      operationId: route.operation,
+      summary: 'Known to Amazon Pay; reji refuses it (405 UnsupportedOperation).',
+      parameters: route.pathParams.map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } })),
+      responses: { '405': error },
+    };
+  }
+  const parameters: Json[] = [
+    ...route.pathParams.map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } })),
+    ...SIGNED_HEADERS,
+  ];
+  if (route.idempotency !== 'none') {
+    parameters.push(
+      header(
+        'x-amz-pay-idempotency-key',
+        route.idempotency === 'required',
+        'Up to 32 alphanumeric characters; the same key and request replay the first answer.',
+      ),
+    );
+  }
+  if (route.simulation !== null && route.simulation !== 'Other') {
+    parameters.push(header('x-amz-pay-simulation-code', false, 'Sandbox only: see docs/sandbox.md.'));
+  }
+  const success = route.response === undefined ? { type: 'object' } : schemaOf(route.response, names);
+  const responses: Json = {};
+  for (const status of [route.status, ...route.otherStatuses]) {
+    responses[String(status)] = { description: 'Success', content: json(success) };
+  }
+  responses['4XX'] = error;
+  responses['5XX'] = error;
+  return {
+    operationId: route.operation,
+    ...(route.sandboxOnly ? { tags: ['Sandbox testing'] } : {}),
+    parameters,
+    ...(route.body === undefined
+      ? {}
+      : { requestBody: { required: route.method !== 'DELETE', content: json(schemaOf(route.body, names)) } }),
+    responses,
+  };
+}
+
+/** `/v2/charges/:chargeId/capture` -> `/v2/charges/{chargeId}/capture`. */
+export function openApiPath(path: string): string {
+  return path.replace(/:(\w+)/g, '{$1}');
+}
+
+export function openApiDocument(routes: readonly ApiRoute[], version: string): Json {
+  const names = componentNames();
+  const paths: Record<string, Json> = {};
+  for (const route of routes) {
+    const path = openApiPath(route.path);
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operationOf(route, names) };
+  }
+  const schemas: Record<string, JsonSchema> = { Error: ERROR_SCHEMA };
+  for (const [decl, name] of names) schemas[name] = decl.json();
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'reji: Amazon Pay API v2',
+      version,
+      description:
+        'Wire-compatible with Amazon Pay API v2. Every request is signed (RSA-PSS); the same paths are served under /sandbox/v2 and /live/v2 for legacy keys.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    servers: [{ url: '/' }],
+    paths,
+    components: { schemas },
+  };
+}
