@@ -7,7 +7,7 @@ import { simulationFor, type SimulatedOperation, type SimulationEffect } from '.
 import type { Result } from '../domain/errors.js';
 import type { Environment } from '../domain/environment.js';
 import { firstUnstorable } from '../domain/text.js';
-import type { Schema } from './validation/schema.js';
+import type { Schema } from '../wire/schema.js';
 
 /** An authenticated API call as the router sees it. */
 export interface ApiRequest {

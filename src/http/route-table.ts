@@ -3,7 +3,7 @@ import type { AppContext, Caller } from '../app/context.js';
 import type { SimulatedOperation, SimulationEffect } from '../domain/simulations.js';
 import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../store/store.js';
-import type { Schema } from './validation/schema.js';
+import type { Schema } from '../wire/schema.js';
 
 /**
  * The declarative API route table: each operation is one `defineRoute({...})` entry that says what the router

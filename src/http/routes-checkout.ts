@@ -7,7 +7,7 @@ import {
   completeCheckoutSessionRequest,
   createCheckoutSessionRequest,
   updateCheckoutSessionRequest,
-} from './validation/requests.js';
+} from '../wire/requests.js';
 import { wireCheckoutSession } from './wire-mapping.js';
 
 /** Checkout Session operations. */

@@ -17,7 +17,7 @@ import {
   createChargeRequest,
   createRefundRequest,
   updateChargePermissionRequest,
-} from './validation/requests.js';
+} from '../wire/requests.js';
 import { wireCharge, wireChargePermission, wireRefund } from './wire-mapping.js';
 
 /** Charge Permission, Charge and Refund operations. */

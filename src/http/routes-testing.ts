@@ -22,7 +22,7 @@ import {
   emptyRequest,
   testingButtonRequest,
   testingSignInRequest,
-} from './validation/requests.js';
+} from '../wire/requests.js';
 
 /** Sandbox-only testing operations (docs/sandbox.md): what a buyer would do on the hosted pages, and the clock. */
 export const TESTING_ROUTES = [

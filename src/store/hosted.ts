@@ -27,8 +27,6 @@ export interface HostedTokenRecord {
 export interface HostedReads {
   session(sessionHash: string): Promise<BuyerSessionRecord | undefined>;
   token(tokenHash: string): Promise<HostedTokenRecord | undefined>;
-  /** Failed sign-ins recorded under `attemptKey` at or after `since`. */
-  signInFailures(attemptKey: string, since: Instant): Promise<number>;
 }
 
 /** The hosted pages' records inside a transaction. */
@@ -39,11 +37,9 @@ export interface HostedTx extends HostedReads {
   insertToken(token: HostedTokenRecord): Promise<void>;
   /** Marks an unused, unexpired token used and returns it; undefined when it was used, expired or unknown. */
   consumeToken(tokenHash: string, kind: HostedTokenKind, now: Instant): Promise<HostedTokenRecord | undefined>;
-  recordSignInFailure(id: string, attemptKey: string, at: Instant): Promise<void>;
   /** The throttle row of a sign-in key, locked until the transaction ends (created empty when missing). */
   lockSignInThrottle(attemptKey: string): Promise<SignInThrottleRecord>;
   putSignInThrottle(attemptKey: string, state: SignInThrottleRecord): Promise<void>;
-  clearSignInFailures(attemptKey: string): Promise<void>;
   /** Deletes expired browser sessions, tokens, old sign-in failures and idle throttle rows. */
   purge(now: Instant, failuresBefore: Instant): Promise<void>;
 }

@@ -54,15 +54,6 @@ export class KyselyHostedReads implements HostedReads {
       .executeTakeFirst();
     return r && toHostedToken(r);
   }
-  async signInFailures(attemptKey: string, since: Instant): Promise<number> {
-    const r = await this.db
-      .selectFrom('sign_in_failures')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('attempt_key', '=', attemptKey)
-      .where('at', '>=', since)
-      .executeTakeFirst();
-    return Number(r?.n ?? 0);
-  }
 }
 
 export class KyselyHostedTx extends KyselyHostedReads implements HostedTx {
@@ -123,9 +114,6 @@ export class KyselyHostedTx extends KyselyHostedReads implements HostedTx {
     if (Number(result.numUpdatedRows) !== 1) return undefined;
     return this.token(tokenHash);
   }
-  async recordSignInFailure(id: string, attemptKey: string, at: Instant): Promise<void> {
-    await this.trx.insertInto('sign_in_failures').values({ id, attempt_key: attemptKey, at }).execute();
-  }
   async lockSignInThrottle(attemptKey: string): Promise<SignInThrottleRecord> {
     await this.trx
       .insertInto('sign_in_throttle')
@@ -144,12 +132,10 @@ export class KyselyHostedTx extends KyselyHostedReads implements HostedTx {
       .where('attempt_key', '=', attemptKey)
       .execute();
   }
-  async clearSignInFailures(attemptKey: string): Promise<void> {
-    await this.trx.deleteFrom('sign_in_failures').where('attempt_key', '=', attemptKey).execute();
-  }
   async purge(now: Instant, failuresBefore: Instant): Promise<void> {
     await this.trx.deleteFrom('buyer_sessions').where('expires_at', '<=', now).execute();
     await this.trx.deleteFrom('hosted_tokens').where('expires_at', '<=', now).execute();
+    // Rows of the table the throttle replaced (migration 0005) age out like the rest.
     await this.trx.deleteFrom('sign_in_failures').where('at', '<', failuresBefore).execute();
     await this.trx
       .deleteFrom('sign_in_throttle')

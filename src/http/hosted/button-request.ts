@@ -16,8 +16,8 @@ import { isOwnMerchantPage } from '../../domain/redirects.js';
 import { formatAmount, type Money } from '../../domain/money.js';
 import { isCheckoutLanguage, type CheckoutLanguage } from '../../domain/regions.js';
 import { firstUnstorable } from '../../domain/text.js';
-import { createCheckoutSessionRequest } from '../validation/requests.js';
-import { array, literal, object, optional, price, string, url } from '../validation/schema.js';
+import { createCheckoutSessionRequest } from '../../wire/requests.js';
+import { array, literal, object, optional, price, string, url } from '../../wire/schema.js';
 
 /**
  * What checkout.js submits for a button (renderButton / initCheckout options plus the signed payload),
