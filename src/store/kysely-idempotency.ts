@@ -10,6 +10,14 @@ const LEGACY_OPERATION = '';
 
 /** The idempotency queries of every POST, compiled once per store (see PreparedQuery). */
 export class IdempotencyQueries {
+  /**
+   * Whether keys from before migration 0004 may exist; undefined until the first claim looks. Nothing writes
+   * such keys after the migration, so once none is found the per-request lookup for them is skipped for good.
+   */
+  legacyKeysMayExist: boolean | undefined;
+  readonly anyLegacy = new PreparedQuery((db) =>
+    db.selectFrom('idempotency_keys').select('idem_key').where('operation', '=', LEGACY_OPERATION).limit(1),
+  );
   readonly claim = new PreparedQuery(
     (
       db,
@@ -74,8 +82,11 @@ export class KyselyIdempotencyTx implements IdempotencyTx {
     now: Instant,
   ): Promise<IdempotencyClaim> {
     // A key stored before keys had an operation (migration 0004) still answers for every operation.
-    const legacy = await this.q.find.first(this.trx, merchantId, environment, key, LEGACY_OPERATION);
-    if (legacy) return { claimed: false, previous: previousOf(legacy) };
+    this.q.legacyKeysMayExist ??= (await this.q.anyLegacy.first(this.trx)) !== undefined;
+    if (this.q.legacyKeysMayExist) {
+      const legacy = await this.q.find.first(this.trx, merchantId, environment, key, LEGACY_OPERATION);
+      if (legacy) return { claimed: false, previous: previousOf(legacy) };
+    }
     // On PostgreSQL a concurrent insert of the same key waits here until the first transaction ends.
     const inserted = await this.q.claim.changed(this.trx, merchantId, environment, operation, key, fingerprint, now);
     if (inserted === 1) return { claimed: true };
