@@ -16,6 +16,8 @@ import { ApiError, unwrap } from './api-error.js';
 import { applyBuyerChoice, processPayment, type ProcessOutcome } from './buyer-flow.js';
 import { consumeToken, issueToken, readToken } from './buyer-sessions.js';
 import { createCheckoutSession } from './checkout-sessions.js';
+import type { StoreTx } from '../store/store.js';
+import type { Instant } from '../domain/time.js';
 import { nowFor, type AppContext, type Caller } from './context.js';
 import { lockOwned, readOwned } from './loading.js';
 import { save, inTransaction } from './transactions.js';
@@ -258,40 +260,33 @@ export async function loadHostedCheckout(
   return { checkoutSession: doc, merchant, store, caller, marketplace: REGION_INFO[merchant.region].apiRegion };
 }
 
+/** One buyer action on the page's session: locked (and settled) by the merchant's clock in one transaction. */
+function withLockedSession<T>(
+  ctx: AppContext,
+  checkout: HostedCheckout,
+  action: (tx: StoreTx, cs: CheckoutSession, now: Instant) => Promise<T>,
+): Promise<T> {
+  const now = nowFor(ctx, checkout.merchant, checkout.caller.environment);
+  return inTransaction(ctx, async (tx) => {
+    const id = checkout.checkoutSession.checkoutSessionId;
+    return action(tx, await lockOwned(ctx, tx, checkout.caller, 'checkoutSession', id, now), now);
+  });
+}
+
 /** The signed-in buyer picked an address and a payment method (first choice, change, or another method after a decline). */
 export async function chooseForCheckout(
   ctx: AppContext,
   checkout: HostedCheckout,
   choice: { buyerId: string; shippingAddressId: string | undefined; paymentMethodId: string | undefined },
 ): Promise<{ checkoutSession: CheckoutSession; redirectUrl: string }> {
-  const now = nowFor(ctx, checkout.merchant, checkout.caller.environment);
-  return inTransaction(ctx, async (tx) => {
-    const cs = await lockOwned(
-      ctx,
-      tx,
-      checkout.caller,
-      'checkoutSession',
-      checkout.checkoutSession.checkoutSessionId,
-      now,
-    );
-    return applyBuyerChoice(ctx, tx, cs, choice, now);
-  });
+  return withLockedSession(ctx, checkout, (tx, cs, now) => applyBuyerChoice(ctx, tx, cs, choice, now));
 }
 
 /** The buyer is at `amazonPayRedirectUrl` (or pressed Pay now in APB); a decline keeps the session Open for another method. */
 export async function processForBuyer(ctx: AppContext, checkout: HostedCheckout): Promise<ProcessOutcome> {
-  const now = nowFor(ctx, checkout.merchant, checkout.caller.environment);
-  return inTransaction(ctx, async (tx) => {
-    const cs = await lockOwned(
-      ctx,
-      tx,
-      checkout.caller,
-      'checkoutSession',
-      checkout.checkoutSession.checkoutSessionId,
-      now,
-    );
-    return processPayment(ctx, tx, cs, now, undefined, { keepOpenOnDecline: true });
-  });
+  return withLockedSession(ctx, checkout, (tx, cs, now) =>
+    processPayment(ctx, tx, cs, now, undefined, { keepOpenOnDecline: true }),
+  );
 }
 
 /** The buyer canceled (BuyerCanceled) or gave up after a decline (Declined); a session no longer Open is left as it is. */
@@ -300,17 +295,8 @@ export async function cancelForBuyer(
   checkout: HostedCheckout,
   reason: Extract<CheckoutSessionCancelReason, 'BuyerCanceled' | 'Declined'>,
 ): Promise<CheckoutSession> {
-  const now = nowFor(ctx, checkout.merchant, checkout.caller.environment);
-  return inTransaction(ctx, async (tx) => {
-    const cs = await lockOwned(
-      ctx,
-      tx,
-      checkout.caller,
-      'checkoutSession',
-      checkout.checkoutSession.checkoutSessionId,
-      now,
-    );
-    if (cs.state !== 'Open' || cs.processing !== null) return cs;
+  return withLockedSession(ctx, checkout, (tx, cs, now) => {
+    if (cs.state !== 'Open' || cs.processing !== null) return Promise.resolve(cs);
     return save(ctx, tx, 'checkoutSession', cs, unwrap(cancelCheckoutSession(cs, reason, now)), now);
   });
 }
