@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseTrustedProxies } from '../http/client-address.js';
+import { DEFAULT_ANONYMOUS_LIMITS, type AnonymousLimits } from '../http/hosted/rate-limits.js';
 import { POSTGRES_DEFAULTS } from '../store/open-store.js';
 import type { LogLevel } from './logger.js';
 
@@ -29,6 +30,8 @@ export interface ServeConfig {
   readonly ipn: IpnConfig;
   /** Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client; empty: none. */
   readonly trustProxy: readonly string[];
+  /** Per-minute limits for anonymous hosted-page and button traffic (0: no limit). */
+  readonly anonymousLimits: AnonymousLimits;
 }
 
 export interface IpnConfig {
@@ -70,6 +73,13 @@ function positiveInt(value: string | undefined, name: string, fallback: number, 
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
     throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${value}"`);
+  return Number(value);
+}
+
+function nonNegativeInt(value: string | undefined, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) > max)
+    throw new ConfigError(`${name} must be a whole number from 0 to ${max}, got "${value}"`);
   return Number(value);
 }
 
@@ -141,6 +151,21 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
     ),
     ipn: readIpnConfig(flags, env),
     trustProxy: readTrustProxy(pick(flags, env, 'trust-proxy', 'REJI_TRUST_PROXY')),
+    anonymousLimits: readAnonymousLimits(flags, env),
+  });
+}
+
+function readAnonymousLimits(flags: RawOptions, env: NodeJS.ProcessEnv): AnonymousLimits {
+  const limit = (flag: string, variable: string, fallback: number) =>
+    nonNegativeInt(pick(flags, env, flag, variable), `--${flag} (${variable})`, fallback, 1_000_000);
+  return Object.freeze({
+    pagesPerMinute: limit('page-rate-limit', 'REJI_PAGE_RATE_LIMIT', DEFAULT_ANONYMOUS_LIMITS.pagesPerMinute),
+    buttonPerMinute: limit('button-rate-limit', 'REJI_BUTTON_RATE_LIMIT', DEFAULT_ANONYMOUS_LIMITS.buttonPerMinute),
+    payloadStartsPerMinute: limit(
+      'payload-start-limit',
+      'REJI_PAYLOAD_START_LIMIT',
+      DEFAULT_ANONYMOUS_LIMITS.payloadStartsPerMinute,
+    ),
   });
 }
 

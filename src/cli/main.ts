@@ -18,6 +18,7 @@ Usage:
              [--ipn-worker true|false] [--ipn-timeout-ms N] [--ipn-concurrency N] [--ipn-lease-ms N]
              [--ipn-endpoint-concurrency N]
              [--trust-proxy 10.0.0.1,10.1.0.0/16]
+             [--page-rate-limit 1200] [--button-rate-limit 120] [--payload-start-limit 60]
   reji migrate [--json]
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
   reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]
@@ -51,9 +52,14 @@ async function serve(args: string[]): Promise<void> {
     'ipn-concurrency': { type: 'string' },
     'ipn-poll-interval-ms': { type: 'string' },
     'ipn-lease-ms': { type: 'string' },
+    'ipn-endpoint-concurrency': { type: 'string' },
+    'trust-proxy': { type: 'string' },
+    'page-rate-limit': { type: 'string' },
+    'button-rate-limit': { type: 'string' },
+    'payload-start-limit': { type: 'string' },
   });
   const config = readServeConfig(values as RawOptions);
-  const reji = await startReji(config, { pages: defaultPages });
+  const reji = await startReji(config, { pages: (ctx) => defaultPages(ctx, { limits: config.anonymousLimits }) });
   const lines = [
     '',
     `reji is running (${reji.app.ctx.store.dialect === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,

@@ -9,6 +9,7 @@ import { ensureTlsCertificate, openApp } from '../../src/cli/runtime.js';
 import { jsonLogger } from '../../src/cli/logger.js';
 import type { Region } from '../../src/domain/regions.js';
 import { parseTrustedProxies } from '../../src/http/client-address.js';
+import { DEFAULT_ANONYMOUS_LIMITS, type AnonymousLimits } from '../../src/http/hosted/rate-limits.js';
 import { defaultPages } from '../../src/http/pages.js';
 import { startServers, type RunningServer } from '../../src/http/server.js';
 import { startTimerWorker } from '../../src/app/scheduler.js';
@@ -57,6 +58,8 @@ export async function startTestReji(options: {
   beforeOpen?: (where: { dataDir: string; databaseUrl: string | undefined }) => Promise<void>;
   /** `--trust-proxy`: proxies whose X-Forwarded-For names the client. */
   trustProxy?: string;
+  /** Limits for anonymous traffic (the defaults when absent). */
+  limits?: Partial<AnonymousLimits>;
 }): Promise<TestReji> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reji-test-'));
   const database = options.dialect === 'postgres' ? await createTestDatabase() : undefined;
@@ -76,7 +79,7 @@ export async function startTestReji(options: {
     host: '127.0.0.1',
     port: 0,
     https: { port: 0, key: tls.key, cert: tls.cert },
-    pages: defaultPages(app.ctx),
+    pages: defaultPages(app.ctx, { limits: { ...DEFAULT_ANONYMOUS_LIMITS, ...options.limits } }),
     ...(options.trustProxy ? { trustProxy: parseTrustedProxies(options.trustProxy) } : {}),
   });
   // The hosted pages must be reachable at the real port.
