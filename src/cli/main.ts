@@ -18,7 +18,7 @@ Usage:
              [--ipn-worker true|false] [--ipn-timeout-ms N] [--ipn-concurrency N] [--ipn-lease-ms N]
              [--ipn-endpoint-concurrency N]
              [--trust-proxy 10.0.0.1,10.1.0.0/16]
-             [--page-rate-limit 1200] [--button-rate-limit 120] [--payload-start-limit 60]
+             [--page-rate-limit 600] [--button-rate-limit 120] [--payload-start-limit 60]
   reji migrate [--json]
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
   reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]

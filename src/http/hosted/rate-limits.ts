@@ -17,7 +17,7 @@ export interface AnonymousLimits {
 
 /** Far above what a shopper (or a test) does, low enough that a loop is cut short. */
 export const DEFAULT_ANONYMOUS_LIMITS: AnonymousLimits = Object.freeze({
-  pagesPerMinute: 1200,
+  pagesPerMinute: 600,
   buttonPerMinute: 120,
   payloadStartsPerMinute: 60,
 });
