@@ -32,6 +32,8 @@ export interface ServeConfig {
   readonly trustProxy: readonly string[];
   /** Per-minute limits for anonymous hosted-page and button traffic (0: no limit). */
   readonly anonymousLimits: AnonymousLimits;
+  /** `GET /metrics` (REJI_METRICS, on by default); with a token it needs `Authorization: Bearer <token>`. */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | undefined };
 }
 
 export interface IpnConfig {
@@ -152,6 +154,7 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
     ipn: readIpnConfig(flags, env),
     trustProxy: readTrustProxy(pick(flags, env, 'trust-proxy', 'REJI_TRUST_PROXY')),
     anonymousLimits: readAnonymousLimits(flags, env),
+    metrics: readMetricsConfig(flags, env),
   });
 }
 
@@ -167,6 +170,16 @@ function readAnonymousLimits(flags: RawOptions, env: NodeJS.ProcessEnv): Anonymo
       DEFAULT_ANONYMOUS_LIMITS.payloadStartsPerMinute,
     ),
   });
+}
+
+function readMetricsConfig(flags: RawOptions, env: NodeJS.ProcessEnv): ServeConfig['metrics'] {
+  const enabled = bool(pick(flags, env, 'metrics', 'REJI_METRICS'), '--metrics (REJI_METRICS)', true);
+  const token = pick(flags, env, 'metrics-token', 'REJI_METRICS_TOKEN');
+  if (token !== undefined && !/^[\x21-\x7e]{16,256}$/.test(token))
+    throw new ConfigError(
+      '--metrics-token (REJI_METRICS_TOKEN) must be 16 to 256 printable ASCII characters without spaces',
+    );
+  return Object.freeze({ enabled, token });
 }
 
 function readTrustProxy(value: string | undefined): readonly string[] {

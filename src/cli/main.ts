@@ -17,7 +17,7 @@ Usage:
              [--timer-interval-ms 1000] [--demo] [--log-level info]
              [--ipn-worker true|false] [--ipn-timeout-ms N] [--ipn-concurrency N] [--ipn-lease-ms N]
              [--ipn-endpoint-concurrency N]
-             [--trust-proxy 10.0.0.1,10.1.0.0/16]
+             [--trust-proxy 10.0.0.1,10.1.0.0/16] [--metrics true|false] [--metrics-token TOKEN]
              [--page-rate-limit 600] [--button-rate-limit 120] [--payload-start-limit 60]
   reji migrate [--json]
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
@@ -57,6 +57,8 @@ async function serve(args: string[]): Promise<void> {
     'page-rate-limit': { type: 'string' },
     'button-rate-limit': { type: 'string' },
     'payload-start-limit': { type: 'string' },
+    metrics: { type: 'string' },
+    'metrics-token': { type: 'string' },
   });
   const config = readServeConfig(values as RawOptions);
   const reji = await startReji(config, { pages: (ctx) => defaultPages(ctx, { limits: config.anonymousLimits }) });

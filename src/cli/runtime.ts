@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppContext, Clock, Logger } from '../app/context.js';
+import type { AppContext, AppMetrics, Clock, Logger } from '../app/context.js';
 import { startIpnWorker } from '../app/ipn/worker.js';
 import { startTimerWorker } from '../app/scheduler.js';
 import { ensureTestBuyers } from '../app/test-buyers.js';
@@ -10,6 +10,7 @@ import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { selfSignedCertificate } from '../crypto/x509.js';
 import type { RandomSource } from '../domain/random.js';
 import { parseTrustedProxies } from '../http/client-address.js';
+import { metricsPage, RejiMetrics } from '../http/metrics.js';
 import { startServers, type PageHandler, type RunningServer } from '../http/server.js';
 import { openStore, whileUnavailable } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -36,6 +37,7 @@ export async function openApp(options: {
   publicUrl: string;
   log?: Logger;
   clock?: Clock;
+  metrics?: AppMetrics;
 }): Promise<AppHandle> {
   const log = options.log ?? jsonLogger('warn');
   const store: Store = await openStore({
@@ -53,6 +55,7 @@ export async function openApp(options: {
     random: cryptoRandom,
     publicUrl: options.publicUrl,
     log,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   return { ctx, close: () => store.close() };
 }
@@ -135,7 +138,9 @@ export async function startReji(
   extras: { pages?: (ctx: AppContext) => PageHandler[]; log?: Logger } = {},
 ): Promise<RunningReji> {
   const log = extras.log ?? jsonLogger(config.logLevel);
+  const metrics = config.metrics.enabled ? new RejiMetrics() : undefined;
   const app = await openApp({
+    ...(metrics ? { metrics } : {}),
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     poolSize: config.databasePoolSize,
@@ -160,8 +165,12 @@ export async function startReji(
     host: config.host,
     port: config.port,
     https: tls ? { port: config.httpsPort, key: tls.key, cert: tls.cert } : undefined,
-    pages: extras.pages?.(ctx) ?? [],
+    pages: [
+      ...(metrics ? [metricsPage(ctx, metrics, config.metrics.token ? { token: config.metrics.token } : {})] : []),
+      ...(extras.pages?.(ctx) ?? []),
+    ],
     trustProxy: parseTrustedProxies(config.trustProxy.join(',')),
+    observers: metrics ? [metrics.observe] : [],
   });
   // With --port 0 the public URL (hosted pages, SigningCertURL) can only be known now.
   if (new URL(config.publicUrl).port === '0') (ctx as { publicUrl: string }).publicUrl = servers.httpUrl;

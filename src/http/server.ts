@@ -21,6 +21,25 @@ export interface PageHandler {
   ): Promise<boolean>;
 }
 
+/** One answered request, for observers (/metrics, tests); no bodies except the API's own JSON answer. */
+export interface RequestRecord {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  /** The API operation from the route table, or Health, Ready, Page, NotFound; Api when no route matched. */
+  readonly operation: string;
+  readonly status: number;
+  readonly seconds: number;
+  readonly merchantId?: string;
+  /** An API error's reasonCode. */
+  readonly reasonCode?: string;
+  /** The API's JSON answer as sent (API calls only). */
+  readonly responseBody?: string;
+}
+
+/** Told of every answered request, after the answer; must not throw (a throw is logged and ignored). */
+export type RequestObserver = (record: RequestRecord) => void;
+
 export interface ServerOptions {
   readonly ctx: AppContext;
   readonly host: string;
@@ -29,6 +48,7 @@ export interface ServerOptions {
   readonly pages?: readonly PageHandler[];
   /** Proxies whose X-Forwarded-For is believed (`--trust-proxy`); none by default. */
   readonly trustProxy?: TrustedProxies;
+  readonly observers?: readonly RequestObserver[];
 }
 
 export interface RunningServer {
@@ -164,10 +184,21 @@ async function databaseReachable(ctx: AppContext): Promise<boolean> {
   }
 }
 
+/** The reasonCode of an API error answer (only parsed for error statuses). */
+function reasonCodeOf(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { reasonCode?: unknown };
+    return typeof parsed.reasonCode === 'string' ? parsed.reasonCode : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createRequestListener(
   ctx: AppContext,
   pages: readonly PageHandler[] = [],
   trustProxy: TrustedProxies = NO_TRUSTED_PROXIES,
+  observers: readonly RequestObserver[] = [],
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     resolveClientAddress(req, trustProxy);
@@ -179,6 +210,7 @@ export function createRequestListener(
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
     let operation = 'Unknown';
     let merchantId: string | undefined;
+    let apiBody: string | undefined;
     try {
       if (rawPath === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
         // Liveness: the process serves requests. It stays 200 while the database is down, so that an
@@ -205,9 +237,11 @@ export function createRequestListener(
             (op) => (operation = op),
           );
           merchantId = result.merchantId;
+          apiBody = result.body;
           sendJson(res, result.status, result.body, requestId);
         } catch (error) {
           const { status, body } = errorResponse(ctx, error, requestId);
+          apiBody = body;
           sendJson(res, status, body, requestId);
         }
       } else {
@@ -245,6 +279,26 @@ export function createRequestListener(
         ms: Math.round(ms * 100) / 100,
         ...(merchantId ? { merchantId } : {}),
       });
+      if (observers.length > 0) {
+        const record: RequestRecord = {
+          requestId,
+          method: req.method ?? 'GET',
+          path: rawPath,
+          operation,
+          status: res.statusCode,
+          seconds: ms / 1000,
+          ...(merchantId ? { merchantId } : {}),
+          ...(apiBody !== undefined && res.statusCode >= 400 ? { reasonCode: reasonCodeOf(apiBody) } : {}),
+          ...(apiBody !== undefined ? { responseBody: apiBody } : {}),
+        };
+        for (const observe of observers) {
+          try {
+            observe(record);
+          } catch (error) {
+            ctx.log.warn('request observer failed', { requestId, error: String(error) });
+          }
+        }
+      }
     }
   };
 }
@@ -264,7 +318,7 @@ function urlHost(host: string): string {
 }
 
 export async function startServers(options: ServerOptions): Promise<RunningServer> {
-  const listener = createRequestListener(options.ctx, options.pages, options.trustProxy);
+  const listener = createRequestListener(options.ctx, options.pages, options.trustProxy, options.observers);
   const handler = (req: IncomingMessage, res: ServerResponse) => void listener(req, res);
   const plain = http.createServer({ keepAliveTimeout: 65_000 }, handler);
   const httpPort = await listen(plain, options.host, options.port);

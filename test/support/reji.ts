@@ -11,7 +11,8 @@ import type { Region } from '../../src/domain/regions.js';
 import { parseTrustedProxies } from '../../src/http/client-address.js';
 import { DEFAULT_ANONYMOUS_LIMITS, type AnonymousLimits } from '../../src/http/hosted/rate-limits.js';
 import { defaultPages } from '../../src/http/pages.js';
-import { startServers, type RunningServer } from '../../src/http/server.js';
+import { metricsPage, RejiMetrics } from '../../src/http/metrics.js';
+import { startServers, type RequestObserver, type RunningServer } from '../../src/http/server.js';
 import { startTimerWorker } from '../../src/app/scheduler.js';
 import {
   DEFAULT_IPN_WORKER_OPTIONS,
@@ -60,11 +61,17 @@ export async function startTestReji(options: {
   trustProxy?: string;
   /** Limits for anonymous traffic (the defaults when absent). */
   limits?: Partial<AnonymousLimits>;
+  /** Serve `/metrics` and count as `reji serve` does. */
+  metrics?: boolean;
+  /** Told of every answered request (e.g. to check responses against the OpenAPI document). */
+  observers?: readonly RequestObserver[];
 }): Promise<TestReji> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reji-test-'));
   const database = options.dialect === 'postgres' ? await createTestDatabase() : undefined;
   await options.beforeOpen?.({ dataDir, databaseUrl: database?.url });
+  const metrics = options.metrics ? new RejiMetrics() : undefined;
   const app = await openApp({
+    ...(metrics ? { metrics } : {}),
     dataDir,
     databaseUrl: database?.url,
     poolSize: 10,
@@ -79,8 +86,12 @@ export async function startTestReji(options: {
     host: '127.0.0.1',
     port: 0,
     https: { port: 0, key: tls.key, cert: tls.cert },
-    pages: defaultPages(app.ctx, { limits: { ...DEFAULT_ANONYMOUS_LIMITS, ...options.limits } }),
+    pages: [
+      ...(metrics ? [metricsPage(app.ctx, metrics)] : []),
+      ...defaultPages(app.ctx, { limits: { ...DEFAULT_ANONYMOUS_LIMITS, ...options.limits } }),
+    ],
     ...(options.trustProxy ? { trustProxy: parseTrustedProxies(options.trustProxy) } : {}),
+    observers: [...(metrics ? [metrics.observe] : []), ...(options.observers ?? [])],
   });
   // The hosted pages must be reachable at the real port.
   (app.ctx as { publicUrl: string }).publicUrl = servers.httpUrl;
