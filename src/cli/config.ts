@@ -34,6 +34,8 @@ export interface ServeConfig {
   readonly anonymousLimits: AnonymousLimits;
   /** `GET /metrics` (REJI_METRICS, on by default); with a token it needs `Authorization: Bearer <token>`. */
   readonly metrics: { readonly enabled: boolean; readonly token: string | undefined };
+  /** Answer as the HTTP proxy of official SDKs for Amazon Pay's API hosts (REJI_SDK_PROXY, on by default). */
+  readonly sdkProxy: boolean;
 }
 
 export interface IpnConfig {
@@ -155,6 +157,7 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
     trustProxy: readTrustProxy(pick(flags, env, 'trust-proxy', 'REJI_TRUST_PROXY')),
     anonymousLimits: readAnonymousLimits(flags, env),
     metrics: readMetricsConfig(flags, env),
+    sdkProxy: bool(pick(flags, env, 'sdk-proxy', 'REJI_SDK_PROXY'), '--sdk-proxy (REJI_SDK_PROXY)', true),
   });
 }
 

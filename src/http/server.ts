@@ -7,6 +7,7 @@ import type { AppContext } from '../app/context.js';
 import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { handleApiCall, isApiPath } from './api-router.js';
 import { NO_TRUSTED_PROXIES, resolveClientAddress, type TrustedProxies } from './client-address.js';
+import { acceptSdkProxy, AMAZON_PAY_API_HOSTS, originFormOf } from './sdk-proxy.js';
 
 /** The largest request body reji reads; larger ones answer 400 InvalidRequest. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -49,6 +50,8 @@ export interface ServerOptions {
   /** Proxies whose X-Forwarded-For is believed (`--trust-proxy`); none by default. */
   readonly trustProxy?: TrustedProxies;
   readonly observers?: readonly RequestObserver[];
+  /** Answer as the HTTP proxy of official SDKs for Amazon Pay's API hosts (src/http/sdk-proxy.ts), with this certificate. */
+  readonly sdkProxy?: { readonly key: string; readonly cert: string } | undefined;
 }
 
 export interface RunningServer {
@@ -204,6 +207,23 @@ export function createRequestListener(
     resolveClientAddress(req, trustProxy);
     const started = process.hrtime.bigint();
     const requestId = newRequestId();
+    if (req.url !== undefined && !req.url.startsWith('/')) {
+      // Absolute-form: a client using reji as its HTTP proxy (sdk-proxy.ts); only Amazon Pay's API hosts are served.
+      const originForm = originFormOf(req.url);
+      if (originForm === undefined) {
+        sendJson(
+          res,
+          400,
+          JSON.stringify({
+            reasonCode: 'InvalidRequest',
+            message: `reji serves absolute-form requests only for ${AMAZON_PAY_API_HOSTS.join(', ')}; it forwards nothing.`,
+          }),
+          requestId,
+        );
+        return;
+      }
+      req.url = originForm;
+    }
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const rawPath = q === -1 ? url : url.slice(0, q);
@@ -321,6 +341,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const listener = createRequestListener(options.ctx, options.pages, options.trustProxy, options.observers);
   const handler = (req: IncomingMessage, res: ServerResponse) => void listener(req, res);
   const plain = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+  if (options.sdkProxy) acceptSdkProxy(plain, { ...options.sdkProxy, handler });
   const httpPort = await listen(plain, options.host, options.port);
   let secure: https.Server | undefined;
   let httpsPort: number | undefined;

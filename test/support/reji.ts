@@ -5,7 +5,7 @@ import type { AppContext, Clock } from '../../src/app/context.js';
 import { createKeyPair, createMerchant } from '../../src/app/merchants.js';
 import { ensureTestBuyers } from '../../src/app/test-buyers.js';
 import { inTransaction } from '../../src/app/transactions.js';
-import { ensureTlsCertificate, openApp } from '../../src/cli/runtime.js';
+import { ensureSdkProxyCertificate, ensureTlsCertificate, openApp } from '../../src/cli/runtime.js';
 import { jsonLogger } from '../../src/cli/logger.js';
 import type { Region } from '../../src/domain/regions.js';
 import { parseTrustedProxies } from '../../src/http/client-address.js';
@@ -65,6 +65,8 @@ export async function startTestReji(options: {
   metrics?: boolean;
   /** Told of every answered request (e.g. to check responses against the OpenAPI document). */
   observers?: readonly RequestObserver[];
+  /** Answer as the official SDKs' proxy (`--sdk-proxy`); the CA is `<dataDir>/ca/reji-ca.pem`. */
+  sdkProxy?: boolean;
 }): Promise<TestReji> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reji-test-'));
   const database = options.dialect === 'postgres' ? await createTestDatabase() : undefined;
@@ -92,6 +94,7 @@ export async function startTestReji(options: {
     ],
     ...(options.trustProxy ? { trustProxy: parseTrustedProxies(options.trustProxy) } : {}),
     observers: [...(metrics ? [metrics.observe] : []), ...(options.observers ?? [])],
+    ...(options.sdkProxy ? { sdkProxy: ensureSdkProxyCertificate(dataDir) } : {}),
   });
   // The hosted pages must be reachable at the real port.
   (app.ctx as { publicUrl: string }).publicUrl = servers.httpUrl;
