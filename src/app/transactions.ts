@@ -83,6 +83,8 @@ export function idOf<K extends DocumentKind>(kind: K, doc: Documents[K]): string
       return (doc as Documents['charge']).chargeId;
     case 'refund':
       return (doc as Documents['refund']).refundId;
+    case 'dispute':
+      return (doc as Documents['dispute']).disputeId;
     default:
       throw new Error(`unknown document kind ${String(kind)}`);
   }

@@ -5,6 +5,8 @@ import type { Charge } from '../domain/charge.js';
 import { buyerDataVisible, limitsOf, type ChargePermission } from '../domain/charge-permission.js';
 import { constraintsOf, type CheckoutSession, type Scope } from '../domain/checkout-session.js';
 import { formatRate, toLedger } from '../domain/conversion.js';
+import type { Dispute } from '../domain/dispute.js';
+import type { EvidenceFile } from '../domain/evidence-file.js';
 import { formatAmount, money, type Money } from '../domain/money.js';
 import type { Refund } from '../domain/refund.js';
 import type { Address, BuyerSnapshot, MerchantMetadata, RecurringMetadata } from '../domain/shared-types.js';
@@ -14,6 +16,8 @@ import {
   chargePermissionResponse,
   chargeResponse,
   checkoutSessionResponse,
+  disputeResponse,
+  fileResponse,
   refundResponse,
 } from '../wire/responses.js';
 import { render } from '../wire/schema.js';
@@ -266,5 +270,39 @@ export function wireBuyerProfile(profile: BuyerProfileView): Wire.BuyerProfile {
     shippingAddress: wireAddress(profile.shippingAddress),
     billingAddress: wireAddress(profile.billingAddress),
     primeMembershipTypes: profile.primeMembershipTypes === null ? null : [...profile.primeMembershipTypes],
+  });
+}
+
+export function wireDispute(dispute: Dispute): Wire.Dispute {
+  return render(disputeResponse, {
+    disputeId: dispute.disputeId,
+    releaseEnvironment: dispute.environment,
+    chargeId: dispute.chargeId,
+    disputeType: 'Chargeback',
+    disputeAmount: wirePrice(dispute.disputeAmount),
+    filingReason: dispute.filingReason,
+    statusDetails: {
+      state: dispute.state,
+      reasonCode: dispute.reasonCode,
+      reasonDescription: dispute.reasonDescription,
+      resolution: dispute.resolution,
+      lastUpdatedTimestamp: formatWireTimestamp(dispute.lastUpdatedAt),
+    },
+    merchantEvidences: dispute.evidences.map((e) => ({ ...e })),
+    merchantResponseDeadline: formatWireTimestamp(dispute.merchantResponseDeadline),
+    resolutionAuthority: dispute.resolutionAuthority,
+    creationTimestamp: formatWireTimestamp(dispute.filedAt),
+  });
+}
+
+export function wireFile(file: EvidenceFile, url: string): Wire.EvidenceFile {
+  return render(fileResponse, {
+    id: file.fileId,
+    type: file.type,
+    purpose: file.purpose,
+    size: file.size ?? 0,
+    uploadTimestamp: file.uploadedAt === null ? null : formatWireTimestamp(file.uploadedAt),
+    url,
+    urlExpirationTimestamp: formatWireTimestamp(file.urlExpiresAt),
   });
 }

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { KyselyBuyerReads, KyselyBuyerTx, BuyerQueries } from './kysely-buyers.js';
 import { DocumentQueries, KyselyDocumentReads, KyselyDocumentTx } from './kysely-documents.js';
+import { KyselyFileReads, KyselyFileTx } from './kysely-files.js';
 import { KyselyHostedReads, KyselyHostedTx } from './kysely-hosted.js';
 import { IdempotencyQueries, KyselyIdempotencyTx } from './kysely-idempotency.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
@@ -34,6 +35,7 @@ class KyselyTx implements StoreTx {
   #idempotency: KyselyIdempotencyTx | undefined;
   #timers: KyselyTimerTx | undefined;
   #notifications: KyselyNotificationTx | undefined;
+  #files: KyselyFileTx | undefined;
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -68,6 +70,10 @@ class KyselyTx implements StoreTx {
   get notifications(): KyselyNotificationTx {
     this.#notifications ??= new KyselyNotificationTx(this.trx, this.dialect, this.q.notifications);
     return this.#notifications;
+  }
+  get files(): KyselyFileTx {
+    this.#files ??= new KyselyFileTx(this.trx);
+    return this.#files;
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -119,6 +125,7 @@ export class KyselyStore implements Store {
       buyers: wrapErrors(new KyselyBuyerReads(db, q.buyers), classify),
       hosted: wrapErrors(new KyselyHostedReads(db), classify),
       notifications: wrapErrors(new KyselyNotificationReads(db), classify),
+      files: wrapErrors(new KyselyFileReads(db), classify),
     });
   }
 

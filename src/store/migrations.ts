@@ -297,6 +297,38 @@ const STEPS: Record<string, Step> = {
       .execute();
     await db.schema.createIndex('sign_in_throttle_by_last').on('sign_in_throttle').column('last_at').execute();
   },
+
+  // ---- disputes, evidence files, payment service providers (issues 12 and 13) ----
+  '0009_disputes': async (db, dialect) => {
+    await db.schema
+      .createTable('disputes')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .addColumn('charge_id', 'text', (c) => c.notNull())
+      .addColumn('charge_permission_id', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('disputes_by_charge').on('disputes').column('charge_id').execute();
+    // The bytes live beside their metadata; MAX_FILE_BYTES bounds each row.
+    await db.schema
+      .createTable('evidence_files')
+      .addColumn('file_id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .addColumn('upload_token', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('content', dialect === 'postgres' ? 'bytea' : 'blob')
+      .execute();
+    await db.schema
+      .alterTable('merchants')
+      .addColumn('payment_service_provider', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -9,6 +9,9 @@ export interface Database {
   charge_permissions: DocumentRow & { checkout_session_id: string };
   charges: DocumentRow & { charge_permission_id: string };
   refunds: DocumentRow & { charge_id: string; charge_permission_id: string };
+  // 0009_disputes
+  disputes: DocumentRow & { charge_id: string; charge_permission_id: string };
+  evidence_files: EvidenceFileRow;
   idempotency_keys: IdempotencyRow;
   timers: TimerRow;
   buyers: BuyerRow;
@@ -34,6 +37,19 @@ export interface MerchantRow {
   ledger_currency: string;
   created_at: number;
   sandbox_clock_offset_ms: number;
+  /** 1: the merchant may call the payment service provider operations (0009_disputes). */
+  payment_service_provider: Generated<number>;
+}
+
+/** An evidence file: its metadata as JSON, the upload URL's token, and the bytes once uploaded. */
+export interface EvidenceFileRow {
+  file_id: string;
+  merchant_id: string;
+  environment: string;
+  doc: string;
+  upload_token: string;
+  created_at: number;
+  content: Uint8Array | null;
 }
 
 export interface StoreRow {

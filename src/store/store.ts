@@ -1,5 +1,6 @@
 import type { BuyerReads, BuyerTx } from './buyers.js';
 import type { DocumentReads, DocumentTx } from './documents.js';
+import type { FileReads, FileTx } from './files.js';
 import type { HostedReads, HostedTx } from './hosted.js';
 import type { IdempotencyTx } from './idempotency.js';
 import type { MerchantReads, MerchantTx } from './merchants.js';
@@ -11,6 +12,7 @@ import type { TimerTx } from './timers.js';
 // that one transaction spans all. The records' types are re-exported here for the store's users.
 export type * from './buyers.js';
 export type * from './documents.js';
+export type * from './files.js';
 export type * from './hosted.js';
 export type * from './idempotency.js';
 export type * from './merchants.js';
@@ -41,6 +43,7 @@ export interface StoreReads {
   readonly buyers: BuyerReads;
   readonly hosted: HostedReads;
   readonly notifications: NotificationReads;
+  readonly files: FileReads;
 }
 
 /** Everything a use case may do inside one transaction, by aggregate; a transaction spans them all. */
@@ -52,6 +55,7 @@ export interface StoreTx extends StoreReads {
   readonly idempotency: IdempotencyTx;
   readonly timers: TimerTx;
   readonly notifications: NotificationTx;
+  readonly files: FileTx;
   /** Runs `fn` so that a failure undoes only what `fn` did. */
   savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 }

@@ -1,12 +1,23 @@
-import { CHANNELS, CHARGE_INITIATORS } from '../domain/charge.js';
+import { CHANNELS, CHARGE_INITIATORS, CHARGE_STATES } from '../domain/charge.js';
 import { SCOPES, type DeliverySpecifications } from '../domain/checkout-session.js';
+import {
+  DISPUTE_REASON_CODES,
+  DISPUTE_RESOLUTIONS,
+  DISPUTE_STATES,
+  EVIDENCE_TEXT_MAX,
+  EVIDENCE_TYPES,
+  FILING_REASONS,
+  MAX_EVIDENCES,
+} from '../domain/dispute.js';
 import { ok } from '../domain/errors.js';
+import { FILE_PURPOSES, FILE_TYPES } from '../domain/evidence-file.js';
 import { TEXT_LIMITS } from '../domain/limits.js';
 import { CURRENCIES, type CurrencyCode } from '../domain/money.js';
 import { FREQUENCY_UNITS, type Address, type RecurringMetadata } from '../domain/shared-types.js';
 import {
   array,
   boolean,
+  instant,
   integerLike,
   invalid,
   literal,
@@ -241,6 +252,73 @@ export const createRefundRequest = object({
   softDescriptor: optional(softDescriptor),
 });
 
+/** Update Charge (payment service providers only, spec 12 §12.8). */
+export const updateChargeRequest = object({
+  statusDetails: object({
+    state: literal(CHARGE_STATES),
+    reasonCode: optional(string({ max: 64, min: 1 })),
+  }),
+});
+
+const disputeReasonDescription = string({ max: 1024, min: 1 });
+
+/** Create Dispute (payment service providers only, spec 12 §12.9.3); timestamps as `instant()` accepts them. */
+export const createDisputeRequest = object({
+  chargeId: string({ max: 64, min: 1 }),
+  providerMetadata: optional(object({ providerDisputeId: optional(string({ max: 256, min: 1 })) })),
+  disputeAmount: price(),
+  filingReason: literal(FILING_REASONS),
+  filingTimestamp: optional(instant()),
+  // The PHP README's name for the filing time.
+  creationTimestamp: optional(instant()),
+  statusDetails: optional(
+    object({
+      state: literal(['ActionRequired'] as const),
+      reasonCode: optional(literal(DISPUTE_REASON_CODES)),
+      reasonDescription: optional(disputeReasonDescription),
+    }),
+  ),
+  merchantResponseDeadline: optional(instant()),
+});
+
+/** Update Dispute (payment service providers only): the status a PSP reports. */
+export const updateDisputeRequest = object({
+  statusDetails: object({
+    state: literal(DISPUTE_STATES),
+    reasonCode: optional(literal(DISPUTE_REASON_CODES)),
+    reasonDescription: optional(disputeReasonDescription),
+    resolution: optional(literal(DISPUTE_RESOLUTIONS)),
+  }),
+  closureTimestamp: optional(instant()),
+});
+
+export const contestDisputeRequest = object({
+  merchantEvidences: array(
+    object({
+      evidenceType: literal(EVIDENCE_TYPES),
+      fileId: optional(string({ max: 100, min: 1 })),
+      evidenceText: optional(string({ max: EVIDENCE_TEXT_MAX, min: 1 })),
+    }),
+    { max: MAX_EVIDENCES, min: 1 },
+  ),
+});
+
+export const uploadFileRequest = object({
+  type: literal(FILE_TYPES),
+  purpose: literal(FILE_PURPOSES),
+});
+
+/** `POST /v2/testing/charges/{chargeId}/chargeback`: the buyer files a chargeback (docs/sandbox.md). */
+export const testingChargebackRequest = object({
+  disputeAmount: optional(price()),
+  filingReason: optional(literal(FILING_REASONS)),
+});
+
+/** `POST /v2/testing/disputes/{disputeId}/decision`: the investigator decides, or asks for more evidence. */
+export const testingDisputeDecisionRequest = object({
+  decision: literal(['MerchantWon', 'BuyerWon', 'NoFault', 'RequestEvidence'] as const),
+});
+
 export const buyerConsentRequest = object({
   buyerEmail: optional(string({ max: 254, min: 3 })),
   shippingAddressId: optional(string({ max: 100, min: 1 })),
@@ -289,6 +367,13 @@ export const REQUESTS = {
   CaptureChargeRequest: captureChargeRequest,
   CancelChargeRequest: cancelChargeRequest,
   CreateRefundRequest: createRefundRequest,
+  UpdateChargeRequest: updateChargeRequest,
+  CreateDisputeRequest: createDisputeRequest,
+  UpdateDisputeRequest: updateDisputeRequest,
+  ContestDisputeRequest: contestDisputeRequest,
+  UploadFileRequest: uploadFileRequest,
+  TestingChargebackRequest: testingChargebackRequest,
+  TestingDisputeDecisionRequest: testingDisputeDecisionRequest,
   BuyerConsentRequest: buyerConsentRequest,
   ClockAdvanceRequest: clockAdvanceRequest,
   TestingButtonRequest: testingButtonRequest,

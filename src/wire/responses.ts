@@ -1,6 +1,15 @@
 import { CHANNELS, CHARGE_INITIATORS, CHARGE_STATES } from '../domain/charge.js';
 import { CHARGE_PERMISSION_STATES } from '../domain/charge-permission.js';
 import { CHECKOUT_SESSION_STATES } from '../domain/checkout-session.js';
+import {
+  DISPUTE_RESOLUTIONS,
+  DISPUTE_STATES,
+  DISPUTE_TYPES,
+  EVIDENCE_TYPES,
+  FILING_REASONS,
+  RESOLUTION_AUTHORITIES,
+} from '../domain/dispute.js';
+import { FILE_PURPOSES, FILE_TYPES } from '../domain/evidence-file.js';
 import { ENVIRONMENTS } from '../domain/environment.js';
 import { REFUND_STATES } from '../domain/refund.js';
 import { FREQUENCY_UNITS } from '../domain/shared-types.js';
@@ -242,6 +251,43 @@ export const buyerProfileResponse = object({
   primeMembershipTypes: nullable(array(text())),
 });
 
+/**
+ * Dispute (Create, Get, Update, Contest): the fields of spec 12 §12.9.1 in the documentation's order, which holds
+ * the live service's key set (spec 12: "suggested order: doc order").
+ */
+export const disputeResponse = object({
+  disputeId: text(),
+  releaseEnvironment,
+  chargeId: text(),
+  disputeType: literal(DISPUTE_TYPES),
+  disputeAmount: priceResponse,
+  filingReason: literal(FILING_REASONS),
+  statusDetails: object({
+    state: literal(DISPUTE_STATES),
+    reasonCode: nullableText(),
+    reasonDescription: nullableText(),
+    resolution: nullable(literal(DISPUTE_RESOLUTIONS)),
+    lastUpdatedTimestamp: wireTimestamp,
+  }),
+  merchantEvidences: array(
+    object({ evidenceType: literal(EVIDENCE_TYPES), fileId: nullableText(), evidenceText: nullableText() }),
+  ),
+  merchantResponseDeadline: wireTimestamp,
+  resolutionAuthority: literal(RESOLUTION_AUTHORITIES),
+  creationTimestamp: wireTimestamp,
+});
+
+/** Upload File: the 7 keys of the File object (spec 12 §12.10); size is 0 and uploadTimestamp null until the PUT. */
+export const fileResponse = object({
+  id: text(),
+  type: literal(FILE_TYPES),
+  purpose: literal(FILE_PURPOSES),
+  size: number(),
+  uploadTimestamp: nullable(wireTimestamp),
+  url: text(),
+  urlExpirationTimestamp: wireTimestamp,
+});
+
 /** Every response declaration by name (JSON Schema components, tests). */
 export const RESPONSES = {
   CheckoutSession: checkoutSessionResponse,
@@ -249,4 +295,6 @@ export const RESPONSES = {
   Charge: chargeResponse,
   Refund: refundResponse,
   BuyerProfile: buyerProfileResponse,
+  Dispute: disputeResponse,
+  File: fileResponse,
 } as const satisfies Record<string, Schema<unknown, unknown>>;

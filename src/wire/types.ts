@@ -36,6 +36,8 @@ export interface ChargePermission extends Output<typeof R.chargePermissionRespon
 export interface Charge extends Output<typeof R.chargeResponse> {}
 export interface Refund extends Output<typeof R.refundResponse> {}
 export interface BuyerProfile extends Output<typeof R.buyerProfileResponse> {}
+export interface Dispute extends Output<typeof R.disputeResponse> {}
+export interface EvidenceFile extends Output<typeof R.fileResponse> {}
 
 export interface StatusDetails<State extends string = string> {
   state: State;
