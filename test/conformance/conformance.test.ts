@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { setPaymentServiceProvider } from '../../src/app/merchants.js';
 import { dialectCases } from '../support/dialects.js';
 import { checkoutUntilComplete, type CheckoutOptions } from '../support/flows.js';
 import {
@@ -336,6 +337,75 @@ for (const { dialect, skip } of await dialectCases()) {
       await f.call(
         'completeCheckoutSession (card 3434)',
         client.completeCheckoutSession(card.id, { chargeAmount: price(card.amount, card.currency) }),
+      );
+      f.check(writer);
+    });
+
+    test('dispute: a chargeback, an evidence file, contest, the investigator decides', async () => {
+      const f = new Flow('dispute');
+      const { completed } = await throughComplete(f, client, jp, { intent: 'AuthorizeWithCapture', amount: '3000' });
+      const opened = await f.call('testing chargeback', testing(client).chargeback(completed.data.chargeId));
+      const disputeId = opened.data.disputeId;
+      await f.call('getDispute', client.getDispute(disputeId));
+      const file = await f.call('uploadFile', client.uploadFile({ type: 'pdf', purpose: 'disputeEvidence' }, idem()));
+      await fetch(file.data.url, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/pdf' },
+        body: Buffer.from('%PDF-1.4\n'),
+      });
+      await f.call(
+        'contestDispute',
+        client.contestDispute(disputeId, {
+          merchantEvidences: [
+            { evidenceType: 'Receipt', fileId: file.data.id },
+            { evidenceType: 'TrackingNumber', evidenceText: '1Z999AA10123456784' },
+          ],
+        }),
+      );
+      await f.call('testing decision', testing(client).decideDispute(disputeId, 'MerchantWon'));
+      f.check(writer);
+    });
+
+    test('PSP: Update Charge, Create Dispute, Update Dispute (Amazon Node README samples)', async () => {
+      const f = new Flow('psp');
+      const psp = await reji.merchant('jp');
+      await setPaymentServiceProvider(reji.ctx, psp.merchantId, true);
+      const pspClient = officialClient(reji, psp);
+      const authorized = await throughComplete(f, pspClient, psp, { intent: 'Authorize', amount: '2000' });
+      await f.call(
+        'updateCharge',
+        pspClient.updateCharge(authorized.completed.data.chargeId, {
+          statusDetails: { state: 'Canceled', reasonCode: 'ExpiredUnused' },
+        }),
+      );
+      const captured = await throughComplete(f, pspClient, psp, { intent: 'AuthorizeWithCapture', amount: '1000' });
+      const now = Date.parse('2026-01-27T10:10:10Z');
+      const dispute = await f.call(
+        'createDispute',
+        pspClient.createDispute(
+          {
+            chargeId: captured.completed.data.chargeId,
+            providerMetadata: { providerDisputeId: 'XXXXXXXXXXXX' },
+            disputeAmount: price('1', 'JPY'),
+            filingReason: 'ProductNotReceived',
+            filingTimestamp: now,
+            statusDetails: { state: 'ActionRequired' },
+            merchantResponseDeadline: Date.now() + 14 * 24 * 60 * 60 * 1000,
+          },
+          idem(),
+        ),
+      );
+      await f.call(
+        'updateDispute',
+        pspClient.updateDispute(dispute.data.disputeId, {
+          statusDetails: {
+            resolution: 'MerchantWon',
+            state: 'Resolved',
+            reasonCode: 'MerchantAcceptedDispute',
+            reasonDescription: 'Merchant accepted the dispute request',
+          },
+          closureTimestamp: Date.now(),
+        }),
       );
       f.check(writer);
     });
