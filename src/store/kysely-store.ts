@@ -3,6 +3,7 @@ import { KyselyBuyerReads, KyselyBuyerTx, BuyerQueries } from './kysely-buyers.j
 import { DocumentQueries, KyselyDocumentReads, KyselyDocumentTx } from './kysely-documents.js';
 import { KyselyHostedReads, KyselyHostedTx } from './kysely-hosted.js';
 import { IdempotencyQueries, KyselyIdempotencyTx } from './kysely-idempotency.js';
+import { KyselyLedgerReads, KyselyLedgerTx } from './kysely-ledger.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
 import { KyselyTimerTx, TimerQueries } from './kysely-timers.js';
@@ -34,6 +35,7 @@ class KyselyTx implements StoreTx {
   #idempotency: KyselyIdempotencyTx | undefined;
   #timers: KyselyTimerTx | undefined;
   #notifications: KyselyNotificationTx | undefined;
+  #ledger: KyselyLedgerTx | undefined;
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -68,6 +70,10 @@ class KyselyTx implements StoreTx {
   get notifications(): KyselyNotificationTx {
     this.#notifications ??= new KyselyNotificationTx(this.trx, this.dialect, this.q.notifications);
     return this.#notifications;
+  }
+  get ledger(): KyselyLedgerTx {
+    this.#ledger ??= new KyselyLedgerTx(this.trx);
+    return this.#ledger;
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -119,6 +125,7 @@ export class KyselyStore implements Store {
       buyers: wrapErrors(new KyselyBuyerReads(db, q.buyers), classify),
       hosted: wrapErrors(new KyselyHostedReads(db), classify),
       notifications: wrapErrors(new KyselyNotificationReads(db), classify),
+      ledger: wrapErrors(new KyselyLedgerReads(db), classify),
     });
   }
 
