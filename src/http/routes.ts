@@ -1,6 +1,7 @@
 import { BUYER_ROUTES } from './routes-buyers.js';
 import { CHECKOUT_ROUTES } from './routes-checkout.js';
 import { PAYMENT_ROUTES } from './routes-payments.js';
+import { REPORT_ROUTES } from './routes-reports.js';
 import { TESTING_ROUTES } from './routes-testing.js';
 import type { ApiRoute } from './route-table.js';
 
@@ -11,6 +12,7 @@ import type { ApiRoute } from './route-table.js';
 export const API_ROUTES: readonly ApiRoute[] = [
   ...CHECKOUT_ROUTES,
   ...PAYMENT_ROUTES,
+  ...REPORT_ROUTES,
   ...TESTING_ROUTES,
   ...BUYER_ROUTES,
 ];

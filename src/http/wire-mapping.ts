@@ -9,8 +9,15 @@ import { formatAmount, money, type Money } from '../domain/money.js';
 import type { Refund } from '../domain/refund.js';
 import type { Address, BuyerSnapshot, MerchantMetadata, RecurringMetadata } from '../domain/shared-types.js';
 import { formatWireTimestamp, type Instant } from '../domain/time.js';
+import type { Report, ReportSchedule } from '../domain/report.js';
+import { formatDisbursementTime, type Disbursement } from '../domain/settlement.js';
 import {
   buyerProfileResponse,
+  deliveryTrackerResponse,
+  disbursementResponse,
+  reportDocumentResponse,
+  reportResponse,
+  reportScheduleResponse,
   chargePermissionResponse,
   chargeResponse,
   checkoutSessionResponse,
@@ -266,5 +273,59 @@ export function wireBuyerProfile(profile: BuyerProfileView): Wire.BuyerProfile {
     shippingAddress: wireAddress(profile.shippingAddress),
     billingAddress: wireAddress(profile.billingAddress),
     primeMembershipTypes: profile.primeMembershipTypes === null ? null : [...profile.primeMembershipTypes],
+  });
+}
+
+export function wireReport(r: Report): Wire.Report {
+  return render(reportResponse, {
+    createdTime: formatWireTimestamp(r.createdTime),
+    endTime: formatWireTimestamp(r.endTime),
+    processingEndTime: r.processingEndTime === null ? null : formatWireTimestamp(r.processingEndTime),
+    processingStartTime: formatWireTimestamp(r.processingStartTime),
+    processingStatus: r.processingStatus,
+    reportDocumentId: r.reportDocumentId,
+    reportId: r.reportId,
+    reportType: r.reportType,
+    startTime: formatWireTimestamp(r.startTime),
+  });
+}
+
+export function wireReportDocument(d: {
+  compressionAlgorithm: string;
+  reportDocumentId: string;
+  url: string;
+}): Wire.ReportDocument {
+  return render(reportDocumentResponse, d);
+}
+
+export function wireReportSchedule(s: ReportSchedule): Wire.ReportSchedule {
+  return render(reportScheduleResponse, {
+    nextReportCreationTime: formatWireTimestamp(s.nextReportCreationTime),
+    reportScheduleId: s.reportScheduleId,
+    reportType: s.reportType,
+    scheduleFrequency: s.scheduleFrequency,
+  });
+}
+
+export function wireDisbursement(sellerId: string, d: Disbursement): Wire.Disbursement {
+  return render(disbursementResponse, {
+    sellerId,
+    settlementId: d.settlementId,
+    amazonDisbursementReferenceId: d.amazonDisbursementReferenceId,
+    amount: formatAmount(money(d.amount, d.currencyCode)),
+    currencyCode: d.currencyCode,
+    transactionTime: formatDisbursementTime(d.transactionTime),
+  });
+}
+
+export function wireDeliveryTracker(t: {
+  chargePermissionId?: string;
+  amazonOrderReferenceId?: string;
+  deliveryDetails: readonly { trackingNumber: string; carrierCode: string }[];
+}): Wire.DeliveryTracker {
+  return render(deliveryTrackerResponse, {
+    ...(t.amazonOrderReferenceId !== undefined ? { amazonOrderReferenceId: t.amazonOrderReferenceId } : {}),
+    ...(t.chargePermissionId !== undefined ? { chargePermissionId: t.chargePermissionId } : {}),
+    deliveryDetails: t.deliveryDetails.map((d) => ({ trackingNumber: d.trackingNumber, carrierCode: d.carrierCode })),
   });
 }

@@ -4,6 +4,12 @@ import { DocumentQueries, KyselyDocumentReads, KyselyDocumentTx } from './kysely
 import { KyselyHostedReads, KyselyHostedTx } from './kysely-hosted.js';
 import { IdempotencyQueries, KyselyIdempotencyTx } from './kysely-idempotency.js';
 import { KyselyLedgerReads, KyselyLedgerTx } from './kysely-ledger.js';
+import {
+  KyselyDeliveryTrackerReads,
+  KyselyDeliveryTrackerTx,
+  KyselyReportReads,
+  KyselyReportTx,
+} from './kysely-reports.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
 import { KyselyTimerTx, TimerQueries } from './kysely-timers.js';
@@ -36,6 +42,8 @@ class KyselyTx implements StoreTx {
   #timers: KyselyTimerTx | undefined;
   #notifications: KyselyNotificationTx | undefined;
   #ledger: KyselyLedgerTx | undefined;
+  #reports: KyselyReportTx | undefined;
+  #deliveryTrackers: KyselyDeliveryTrackerTx | undefined;
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -74,6 +82,14 @@ class KyselyTx implements StoreTx {
   get ledger(): KyselyLedgerTx {
     this.#ledger ??= new KyselyLedgerTx(this.trx);
     return this.#ledger;
+  }
+  get reports(): KyselyReportTx {
+    this.#reports ??= new KyselyReportTx(this.trx, this.dialect);
+    return this.#reports;
+  }
+  get deliveryTrackers(): KyselyDeliveryTrackerTx {
+    this.#deliveryTrackers ??= new KyselyDeliveryTrackerTx(this.trx);
+    return this.#deliveryTrackers;
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -126,6 +142,8 @@ export class KyselyStore implements Store {
       hosted: wrapErrors(new KyselyHostedReads(db), classify),
       notifications: wrapErrors(new KyselyNotificationReads(db), classify),
       ledger: wrapErrors(new KyselyLedgerReads(db), classify),
+      reports: wrapErrors(new KyselyReportReads(db), classify),
+      deliveryTrackers: wrapErrors(new KyselyDeliveryTrackerReads(db), classify),
     });
   }
 

@@ -6,6 +6,7 @@ import type { LedgerReads, LedgerTx } from './ledger.js';
 import type { MerchantReads, MerchantTx } from './merchants.js';
 import type { DialectName } from './migrations.js';
 import type { NotificationReads, NotificationTx } from './notifications.js';
+import type { DeliveryTrackerReads, DeliveryTrackerTx, ReportReads, ReportTx } from './reports.js';
 import type { TimerTx } from './timers.js';
 
 // The store is split by aggregate (one interface per file beside this one); the facade composes them so
@@ -17,6 +18,7 @@ export type * from './idempotency.js';
 export type * from './ledger.js';
 export type * from './merchants.js';
 export type * from './notifications.js';
+export type * from './reports.js';
 export type * from './timers.js';
 
 /** Another writer changed the row since it was read: the whole transaction is retried. */
@@ -44,6 +46,8 @@ export interface StoreReads {
   readonly hosted: HostedReads;
   readonly notifications: NotificationReads;
   readonly ledger: LedgerReads;
+  readonly reports: ReportReads;
+  readonly deliveryTrackers: DeliveryTrackerReads;
 }
 
 /** Everything a use case may do inside one transaction, by aggregate; a transaction spans them all. */
@@ -56,6 +60,8 @@ export interface StoreTx extends StoreReads {
   readonly timers: TimerTx;
   readonly notifications: NotificationTx;
   readonly ledger: LedgerTx;
+  readonly reports: ReportTx;
+  readonly deliveryTrackers: DeliveryTrackerTx;
   /** Runs `fn` so that a failure undoes only what `fn` did. */
   savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 }
