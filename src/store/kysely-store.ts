@@ -4,6 +4,13 @@ import { DocumentQueries, KyselyDocumentReads, KyselyDocumentTx } from './kysely
 import { KyselyFileReads, KyselyFileTx } from './kysely-files.js';
 import { KyselyHostedReads, KyselyHostedTx } from './kysely-hosted.js';
 import { IdempotencyQueries, KyselyIdempotencyTx } from './kysely-idempotency.js';
+import { KyselyLedgerReads, KyselyLedgerTx } from './kysely-ledger.js';
+import {
+  KyselyDeliveryTrackerReads,
+  KyselyDeliveryTrackerTx,
+  KyselyReportReads,
+  KyselyReportTx,
+} from './kysely-reports.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
 import { KyselyTimerTx, TimerQueries } from './kysely-timers.js';
@@ -36,6 +43,9 @@ class KyselyTx implements StoreTx {
   #timers: KyselyTimerTx | undefined;
   #notifications: KyselyNotificationTx | undefined;
   #files: KyselyFileTx | undefined;
+  #ledger: KyselyLedgerTx | undefined;
+  #reports: KyselyReportTx | undefined;
+  #deliveryTrackers: KyselyDeliveryTrackerTx | undefined;
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -74,6 +84,18 @@ class KyselyTx implements StoreTx {
   get files(): KyselyFileTx {
     this.#files ??= new KyselyFileTx(this.trx);
     return this.#files;
+  }
+  get ledger(): KyselyLedgerTx {
+    this.#ledger ??= new KyselyLedgerTx(this.trx);
+    return this.#ledger;
+  }
+  get reports(): KyselyReportTx {
+    this.#reports ??= new KyselyReportTx(this.trx, this.dialect);
+    return this.#reports;
+  }
+  get deliveryTrackers(): KyselyDeliveryTrackerTx {
+    this.#deliveryTrackers ??= new KyselyDeliveryTrackerTx(this.trx);
+    return this.#deliveryTrackers;
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -126,6 +148,9 @@ export class KyselyStore implements Store {
       hosted: wrapErrors(new KyselyHostedReads(db), classify),
       notifications: wrapErrors(new KyselyNotificationReads(db), classify),
       files: wrapErrors(new KyselyFileReads(db), classify),
+      ledger: wrapErrors(new KyselyLedgerReads(db), classify),
+      reports: wrapErrors(new KyselyReportReads(db), classify),
+      deliveryTrackers: wrapErrors(new KyselyDeliveryTrackerReads(db), classify),
     });
   }
 

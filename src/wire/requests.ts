@@ -9,10 +9,17 @@ import {
   FILING_REASONS,
   MAX_EVIDENCES,
 } from '../domain/dispute.js';
-import { ok } from '../domain/errors.js';
+import { fail, ok } from '../domain/errors.js';
 import { FILE_PURPOSES, FILE_TYPES } from '../domain/evidence-file.js';
 import { TEXT_LIMITS } from '../domain/limits.js';
 import { CURRENCIES, type CurrencyCode } from '../domain/money.js';
+import {
+  REPORT_TYPES,
+  SCHEDULE_FREQUENCY_NAMES,
+  checkRequestable,
+  checkSchedulable,
+  parseReportTime,
+} from '../domain/report.js';
 import { FREQUENCY_UNITS, type Address, type RecurringMetadata } from '../domain/shared-types.js';
 import {
   array,
@@ -29,6 +36,7 @@ import {
   string,
   url,
   type Input,
+  type Schema,
 } from './schema.js';
 
 /** Request bodies of every operation, checked once at the edge; their `Input` types are the SDK's (types.ts). */
@@ -352,6 +360,49 @@ export const clockAdvanceRequest = object({
   advanceBySeconds: integerLike({ min: 0, max: 10 * 366 * 24 * 3600 }),
 });
 
+/** A report or disbursement time: compact `20221114T074550Z` or extended ISO-8601 (spec 12 §12.15); epoch ms. */
+export const reportTime = map(string({ max: 40, min: 1 }), (v, p) => {
+  const at = parseReportTime(v);
+  return at === undefined
+    ? invalid(p, 'Expected a UTC date-time such as 20221114T074550Z or 2022-11-14T07:45:50Z.')
+    : ok(at);
+});
+
+/** `true`/`false`, or the strings Java's SDK sends for them. */
+const booleanLike: Schema<boolean | 'true' | 'false', boolean> = {
+  ...boolean(),
+  parse: (v, p) => (v === 'true' || v === 'false' ? ok(v === 'true') : boolean().parse(v, p)),
+  json: () => ({ anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false'] }] }),
+};
+
+export const createReportRequest = object({
+  reportType: map(literal(REPORT_TYPES), (t, p) => checkRequestable(t, p)),
+  startTime: optional(reportTime),
+  endTime: optional(reportTime),
+});
+
+export const createReportScheduleRequest = object({
+  reportType: map(literal(REPORT_TYPES), (t, p) => checkSchedulable(t, p)),
+  scheduleFrequency: literal(SCHEDULE_FREQUENCY_NAMES),
+  nextReportCreationTime: optional(reportTime),
+  deleteExistingSchedule: optional(booleanLike),
+});
+
+export const deliveryTrackerRequest = map(
+  object({
+    amazonOrderReferenceId: optional(string({ max: 64, min: 1 })),
+    chargePermissionId: optional(string({ max: 64, min: 1 })),
+    deliveryDetails: array(
+      object({ trackingNumber: string({ max: 100, min: 1 }), carrierCode: string({ max: 100, min: 1 }) }),
+      { min: 1, max: 10 },
+    ),
+  }),
+  (v) =>
+    (v.amazonOrderReferenceId === undefined) === (v.chargePermissionId === undefined)
+      ? fail('InvalidParameterCombination', 'Send exactly one of chargePermissionId and amazonOrderReferenceId.')
+      : ok(v),
+);
+
 export type UpdateCheckoutSessionBody = Input<typeof updateCheckoutSessionRequest>;
 export type UpdateCheckoutSessionPaymentDetails = NonNullable<UpdateCheckoutSessionBody['paymentDetails']>;
 
@@ -378,4 +429,7 @@ export const REQUESTS = {
   ClockAdvanceRequest: clockAdvanceRequest,
   TestingButtonRequest: testingButtonRequest,
   TestingSignInRequest: testingSignInRequest,
+  CreateReportRequest: createReportRequest,
+  CreateReportScheduleRequest: createReportScheduleRequest,
+  DeliveryTrackerRequest: deliveryTrackerRequest,
 } as const;

@@ -12,6 +12,7 @@ import {
 import { FILE_PURPOSES, FILE_TYPES } from '../domain/evidence-file.js';
 import { ENVIRONMENTS } from '../domain/environment.js';
 import { REFUND_STATES } from '../domain/refund.js';
+import { PROCESSING_STATUSES, REPORT_TYPES, SCHEDULE_FREQUENCY_NAMES } from '../domain/report.js';
 import { FREQUENCY_UNITS } from '../domain/shared-types.js';
 import {
   array,
@@ -288,6 +289,68 @@ export const fileResponse = object({
   urlExpirationTimestamp: wireTimestamp,
 });
 
+/** Report (Get Reports' items, Get Report By Id): alphabetical keys, as the live service (spec 12 §12.4.1, §12.15). */
+export const reportResponse = object({
+  createdTime: wireTimestamp,
+  endTime: wireTimestamp,
+  processingEndTime: nullable(wireTimestamp),
+  processingStartTime: nullable(wireTimestamp),
+  processingStatus: literal(PROCESSING_STATUSES),
+  reportDocumentId: nullableText(),
+  reportId: text(),
+  reportType: literal(REPORT_TYPES),
+  startTime: wireTimestamp,
+});
+
+export const reportListResponse = object({
+  reports: array(reportResponse),
+  nextToken: optional(text()),
+});
+
+export const createReportResponse = object({ reportId: text() });
+
+/** Get Report Document: alphabetical like the other report objects (docs/decisions.md). */
+export const reportDocumentResponse = object({
+  compressionAlgorithm: text(),
+  reportDocumentId: text(),
+  url: text(),
+});
+
+export const reportScheduleResponse = object({
+  nextReportCreationTime: wireTimestamp,
+  reportScheduleId: text(),
+  reportType: literal(REPORT_TYPES),
+  scheduleFrequency: literal(SCHEDULE_FREQUENCY_NAMES),
+});
+
+export const reportScheduleListResponse = object({ reportSchedules: array(reportScheduleResponse) });
+
+export const createReportScheduleResponse = object({ reportScheduleId: text() });
+
+export const emptyResponse = object({});
+
+/** Get Disbursements (spec 12 §12.5): amount a decimal string, transactionTime extended ISO-8601 with ms. */
+export const disbursementResponse = object({
+  sellerId: text(),
+  settlementId: text(),
+  amazonDisbursementReferenceId: text(),
+  amount: text(),
+  currencyCode: text(),
+  transactionTime: text(),
+});
+
+export const disbursementListResponse = object({
+  disbursements: array(disbursementResponse),
+  nextToken: optional(text()),
+});
+
+/** Create Delivery Tracker: the request echoed, with the one id it was sent (spec 12 §12.3). */
+export const deliveryTrackerResponse = object({
+  amazonOrderReferenceId: optional(text()),
+  chargePermissionId: optional(text()),
+  deliveryDetails: array(object({ trackingNumber: text(), carrierCode: text() })),
+});
+
 /** Every response declaration by name (JSON Schema components, tests). */
 export const RESPONSES = {
   CheckoutSession: checkoutSessionResponse,
@@ -297,4 +360,14 @@ export const RESPONSES = {
   BuyerProfile: buyerProfileResponse,
   Dispute: disputeResponse,
   File: fileResponse,
+  Report: reportResponse,
+  ReportList: reportListResponse,
+  CreateReportResult: createReportResponse,
+  ReportDocument: reportDocumentResponse,
+  ReportSchedule: reportScheduleResponse,
+  ReportScheduleList: reportScheduleListResponse,
+  CreateReportScheduleResult: createReportScheduleResponse,
+  Empty: emptyResponse,
+  DisbursementList: disbursementListResponse,
+  DeliveryTracker: deliveryTrackerResponse,
 } as const satisfies Record<string, Schema<unknown, unknown>>;
