@@ -19,12 +19,13 @@ import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../store/store.js';
 import { ApiError, unwrap } from './api-error.js';
 import type { AppContext, Caller } from './context.js';
-import { saveDispute } from './dispute-books.js';
 import { lockOwned, peekOwned } from './loading.js';
+import { save } from './transactions.js';
 
 /**
  * Disputes (chargebacks) on captured charges: a PSP reports and closes its own (Create / Update Dispute), Amazon
- * opens them in the Sandbox through a testing endpoint; every merchant reads and contests them.
+ * opens them in the Sandbox through a testing endpoint; every merchant reads and contests them. `save` sends the
+ * CHARGEBACK notification and books the chargeback (and its reversal) in the ledger.
  */
 
 /** Payment service provider operations answer 401 UnauthorizedAccess to an ordinary merchant's key (spec 12 §12.8). */
@@ -100,7 +101,7 @@ async function open(
       now,
     ),
   );
-  return saveDispute(ctx, tx, undefined, dispute, now);
+  return save(ctx, tx, 'dispute', undefined, dispute, now);
 }
 
 /** Create Dispute: a PSP reports a chargeback on a charge it processed. */
@@ -163,7 +164,7 @@ export async function updateDispute(
   }
   const { closureTimestamp, statusDetails } = input;
   const updated = unwrap(changeDisputeStatus(dispute, { ...statusDetails, closedAt: closureTimestamp }, now, 'update'));
-  return saveDispute(ctx, tx, dispute, updated, now);
+  return save(ctx, tx, 'dispute', dispute, updated, now);
 }
 
 export interface EvidenceInput {
@@ -210,7 +211,7 @@ export async function contestDispute(
       now,
     ),
   );
-  return saveDispute(ctx, tx, dispute, contested, now);
+  return save(ctx, tx, 'dispute', dispute, contested, now);
 }
 
 export type DisputeDecision = DisputeResolution | 'RequestEvidence';
@@ -235,5 +236,5 @@ export async function decideDisputeForTest(
       'decide',
     ),
   );
-  return saveDispute(ctx, tx, dispute, decided, now);
+  return save(ctx, tx, 'dispute', dispute, decided, now);
 }

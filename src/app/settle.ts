@@ -8,7 +8,6 @@ import type { DocumentKind, Documents, StoreTx } from '../store/store.js';
 import { applyChargeChange, applyRefundChange } from './accounting.js';
 import type { AppContext } from './context.js';
 import { nextDeadline } from './deadlines.js';
-import { saveDispute } from './dispute-books.js';
 import { save } from './transactions.js';
 
 /**
@@ -45,7 +44,7 @@ async function settleDispute(ctx: AppContext, tx: StoreTx, id: string, now: Inst
   const dispute = await tx.documents.getForUpdate('dispute', id);
   if (!dispute) return tx.timers.set('dispute', { merchantId: '', environment: 'Sandbox' }, id, null);
   const settled = settleDisputeIfDue(dispute, now);
-  if (settled) await saveDispute(ctx, tx, dispute, settled, now);
+  if (settled) await save(ctx, tx, 'dispute', dispute, settled, now);
   else await refreshTimer(tx, 'dispute', dispute, id);
 }
 

@@ -1,5 +1,6 @@
 import type { Charge } from './charge.js';
 import { toLedger } from './conversion.js';
+import { disputeMoneyMovement, type Dispute } from './dispute.js';
 import type { Environment } from './environment.js';
 import type { CurrencyCode, Money } from './money.js';
 import type { Refund } from './refund.js';
@@ -183,6 +184,32 @@ export function refundLedgerEntries(
     });
   }
   return entries;
+}
+
+/**
+ * The entry a dispute's change books: the chargeback debit (negative) when it opens, its reversal (positive) when
+ * the merchant wins or no one was at fault; once each (docs/decisions.md, "Disputes"). No chargeback fee.
+ */
+export function disputeLedgerEntries(before: Dispute | undefined, after: Dispute, charge: Charge): LedgerEntry[] {
+  const movement = disputeMoneyMovement(before, after);
+  if (movement === null) return [];
+  const amount = toLedger(after.disputeAmount, charge.ledgerCurrency);
+  return [
+    {
+      ...commonOf(charge),
+      chargeId: charge.chargeId,
+      refundId: null,
+      disputeId: after.disputeId,
+      entryId: `${movement}:${after.disputeId}`,
+      kind: movement,
+      amount: movement === 'ChargebackDebit' ? -amount.minor : amount.minor,
+      currencyCode: amount.currency,
+      occurredAt: after.lastUpdatedAt,
+      relatesTo: movement === 'ChargebackReversal' ? `ChargebackDebit:${after.disputeId}` : null,
+      percentageFee: 0,
+      fixedFee: 0,
+    },
+  ];
 }
 
 function sumOf(values: readonly number[]): number {

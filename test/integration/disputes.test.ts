@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setPaymentServiceProvider } from '../../src/app/merchants.js';
+import { ledgerTotals } from '../../src/domain/ledger.js';
+import { settlementRows } from '../../src/domain/settlement.js';
 import { dialectCases } from '../support/dialects.js';
 import { checkout } from '../support/flows.js';
 import { idem, officialClient, settle, testing, type OfficialClient } from '../support/official-sdk.js';
@@ -177,6 +179,26 @@ for (const { dialect, skip } of await dialectCases()) {
       // Opened, contested, more evidence, contested, won: one notification each.
       const states = (await chargebacks(dispute.disputeId)).map((n) => n.ObjectType);
       assert.deepEqual(states, Array(5).fill('CHARGEBACK'));
+
+      // The ledger: the capture (and its fee), the chargeback's debit when it opened, its reversal when won.
+      const entries = await reji.ctx.store.reader.ledger.entriesOfCharge(chargeId);
+      const chargebackEntries = entries.filter((e) => e.disputeId !== null);
+      assert.deepEqual(
+        chargebackEntries.map((e) => [e.kind, e.amount, e.currencyCode, e.disputeId]),
+        [
+          ['ChargebackDebit', -5000, 'JPY', dispute.disputeId],
+          ['ChargebackReversal', 5000, 'JPY', dispute.disputeId],
+        ],
+      );
+      assert.equal(ledgerTotals(entries).chargebacks, 0);
+      const rows = settlementRows(chargebackEntries);
+      assert.deepEqual(
+        rows.map((r) => [r.transactionType, r.description, r.amount, r.amazonTransactionId]),
+        [
+          ['Chargeback', 'Chargeback debited', -5000, dispute.disputeId],
+          ['Chargeback', 'Chargeback reversed', 5000, dispute.disputeId],
+        ],
+      );
     });
 
     test('an unanswered chargeback is lost at its deadline (the sandbox clock); a late contest is refused', async () => {
@@ -196,6 +218,13 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(late.status, 422);
       assert.equal(late.data.reasonCode, 'InvalidDisputeStatus');
       assert.equal((await chargebacks(dispute.disputeId)).length, 2);
+      // Lost: the debit stays, nothing reverses it.
+      const entries = await reji.ctx.store.reader.ledger.entriesOfCharge(chargeId);
+      assert.deepEqual(
+        entries.filter((e) => e.disputeId !== null).map((e) => [e.kind, e.amount]),
+        [['ChargebackDebit', -1200]],
+      );
+      assert.equal(ledgerTotals(entries).chargebacks, 1200);
     });
 
     test('chargebacks only on captured charges, never above what may still be lost', async () => {
