@@ -30,7 +30,9 @@ export function filePages(ctx: AppContext): PageHandler {
           'content-type': FILE_CONTENT_TYPES[file.type],
           'content-length': content.byteLength,
           'content-disposition': `attachment; filename="${file.fileId}.${file.type}"`,
+          // Merchant-supplied bytes on reji's origin: downloaded, never rendered or run.
           'x-content-type-options': 'nosniff',
+          'content-security-policy': "default-src 'none'; sandbox",
           'cache-control': 'no-store',
         });
         res.end(content);
