@@ -76,7 +76,19 @@ export async function uploadEvidenceFile(
   const now = nowFor(ctx, { sandboxClockOffsetMs: merchant?.sandboxClockOffsetMs ?? 0 }, file.environment);
   unwrap(checkUpload(file, contentType, content.byteLength, now));
   const uploaded: EvidenceFile = { ...file, size: content.byteLength, uploadedAt: now };
-  const stored = await inTransaction(ctx, (tx) => tx.files.upload(uploaded, content));
+  const stored = await inTransaction(ctx, async (tx) => {
+    // The merchant's total is read in the writing transaction: a bound, give or take racing uploads on PostgreSQL.
+    unwrap(
+      checkUpload(
+        file,
+        contentType,
+        content.byteLength,
+        now,
+        await tx.files.storedBytes(file.merchantId, file.environment),
+      ),
+    );
+    return tx.files.upload(uploaded, content);
+  });
   if (!stored) throw new ApiError('InvalidRequest', `File ${fileId} was already uploaded.`);
   return uploaded;
 }

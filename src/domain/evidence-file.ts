@@ -28,6 +28,8 @@ export type FilePurpose = (typeof FILE_PURPOSES)[number];
 
 /** The largest file reji stores (bytes). */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** The most a merchant keeps in one environment, over all its files (a file beyond it is refused). */
+export const MAX_STORED_BYTES_PER_MERCHANT = 500 * 1024 * 1024;
 /** How long the upload URL accepts the file. */
 export const FILE_URL_VALIDITY = 15 * MINUTE;
 
@@ -62,6 +64,7 @@ export function checkUpload(
   contentType: string | undefined,
   size: number,
   now: Instant,
+  alreadyStored = 0,
 ): Result<null> {
   if (now > file.urlExpiresAt) return fail('InvalidRequest', `The upload URL of file ${file.fileId} has expired.`);
   if (file.uploadedAt !== null) return fail('InvalidRequest', `File ${file.fileId} was already uploaded.`);
@@ -74,5 +77,11 @@ export function checkUpload(
   }
   if (size === 0) return fail('InvalidRequest', 'The file is empty.');
   if (size > MAX_FILE_BYTES) return fail('InvalidRequest', `The file exceeds ${MAX_FILE_BYTES} bytes.`);
+  if (alreadyStored + size > MAX_STORED_BYTES_PER_MERCHANT) {
+    return fail(
+      'InvalidRequest',
+      `The merchant's evidence files would exceed ${MAX_STORED_BYTES_PER_MERCHANT} bytes in this environment.`,
+    );
+  }
   return ok(null);
 }

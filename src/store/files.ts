@@ -1,3 +1,4 @@
+import type { Environment } from '../domain/environment.js';
 import type { EvidenceFile } from '../domain/evidence-file.js';
 
 /** An evidence file with the token its upload URL carries. */
@@ -11,6 +12,8 @@ export interface FileReads {
   get(fileId: string): Promise<StoredFile | undefined>;
   /** The uploaded bytes, if any. */
   content(fileId: string): Promise<Uint8Array | undefined>;
+  /** The bytes a merchant keeps in one environment, over all its files. */
+  storedBytes(merchantId: string, environment: Environment): Promise<number>;
 }
 
 /** Evidence files inside a transaction. */

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { Environment } from '../domain/environment.js';
 import type { EvidenceFile } from '../domain/evidence-file.js';
 import type { FileReads, FileTx, StoredFile } from './files.js';
 import type { Executor } from './prepared.js';
@@ -22,6 +23,15 @@ export class KyselyFileReads implements FileReads {
       .where('file_id', '=', fileId)
       .executeTakeFirst();
     return r?.content ?? undefined;
+  }
+  async storedBytes(merchantId: string, environment: Environment): Promise<number> {
+    const r = await this.db
+      .selectFrom('evidence_files')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('total'))
+      .where('merchant_id', '=', merchantId)
+      .where('environment', '=', environment)
+      .executeTakeFirst();
+    return Number(r?.total ?? 0);
   }
 }
 
@@ -48,7 +58,7 @@ export class KyselyFileTx extends KyselyFileReads implements FileTx {
     // Conditional on no content yet: two racing uploads store one file.
     const r = await this.trx
       .updateTable('evidence_files')
-      .set({ doc: JSON.stringify(file), content: Buffer.from(content) })
+      .set({ doc: JSON.stringify(file), size: content.byteLength, content: Buffer.from(content) })
       .where('file_id', '=', file.fileId)
       .where('content', 'is', null)
       .executeTakeFirst();

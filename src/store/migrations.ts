@@ -409,7 +409,13 @@ const STEPS: Record<string, Step> = {
       .addColumn('doc', 'text', (c) => c.notNull())
       .addColumn('upload_token', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('size', 'bigint', (c) => c.notNull().defaultTo(0))
       .addColumn('content', dialect === 'postgres' ? 'bytea' : 'blob')
+      .execute();
+    await db.schema
+      .createIndex('evidence_files_by_merchant')
+      .on('evidence_files')
+      .columns(['merchant_id', 'environment'])
       .execute();
     await db.schema
       .alterTable('merchants')

@@ -55,6 +55,8 @@ export interface EvidenceFileRow {
   doc: string;
   upload_token: string;
   created_at: number;
+  /** Bytes uploaded (0 before): what the per-merchant bound sums. */
+  size: Generated<number>;
   content: Uint8Array | null;
 }
 
