@@ -409,5 +409,52 @@ for (const { dialect, skip } of await dialectCases()) {
       );
       f.check(writer);
     });
+
+    test('reports, report schedules, disbursements and a delivery tracker (spec 12 §12.3–12.5)', async () => {
+      const f = new Flow('reports');
+      const m = await reji.merchant('jp');
+      const c = officialClient(reji, m);
+      const { completed } = await throughComplete(f, c, m, { intent: 'AuthorizeWithCapture', amount: '3000' });
+      const refund = await c.createRefund(
+        { chargeId: completed.data.chargeId, refundAmount: price('1000', 'JPY') },
+        idem(),
+      );
+      await testing(c).advanceClock(60);
+      await c.getRefund(refund.data.refundId);
+      await f.call(
+        'deliveryTrackers',
+        c.deliveryTrackers({
+          chargePermissionId: completed.data.chargePermissionId,
+          deliveryDetails: [{ trackingNumber: '4455-6677-8899', carrierCode: 'TAQBIN_JP' }],
+        }),
+      );
+      const type = '_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SANDBOX_SETTLEMENT_DATA_';
+      const clock = (await testing(c).clock()).data.now as string;
+      const at = Date.UTC(+clock.slice(0, 4), +clock.slice(4, 6) - 1, +clock.slice(6, 8), +clock.slice(9, 11));
+      // Extended ISO-8601 here (the SDK samples send the compact form; both are accepted).
+      const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const created = await f.call(
+        'createReport',
+        c.createReport({ reportType: type, startTime: iso(at - 86_400_000), endTime: iso(at + 7_200_000) }, idem()),
+      );
+      await f.call('getReportById (IN_PROGRESS)', c.getReportById(created.data.reportId));
+      await testing(c).advanceClock(60);
+      const done = await f.call('getReportById (COMPLETED)', c.getReportById(created.data.reportId));
+      await f.call('getReports', c.getReports({ reportTypes: [type], processingStatuses: ['COMPLETED'] }));
+      await f.call('getReportDocument', c.getReportDocument(done.data.reportDocumentId));
+      const schedule = await f.call(
+        'createReportSchedule',
+        c.createReportSchedule({ reportType: type, scheduleFrequency: 'P1D' }, idem()),
+      );
+      await f.call('getReportSchedules', c.getReportSchedules([type]));
+      await f.call('getReportScheduleById', c.getReportScheduleById(schedule.data.reportScheduleId));
+      await f.call('cancelReportSchedule', c.cancelReportSchedule(schedule.data.reportScheduleId));
+      await testing(c).advanceClock(2 * 24 * 3600);
+      await f.call(
+        'getDisbursements (signed apiCall; the Node SDK has no method)',
+        c.apiCall({ method: 'GET', urlFragment: 'disbursements', headers: {}, queryParams: { pageSize: '30' } }),
+      );
+      f.check(writer);
+    });
   });
 }

@@ -53,6 +53,21 @@ export interface OfficialClient {
   contestDispute(id: string, payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
   uploadFile(payload: unknown, headers: Record<string, string>): Promise<OfficialResponse>;
   generateButtonSignature(payload: unknown): string;
+  deliveryTrackers(payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  getReports(
+    query?: Record<string, unknown> | null,
+    headers?: Record<string, string> | null,
+  ): Promise<OfficialResponse>;
+  getReportById(reportId: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  getReportDocument(reportDocumentId: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  createReport(payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  getReportSchedules(
+    reportTypes?: string | string[] | null,
+    headers?: Record<string, string> | null,
+  ): Promise<OfficialResponse>;
+  getReportScheduleById(id: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  createReportSchedule(payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  cancelReportSchedule(id: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
   apiCall(options: {
     method: string;
     urlFragment: string;
