@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setPaymentServiceProvider } from '../../src/app/merchants.js';
 import { ledgerTotals } from '../../src/domain/ledger.js';
-import { settlementRows } from '../../src/domain/settlement.js';
+import { parseSettlementCsv, settlementRows } from '../../src/domain/settlement.js';
 import { dialectCases } from '../support/dialects.js';
 import { checkout } from '../support/flows.js';
 import { idem, officialClient, settle, testing, type OfficialClient } from '../support/official-sdk.js';
@@ -255,6 +255,52 @@ for (const { dialect, skip } of await dialectCases()) {
       const badBody = await settle(t.chargeback(chargeId, { filingReason: 'Whatever' }));
       assert.equal(badBody.status, 400);
       assert.equal(badBody.data.reasonCode, 'InvalidParameterValue');
+    });
+
+    test('the settlement report shows a chargeback and its reversal as Chargeback rows', async () => {
+      const m = await reji.merchant('jp');
+      const c = officialClient(reji, m);
+      const t = testing(c);
+      const compact = (at: number) => `${new Date(at).toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
+      const nowOf = async () => {
+        const n = (await t.clock()).data.now as string;
+        return Date.UTC(
+          +n.slice(0, 4),
+          +n.slice(4, 6) - 1,
+          +n.slice(6, 8),
+          +n.slice(9, 11),
+          +n.slice(11, 13),
+          +n.slice(13, 15),
+        );
+      };
+      const start = await nowOf();
+      const { chargeId } = await captured(c, m, '8000');
+      const won = await t.chargeback(chargeId, { disputeAmount: JPY('3000') });
+      const lost = await t.chargeback(chargeId, { disputeAmount: JPY('2000') });
+      await t.decideDispute(won.data.disputeId, 'MerchantWon');
+      await t.decideDispute(lost.data.disputeId, 'BuyerWon');
+      const created = await c.createReport(
+        {
+          reportType: '_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SANDBOX_SETTLEMENT_DATA_',
+          startTime: compact(start - 3600_000),
+          endTime: compact(start + 3600_000),
+        },
+        idem(),
+      );
+      await t.advanceClock(60);
+      const report = await c.getReportById(created.data.reportId);
+      assert.equal(report.data.processingStatus, 'COMPLETED');
+      const doc = await c.getReportDocument(report.data.reportDocumentId);
+      const csv = parseSettlementCsv(await (await fetch(doc.data.url)).text());
+      assert.deepEqual(
+        csv.rows.map((r) => [r['TransactionType'], r['AmazonTransactionId'], r['TransactionAmount']]),
+        [
+          ['Capture', chargeId, '8000'],
+          ['Chargeback', won.data.disputeId, '-3000'],
+          ['Chargeback', lost.data.disputeId, '-2000'],
+          ['Chargeback', won.data.disputeId, '3000'],
+        ],
+      );
     });
 
     test('a merchant key cannot call the payment service provider operations', async () => {
