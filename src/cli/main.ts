@@ -1,6 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ApiError } from '../app/api-error.js';
-import { createKeyPair, createMerchant, registerPublicKey, setAllowedOrigins } from '../app/merchants.js';
+import {
+  createKeyPair,
+  createMerchant,
+  registerPublicKey,
+  setAllowedOrigins,
+  setPaymentServiceProvider,
+} from '../app/merchants.js';
 import { isRegion, REGIONS } from '../domain/regions.js';
 import { defaultPages } from '../http/pages.js';
 import { ConfigError, readServeConfig, type RawOptions } from './config.js';
@@ -23,6 +29,7 @@ Usage:
   reji migrate [--json]
   reji ca [--path] [--json]      the local CA's certificate, for SDKs that use reji as their proxy
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
+  reji merchant psp --merchant-id ID [--off] [--json]
   reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]
   reji keys register --merchant-id ID --public-key FILE [--env sandbox|live] [--legacy] [--json]
   reji store allow-origin --store-id ID --origin URL [--origin URL]... [--json]
@@ -116,7 +123,23 @@ async function migrate(args: string[]): Promise<void> {
 
 async function merchant(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  if (sub !== 'create') throw new UsageError('usage: reji merchant create --region jp|us|uk|de|eu [--name NAME]');
+  if (sub === 'psp') {
+    // A payment service provider may call Update Charge, Create Dispute and Update Dispute.
+    const values = parseValues(rest, { 'merchant-id': { type: 'string' }, off: { type: 'boolean' } });
+    const merchantId = required(values, 'merchant-id');
+    const on = values['off'] !== true;
+    await withApp(values, (app) => setPaymentServiceProvider(app.ctx, merchantId, on));
+    print(
+      values,
+      { merchantId, paymentServiceProvider: on },
+      `merchant ${merchantId} is ${on ? 'now' : 'no longer'} a payment service provider`,
+    );
+    return;
+  }
+  if (sub !== 'create')
+    throw new UsageError(
+      'usage: reji merchant create --region jp|us|uk|de|eu [--name NAME] | reji merchant psp --merchant-id ID [--off]',
+    );
   const values = parseValues(rest, {
     region: { type: 'string' },
     name: { type: 'string' },

@@ -58,6 +58,7 @@ function operationOf(route: ApiRoute, names: Map<Schema<unknown, unknown>, strin
   }
   const parameters: Json[] = [
     ...route.pathParams.map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } })),
+    ...route.query.map((q) => ({ name: q, in: 'query', required: false, schema: { type: 'string' } })),
     ...SIGNED_HEADERS,
   ];
   if (route.idempotency !== 'none') {

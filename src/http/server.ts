@@ -18,7 +18,8 @@ export interface PageHandler {
   handle(
     req: IncomingMessage,
     res: ServerResponse,
-    context: { readonly requestId: string; readonly body: () => Promise<Buffer> },
+    /** `body(limit)`: the request body, refused (400 InvalidRequest) above `limit` bytes (default BODY_LIMIT_BYTES). */
+    context: { readonly requestId: string; readonly body: (limit?: number) => Promise<Buffer> },
   ): Promise<boolean>;
 }
 
@@ -64,7 +65,11 @@ export function newRequestId(): string {
   return pooledRandomBytes(16).toString('hex');
 }
 
-class BodyTooLarge extends Error {}
+class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`body larger than ${limit} bytes`);
+  }
+}
 
 /** The client went away before its request body arrived: nothing to answer, nothing wrong with reji. */
 class ClientAborted extends Error {}
@@ -80,7 +85,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > limit) {
-      reject(new BodyTooLarge());
+      reject(new BodyTooLarge(limit));
       return;
     }
     const chunks: Buffer[] = [];
@@ -88,7 +93,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new BodyTooLarge());
+        reject(new BodyTooLarge(limit));
         req.removeAllListeners('data');
         req.resume();
         return;
@@ -132,7 +137,7 @@ export function errorResponse(ctx: AppContext, error: unknown, requestId: string
       status: 400,
       body: JSON.stringify({
         reasonCode: 'InvalidRequest',
-        message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`,
+        message: `The request body is larger than ${error.limit} bytes.`,
       }),
     };
   }
@@ -267,7 +272,7 @@ export function createRequestListener(
       } else {
         let handled = false;
         for (const page of pages) {
-          if (await page.handle(req, res, { requestId, body: () => readBody(req, BODY_LIMIT_BYTES) })) {
+          if (await page.handle(req, res, { requestId, body: (limit = BODY_LIMIT_BYTES) => readBody(req, limit) })) {
             handled = true;
             operation = 'Page';
             break;

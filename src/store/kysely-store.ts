@@ -1,8 +1,16 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { KyselyBuyerReads, KyselyBuyerTx, BuyerQueries } from './kysely-buyers.js';
 import { DocumentQueries, KyselyDocumentReads, KyselyDocumentTx } from './kysely-documents.js';
+import { KyselyFileReads, KyselyFileTx } from './kysely-files.js';
 import { KyselyHostedReads, KyselyHostedTx } from './kysely-hosted.js';
 import { IdempotencyQueries, KyselyIdempotencyTx } from './kysely-idempotency.js';
+import { KyselyLedgerReads, KyselyLedgerTx } from './kysely-ledger.js';
+import {
+  KyselyDeliveryTrackerReads,
+  KyselyDeliveryTrackerTx,
+  KyselyReportReads,
+  KyselyReportTx,
+} from './kysely-reports.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
 import { KyselyTimerReads, KyselyTimerTx, TimerQueries } from './kysely-timers.js';
@@ -34,6 +42,10 @@ class KyselyTx implements StoreTx {
   #idempotency: KyselyIdempotencyTx | undefined;
   #timers: KyselyTimerTx | undefined;
   #notifications: KyselyNotificationTx | undefined;
+  #files: KyselyFileTx | undefined;
+  #ledger: KyselyLedgerTx | undefined;
+  #reports: KyselyReportTx | undefined;
+  #deliveryTrackers: KyselyDeliveryTrackerTx | undefined;
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -68,6 +80,22 @@ class KyselyTx implements StoreTx {
   get notifications(): KyselyNotificationTx {
     this.#notifications ??= new KyselyNotificationTx(this.trx, this.dialect, this.q.notifications);
     return this.#notifications;
+  }
+  get files(): KyselyFileTx {
+    this.#files ??= new KyselyFileTx(this.trx);
+    return this.#files;
+  }
+  get ledger(): KyselyLedgerTx {
+    this.#ledger ??= new KyselyLedgerTx(this.trx);
+    return this.#ledger;
+  }
+  get reports(): KyselyReportTx {
+    this.#reports ??= new KyselyReportTx(this.trx, this.dialect);
+    return this.#reports;
+  }
+  get deliveryTrackers(): KyselyDeliveryTrackerTx {
+    this.#deliveryTrackers ??= new KyselyDeliveryTrackerTx(this.trx);
+    return this.#deliveryTrackers;
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -123,6 +151,10 @@ export class KyselyStore implements Store {
       buyers: wrapErrors(new KyselyBuyerReads(db, q.buyers), classify),
       hosted: wrapErrors(new KyselyHostedReads(db), classify),
       notifications: wrapErrors(new KyselyNotificationReads(db), classify),
+      files: wrapErrors(new KyselyFileReads(db), classify),
+      ledger: wrapErrors(new KyselyLedgerReads(db), classify),
+      reports: wrapErrors(new KyselyReportReads(db), classify),
+      deliveryTrackers: wrapErrors(new KyselyDeliveryTrackerReads(db), classify),
       timers: wrapErrors(new KyselyTimerReads(db), classify),
     });
   }

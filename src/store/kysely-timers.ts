@@ -1,11 +1,10 @@
 import { sql, type Transaction } from 'kysely';
 import type { Environment } from '../domain/environment.js';
 import type { Instant } from '../domain/time.js';
-import type { DocumentKind } from './documents.js';
 import type { DialectName } from './migrations.js';
 import { type Executor, PreparedQuery } from './prepared.js';
 import type { Database } from './schema.js';
-import type { TimerDue, TimerReads, TimerTx } from './timers.js';
+import type { TimerDue, TimerKind, TimerReads, TimerTx } from './timers.js';
 
 /** The timer queries of every save, compiled once per store (see PreparedQuery). */
 export class TimerQueries {
@@ -64,7 +63,7 @@ export class KyselyTimerTx extends KyselyTimerReads implements TimerTx {
   }
 
   async set(
-    kind: DocumentKind,
+    kind: TimerKind,
     owner: { merchantId: string; environment: Environment },
     id: string,
     dueAt: Instant | null,
@@ -108,7 +107,7 @@ export class KyselyTimerTx extends KyselyTimerReads implements TimerTx {
         .execute();
     }
     return rows.map((r) => ({
-      objectType: r.object_type as DocumentKind,
+      objectType: r.object_type as TimerKind,
       objectId: r.object_id,
       merchantId: r.merchant_id,
       environment: r.environment as Environment,

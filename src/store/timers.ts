@@ -2,8 +2,11 @@ import type { Environment } from '../domain/environment.js';
 import type { Instant } from '../domain/time.js';
 import type { DocumentKind } from './documents.js';
 
+/** What a timer row belongs to: a document, a report (its processing end) or a report schedule (its next run). */
+export type TimerKind = DocumentKind | 'report' | 'reportSchedule';
+
 export interface TimerDue {
-  readonly objectType: DocumentKind;
+  readonly objectType: TimerKind;
   readonly objectId: string;
   readonly merchantId: string;
   readonly environment: Environment;
@@ -22,7 +25,7 @@ export interface TimerReads {
 export interface TimerTx extends TimerReads {
   /** Sets (or with null clears) the timer of the document `id`. */
   set(
-    kind: DocumentKind,
+    kind: TimerKind,
     doc: { merchantId: string; environment: Environment },
     id: string,
     dueAt: Instant | null,
