@@ -3,13 +3,15 @@ import type { AppContext } from '../app/context.js';
 import type { BuyerProfileView } from '../app/hosted-checkout.js';
 import type { Charge } from '../domain/charge.js';
 import { buyerDataVisible, limitsOf, type ChargePermission } from '../domain/charge-permission.js';
-import { constraintsOf, type CheckoutSession, type Scope } from '../domain/checkout-session.js';
+import type { CartDetails } from '../domain/buy-now.js';
+import { constraintsOf, type AddressWithId, type CheckoutSession, type Scope } from '../domain/checkout-session.js';
 import { formatRate, toLedger } from '../domain/conversion.js';
 import { formatAmount, money, type Money } from '../domain/money.js';
 import type { Refund } from '../domain/refund.js';
 import type { Address, BuyerSnapshot, MerchantMetadata, RecurringMetadata } from '../domain/shared-types.js';
 import { formatWireTimestamp, type Instant } from '../domain/time.js';
 import {
+  addressResponse,
   buyerProfileResponse,
   chargePermissionResponse,
   chargeResponse,
@@ -79,11 +81,13 @@ function statusDetails<S extends string>(
 export function wireCheckoutSession(
   ctx: Pick<AppContext, 'publicUrl'>,
   cs: CheckoutSession,
-  view: 'full' | 'complete' = 'full',
+  view: 'full' | 'complete' | 'finalize' = 'full',
 ): Wire.CheckoutSession {
   const status = statusDetails(cs.state, cs.reasonCode, cs.reasonDescription, cs.lastUpdatedAt);
   if (view === 'complete') return render(checkoutSessionResponse, completeView(cs, status));
-  const open = cs.state === 'Open';
+  // Finalize hands the merchant the buyer's details with the ids (spec 12 §12.2.1, the mobile flows).
+  const open = cs.state === 'Open' || view === 'finalize';
+  const stillOpen = cs.state === 'Open';
   const euLedger = cs.ledgerCurrency === 'EUR' || cs.ledgerCurrency === 'GBP';
   const showBilling = cs.scopes?.includes('billingAddress') || cs.productType === 'PayOnly' || euLedger;
   const showShipping = cs.productType !== 'PayOnly' && scopeAllows(cs.scopes, 'shippingAddress');
@@ -108,6 +112,15 @@ export function wireCheckoutSession(
       allowOvercharge: pd.allowOvercharge,
       extendExpiration: pd.extendExpiration,
     },
+    ...(cs.buyNow || view === 'finalize' ? { cartDetails: wireCart(cs.buyNow?.cartDetails ?? null) } : {}),
+    ...(cs.productType === 'PayAndShipMultiAddress'
+      ? {
+          shippingAddressList: open ? (cs.shippingAddressList ?? []).map(wireAddressListEntry) : null,
+          multiAddressesCheckoutMetadata:
+            cs.multiAddressesCheckoutMetadata?.map((e) => ({ addressId: e.addressId, price: wirePrice(e.price) })) ??
+            null,
+        }
+      : {}),
     chargePermissionType: cs.chargePermissionType,
     recurringMetadata: wireRecurring(cs.recurringMetadata),
     merchantMetadata: wireMerchantMetadata(cs.merchantMetadata),
@@ -120,11 +133,11 @@ export function wireCheckoutSession(
     platformId: cs.platformId,
     chargePermissionId: cs.chargePermissionId,
     chargeId: cs.chargeId,
-    constraints: open
+    constraints: stillOpen
       ? constraintsOf(cs).map((c) => ({ constraintId: c.constraintId, description: c.description }))
       : [],
     creationTimestamp: formatWireTimestamp(cs.createdAt),
-    expirationTimestamp: open ? formatWireTimestamp(cs.expiresAt) : null,
+    expirationTimestamp: stillOpen ? formatWireTimestamp(cs.expiresAt) : null,
     storeId: cs.storeId,
     deliverySpecifications: cs.deliverySpecifications ? wireDeliverySpecifications(cs.deliverySpecifications) : null,
     providerMetadata: { providerReferenceId: cs.providerMetadata.providerReferenceId },
@@ -134,6 +147,41 @@ export function wireCheckoutSession(
       cs.paymentMethodOnFileSetupOnly === null ? null : { setupOnly: cs.paymentMethodOnFileSetupOnly },
     ...AMAZON_ONLY_SESSION_FIELDS,
   });
+}
+
+/** One entry of shippingAddressList: the Address plus its addressId, JSON-encoded as the live API sends it. */
+function wireAddressListEntry(entry: AddressWithId): string {
+  return JSON.stringify({ addressId: entry.addressId, ...render(addressResponse, entry.address) });
+}
+
+function wireCart(cart: CartDetails | null): Wire.CartDetails | null {
+  if (cart === null) return null;
+  return {
+    lineItems:
+      cart.lineItems?.map((i) => ({
+        id: i.id,
+        title: i.title,
+        variantTitle: i.variantTitle,
+        quantity: i.quantity,
+        listPrice: wirePrice(i.listPrice),
+        totalListPrice: wirePrice(i.totalListPrice),
+        discountedPrice: wirePrice(i.discountedPrice),
+      })) ?? null,
+    deliveryOptions:
+      cart.deliveryOptions?.map((o) => ({
+        id: o.id,
+        price: wirePrice(o.price),
+        shippingMethod: { ...o.shippingMethod },
+        shippingEstimate: o.shippingEstimate?.map((e) => ({ ...e })) ?? null,
+        isDefault: o.isDefault,
+      })) ?? null,
+    totalShippingAmount: wirePrice(cart.totalShippingAmount),
+    totalBaseAmount: wirePrice(cart.totalBaseAmount),
+    totalTaxAmount: wirePrice(cart.totalTaxAmount),
+    totalDiscountAmount: wirePrice(cart.totalDiscountAmount),
+    totalChargeAmount: wirePrice(cart.totalChargeAmount),
+    totalOrderAmount: wirePrice(cart.totalOrderAmount),
+  };
 }
 
 /** Session fields only Amazon fills (docs/decisions.md, "Fields only Amazon fills"). */
