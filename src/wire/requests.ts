@@ -378,7 +378,7 @@ export const testingButtonRequest = object({
   signature: string({ max: 1024, min: 1 }),
   publicKeyId: string({ max: 100, min: 1 }),
   algorithm: optional(string({ max: 100, min: 1 })),
-  productType: optional(string({ max: 20, min: 1 })),
+  productType: optional(string({ max: 30, min: 1 })),
   placement: optional(string({ max: 20, min: 1 })),
   checkoutLanguage: optional(string({ max: 10, min: 1 })),
   ledgerCurrency: optional(string({ max: 3, min: 1 })),
