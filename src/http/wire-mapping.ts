@@ -154,7 +154,7 @@ function wireAddressListEntry(entry: AddressWithId): string {
   return JSON.stringify({ addressId: entry.addressId, ...render(addressResponse, entry.address) });
 }
 
-function wireCart(cart: CartDetails | null): Wire.CartDetails | null {
+export function wireCart(cart: CartDetails | null): Wire.CartDetails | null {
   if (cart === null) return null;
   return {
     lineItems:
@@ -315,4 +315,9 @@ export function wireBuyerProfile(profile: BuyerProfileView): Wire.BuyerProfile {
     billingAddress: wireAddress(profile.billingAddress),
     primeMembershipTypes: profile.primeMembershipTypes === null ? null : [...profile.primeMembershipTypes],
   });
+}
+
+/** An address in Amazon's key order (what the Buy Now handlers receive). */
+export function wireAddressOf(a: Address): Wire.Address {
+  return render(addressResponse, a);
 }

@@ -12,6 +12,7 @@ import {
   invalid,
   literal,
   map,
+  nullable,
   object,
   optional,
   price,
@@ -196,17 +197,17 @@ export const completeCheckoutSessionRequest = object({
 /** An Address as Amazon returns it (Get Checkout Session), sent back in Finalize: every key may be null. */
 const wireAddress = map(
   object({
-    name: optional(string({ max: 50 })),
-    addressLine1: optional(string({ max: 180 })),
-    addressLine2: optional(string({ max: 60 })),
-    addressLine3: optional(string({ max: 60 })),
-    city: optional(string({ max: 50 })),
-    county: optional(string({ max: 50 })),
-    district: optional(string({ max: 50 })),
-    stateOrRegion: optional(string({ max: 50 })),
-    postalCode: optional(string({ max: 20 })),
-    countryCode: optional(string({ max: 2 })),
-    phoneNumber: optional(string({ max: 20 })),
+    name: optional(nullable(string({ max: 50 }))),
+    addressLine1: optional(nullable(string({ max: 180 }))),
+    addressLine2: optional(nullable(string({ max: 60 }))),
+    addressLine3: optional(nullable(string({ max: 60 }))),
+    city: optional(nullable(string({ max: 50 }))),
+    county: optional(nullable(string({ max: 50 }))),
+    district: optional(nullable(string({ max: 50 }))),
+    stateOrRegion: optional(nullable(string({ max: 50 }))),
+    postalCode: optional(nullable(string({ max: 20 }))),
+    countryCode: optional(nullable(string({ max: 2 }))),
+    phoneNumber: optional(nullable(string({ max: 20 }))),
   }),
   (a): ReturnType<typeof ok<Address>> =>
     ok({

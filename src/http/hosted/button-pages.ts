@@ -97,7 +97,9 @@ export async function startFromButton(p: Page): Promise<void> {
       kind: 'checkout',
       startedFrom: prepared.startedFrom,
       estimatedOrderAmount: prepared.estimatedOrderAmount,
+      ...(prepared.options.buyNow ? { buyNow: true } : {}),
     };
+    p.allowOpener = prepared.options.buyNow === true;
   } else {
     flowId = await startSignIn(p.ctx, prepared.caller, prepared.payload, prepared.language);
     binding = { kind: 'signIn', startedFrom: prepared.startedFrom, estimatedOrderAmount: null };
@@ -132,6 +134,8 @@ export async function claim(p: Page): Promise<void> {
     kind: data.kind,
     startedFrom: data.startedFrom,
     estimatedOrderAmount: data.estimatedOrderAmount,
+    ...(data.buyNow ? { buyNow: true } : {}),
   });
+  if (data.buyNow) p.allowOpener = true;
   redirectTo(p, nextOf(data.kind));
 }

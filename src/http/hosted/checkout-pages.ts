@@ -3,6 +3,7 @@ import type { AppContext } from '../../app/context.js';
 import { isStorableText } from '../../domain/text.js';
 import type { PageHandler } from '../server.js';
 import { checkoutJs, claim, startFromButton, verifyPayload, verifyPayloadPreflight } from './button-pages.js';
+import { buyNowCancelPost, buyNowCartPost, buyNowPage, buyNowPlacePost } from './buy-now-pages.js';
 import { cancelPost, giveUpPost } from './cancel-pages.js';
 import { consentPage, consentPost } from './consent-pages.js';
 import { t } from './i18n.js';
@@ -44,6 +45,10 @@ const ROUTES: Readonly<Record<string, Route>> = {
   'POST /checkout/cancel': cancelPost,
   'GET /checkout/consent': consentPage,
   'POST /checkout/consent': consentPost,
+  'GET /checkout/buynow': buyNowPage,
+  'POST /checkout/buynow/cart': buyNowCartPost,
+  'POST /checkout/buynow/place': buyNowPlacePost,
+  'POST /checkout/buynow/cancel': buyNowCancelPost,
   'GET /checkout/wallet': walletPage,
   'GET /checkout/wallet/address': addressPage,
   'POST /checkout/wallet/address': addressPost,
@@ -91,6 +96,7 @@ export function hostedPages(ctx: AppContext): PageHandler {
         if (!formIsStorable(p.url.searchParams) || !formIsStorable(p.form))
           throw new PageError(400, 'badInput', languageOf(p));
         p.session = await loadBrowserSession(ctx, readCookie(req, cookieName(secure)));
+        p.allowOpener = Object.values(p.session?.flows ?? {}).some((flow) => flow.buyNow === true);
         // Every form of ours carries the session's CSRF token and comes from our own origin.
         if (
           ourForm &&

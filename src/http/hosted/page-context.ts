@@ -23,6 +23,8 @@ export interface Page {
   form: URLSearchParams;
   readonly assets: PageAssets;
   readonly reqBody: () => Promise<Buffer>;
+  /** A page of a Buy Now flow (the browser holds one): it keeps its opener, the merchant's page. */
+  allowOpener?: boolean;
 }
 
 export type Route = (p: Page) => Promise<void>;
@@ -107,12 +109,12 @@ export function renderPage(
           ? { name: o.buyer.name, csrf: p.session.csrfToken, next: o.next ?? '/checkout/wallet' }
           : undefined,
     }),
-    { formTargets: o.formTargets ?? [], cookies: p.cookies },
+    { formTargets: o.formTargets ?? [], cookies: p.cookies, allowOpener: p.allowOpener === true },
   );
 }
 
 export function redirectTo(p: Page, location: string): void {
-  redirect(p.res, location, p.cookies);
+  redirect(p.res, location, p.cookies, p.allowOpener === true);
 }
 
 export function csrfField(p: Page): SafeHtml {

@@ -1,5 +1,6 @@
 import { ApiError } from '../../app/api-error.js';
 import { addressesOf, walletOf } from '../../app/buyer-wallet.js';
+import { amazonAddressId } from '../../app/buyer-flow.js';
 import { chooseForCheckout } from '../../app/hosted-checkout.js';
 import { formTargetsOf, resultUrl, reviewUrl } from '../../app/return-urls.js';
 import { addressMeetsDeliverySpecifications, type CheckoutSession } from '../../domain/checkout-session.js';
@@ -78,16 +79,27 @@ export async function selectPage(p: Page, error?: string, status = 200): Promise
   const deliverable = (a: Address) =>
     !cs.deliverySpecifications || addressMeetsDeliverySpecifications(a, cs.deliverySpecifications).ok;
   const firstDeliverable = addresses.find((a) => deliverable(a.value))?.id;
+  // Multi-address: checkboxes; the buyer's earlier list (Amazon address ids name the wallet's), else the first.
+  const multi = cs.productType === 'PayAndShipMultiAddress';
+  const earlier = (cs.shippingAddressList ?? []).map((e) => e.addressId);
+  const chosenList = p.form.getAll('addressIds').length
+    ? p.form.getAll('addressIds')
+    : earlier.length
+      ? addresses.filter((a) => earlier.includes(amazonAddressId(a.id))).map((a) => a.id)
+      : firstDeliverable
+        ? [firstDeliverable]
+        : [];
   const addressSection = choosesAddress(cs, mode)
     ? html`<fieldset id="address-choice">
   <legend>${t(lang, 'shippingAddress')}</legend>
   ${addresses.length === 0 ? html`<p>${t(lang, 'noAddresses')}</p>` : ''}
+  ${multi ? html`<p class="hint">${t(lang, 'multiAddressHint')}</p>` : ''}
   ${addresses.map((a) => {
     const ok = deliverable(a.value);
-    const checked = (chosenAddress ?? firstDeliverable) === a.id && ok;
+    const checked = (multi ? chosenList.includes(a.id) : (chosenAddress ?? firstDeliverable) === a.id) && ok;
     const noteId = `nodeliver-${a.id.replace(/[^A-Za-z0-9-]/g, '')}`;
     return html`<div class="choice${ok ? '' : ' disabled'}">
-    <input type="radio" name="addressId" id="addr-${a.id}" value="${a.id}"${checked ? raw(' checked') : ''}${ok ? '' : raw(` disabled aria-describedby="${noteId}"`)}>
+    <input type="${multi ? 'checkbox' : 'radio'}" name="${multi ? 'addressIds' : 'addressId'}" id="addr-${a.id}" value="${a.id}"${checked ? raw(' checked') : ''}${ok ? '' : raw(` disabled aria-describedby="${noteId}"`)}>
     <label for="addr-${a.id}">${addressBlock(a.value, lang)}${ok ? '' : html`<span class="problem" id="${noteId}">${t(lang, 'notDeliverable')}</span>`}</label>
   </div>`;
   })}
@@ -141,7 +153,9 @@ export async function selectPost(p: Page): Promise<void> {
   const { h, lang, buyer } = found;
   const cs = h.checkoutSession;
   const mode = modeOf(p.form.get('mode'), false);
-  const addressId = choosesAddress(cs, mode) ? (p.form.get('addressId') ?? undefined) : undefined;
+  const multi = cs.productType === 'PayAndShipMultiAddress' && choosesAddress(cs, mode);
+  const addressIds = multi ? p.form.getAll('addressIds') : [];
+  const addressId = choosesAddress(cs, mode) ? (p.form.get('addressId') ?? addressIds[0] ?? undefined) : undefined;
   const paymentMethodId = choosesCard(mode) ? (p.form.get('paymentMethodId') ?? undefined) : undefined;
   if (choosesAddress(cs, mode) && !addressId) return selectPage(p, t(lang, 'noAddresses'), 400);
   if (choosesCard(mode) && !paymentMethodId) return selectPage(p, t(lang, 'noPaymentMethods'), 400);
@@ -153,8 +167,11 @@ export async function selectPost(p: Page): Promise<void> {
       buyerId: buyer!.buyerId,
       shippingAddressId: addressId ?? keepAddress,
       paymentMethodId: paymentMethodId ?? cs.paymentMethod?.paymentMethodId,
+      ...(multi ? { shippingAddressIds: addressIds } : {}),
     });
     const saved = r.checkoutSession;
+    // Buy Now: back to the sheet, which asks the merchant's handlers for the cart.
+    if (saved.buyNow) return redirectTo(p, r.redirectUrl.slice(r.redirectUrl.indexOf('/checkout/')));
     if (saved.webCheckoutDetails.checkoutMode === 'ProcessOrder' || mode === 'retry') {
       return redirectTo(
         p,
