@@ -219,6 +219,10 @@ function completeView(
     paymentPreferences: null,
     statusDetails: status,
     shippingAddress: null,
+    // A multi-address session keeps its two keys (null here like the rest), so its key set never changes.
+    ...(cs.productType === 'PayAndShipMultiAddress'
+      ? { shippingAddressList: null, multiAddressesCheckoutMetadata: null }
+      : {}),
     platformId: null,
     chargePermissionId: cs.chargePermissionId,
     chargeId: cs.chargeId,

@@ -3,44 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { dialectCases } from '../support/dialects.js';
 import { idem, officialClient, settle, testing, type OfficialClient } from '../support/official-sdk.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
-
-const JPY = (amount: string) => ({ amount, currencyCode: 'JPY' });
-
-/** What a shop's onInitCheckout returns for one 1,980 JPY tea plus shipping (spec 12 §12.2.3). */
-export function teaCart(shipping: 'standard' | 'express' = 'standard') {
-  const fee = shipping === 'standard' ? '500' : '1200';
-  return {
-    lineItems: [
-      {
-        id: 'sencha',
-        title: '静岡 深蒸し煎茶',
-        variantTitle: '100 g',
-        quantity: '2',
-        listPrice: JPY('990'),
-        totalListPrice: JPY('1980'),
-      },
-    ],
-    deliveryOptions: [
-      {
-        id: 'standard',
-        price: JPY('500'),
-        shippingMethod: { shippingMethodName: '通常配送', shippingMethodCode: 'standard' },
-        shippingEstimate: [{ timeUnit: 'DAY', value: 3 }],
-        isDefault: shipping === 'standard',
-      },
-      {
-        id: 'express',
-        price: JPY('1200'),
-        shippingMethod: { shippingMethodName: 'お急ぎ便', shippingMethodCode: 'express' },
-        isDefault: shipping === 'express',
-      },
-    ],
-    totalBaseAmount: JPY('1980'),
-    totalShippingAmount: JPY(fee),
-    totalTaxAmount: JPY('0'),
-    totalChargeAmount: JPY(String(1980 + Number(fee))),
-  };
-}
+import { JPY, teaCart } from '../support/buy-now.js';
 
 for (const { dialect, skip } of await dialectCases()) {
   describe(`Buy Now and Finalize Checkout Session with the official SDK (${dialect})`, { skip }, () => {
