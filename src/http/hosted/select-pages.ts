@@ -142,8 +142,19 @@ ${orderSummary(cs, binding, lang)}
   <div class="actions"><button type="submit" id="continue">${apb || mode === 'retry' ? t(lang, 'payNow') : t(lang, 'continue')}</button></div>
 </form>
 <p><a href="/checkout/wallet?next=${encodeURIComponent(selfUrl)}">${t(lang, 'manageWallet')}</a></p>
-${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 'changeAddress' || mode === 'changePayment' ? 'change' : mode === 'retry' ? 'processing' : 'checkout', merchant)}`;
+${cs.buyNow ? buyNowCancelForm(p, lang, cs.checkoutSessionId, merchant, mode) : cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 'changeAddress' || mode === 'changePayment' ? 'change' : mode === 'retry' ? 'processing' : 'checkout', merchant)}`;
   renderPage(p, status, lang, title, body, { sandbox, formTargets: formTargetsOf(h, binding), buyer, next: selfUrl });
+}
+
+/** Buy Now: a change goes back to the sheet; cancel ends the checkout there (the sheet then runs onCancel). */
+function buyNowCancelForm(p: Page, lang: CheckoutLanguage, id: string, merchant: string, mode: Mode) {
+  if (mode === 'changeAddress' || mode === 'changePayment') {
+    return html`<p><a href="/checkout/buynow?amazonCheckoutSessionId=${id}">${t(lang, 'keepChoice', { merchant })}</a></p>`;
+  }
+  return html`<form method="post" action="/checkout/buynow/cancel" class="cancel">
+  ${csrfField(p)}${hidden('amazonCheckoutSessionId', id)}
+  <button type="submit" class="secondary">${t(lang, 'cancelAndReturn', { merchant })}</button>
+</form>`;
 }
 
 export async function selectPost(p: Page): Promise<void> {
