@@ -185,6 +185,49 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal((await client.getCheckoutSession(id)).data.statusDetails.reasonCode, 'Declined');
     });
 
+    test('Finalize with a pending authorization answers 202; "true" with AuthorizeWithCapture is refused', async () => {
+      const id = await buyNowSession();
+      await testing(client).placeOrder(id);
+      const address = (await client.getCheckoutSession(id)).data.shippingAddress;
+      const both = await settle(
+        client.finalizeCheckoutSession(id, {
+          paymentIntent: 'AuthorizeWithCapture',
+          canHandlePendingAuthorization: 'true',
+          chargeAmount: JPY('2480'),
+          shippingAddress: address,
+        }),
+      );
+      assert.equal(both.status, 400);
+      assert.equal(both.data.reasonCode, 'InvalidParameterCombination');
+      const badFlag = await settle(
+        client.finalizeCheckoutSession(id, {
+          canHandlePendingAuthorization: 'yes',
+          chargeAmount: JPY('2480'),
+          shippingAddress: address,
+        }),
+      );
+      assert.equal(badFlag.data.reasonCode, 'InvalidParameterValue');
+      const key = idem();
+      const body = {
+        paymentIntent: 'Authorize',
+        canHandlePendingAuthorization: 'true',
+        chargeAmount: JPY('2480'),
+        shippingAddress: address,
+      };
+      const pending = await client.finalizeCheckoutSession(id, body, {
+        ...key,
+        'x-amz-pay-simulation-code': 'AuthorizationInitiated',
+      });
+      assert.equal(pending.status, 202);
+      assert.equal((await client.getCharge(pending.data.chargeId)).data.statusDetails.state, 'AuthorizationInitiated');
+      const replay = await client.finalizeCheckoutSession(id, body, {
+        ...key,
+        'x-amz-pay-simulation-code': 'AuthorizationInitiated',
+      });
+      assert.equal(replay.status, 202, 'the same idempotency key replays the answer');
+      assert.equal(replay.data.chargeId, pending.data.chargeId);
+    });
+
     test('Finalize after the ordinary redirect flow (the mobile flows) completes like Complete', async () => {
       const created = await client.createCheckoutSession(
         { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: merchant.storeId },
