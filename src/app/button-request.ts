@@ -37,9 +37,11 @@ export interface ButtonFields {
   readonly algorithm?: string | undefined;
   /** The merchant page the button was on (location.href). */
   readonly startedFrom?: string | undefined;
+  /** The button registered Buy Now handlers (onInitCheckout): the buyer checks out on reji's Buy Now sheet. */
+  readonly buyNow?: string | boolean | undefined;
 }
 
-export const PRODUCT_TYPES = ['PayAndShip', 'PayOnly', 'SignIn'] as const;
+export const PRODUCT_TYPES = ['PayAndShip', 'PayOnly', 'SignIn', 'PayAndShipMultiAddress'] as const;
 export const PLACEMENTS = ['Home', 'Product', 'Cart', 'Checkout', 'Other'] as const;
 
 export const signInPayloadSchema = object({
@@ -103,7 +105,7 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
   if (!(PRODUCT_TYPES as readonly string[]).includes(productType)) {
     return problem(
       'InvalidParameterValue',
-      `productType "${productType}" is not supported; use PayAndShip, PayOnly or SignIn.`,
+      `productType "${productType}" is not supported; use PayAndShip, PayOnly, PayAndShipMultiAddress or SignIn.`,
       language,
     );
   }
@@ -173,9 +175,17 @@ export async function prepareButton(ctx: AppContext, f: ButtonFields): Promise<P
         startedFrom: await startedFromOf(ctx, f.startedFrom, storeId, caller, [signIn.signInReturnUrl]),
       };
     }
-    const parsed = createCheckoutSessionRequest.parse(payload, 'payloadJSON');
+    const buyNow = f.buyNow === true || f.buyNow === 'true';
+    // A Buy Now payload needs no webCheckoutDetails: the buyer never leaves the sheet for a return URL.
+    const checkoutPayload =
+      buyNow && !('webCheckoutDetails' in payload) ? { ...payload, webCheckoutDetails: {} } : payload;
+    const parsed = createCheckoutSessionRequest.parse(checkoutPayload, 'payloadJSON');
     if (!parsed.ok) return problem(parsed.error.reasonCode, parsed.error.message, language);
-    const options: StartOptions = { productType: productType as 'PayAndShip' | 'PayOnly', checkoutLanguage: language };
+    const options: StartOptions = {
+      productType: productType as 'PayAndShip' | 'PayOnly' | 'PayAndShipMultiAddress',
+      checkoutLanguage: language,
+      ...(buyNow ? { buyNow: true } : {}),
+    };
     await checkCheckoutStart(ctx, caller, parsed.value, options);
     let estimated: { amount: string; currencyCode: string } | null = null;
     if (f.estimatedOrderAmount !== undefined && f.estimatedOrderAmount !== '') {

@@ -1,4 +1,5 @@
 import {
+  type AddressWithId,
   associateBuyer,
   decideProcessing,
   hasRedirectUrl,
@@ -39,6 +40,11 @@ export function processingUrl(ctx: Pick<AppContext, 'publicUrl'>, checkoutSessio
   return `${ctx.publicUrl}/checkout/processing?amazonCheckoutSessionId=${encodeURIComponent(checkoutSessionId)}`;
 }
 
+/** reji's Buy Now sheet of a session. */
+export function buyNowSheetUrl(ctx: Pick<AppContext, 'publicUrl'>, checkoutSessionId: string): string {
+  return `${ctx.publicUrl}/checkout/buynow?amazonCheckoutSessionId=${encodeURIComponent(checkoutSessionId)}`;
+}
+
 export function amazonPayRedirectUrl(ctx: Pick<AppContext, 'publicUrl'>, cs: CheckoutSession): string | null {
   return hasRedirectUrl(cs) ? processingUrl(ctx, cs.checkoutSessionId) : null;
 }
@@ -46,6 +52,8 @@ export function amazonPayRedirectUrl(ctx: Pick<AppContext, 'publicUrl'>, cs: Che
 export interface BuyerChoice {
   readonly buyerId: string;
   readonly shippingAddressId?: string | undefined;
+  /** PayAndShipMultiAddress: the wallet addresses to ship to (default: the first one). */
+  readonly shippingAddressIds?: readonly string[] | undefined;
   readonly paymentMethodId?: string | undefined;
 }
 
@@ -95,6 +103,21 @@ export async function applyBuyerChoice(
     );
   }
   const card = method.value;
+  let shippingAddresses: AddressWithId[] | undefined;
+  if (cs.productType === 'PayAndShipMultiAddress') {
+    const ids = choice.shippingAddressIds ?? (address ? [address.id] : []);
+    shippingAddresses = [];
+    for (const addressId of ids) {
+      const found = addresses.find((a) => a.id === addressId);
+      if (!found) {
+        throw new ApiError(
+          'InvalidParameterValue',
+          `The value provided for shippingAddressIds is invalid. Address ${addressId} is not in the wallet of ${buyer.email}.`,
+        );
+      }
+      shippingAddresses.push({ addressId: amazonAddressId(found.id), address: found.value });
+    }
+  }
   const associated = unwrap(
     associateBuyer(
       cs,
@@ -102,6 +125,7 @@ export async function applyBuyerChoice(
         buyer: buyerSnapshot(buyer),
         shippingAddress: address?.value ?? null,
         billingAddress: address?.value ?? null,
+        ...(shippingAddresses ? { shippingAddresses } : {}),
         paymentMethod: snapshotOf(method.id, {
           ...card,
           behaviour: cs.environment === 'Sandbox' ? card.behaviour : 'Succeeds',
@@ -114,8 +138,15 @@ export async function applyBuyerChoice(
   const redirectUrl =
     saved.webCheckoutDetails.checkoutMode === 'ProcessOrder'
       ? processingUrl(ctx, saved.checkoutSessionId)
-      : withSessionId(saved.webCheckoutDetails.checkoutReviewReturnUrl!, saved.checkoutSessionId);
+      : saved.buyNow
+        ? buyNowSheetUrl(ctx, saved.checkoutSessionId)
+        : withSessionId(saved.webCheckoutDetails.checkoutReviewReturnUrl!, saved.checkoutSessionId);
   return { checkoutSession: saved, redirectUrl };
+}
+
+/** Amazon's form of an address id (`amzn1.address.…`), for shippingAddressList and multiAddressesCheckoutMetadata. */
+export function amazonAddressId(walletAddressId: string): string {
+  return `amzn1.address.${walletAddressId}`;
 }
 
 export interface ProcessOutcome {
@@ -136,7 +167,7 @@ export async function processPayment(
   cs: CheckoutSession,
   now: Instant,
   simulation: SimulationEffect | undefined,
-  options: { readonly keepOpenOnDecline?: boolean } = {},
+  options: { readonly keepOpenOnDecline?: boolean; readonly previous?: CheckoutSession } = {},
 ): Promise<ProcessOutcome> {
   if (cs.paymentMethod === null) {
     throw new ApiError(
@@ -153,7 +184,8 @@ export async function processPayment(
     );
   else decision = unwrap(decideProcessing(cs, cs.paymentMethod));
   const processed = unwrap(recordProcessing(cs, decision, now, options));
-  const saved = await save(ctx, tx, 'checkoutSession', cs, processed, now);
+  // `previous`: the stored session, when the caller changed it before processing (Finalize's paymentIntent).
+  const saved = await save(ctx, tx, 'checkoutSession', options.previous ?? cs, processed, now);
   const result = saved.webCheckoutDetails.checkoutResultReturnUrl;
   return {
     checkoutSession: saved,

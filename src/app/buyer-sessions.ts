@@ -50,6 +50,8 @@ export interface FlowBinding {
   readonly startedFrom: string | null;
   /** The button's estimatedOrderAmount, shown until the merchant sets chargeAmount. */
   readonly estimatedOrderAmount: { readonly amount: string; readonly currencyCode: string } | null;
+  /** A Buy Now checkout: its pages run in a popup that talks to the merchant's page (`startedFrom`). */
+  readonly buyNow?: boolean;
 }
 
 export interface BrowserSession {

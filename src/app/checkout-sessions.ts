@@ -4,6 +4,7 @@ import { createChargePermissionFromCheckout } from '../domain/charge-permission.
 import {
   cancelCheckoutSession,
   checkComplete,
+  checkFinalize,
   createCheckoutSession as createSession,
   markCompleted,
   updateCheckoutSession as updateSession,
@@ -11,6 +12,7 @@ import {
   type CheckoutSessionCreateInput,
   type CheckoutSessionUpdateInput,
   type CompleteInput,
+  type FinalizeInput,
   type ProcessingResult,
   type ProductType,
 } from '../domain/checkout-session.js';
@@ -24,12 +26,14 @@ import type { ChargePermission } from '../domain/charge-permission.js';
 import type { StoreTx } from '../store/store.js';
 import { ApiError, unwrap } from './api-error.js';
 import type { AppContext, Caller } from './context.js';
+import { processPayment } from './buyer-flow.js';
 import { lockOwned } from './loading.js';
 import { save } from './transactions.js';
 
 export interface CreateOptions {
   readonly productType?: ProductType;
   readonly checkoutLanguage?: CheckoutLanguage;
+  readonly buyNow?: boolean;
 }
 
 export async function createCheckoutSession(
@@ -109,6 +113,67 @@ export async function completeCheckoutSession(
       'This simulation code does not apply to Complete Checkout Session.',
     );
   }
+  return finishCheckout(ctx, tx, cs, processing, now);
+}
+
+/**
+ * Finalize (Buy Now, and the mobile flows): checks the request against what the buyer saw; a Buy Now order the
+ * buyer placed is processed now with the request's paymentIntent (a decline cancels the session, answered as
+ * CheckoutSessionCanceled); then it completes like Complete.
+ */
+export async function finalizeCheckoutSession(
+  ctx: AppContext,
+  tx: StoreTx,
+  caller: Caller,
+  id: string,
+  input: FinalizeInput,
+  now: Instant,
+  simulation: SimulationEffect | undefined,
+): Promise<CompleteResult> {
+  const cs = await lockOwned(ctx, tx, caller, 'checkoutSession', id, now);
+  const ready = unwrap(checkFinalize(cs, input));
+  const cancel = simulation?.kind === 'CancelCheckout' ? simulation : undefined;
+  let current: CheckoutSession;
+  let processing: ProcessingResult;
+  if (ready.processing === null) {
+    const outcome = await processPayment(ctx, tx, ready, now, cancel, { previous: cs });
+    current = outcome.checkoutSession;
+    if (current.state !== 'Open') throw canceledError(current);
+    processing = current.processing!;
+  } else {
+    if (cancel) {
+      const canceled = await save(
+        ctx,
+        tx,
+        'checkoutSession',
+        cs,
+        unwrap(cancelCheckoutSession(cs, cancel.reason, now)),
+        now,
+      );
+      throw canceledError(canceled);
+    }
+    current = cs;
+    processing = ready.processing;
+  }
+  if (simulation?.kind === 'PendAuthorization') processing = forcePending(current, processing, simulation);
+  return finishCheckout(ctx, tx, current, processing, now);
+}
+
+/** A session canceled during Finalize: answered 422 CheckoutSessionCanceled, the cancellation kept. */
+function canceledError(cs: CheckoutSession): ApiError {
+  const verdict = checkComplete(cs, {});
+  return verdict.ok
+    ? new ApiError('CheckoutSessionCanceled', `Checkout Session ${cs.checkoutSessionId} was canceled.`, true)
+    : ApiError.from(verdict.error, true);
+}
+
+async function finishCheckout(
+  ctx: AppContext,
+  tx: StoreTx,
+  cs: CheckoutSession,
+  processing: ProcessingResult,
+  now: Instant,
+): Promise<CompleteResult> {
   const recurring = cs.chargePermissionType === 'Recurring';
   const chargePermissionId = newChargePermissionId(ctx.random, cs.environment, recurring);
   let cp = createChargePermissionFromCheckout(cs, processing, chargePermissionId, now);

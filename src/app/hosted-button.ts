@@ -25,7 +25,8 @@ import { merchantOf } from './merchants.js';
 const CLAIM_LIFETIME = 10 * 60 * 1000;
 
 export type StartOutcome =
-  | { readonly redirect: string }
+  /** `buyNow`: the flow runs in a popup that must keep talking to the merchant's page (its opener). */
+  | { readonly redirect: string; readonly buyNow: boolean }
   | {
       readonly refused: {
         readonly reasonCode: ReasonCode;
@@ -77,6 +78,7 @@ export async function startFromButton(
       kind: 'checkout',
       startedFrom: prepared.startedFrom,
       estimatedOrderAmount: prepared.estimatedOrderAmount,
+      ...(prepared.options.buyNow ? { buyNow: true } : {}),
     };
   } else {
     flowId = await startSignIn(ctx, prepared.caller, prepared.payload, prepared.language);
@@ -85,12 +87,17 @@ export async function startFromButton(
   // The POST came from the merchant's page (no reji cookie on a cross-site POST); the claim, a
   // one-time secret, binds the new flow to this browser's session on the next, same-site GET.
   const claimSecret = await issueToken(ctx, 'claim', flowId, CLAIM_LIFETIME, { ...binding, signout: options.signout });
-  return { redirect: `/checkout/claim?flow=${encodeURIComponent(flowId)}&claim=${claimSecret}` };
+  return {
+    redirect: `/checkout/claim?flow=${encodeURIComponent(flowId)}&claim=${claimSecret}`,
+    buyNow: binding.buyNow === true,
+  };
 }
 
 export type ClaimOutcome =
   | {
       readonly redirect: string;
+      /** A Buy Now flow: its pages keep their opener (the merchant's page). */
+      readonly buyNow: boolean;
       /** The browser's session, now holding the flow. */
       readonly session: BrowserSession;
       /** Set when the claim started a new session (the page sets its cookie). */
@@ -114,7 +121,7 @@ export async function claimFlow(
   if (!token || token.subject !== flowId) {
     // Reloading the claim URL: fine when this browser already holds the flow.
     const known = session?.flows[flowId];
-    if (known && session) return { redirect: nextOf(known.kind), session };
+    if (known && session) return { redirect: nextOf(known.kind), buyNow: known.buyNow === true, session };
     return { refused: { status: 404, reason: 'sessionNotFound', lang: fallbackLang } };
   }
   const data = token.data as unknown as FlowBinding & { signout?: boolean };
@@ -122,7 +129,9 @@ export async function claimFlow(
     kind: data.kind,
     startedFrom: data.startedFrom,
     estimatedOrderAmount: data.estimatedOrderAmount,
+    ...(data.buyNow ? { buyNow: true } : {}),
   };
+  const buyNow = data.buyNow === true;
   let current = session;
   if (data.signout && current) {
     await endBrowserSession(ctx, current);
@@ -131,7 +140,7 @@ export async function claimFlow(
   if (!current) {
     // A new browser session holding the flow from the start (one write).
     const started = await newBrowserSession(ctx, { buyerId: null, flows: { [flowId]: binding } });
-    return { redirect: nextOf(data.kind), session: started.session, started };
+    return { redirect: nextOf(data.kind), buyNow, session: started.session, started };
   }
-  return { redirect: nextOf(data.kind), session: await bindFlow(ctx, current, flowId, binding) };
+  return { redirect: nextOf(data.kind), buyNow, session: await bindFlow(ctx, current, flowId, binding) };
 }

@@ -49,6 +49,8 @@ export function callerFor(merchant: Merchant, environment: Environment): Caller 
 export interface StartOptions {
   readonly productType: ProductType;
   readonly checkoutLanguage: CheckoutLanguage | undefined;
+  /** The button registered Buy Now handlers (onInitCheckout). */
+  readonly buyNow?: boolean;
 }
 
 /** Everything Create Checkout Session would check, without creating anything (for checkout.js's early warning). */
@@ -87,6 +89,7 @@ export async function checkCheckoutStart(
       now: nowFor(ctx, caller.merchant, caller.environment),
       productType: options.productType,
       ...(options.checkoutLanguage ? { checkoutLanguage: options.checkoutLanguage } : {}),
+      ...(options.buyNow ? { buyNow: true } : {}),
     }),
   );
 }
@@ -103,6 +106,7 @@ export async function startCheckout(
     createCheckoutSession(ctx, tx, caller, input, now, {
       productType: options.productType,
       ...(options.checkoutLanguage ? { checkoutLanguage: options.checkoutLanguage } : {}),
+      ...(options.buyNow ? { buyNow: true } : {}),
     }),
   );
 }
@@ -277,7 +281,12 @@ function withLockedSession<T>(
 export async function chooseForCheckout(
   ctx: AppContext,
   checkout: HostedCheckout,
-  choice: { buyerId: string; shippingAddressId: string | undefined; paymentMethodId: string | undefined },
+  choice: {
+    buyerId: string;
+    shippingAddressId: string | undefined;
+    paymentMethodId: string | undefined;
+    shippingAddressIds?: readonly string[] | undefined;
+  },
 ): Promise<{ checkoutSession: CheckoutSession; redirectUrl: string }> {
   return withLockedSession(ctx, checkout, (tx, cs, now) => applyBuyerChoice(ctx, tx, cs, choice, now));
 }

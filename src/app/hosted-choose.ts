@@ -47,6 +47,8 @@ export interface ChoiceForm {
   readonly checkoutSessionId: string | null;
   readonly mode: string | null;
   readonly addressId: string | null;
+  /** The addresses ticked on a multi-address session (PayAndShipMultiAddress). */
+  readonly addressIds?: readonly string[];
   readonly paymentMethodId: string | null;
 }
 
@@ -69,7 +71,9 @@ export async function chooseFromPage(
   const { h, lang, buyer } = found.access;
   const cs = h.checkoutSession;
   const mode = choiceModeOf(form.mode, false);
-  const addressId = choosesAddress(cs, mode) ? (form.addressId ?? undefined) : undefined;
+  const multi = cs.productType === 'PayAndShipMultiAddress' && choosesAddress(cs, mode);
+  const addressIds = multi ? (form.addressIds ?? []) : [];
+  const addressId = choosesAddress(cs, mode) ? (form.addressId ?? addressIds[0] ?? undefined) : undefined;
   const paymentMethodId = choosesCard(mode) ? (form.paymentMethodId ?? undefined) : undefined;
   if (choosesAddress(cs, mode) && !addressId) return { lang, again: { problem: 'noAddresses' } };
   if (choosesCard(mode) && !paymentMethodId) return { lang, again: { problem: 'noPaymentMethods' } };
@@ -81,8 +85,11 @@ export async function chooseFromPage(
       buyerId: buyer!.buyerId,
       shippingAddressId: addressId ?? keepAddress,
       paymentMethodId: paymentMethodId ?? cs.paymentMethod?.paymentMethodId,
+      ...(multi ? { shippingAddressIds: addressIds } : {}),
     });
     const saved = r.checkoutSession;
+    // Buy Now: back to the sheet, which asks the merchant's handlers for the cart.
+    if (saved.buyNow) return { redirect: r.redirectUrl.slice(r.redirectUrl.indexOf('/checkout/')) };
     if (saved.webCheckoutDetails.checkoutMode === 'ProcessOrder' || mode === 'retry') {
       return {
         redirect: `/checkout/processing?amazonCheckoutSessionId=${encodeURIComponent(saved.checkoutSessionId)}`,

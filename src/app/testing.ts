@@ -34,6 +34,7 @@ export function requireSandbox(caller: Caller): void {
 export interface BuyerConsentInput {
   readonly buyerEmail?: string;
   readonly shippingAddressId?: string;
+  readonly shippingAddressIds?: readonly string[];
   readonly paymentMethodId?: string;
 }
 
@@ -71,7 +72,12 @@ export async function buyerConsent(
       ctx,
       tx,
       cs,
-      { buyerId: buyer.buyerId, shippingAddressId: input.shippingAddressId, paymentMethodId: input.paymentMethodId },
+      {
+        buyerId: buyer.buyerId,
+        shippingAddressId: input.shippingAddressId,
+        paymentMethodId: input.paymentMethodId,
+        shippingAddressIds: input.shippingAddressIds,
+      },
       now,
     );
   });

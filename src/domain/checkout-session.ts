@@ -1,3 +1,4 @@
+import { EMPTY_BUY_NOW, checkCart, sameAddress, type BuyNowState, type CartDetails } from './buy-now.js';
 import type { Environment } from './environment.js';
 import { domainError, fail, ok, type DomainError, type Result } from './errors.js';
 import { TIMERS, maxTransactionAmount } from './limits.js';
@@ -150,6 +151,22 @@ export interface CheckoutSession {
   readonly chargePermissionId: string | null;
   readonly chargeId: string | null;
   readonly completedAt: Instant | null;
+  /** Buy Now (the button had onInitCheckout): the cart and the buyer's "place order"; absent otherwise. */
+  readonly buyNow?: BuyNowState | null;
+  /** PayAndShipMultiAddress: the addresses the buyer chose (with Amazon's address ids). */
+  readonly shippingAddressList?: readonly AddressWithId[] | null;
+  /** PayAndShipMultiAddress: the merchant's price per chosen address (Update Checkout Session). */
+  readonly multiAddressesCheckoutMetadata?: readonly MultiAddressEntry[] | null;
+}
+
+export interface AddressWithId {
+  readonly addressId: string;
+  readonly address: Address;
+}
+
+export interface MultiAddressEntry {
+  readonly addressId: string;
+  readonly price: Money;
 }
 
 // ---------- inputs (already shape-checked at the edge) ----------
@@ -209,6 +226,7 @@ export interface CheckoutSessionUpdateInput {
   readonly supplementaryData?: string;
   readonly platformId?: string;
   readonly providerMetadata?: Partial<ProviderMetadata>;
+  readonly multiAddressesCheckoutMetadata?: readonly MultiAddressEntry[];
 }
 
 export interface CreateContext {
@@ -220,6 +238,8 @@ export interface CreateContext {
   /** From the button: PayAndShip unless it says otherwise. */
   readonly productType?: ProductType;
   readonly checkoutLanguage?: CheckoutLanguage;
+  /** The button registered Buy Now handlers (onInitCheckout): no return URLs, the cart comes from the handlers. */
+  readonly buyNow?: boolean;
 }
 
 // ---------- guards ----------
@@ -406,10 +426,12 @@ export function constraintsOf(cs: CheckoutSession): ConstraintItem[] {
   const setupOnly = cs.paymentMethodOnFileSetupOnly === true;
   if (cs.paymentDetails.chargeAmount === null && !setupOnly)
     out.push({ constraintId: 'ChargeAmountNotSet', description: 'chargeAmount is not set.' });
-  if (cs.webCheckoutDetails.checkoutResultReturnUrl === null) {
+  // Buy Now: the buyer never leaves the sheet for a result URL, and Finalize brings the paymentIntent.
+  const buyNow = isBuyNow(cs);
+  if (cs.webCheckoutDetails.checkoutResultReturnUrl === null && !buyNow) {
     out.push({ constraintId: 'CheckoutResultReturnUrlNotSet', description: 'checkoutResultReturnUrl is not set.' });
   }
-  if (cs.paymentDetails.paymentIntent === null)
+  if (cs.paymentDetails.paymentIntent === null && !buyNow)
     out.push({ constraintId: 'PaymentIntentNotSet', description: 'paymentIntent is not set.' });
   if (cs.chargePermissionType === 'Recurring' && !cs.recurringMetadata?.frequency) {
     out.push({ constraintId: 'RecurringFrequencyNotSet', description: 'recurringMetadata.frequency is not set.' });
@@ -417,11 +439,20 @@ export function constraintsOf(cs: CheckoutSession): ConstraintItem[] {
   return out;
 }
 
+export function isBuyNow(cs: CheckoutSession): boolean {
+  return cs.buyNow !== undefined && cs.buyNow !== null;
+}
+
+export function isMultiAddress(cs: CheckoutSession): boolean {
+  return cs.productType === 'PayAndShipMultiAddress';
+}
+
 /** Only a merchant-review flow (not APB) hands the buyer a processing URL, and only once nothing blocks it. */
 export function hasRedirectUrl(cs: CheckoutSession): boolean {
   return (
     cs.state === 'Open' &&
     cs.webCheckoutDetails.checkoutMode !== 'ProcessOrder' &&
+    !isBuyNow(cs) &&
     cs.processing === null &&
     constraintsOf(cs).length === 0
   );
@@ -447,7 +478,14 @@ export function createCheckoutSession(input: CheckoutSessionCreateInput, ctx: Cr
   const web = input.webCheckoutDetails;
   const processOrder = web.checkoutMode === 'ProcessOrder';
   const productType = ctx.productType ?? 'PayAndShip';
-  if (!processOrder && !web.checkoutReviewReturnUrl) {
+  const buyNow = ctx.buyNow === true;
+  if (buyNow && (processOrder || productType === 'PayAndShipMultiAddress')) {
+    return fail(
+      'InvalidParameterCombination',
+      'A Buy Now checkout (onInitCheckout) is PayAndShip or PayOnly and has no checkoutMode.',
+    );
+  }
+  if (!processOrder && !buyNow && !web.checkoutReviewReturnUrl) {
     return fail(
       'MissingParameterValue',
       'webCheckoutDetails.checkoutReviewReturnUrl is required unless checkoutMode is ProcessOrder.',
@@ -554,6 +592,9 @@ export function createCheckoutSession(input: CheckoutSessionCreateInput, ctx: Cr
     chargePermissionId: input.chargePermissionId ?? null,
     chargeId: null,
     completedAt: null,
+    buyNow: buyNow ? EMPTY_BUY_NOW : null,
+    shippingAddressList: productType === 'PayAndShipMultiAddress' ? [] : null,
+    multiAddressesCheckoutMetadata: null,
   });
 }
 
@@ -594,6 +635,14 @@ export function updateCheckoutSession(
       'The payment details of an APB (ProcessOrder) Checkout Session are fixed by the button payload.',
     );
   }
+  if (isBuyNow(cs) && pd && (pd.chargeAmount || pd.totalOrderAmount)) {
+    return fail(
+      'InvalidParameterCombination',
+      'The amounts of a Buy Now Checkout Session come from the cart the checkout.js handlers return.',
+    );
+  }
+  const multi = checkMultiAddressMetadata(cs, input);
+  if (!multi.ok) return multi;
   const web = input.webCheckoutDetails;
   const webCheckoutDetails: WebCheckoutDetails = {
     ...cs.webCheckoutDetails,
@@ -606,7 +655,7 @@ export function updateCheckoutSession(
     const urlCheck = checkUrl(webCheckoutDetails[key], `webCheckoutDetails.${key}`, cs.environment);
     if (!urlCheck.ok) return urlCheck;
   }
-  const chargeAmount = pd?.chargeAmount ?? cs.paymentDetails.chargeAmount;
+  const chargeAmount = pd?.chargeAmount ?? multi.value?.sum ?? cs.paymentDetails.chargeAmount;
   // Multi-currency: the presentment currency follows the charge currency (Amazon updates it itself).
   const presentmentCurrency = pd?.chargeAmount ? pd.chargeAmount.currency : cs.paymentDetails.presentmentCurrency;
   const paymentDetails: PaymentDetails = {
@@ -640,7 +689,59 @@ export function updateCheckoutSession(
     supplementaryData: input.supplementaryData ?? cs.supplementaryData,
     platformId: input.platformId ?? cs.platformId,
     providerMetadata: merge(cs.providerMetadata, input.providerMetadata),
+    ...(multi.value ? { multiAddressesCheckoutMetadata: multi.value.entries } : {}),
   });
+}
+
+/**
+ * `multiAddressesCheckoutMetadata` on Update (spec 12 §12.12): only on a multi-address session, one entry per
+ * address the buyer chose (by `addressId`), in the charge currency. The charge amount is their sum: set by it
+ * when the update has no chargeAmount, checked against it when it has one.
+ */
+function checkMultiAddressMetadata(
+  cs: CheckoutSession,
+  input: CheckoutSessionUpdateInput,
+): Result<{ entries: readonly MultiAddressEntry[]; sum: Money } | null> {
+  const entries = input.multiAddressesCheckoutMetadata;
+  if (entries === undefined) return ok(null);
+  const path = 'multiAddressesCheckoutMetadata';
+  if (!isMultiAddress(cs)) {
+    return fail(
+      'InvalidParameterValue',
+      `The value provided for ${path} is invalid. It applies only to a PayAndShipMultiAddress Checkout Session.`,
+    );
+  }
+  if (entries.length === 0)
+    return fail('InvalidParameterValue', `The value provided for ${path} is invalid. It is empty.`);
+  const chosen = new Set((cs.shippingAddressList ?? []).map((a) => a.addressId));
+  const seen = new Set<string>();
+  let sum: Money | null = null;
+  for (const [i, entry] of entries.entries()) {
+    if (!chosen.has(entry.addressId)) {
+      return fail(
+        'InvalidParameterValue',
+        `The value provided for ${path}[${i}].addressId is invalid. ${entry.addressId} is not one of the addresses the buyer chose (shippingAddressList).`,
+      );
+    }
+    if (seen.has(entry.addressId))
+      return fail(
+        'InvalidParameterValue',
+        `The value provided for ${path}[${i}].addressId is invalid. It is repeated.`,
+      );
+    seen.add(entry.addressId);
+    if (sum !== null && sum.currency !== entry.price.currency)
+      return fail('CurrencyMismatch', `${path}[${i}].price.currencyCode must be ${sum.currency}.`);
+    sum = sum === null ? entry.price : { minor: sum.minor + entry.price.minor, currency: sum.currency };
+  }
+  const total = sum as Money;
+  const given = input.paymentDetails?.chargeAmount;
+  if (given !== undefined && !equals(given, total)) {
+    return fail(
+      'AmountMismatch',
+      `paymentDetails.chargeAmount ${display(given)} is not the sum of ${path} prices (${display(total)}).`,
+    );
+  }
+  return ok({ entries, sum: total });
 }
 
 export interface BuyerSelection {
@@ -648,6 +749,8 @@ export interface BuyerSelection {
   readonly shippingAddress: Address | null;
   readonly billingAddress: Address | null;
   readonly paymentMethod: PaymentMethodSnapshot;
+  /** PayAndShipMultiAddress: every address the buyer chose (the first is also `shippingAddress`). */
+  readonly shippingAddresses?: readonly AddressWithId[];
 }
 
 /** The buyer signed in and chose an address and a payment method (also for "change address / payment"). */
@@ -662,9 +765,32 @@ export function associateBuyer(cs: CheckoutSession, selection: BuyerSelection, n
       `Checkout Session ${cs.checkoutSessionId} already belongs to another buyer.`,
     );
   }
+  if (cs.buyNow?.placedAt != null) {
+    return fail(
+      'InvalidCheckoutSessionStatus',
+      `You cannot change the buyer selection of Checkout Session ${cs.checkoutSessionId}: the order was placed.`,
+    );
+  }
   const needsShipping = cs.productType !== 'PayOnly';
+  const multi = isMultiAddress(cs);
+  const list = multi ? (selection.shippingAddresses ?? []) : null;
+  if (list !== null) {
+    if (list.length === 0)
+      return fail('InvalidParameterValue', 'A multi-address checkout needs at least one shipping address.');
+    if (new Set(list.map((a) => a.addressId)).size !== list.length)
+      return fail('InvalidParameterValue', 'The same shipping address was chosen twice.');
+    for (const entry of list) {
+      if (!cs.deliverySpecifications) break;
+      const verdict = addressMeetsDeliverySpecifications(entry.address, cs.deliverySpecifications);
+      if (!verdict.ok) return verdict;
+    }
+  }
   const shippingAddress =
-    cs.webCheckoutDetails.checkoutMode === 'ProcessOrder' ? cs.addressDetails : selection.shippingAddress;
+    cs.webCheckoutDetails.checkoutMode === 'ProcessOrder'
+      ? cs.addressDetails
+      : list !== null
+        ? list[0]!.address
+        : selection.shippingAddress;
   if (needsShipping && shippingAddress === null) {
     return fail('InvalidParameterValue', 'A shipping address is required for a PayAndShip checkout.');
   }
@@ -679,7 +805,26 @@ export function associateBuyer(cs: CheckoutSession, selection: BuyerSelection, n
     shippingAddress: needsShipping ? shippingAddress : null,
     billingAddress: selection.billingAddress,
     paymentMethod: selection.paymentMethod,
+    ...(cs.buyNow?.cartDetails &&
+    cs.shippingAddress &&
+    shippingAddress &&
+    !sameAddress(shippingAddress, cs.shippingAddress)
+      ? { buyNow: { ...cs.buyNow, addressChanged: true } }
+      : {}),
+    ...(list !== null
+      ? {
+          shippingAddressList: list,
+          // Prices for addresses the buyer no longer ships to go; the merchant updates them again.
+          multiAddressesCheckoutMetadata: sameIds(list, cs.shippingAddressList ?? [])
+            ? (cs.multiAddressesCheckoutMetadata ?? null)
+            : null,
+        }
+      : {}),
   });
+}
+
+function sameIds(a: readonly AddressWithId[], b: readonly AddressWithId[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.addressId === b[i]?.addressId);
 }
 
 const PO_BOX = /\b(p\.?\s*o\.?\s*box|post\s*office\s*box|postfach|私書箱)\b|私書箱/i;
@@ -935,4 +1080,152 @@ export function markCompleted(
 /** When the session and its data are deleted (Get answers 404 afterwards). */
 export function retentionEndsAt(cs: CheckoutSession): Instant {
   return cs.createdAt + TIMERS.checkoutSessionRetention;
+}
+
+// ---------- Buy Now ----------
+
+function requireBuyNow(cs: CheckoutSession, operation: string): Result<BuyNowState> {
+  const open = requireState(cs, CHECKOUT_SESSION_OPERATION_SOURCES.associateBuyer, operation);
+  if (!open.ok) return open;
+  if (!cs.buyNow) {
+    return fail(
+      'InvalidCheckoutSessionStatus',
+      `Checkout Session ${cs.checkoutSessionId} is not a Buy Now checkout (its button had no onInitCheckout).`,
+    );
+  }
+  if (cs.buyNow.placedAt !== null) {
+    return fail(
+      'InvalidCheckoutSessionStatus',
+      `You cannot ${operation} Checkout Session ${cs.checkoutSessionId}: the buyer already placed the order.`,
+    );
+  }
+  return ok(cs.buyNow);
+}
+
+/**
+ * The cart the merchant's handler returned (onInitCheckout, onShippingAddressSelection, onDeliveryOptionSelection)
+ * becomes what the sheet shows: the session's chargeAmount is its totalChargeAmount (and totalOrderAmount).
+ */
+export function setBuyNowCart(cs: CheckoutSession, cart: CartDetails, now: Instant): Result<CheckoutSession> {
+  const state = requireBuyNow(cs, 'set the cart of');
+  if (!state.ok) return state;
+  const currency = cs.paymentDetails.presentmentCurrency ?? cs.ledgerCurrency;
+  const checked = checkCart(cart, currency, { shipping: cs.productType !== 'PayOnly', path: 'cartDetails' });
+  if (!checked.ok) return checked;
+  const max = checkMaximum(cart.totalChargeAmount, 'cartDetails.totalChargeAmount');
+  if (!max.ok) return max;
+  return ok({
+    ...cs,
+    lastUpdatedAt: now,
+    buyNow: { ...state.value, cartDetails: cart, addressChanged: false },
+    paymentDetails: {
+      ...cs.paymentDetails,
+      chargeAmount: cart.totalChargeAmount,
+      totalOrderAmount: cart.totalOrderAmount,
+    },
+  });
+}
+
+/** The buyer pressed "place order" on the sheet: the merchant's onCompleteCheckout now calls Finalize. */
+export function placeBuyNowOrder(cs: CheckoutSession, now: Instant): Result<CheckoutSession> {
+  const state = requireBuyNow(cs, 'place the order of');
+  if (!state.ok) return state;
+  if (cs.buyer === null || cs.paymentMethod === null)
+    return fail('InvalidCheckoutSessionStatus', `Checkout Session ${cs.checkoutSessionId} has no buyer yet.`);
+  if (state.value.cartDetails === null) {
+    return fail(
+      'InvalidCheckoutSessionStatus',
+      `Checkout Session ${cs.checkoutSessionId} has no cart yet: onInitCheckout has not answered.`,
+    );
+  }
+  return ok({ ...cs, lastUpdatedAt: now, buyNow: { ...state.value, placedAt: now } });
+}
+
+export interface FinalizeInput {
+  readonly chargeAmount: Money;
+  readonly totalOrderAmount?: Money;
+  readonly supplementaryData?: string;
+  readonly shippingAddress?: Address;
+  readonly billingAddress?: Address;
+  readonly paymentIntent?: PaymentIntent;
+  readonly canHandlePendingAuthorization?: boolean;
+}
+
+/**
+ * Finalize Checkout Session (spec 12 §12.2): what the merchant sends must match what the buyer saw: the amounts,
+ * supplementaryData, and the address Amazon shared (shipping for PayAndShip, billing for PayOnly). A Buy Now
+ * session whose buyer placed the order gets the request's paymentIntent and is then processed like a redirect
+ * to amazonPayRedirectUrl; a session already processed (the mobile flows) is completed like Complete.
+ * Returns the session ready for processing (or already processed).
+ */
+export function checkFinalize(cs: CheckoutSession, input: FinalizeInput): Result<CheckoutSession> {
+  const { totalOrderAmount, chargeAmount } = input;
+  if (cs.state === 'Open' && cs.processing === null && cs.buyNow?.placedAt == null) {
+    return fail(
+      'InvalidCheckoutSessionStatus',
+      isBuyNow(cs)
+        ? `Checkout Session ${cs.checkoutSessionId} cannot be finalized: the buyer has not placed the order on the Buy Now sheet.`
+        : `Checkout Session ${cs.checkoutSessionId} cannot be finalized: the buyer has not been redirected to amazonPayRedirectUrl yet.`,
+    );
+  }
+  const amounts = checkComplete(
+    { ...cs, processing: cs.processing ?? placeholderProcessing(cs) },
+    totalOrderAmount === undefined ? { chargeAmount } : { chargeAmount, totalOrderAmount },
+  );
+  if (!amounts.ok) return amounts;
+  if (cs.supplementaryData !== null) {
+    if (input.supplementaryData === undefined)
+      return fail('MissingParameterValue', 'supplementaryData is required because it was set on the Checkout Session.');
+    if (input.supplementaryData !== cs.supplementaryData) {
+      return fail(
+        'InvalidParameterValue',
+        "The value provided for supplementaryData is invalid. It differs from the Checkout Session's.",
+      );
+    }
+  }
+  const [name, shared, given] =
+    cs.productType === 'PayOnly'
+      ? (['billingAddress', cs.billingAddress, input.billingAddress] as const)
+      : (['shippingAddress', cs.shippingAddress, input.shippingAddress] as const);
+  if (shared !== null) {
+    if (given === undefined) return fail('MissingParameterValue', `${name} is required.`);
+    if (!sameAddress(given, shared)) {
+      return fail(
+        'InvalidParameterValue',
+        `The value provided for ${name} is invalid. It differs from the address the buyer chose (Get Checkout Session shows it).`,
+      );
+    }
+  }
+  if (cs.processing !== null) {
+    if (input.paymentIntent !== undefined && input.paymentIntent !== cs.processing.paymentIntent) {
+      return fail(
+        'InvalidParameterValue',
+        `The value provided for paymentIntent is invalid. The buyer was processed with ${cs.processing.paymentIntent}.`,
+      );
+    }
+    return ok(cs);
+  }
+  const paymentIntent = input.paymentIntent ?? cs.paymentDetails.paymentIntent;
+  if (paymentIntent === null) return fail('MissingParameterValue', 'paymentIntent is required.');
+  const canHandlePendingAuthorization =
+    input.canHandlePendingAuthorization ?? cs.paymentDetails.canHandlePendingAuthorization;
+  if (paymentIntent === 'AuthorizeWithCapture' && canHandlePendingAuthorization) {
+    return fail(
+      'InvalidParameterCombination',
+      'canHandlePendingAuthorization cannot be true when paymentIntent is AuthorizeWithCapture.',
+    );
+  }
+  return ok({ ...cs, paymentDetails: { ...cs.paymentDetails, paymentIntent, canHandlePendingAuthorization } });
+}
+
+/** Lets Complete's amount checks run on a Buy Now session that is processed only after them. */
+function placeholderProcessing(cs: CheckoutSession): ProcessingResult {
+  return {
+    processedAt: cs.lastUpdatedAt,
+    outcome: 'Confirmed',
+    pendingResolution: null,
+    paymentIntent: 'Confirm',
+    chargeAmount: cs.paymentDetails.chargeAmount,
+    paymentMethod: cs.paymentMethod!,
+  };
 }

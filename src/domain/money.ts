@@ -47,7 +47,12 @@ const DECIMAL = /^(\d+)(?:\.(\d*))?$/;
  * number is read as its shortest decimal form (`100.0` is the number 100). Zero and negatives are refused.
  * `path` names the field in error messages.
  */
-export function parseAmount(raw: unknown, currency: CurrencyCode, path: string): Result<Money> {
+export function parseAmount(
+  raw: unknown,
+  currency: CurrencyCode,
+  path: string,
+  options: { readonly allowZero?: boolean } = {},
+): Result<Money> {
   const invalid = (why: string) => fail('InvalidParameterValue', `The value provided for ${path} is invalid. ${why}`);
   let text: string;
   if (typeof raw === 'string') text = raw;
@@ -69,7 +74,8 @@ export function parseAmount(raw: unknown, currency: CurrencyCode, path: string):
     return invalid(`${currency} amounts have at most ${decimals} decimal places; got "${truncate(text)}".`);
   if (whole.length > 13) return invalid('The amount is too large.');
   const minor = Number(whole) * 10 ** decimals + Number((fraction ?? '').padEnd(decimals, '0') || '0');
-  if (minor <= 0) return invalid('The amount must be greater than zero.');
+  // Buy Now carts may hold zero amounts (free shipping, no tax); every other amount must be positive.
+  if (minor < 0 || (minor === 0 && !options.allowZero)) return invalid('The amount must be greater than zero.');
   return ok(money(minor, currency));
 }
 

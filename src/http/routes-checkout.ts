@@ -1,11 +1,17 @@
-import { completeCheckoutSession, createCheckoutSession, updateCheckoutSession } from '../app/checkout-sessions.js';
+import {
+  completeCheckoutSession,
+  createCheckoutSession,
+  finalizeCheckoutSession,
+  updateCheckoutSession,
+} from '../app/checkout-sessions.js';
 import { readOwned } from '../app/loading.js';
 import { inTransaction } from '../app/transactions.js';
 import { RESPONSES } from '../wire/responses.js';
-import { defineRoute, reply, unsupportedRoute } from './route-table.js';
+import { defineRoute, reply } from './route-table.js';
 import {
   completeCheckoutSessionRequest,
   createCheckoutSessionRequest,
+  finalizeCheckoutSessionRequest,
   updateCheckoutSessionRequest,
 } from '../wire/requests.js';
 import { wireCheckoutSession } from './wire-mapping.js';
@@ -65,10 +71,21 @@ export const CHECKOUT_ROUTES = [
       );
     },
   }),
-  unsupportedRoute({
+  defineRoute({
     method: 'POST',
     path: '/v2/checkoutSessions/:checkoutSessionId/finalize',
     operation: 'FinalizeCheckoutSession',
-    message: 'Finalize Checkout Session (Amazon Pay Buy Now) is not supported by reji; use Complete Checkout Session.',
+    response: RESPONSES.CheckoutSession,
+    body: finalizeCheckoutSessionRequest,
+    simulation: 'CompleteCheckoutSession',
+    idempotency: 'optional',
+    otherStatuses: [202],
+    handler: async (ctx, { tx, caller, params, body, now, simulation }) => {
+      const r = await finalizeCheckoutSession(ctx, tx, caller, params.checkoutSessionId, body, now(), simulation);
+      return reply(
+        r.charge?.state === 'AuthorizationInitiated' ? 202 : 200,
+        wireCheckoutSession(ctx, r.checkoutSession, 'finalize'),
+      );
+    },
   }),
 ];

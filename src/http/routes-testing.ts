@@ -10,8 +10,11 @@ import {
   cancelAsBuyer,
   clockNow,
   processPaymentForTest,
+  requireSandbox,
   signInAsTestBuyer,
 } from '../app/testing.js';
+import { applyBuyNowCart, placeBuyNowOrderFor } from '../app/buy-now.js';
+import { wireCheckoutSession } from './wire-mapping.js';
 import { formatAmount } from '../domain/money.js';
 import { formatWireTimestamp } from '../domain/time.js';
 import { prepareButton } from '../app/button-request.js';
@@ -21,6 +24,7 @@ import {
   clockAdvanceRequest,
   emptyRequest,
   testingButtonRequest,
+  testingCartRequest,
   testingSignInRequest,
 } from '../wire/requests.js';
 
@@ -48,6 +52,33 @@ export const TESTING_ROUTES = [
     handler: async (ctx, { caller, params, simulation }) => {
       const r = await processPaymentForTest(ctx, caller, params.checkoutSessionId, simulation);
       return { checkoutSessionId: r.checkoutSession.checkoutSessionId, redirectUrl: r.redirectUrl };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v2/testing/checkoutSessions/:checkoutSessionId/cart',
+    operation: 'TestingBuyNowCart',
+    body: testingCartRequest,
+    simulation: 'Other',
+    sandboxOnly: true,
+    // What the merchant's Buy Now handler (onInitCheckout, ...) returned, as the sheet passes it on.
+    handler: async (ctx, { caller, params, body }) => {
+      requireSandbox(caller);
+      const cs = await applyBuyNowCart(ctx, caller, params.checkoutSessionId, body.cartDetails, body.deliveryOptionId);
+      return wireCheckoutSession(ctx, cs);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v2/testing/checkoutSessions/:checkoutSessionId/placeOrder',
+    operation: 'TestingBuyNowPlaceOrder',
+    body: emptyRequest,
+    simulation: 'Other',
+    sandboxOnly: true,
+    // The buyer's "place order" on the Buy Now sheet; the merchant then calls Finalize.
+    handler: async (ctx, { caller, params }) => {
+      requireSandbox(caller);
+      return wireCheckoutSession(ctx, await placeBuyNowOrderFor(ctx, caller, params.checkoutSessionId));
     },
   }),
   defineRoute({

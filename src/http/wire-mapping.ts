@@ -3,7 +3,8 @@ import type { AppContext } from '../app/context.js';
 import type { BuyerProfileView } from '../app/hosted-checkout.js';
 import type { Charge } from '../domain/charge.js';
 import { buyerDataVisible, limitsOf, type ChargePermission } from '../domain/charge-permission.js';
-import { constraintsOf, type CheckoutSession, type Scope } from '../domain/checkout-session.js';
+import type { CartDetails } from '../domain/buy-now.js';
+import { constraintsOf, type AddressWithId, type CheckoutSession, type Scope } from '../domain/checkout-session.js';
 import { formatRate, toLedger } from '../domain/conversion.js';
 import type { Dispute } from '../domain/dispute.js';
 import type { EvidenceFile } from '../domain/evidence-file.js';
@@ -14,6 +15,7 @@ import { formatWireTimestamp, type Instant } from '../domain/time.js';
 import type { Report, ReportSchedule } from '../domain/report.js';
 import { formatDisbursementTime, type Disbursement } from '../domain/settlement.js';
 import {
+  addressResponse,
   buyerProfileResponse,
   deliveryTrackerResponse,
   disbursementResponse,
@@ -90,11 +92,13 @@ function statusDetails<S extends string>(
 export function wireCheckoutSession(
   ctx: Pick<AppContext, 'publicUrl'>,
   cs: CheckoutSession,
-  view: 'full' | 'complete' = 'full',
+  view: 'full' | 'complete' | 'finalize' = 'full',
 ): Wire.CheckoutSession {
   const status = statusDetails(cs.state, cs.reasonCode, cs.reasonDescription, cs.lastUpdatedAt);
   if (view === 'complete') return render(checkoutSessionResponse, completeView(cs, status));
-  const open = cs.state === 'Open';
+  // Finalize hands the merchant the buyer's details with the ids (spec 12 §12.2.1, the mobile flows).
+  const open = cs.state === 'Open' || view === 'finalize';
+  const stillOpen = cs.state === 'Open';
   const euLedger = cs.ledgerCurrency === 'EUR' || cs.ledgerCurrency === 'GBP';
   const showBilling = cs.scopes?.includes('billingAddress') || cs.productType === 'PayOnly' || euLedger;
   const showShipping = cs.productType !== 'PayOnly' && scopeAllows(cs.scopes, 'shippingAddress');
@@ -119,6 +123,15 @@ export function wireCheckoutSession(
       allowOvercharge: pd.allowOvercharge,
       extendExpiration: pd.extendExpiration,
     },
+    ...(cs.buyNow || view === 'finalize' ? { cartDetails: wireCart(cs.buyNow?.cartDetails ?? null) } : {}),
+    ...(cs.productType === 'PayAndShipMultiAddress'
+      ? {
+          shippingAddressList: open ? (cs.shippingAddressList ?? []).map(wireAddressListEntry) : null,
+          multiAddressesCheckoutMetadata:
+            cs.multiAddressesCheckoutMetadata?.map((e) => ({ addressId: e.addressId, price: wirePrice(e.price) })) ??
+            null,
+        }
+      : {}),
     chargePermissionType: cs.chargePermissionType,
     recurringMetadata: wireRecurring(cs.recurringMetadata),
     merchantMetadata: wireMerchantMetadata(cs.merchantMetadata),
@@ -131,11 +144,11 @@ export function wireCheckoutSession(
     platformId: cs.platformId,
     chargePermissionId: cs.chargePermissionId,
     chargeId: cs.chargeId,
-    constraints: open
+    constraints: stillOpen
       ? constraintsOf(cs).map((c) => ({ constraintId: c.constraintId, description: c.description }))
       : [],
     creationTimestamp: formatWireTimestamp(cs.createdAt),
-    expirationTimestamp: open ? formatWireTimestamp(cs.expiresAt) : null,
+    expirationTimestamp: stillOpen ? formatWireTimestamp(cs.expiresAt) : null,
     storeId: cs.storeId,
     deliverySpecifications: cs.deliverySpecifications ? wireDeliverySpecifications(cs.deliverySpecifications) : null,
     providerMetadata: { providerReferenceId: cs.providerMetadata.providerReferenceId },
@@ -145,6 +158,41 @@ export function wireCheckoutSession(
       cs.paymentMethodOnFileSetupOnly === null ? null : { setupOnly: cs.paymentMethodOnFileSetupOnly },
     ...AMAZON_ONLY_SESSION_FIELDS,
   });
+}
+
+/** One entry of shippingAddressList: the Address plus its addressId, JSON-encoded as the live API sends it. */
+function wireAddressListEntry(entry: AddressWithId): string {
+  return JSON.stringify({ addressId: entry.addressId, ...render(addressResponse, entry.address) });
+}
+
+export function wireCart(cart: CartDetails | null): Wire.CartDetails | null {
+  if (cart === null) return null;
+  return {
+    lineItems:
+      cart.lineItems?.map((i) => ({
+        id: i.id,
+        title: i.title,
+        variantTitle: i.variantTitle,
+        quantity: i.quantity,
+        listPrice: wirePrice(i.listPrice),
+        totalListPrice: wirePrice(i.totalListPrice),
+        discountedPrice: wirePrice(i.discountedPrice),
+      })) ?? null,
+    deliveryOptions:
+      cart.deliveryOptions?.map((o) => ({
+        id: o.id,
+        price: wirePrice(o.price),
+        shippingMethod: { ...o.shippingMethod },
+        shippingEstimate: o.shippingEstimate?.map((e) => ({ ...e })) ?? null,
+        isDefault: o.isDefault,
+      })) ?? null,
+    totalShippingAmount: wirePrice(cart.totalShippingAmount),
+    totalBaseAmount: wirePrice(cart.totalBaseAmount),
+    totalTaxAmount: wirePrice(cart.totalTaxAmount),
+    totalDiscountAmount: wirePrice(cart.totalDiscountAmount),
+    totalChargeAmount: wirePrice(cart.totalChargeAmount),
+    totalOrderAmount: wirePrice(cart.totalOrderAmount),
+  };
 }
 
 /** Session fields only Amazon fills (docs/decisions.md, "Fields only Amazon fills"). */
@@ -182,6 +230,10 @@ function completeView(
     paymentPreferences: null,
     statusDetails: status,
     shippingAddress: null,
+    // A multi-address session keeps its two keys (null here like the rest), so its key set never changes.
+    ...(cs.productType === 'PayAndShipMultiAddress'
+      ? { shippingAddressList: null, multiAddressesCheckoutMetadata: null }
+      : {}),
     platformId: null,
     chargePermissionId: cs.chargePermissionId,
     chargeId: cs.chargeId,
@@ -366,4 +418,9 @@ export function wireDeliveryTracker(t: {
     ...(t.chargePermissionId !== undefined ? { chargePermissionId: t.chargePermissionId } : {}),
     deliveryDetails: t.deliveryDetails.map((d) => ({ trackingNumber: d.trackingNumber, carrierCode: d.carrierCode })),
   });
+}
+
+/** An address in Amazon's key order (what the Buy Now handlers receive). */
+export function wireAddressOf(a: Address): Wire.Address {
+  return render(addressResponse, a);
 }

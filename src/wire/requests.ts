@@ -1,4 +1,5 @@
 import { CHANNELS, CHARGE_INITIATORS, CHARGE_STATES } from '../domain/charge.js';
+import type { CartDetails } from '../domain/buy-now.js';
 import { SCOPES, type DeliverySpecifications } from '../domain/checkout-session.js';
 import {
   DISPUTE_REASON_CODES,
@@ -29,10 +30,12 @@ import {
   invalid,
   literal,
   map,
+  nullable,
   object,
   optional,
   price,
   record,
+  schema,
   string,
   url,
   type Input,
@@ -200,6 +203,9 @@ export const updateCheckoutSessionRequest = object({
   supplementaryData: optional(string({ max: TEXT_LIMITS.supplementaryData })),
   platformId: optional(string({ max: TEXT_LIMITS.platformId })),
   providerMetadata: optional(providerMetadata),
+  multiAddressesCheckoutMetadata: optional(
+    array(object({ addressId: string({ max: 100, min: 1 }), price: price() }), { max: 100 }),
+  ),
 });
 
 export const completeCheckoutSessionRequest = object({
@@ -207,18 +213,134 @@ export const completeCheckoutSessionRequest = object({
   totalOrderAmount: optional(price()),
 });
 
-/**
- * Finalize Checkout Session (Amazon Pay Buy Now): declared for the SDK and the API description; reji answers
- * 405 UnsupportedOperation before reading it.
- */
+/** An Address as Amazon returns it (Get Checkout Session), sent back in Finalize: every key may be null. */
+const wireAddress = map(
+  object({
+    name: optional(nullable(string({ max: 50 }))),
+    addressLine1: optional(nullable(string({ max: 180 }))),
+    addressLine2: optional(nullable(string({ max: 60 }))),
+    addressLine3: optional(nullable(string({ max: 60 }))),
+    city: optional(nullable(string({ max: 50 }))),
+    county: optional(nullable(string({ max: 50 }))),
+    district: optional(nullable(string({ max: 50 }))),
+    stateOrRegion: optional(nullable(string({ max: 50 }))),
+    postalCode: optional(nullable(string({ max: 20 }))),
+    countryCode: optional(nullable(string({ max: 2 }))),
+    phoneNumber: optional(nullable(string({ max: 20 }))),
+  }),
+  (a): ReturnType<typeof ok<Address>> =>
+    ok({
+      name: a.name ?? null,
+      addressLine1: a.addressLine1 ?? null,
+      addressLine2: a.addressLine2 ?? null,
+      addressLine3: a.addressLine3 ?? null,
+      city: a.city ?? null,
+      county: a.county ?? null,
+      district: a.district ?? null,
+      stateOrRegion: a.stateOrRegion ?? null,
+      postalCode: a.postalCode ?? null,
+      countryCode: a.countryCode ?? null,
+      phoneNumber: a.phoneNumber ?? null,
+    }),
+);
+
+/** PHP and Java samples send the string "false", Node and .NET a boolean (spec 12 §12.15): both are accepted. */
+const booleanOrString = map(
+  schema<boolean | 'true' | 'false', unknown>(
+    (v, p) => (typeof v === 'boolean' || v === 'true' || v === 'false' ? ok(v) : invalid(p, 'Expected true or false.')),
+    () => ({ anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false'] }] }),
+  ),
+  (v) => ok(v === true || v === 'true'),
+);
+
+/** Finalize Checkout Session (Buy Now; spec 12 §12.2). */
 export const finalizeCheckoutSessionRequest = object({
+  paymentIntent: optional(paymentIntent),
+  canHandlePendingAuthorization: optional(booleanOrString),
+  supplementaryData: optional(string({ max: TEXT_LIMITS.supplementaryData })),
+  shippingAddress: optional(wireAddress),
+  billingAddress: optional(wireAddress),
   chargeAmount: price(),
   totalOrderAmount: optional(price()),
-  supplementaryData: optional(string({ max: TEXT_LIMITS.supplementaryData })),
-  shippingAddress: optional(addressDetails),
-  billingAddress: optional(addressDetails),
-  paymentIntent: optional(paymentIntent),
-  canHandlePendingAuthorization: optional(boolean()),
+});
+
+const text200 = string({ max: 200, min: 1 });
+/** Cart amounts may be zero (free shipping, no tax). */
+const amount = () => price({ allowZero: true });
+
+/** Buy Now's CartDetails as the merchant's checkout.js handlers return it (spec 12 §12.2.3). */
+export const cartDetailsRequest = map(
+  object({
+    lineItems: optional(
+      array(
+        object({
+          id: text200,
+          title: string({ max: 500, min: 1 }),
+          variantTitle: optional(string({ max: 500 })),
+          quantity: map(integerLike({ min: 1, max: 999_999 }), (n) => ok(String(n))),
+          listPrice: amount(),
+          totalListPrice: amount(),
+          discountedPrice: optional(amount()),
+        }),
+        { max: 100 },
+      ),
+    ),
+    deliveryOptions: optional(
+      array(
+        object({
+          id: text200,
+          price: amount(),
+          shippingMethod: object({ shippingMethodName: text200, shippingMethodCode: text200 }),
+          shippingEstimate: optional(
+            array(object({ timeUnit: literal(['HOUR', 'DAY'] as const), value: integerLike({ min: 0, max: 999 }) }), {
+              max: 2,
+            }),
+          ),
+          isDefault: boolean(),
+        }),
+        { max: 20 },
+      ),
+    ),
+    totalShippingAmount: amount(),
+    totalBaseAmount: amount(),
+    totalTaxAmount: amount(),
+    totalDiscountAmount: optional(amount()),
+    totalChargeAmount: amount(),
+    totalOrderAmount: optional(amount()),
+  }),
+  (c): ReturnType<typeof ok<CartDetails>> =>
+    ok({
+      lineItems:
+        c.lineItems?.map((i) => ({
+          id: i.id,
+          title: i.title,
+          variantTitle: i.variantTitle ?? null,
+          quantity: i.quantity,
+          listPrice: i.listPrice,
+          totalListPrice: i.totalListPrice,
+          discountedPrice: i.discountedPrice ?? null,
+        })) ?? null,
+      deliveryOptions:
+        c.deliveryOptions?.map((o) => ({
+          id: o.id,
+          price: o.price,
+          shippingMethod: o.shippingMethod,
+          shippingEstimate: o.shippingEstimate ?? null,
+          isDefault: o.isDefault,
+        })) ?? null,
+      totalShippingAmount: c.totalShippingAmount,
+      totalBaseAmount: c.totalBaseAmount,
+      totalTaxAmount: c.totalTaxAmount,
+      totalDiscountAmount: c.totalDiscountAmount ?? null,
+      totalChargeAmount: c.totalChargeAmount,
+      totalOrderAmount: c.totalOrderAmount ?? null,
+    }),
+);
+
+/** `POST /v2/testing/checkoutSessions/{id}/cart`: what the merchant's Buy Now handler returned. */
+export const testingCartRequest = object({
+  cartDetails: cartDetailsRequest,
+  deliveryOptionId: optional(text200),
 });
 
 export const updateChargePermissionRequest = object({
@@ -330,6 +452,7 @@ export const testingDisputeDecisionRequest = object({
 export const buyerConsentRequest = object({
   buyerEmail: optional(string({ max: 254, min: 3 })),
   shippingAddressId: optional(string({ max: 100, min: 1 })),
+  shippingAddressIds: optional(array(string({ max: 100, min: 1 }), { max: 20, min: 1 })),
   paymentMethodId: optional(string({ max: 100, min: 1 })),
 });
 
@@ -342,12 +465,14 @@ export const testingButtonRequest = object({
   signature: string({ max: 1024, min: 1 }),
   publicKeyId: string({ max: 100, min: 1 }),
   algorithm: optional(string({ max: 100, min: 1 })),
-  productType: optional(string({ max: 20, min: 1 })),
+  productType: optional(string({ max: 30, min: 1 })),
   placement: optional(string({ max: 20, min: 1 })),
   checkoutLanguage: optional(string({ max: 10, min: 1 })),
   ledgerCurrency: optional(string({ max: 3, min: 1 })),
   estimatedOrderAmount: optional(price()),
   sandbox: optional(boolean()),
+  /** The button registered Buy Now handlers (onInitCheckout). */
+  buyNow: optional(boolean()),
 });
 
 export const testingSignInRequest = object({
@@ -412,6 +537,7 @@ export const REQUESTS = {
   UpdateCheckoutSessionRequest: updateCheckoutSessionRequest,
   CompleteCheckoutSessionRequest: completeCheckoutSessionRequest,
   FinalizeCheckoutSessionRequest: finalizeCheckoutSessionRequest,
+  TestingCartRequest: testingCartRequest,
   UpdateChargePermissionRequest: updateChargePermissionRequest,
   CloseChargePermissionRequest: closeChargePermissionRequest,
   CreateChargeRequest: createChargeRequest,

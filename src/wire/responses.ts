@@ -137,12 +137,54 @@ export const paymentDetailsResponse = object({
 
 const releaseEnvironment = literal(ENVIRONMENTS);
 
-/** Checkout Session (Create, Get, Update, Complete): exactly the 28 keys of spec 11 §11.1, in its order. */
+/** Buy Now's CartDetails as the session echoes it (spec 12 §12.2.3; field order: reji's, docs/decisions.md). */
+export const cartDetailsResponse = object({
+  lineItems: nullable(
+    array(
+      object({
+        id: text(),
+        title: text(),
+        variantTitle: nullableText(),
+        quantity: text(),
+        listPrice: priceResponse,
+        totalListPrice: priceResponse,
+        discountedPrice: nullable(priceResponse),
+      }),
+    ),
+  ),
+  deliveryOptions: nullable(
+    array(
+      object({
+        id: text(),
+        price: priceResponse,
+        shippingMethod: object({ shippingMethodName: text(), shippingMethodCode: text() }),
+        shippingEstimate: nullable(array(object({ timeUnit: text(), value: number() }))),
+        isDefault: boolean(),
+      }),
+    ),
+  ),
+  totalShippingAmount: priceResponse,
+  totalBaseAmount: priceResponse,
+  totalTaxAmount: priceResponse,
+  totalDiscountAmount: nullable(priceResponse),
+  totalChargeAmount: priceResponse,
+  totalOrderAmount: nullable(priceResponse),
+});
+
+export const multiAddressEntryResponse = object({ addressId: text(), price: priceResponse });
+
+/**
+ * Checkout Session (Create, Get, Update, Complete): exactly the 28 keys of spec 11 §11.1, in its order. Three keys
+ * appear only where they belong: `cartDetails` (after paymentDetails) on Finalize's answer and on every answer about
+ * a Buy Now session (spec 12 §12.2.2: 29 keys); `shippingAddressList` (each entry a JSON-encoded Address with
+ * `addressId`) and `multiAddressesCheckoutMetadata` (after shippingAddress) on multi-address sessions (§12.12).
+ */
 export const checkoutSessionResponse = object({
   checkoutSessionId: text(),
   webCheckoutDetails: nullable(webCheckoutDetailsResponse),
   productType: nullable(literal(PRODUCT_TYPES)),
   paymentDetails: nullable(paymentDetailsResponse),
+  cartDetails: optional(nullable(cartDetailsResponse)),
   chargePermissionType: nullable(literal(CHARGE_PERMISSION_TYPES)),
   orderType: nullableText(),
   recurringMetadata: nullable(recurringMetadataResponse),
@@ -155,6 +197,8 @@ export const checkoutSessionResponse = object({
   paymentPreferences: nullable(array(paymentPreferenceResponse)),
   statusDetails: statusDetailsResponse(CHECKOUT_SESSION_STATES),
   shippingAddress: nullable(addressResponse),
+  shippingAddressList: optional(nullable(array(text()))),
+  multiAddressesCheckoutMetadata: optional(nullable(array(multiAddressEntryResponse))),
   platformId: nullableText(),
   chargePermissionId: nullableText(),
   chargeId: nullableText(),

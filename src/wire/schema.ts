@@ -43,7 +43,7 @@ export function render<S extends Schema<unknown, unknown>>(s: S, value: Output<S
   return s.render(value, '') as Output<S>;
 }
 
-function schema<In, Out = In>(
+export function schema<In, Out = In>(
   parse: (value: unknown, path: string) => Result<Out>,
   json: () => JsonSchema,
   renderValue: (value: Out, path: string) => unknown = (v) => v,
@@ -280,7 +280,7 @@ export interface PriceInput {
 }
 
 /** A Price in a request: the amount parsed exactly into minor units of its currency. */
-export function price(): Schema<PriceInput, Money> {
+export function price(options: { readonly allowZero?: boolean } = {}): Schema<PriceInput, Money> {
   const shape = object({
     amount: schema<string | number, unknown>(
       (v) => ok(v),
@@ -295,7 +295,7 @@ export function price(): Schema<PriceInput, Money> {
       const currency = r.value.currencyCode;
       if (!isCurrencyCode(currency))
         return invalid(join(p, 'currencyCode'), `${currency} is not a supported currency.`);
-      return parseAmount(r.value.amount, currency, join(p, 'amount'));
+      return parseAmount(r.value.amount, currency, join(p, 'amount'), options);
     },
     shape.json,
     requestOnly,

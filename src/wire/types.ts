@@ -32,6 +32,7 @@ export interface ChargePermissionStatusDetails extends Output<typeof R.chargePer
 export type ChargePermissionReason = NonNullable<ChargePermissionStatusDetails['reasons']>[number];
 export interface Limits extends Output<typeof R.limitsResponse> {}
 export interface CheckoutSession extends Output<typeof R.checkoutSessionResponse> {}
+export interface CartDetails extends Output<typeof R.cartDetailsResponse> {}
 export interface ChargePermission extends Output<typeof R.chargePermissionResponse> {}
 export interface Charge extends Output<typeof R.chargeResponse> {}
 export interface Refund extends Output<typeof R.refundResponse> {}

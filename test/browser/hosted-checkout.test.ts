@@ -115,6 +115,29 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.deepEqual(consoleErrors, []);
     });
 
+    test('multi-address: the buyer ticks two addresses; the merchant reads them as shippingAddressList', async () => {
+      await page.goto(jpSite.cart({ checkoutLanguage: 'ja_JP', productType: 'PayAndShipMultiAddress' }));
+      await page.getByRole('button', { name: 'Amazon Payでお支払い' }).click();
+      await signInAs('taro.yamada@example.jp');
+      await page.waitForURL(/\/checkout\/select/);
+      assert.equal(await page.getAttribute('#addr-jp-taro-home', 'type'), 'checkbox');
+      assert.ok(await page.isChecked('#addr-jp-taro-home'), 'the first deliverable address is ticked');
+      await page.check('#addr-jp-taro-work');
+      await page.click('#continue');
+      await page.waitForURL(/\/review\?/);
+      const got = await jpSite.client.getCheckoutSession(sessionIdOf(page.url()));
+      assert.equal(got.data.productType, 'PayAndShipMultiAddress');
+      assert.deepEqual(
+        got.data.shippingAddressList.map((a: { postalCode: string }) => a.postalCode),
+        ['100-0001', '530-0001'],
+      );
+      // Back on the choose page (bindChangeAction), the earlier choice is ticked again.
+      await page.click('#change-address');
+      await page.waitForURL(/\/checkout\/select\?.*action=changeAddress/);
+      assert.ok(await page.isChecked('#addr-jp-taro-work'));
+      assert.deepEqual(consoleErrors, []);
+    });
+
     test('a declined card (…3434), then another card while the session stays open', async () => {
       await page.goto(jpSite.cart());
       await page.getByRole('button', { name: 'Amazon Payでお支払い' }).click();

@@ -15,6 +15,7 @@ import {
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
 import type { RequestRecord } from '../../src/http/server.js';
 import { answersNotMatchingOpenApi } from '../support/openapi-check.js';
+import { teaCart } from '../support/buy-now.js';
 
 /**
  * Conformance: whole flows driven by Amazon's official Node SDK, every response reduced to its shape (key
@@ -457,6 +458,72 @@ for (const { dialect, skip } of await dialectCases()) {
         'getDisbursements (signed apiCall; the Node SDK has no method)',
         c.apiCall({ method: 'GET', urlFragment: 'disbursements', headers: {}, queryParams: { pageSize: '30' } }),
       );
+      f.check(writer);
+    });
+
+    test("Buy Now: button, the handlers' cart, place order, Finalize (29 keys, cartDetails after paymentDetails)", async () => {
+      const f = new Flow('buy-now');
+      const t = testing(client);
+      const clicked = await t.button(jp.sandboxKey.publicKeyId, { storeId: jp.storeId }, { buyNow: true });
+      const id = clicked.data.checkoutSessionId as string;
+      await t.buyerConsent(id);
+      await f.call('cart (onInitCheckout)', t.cart(id, teaCart()));
+      await f.call('cart (onDeliveryOptionSelection)', t.cart(id, teaCart('express'), 'express'));
+      await f.call('placeOrder', t.placeOrder(id));
+      const got = await f.call('getCheckoutSession', client.getCheckoutSession(id));
+      const done = await f.call(
+        'finalizeCheckoutSession',
+        client.finalizeCheckoutSession(
+          id,
+          {
+            paymentIntent: 'AuthorizeWithCapture',
+            canHandlePendingAuthorization: false,
+            chargeAmount: price('3180', 'JPY'),
+            shippingAddress: got.data.shippingAddress,
+          },
+          idem(),
+        ),
+      );
+      await f.call('getCharge', client.getCharge(done.data.chargeId));
+      await f.call(
+        'finalizeCheckoutSession (again)',
+        client.finalizeCheckoutSession(id, {
+          chargeAmount: price('3180', 'JPY'),
+          shippingAddress: got.data.shippingAddress,
+        }),
+      );
+      f.check(writer);
+    });
+
+    test('multi-address: shippingAddressList, multiAddressesCheckoutMetadata on Update, Complete of the sum', async () => {
+      const f = new Flow('multi-address');
+      const t = testing(client);
+      const clicked = await t.button(
+        jp.sandboxKey.publicKeyId,
+        { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: jp.storeId },
+        { productType: 'PayAndShipMultiAddress' },
+      );
+      const id = clicked.data.checkoutSessionId as string;
+      await t.buyerConsent(id, { shippingAddressIds: ['jp-taro-home', 'jp-taro-work'] });
+      const got = await f.call('getCheckoutSession', client.getCheckoutSession(id));
+      const metadata = (got.data.shippingAddressList as { addressId: string }[]).map((a) => ({
+        addressId: a.addressId,
+        price: price('990', 'JPY'),
+      }));
+      await f.call(
+        'updateCheckoutSession',
+        client.updateCheckoutSession(id, {
+          webCheckoutDetails: { checkoutResultReturnUrl: 'https://shop.example/result' },
+          paymentDetails: { paymentIntent: 'Authorize' },
+          multiAddressesCheckoutMetadata: metadata,
+        }),
+      );
+      await t.processPayment(id);
+      await f.call(
+        'completeCheckoutSession',
+        client.completeCheckoutSession(id, { chargeAmount: price('1980', 'JPY') }),
+      );
+      await f.call('getCheckoutSession (Completed)', client.getCheckoutSession(id));
       f.check(writer);
     });
 

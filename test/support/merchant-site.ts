@@ -13,7 +13,7 @@ import type { TestMerchant, TestReji } from './reji.js';
  */
 export interface ButtonConfig {
   readonly payload?: Record<string, unknown>;
-  readonly productType?: 'PayAndShip' | 'PayOnly' | 'SignIn';
+  readonly productType?: 'PayAndShip' | 'PayOnly' | 'SignIn' | 'PayAndShipMultiAddress';
   readonly checkoutLanguage?: string;
   readonly algorithm?: 'AMZN-PAY-RSASSA-PSS' | 'AMZN-PAY-RSASSA-PSS-V2';
   /** Send the algorithm name to the button (default true). */

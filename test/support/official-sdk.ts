@@ -28,6 +28,11 @@ export interface OfficialClient {
     payload: unknown,
     headers?: Record<string, string> | null,
   ): Promise<OfficialResponse>;
+  finalizeCheckoutSession(
+    id: string,
+    payload: unknown,
+    headers?: Record<string, string> | null,
+  ): Promise<OfficialResponse>;
   getChargePermission(id: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
   updateChargePermission(
     id: string,
@@ -112,7 +117,7 @@ export async function settle<T = any>(call: Promise<OfficialResponse<T>>): Promi
 /** The testing endpoints are reji's own; the official client reaches them through apiCall (signed the same way). */
 export function testing(client: OfficialClient) {
   return {
-    buyerConsent: (id: string, body: Record<string, string> = {}) =>
+    buyerConsent: (id: string, body: Record<string, string | string[]> = {}) =>
       client.apiCall({
         method: 'POST',
         urlFragment: `testing/checkoutSessions/${id}/buyerConsent`,
@@ -134,6 +139,31 @@ export function testing(client: OfficialClient) {
         headers: {},
       }),
     clock: () => client.apiCall({ method: 'GET', urlFragment: 'testing/clock', headers: {} }),
+    /** What the merchant's Buy Now handler returned (onInitCheckout, ...), as the sheet passes it on. */
+    cart: (id: string, cartDetails: unknown, deliveryOptionId?: string) =>
+      client.apiCall({
+        method: 'POST',
+        urlFragment: `testing/checkoutSessions/${id}/cart`,
+        payload: deliveryOptionId === undefined ? { cartDetails } : { cartDetails, deliveryOptionId },
+        headers: {},
+      }),
+    placeOrder: (id: string) =>
+      client.apiCall({
+        method: 'POST',
+        urlFragment: `testing/checkoutSessions/${id}/placeOrder`,
+        payload: {},
+        headers: {},
+      }),
+    /** A button click as checkout.js submits it (payload signed with the client's key). */
+    button: (publicKeyId: string, payload: object, extra: Record<string, unknown> = {}) => {
+      const payloadJSON = JSON.stringify(payload);
+      return client.apiCall({
+        method: 'POST',
+        urlFragment: 'testing/button',
+        payload: { payloadJSON, signature: client.generateButtonSignature(payloadJSON), publicKeyId, ...extra },
+        headers: {},
+      });
+    },
     buyers: () => client.apiCall({ method: 'GET', urlFragment: 'testing/buyers', headers: {} }),
     cancel: (id: string) =>
       client.apiCall({

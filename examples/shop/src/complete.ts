@@ -52,7 +52,7 @@ async function chargeStateOf(
   }
 }
 
-async function recordCompleted(
+export async function recordCompleted(
   r: Request,
   order: Order,
   session: Pick<CheckoutSession, 'chargePermissionId' | 'chargeId'>,

@@ -40,7 +40,7 @@ function addressOf(a: Address | null): OrderAddress | null {
 }
 
 /** The buyer's choices as Get Checkout Session reports them, copied onto the order. */
-function withBuyer(order: Order, session: CheckoutSession): Order {
+export function withBuyer(order: Order, session: CheckoutSession): Order {
   return {
     ...order,
     buyerName: session.buyer?.name ?? order.buyerName,

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AmazonPayClient } from '@reji/sdk';
 import { ADMIN_ROUTES } from './admin.js';
+import { BUY_NOW_ROUTES } from './buy-now.js';
 import { CART_ROUTES } from './cart.js';
 import { COMPLETE_ROUTES } from './complete.js';
 import { createShopContext, type ShopConfig } from './context.js';
@@ -53,10 +54,9 @@ const SERVER_ROUTES: readonly Route[] = [
 
 /** Every page of the shop, by `METHOD path`; a GET route answers HEAD too. */
 const ROUTES: ReadonlyMap<string, Handler> = new Map(
-  [...CART_ROUTES, ...REVIEW_ROUTES, ...COMPLETE_ROUTES, ...ADMIN_ROUTES, ...SERVER_ROUTES].map((route) => [
-    `${route.method} ${route.path}`,
-    route.handle,
-  ]),
+  [...CART_ROUTES, ...BUY_NOW_ROUTES, ...REVIEW_ROUTES, ...COMPLETE_ROUTES, ...ADMIN_ROUTES, ...SERVER_ROUTES].map(
+    (route) => [`${route.method} ${route.path}`, route.handle],
+  ),
 );
 
 async function route(r: Request): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PRODUCTS, productById } from './catalog.js';
+import { PRODUCTS, productById, type Product } from './catalog.js';
 import { html, jsonScript, type SafeHtml } from './html.js';
 import type { Lang, Messages } from './i18n.js';
 import { refundedAmount, SHIPPING_CARRIERS, type Order, type OrderAddress, type OrderStatus } from './orders.js';
@@ -36,6 +36,11 @@ export interface ButtonOptions {
     readonly publicKeyId: string;
     readonly algorithm: string;
   };
+}
+
+/** The Buy Now button's options: the product page's placement; the handlers are added by assets/shop.js. */
+export interface BuyNowButtonOptions extends Omit<ButtonOptions, 'placement'> {
+  readonly placement: 'Product';
 }
 
 function layout(
@@ -87,7 +92,7 @@ export function productsPage(v: ViewContext): SafeHtml {
   const cards = PRODUCTS.map(
     (p) => html`<li class="product" id="product-${p.id}">
   <div class="mark" aria-hidden="true">${p.mark}</div>
-  <h2>${p.name[v.lang]}</h2>
+  <h2><a href="/product?id=${p.id}">${p.name[v.lang]}</a></h2>
   <p class="description">${p.description[v.lang]}</p>
   <p class="price">${yen(p.price)}</p>
   <form method="post" action="/cart/add">
@@ -99,6 +104,31 @@ export function productsPage(v: ViewContext): SafeHtml {
 </li>`,
   );
   return layout(v, t.productsTitle, html`<p class="lead">${t.tagline}</p><ul class="products">${cards}</ul>`);
+}
+
+/** A product with 今すぐ購入 (Amazon Pay Buy Now) beside the cart form. */
+export function productPage(v: ViewContext, p: Product, options: BuyNowButtonOptions, checkoutJs: string): SafeHtml {
+  const { t } = v;
+  const body = html`<div class="product-detail" id="product-${p.id}">
+  <div class="mark" aria-hidden="true">${p.mark}</div>
+  <p class="description">${p.description[v.lang]}</p>
+  <p class="price">${yen(p.price)}</p>
+  <form method="post" action="/cart/add">
+    ${csrfField(v)}
+    <input type="hidden" name="productId" value="${p.id}">
+    <label>${t.quantity} <input type="number" name="quantity" id="quantity" value="1" min="1" max="${MAX_QUANTITY}" inputmode="numeric"></label>
+    <button type="submit">${t.addToCart}</button>
+  </form>
+  <section class="buy-now" aria-label="${t.buyNow}">
+    <h2>${t.buyNow}</h2>
+    <p class="hint">${t.buyNowHint}</p>
+    <div id="AmazonPayBuyNow" class="amazon-pay" data-unavailable="${t.amazonPayUnavailable}" data-product-id="${p.id}" data-csrf="${v.csrf}" data-failed="${t.buyNowFailed}" data-canceled="${t.buyNowCanceled}"></div>
+    <script type="application/json" id="amazon-pay-buynow-options">${jsonScript(options)}</script>
+    <p class="flash flash-error" id="buynow-message" role="alert" hidden></p>
+  </section>
+  <p><a href="/">${t.continueShopping}</a></p>
+</div>`;
+  return layout(v, p.name[v.lang], body, { checkoutJs });
 }
 
 function linesTable(v: ViewContext, lines: readonly Line[], editable: boolean): SafeHtml {

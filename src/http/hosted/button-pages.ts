@@ -89,6 +89,7 @@ export async function startFromButton(p: Page): Promise<void> {
     );
     return;
   }
+  if (outcome.buyNow) p.allowOpener = true;
   redirectTo(p, outcome.redirect);
 }
 
@@ -98,5 +99,6 @@ export async function claim(p: Page): Promise<void> {
   if ('refused' in outcome) throw refusalError(outcome.refused);
   if (outcome.started) adoptSession(p, outcome.started);
   p.session = outcome.session;
+  if (outcome.buyNow) p.allowOpener = true;
   redirectTo(p, outcome.redirect);
 }

@@ -11,6 +11,7 @@ import {
   verifyPayload,
   verifyPayloadPreflight,
 } from './button-pages.js';
+import { buyNowCancelPost, buyNowCartPost, buyNowPage, buyNowPlacePost } from './buy-now-pages.js';
 import { cancelPost, giveUpPost } from './cancel-pages.js';
 import { consentPage, consentPost } from './consent-pages.js';
 import { t } from './i18n.js';
@@ -54,6 +55,10 @@ const ROUTES: Readonly<Record<string, Route>> = {
   'POST /checkout/cancel': cancelPost,
   'GET /checkout/consent': consentPage,
   'POST /checkout/consent': consentPost,
+  'GET /checkout/buynow': buyNowPage,
+  'POST /checkout/buynow/cart': buyNowCartPost,
+  'POST /checkout/buynow/place': buyNowPlacePost,
+  'POST /checkout/buynow/cancel': buyNowCancelPost,
   'GET /checkout/wallet': walletPage,
   'GET /checkout/wallet/address': addressPage,
   'POST /checkout/wallet/address': addressPost,
@@ -134,6 +139,7 @@ export function hostedPages(ctx: AppContext, options: HostedPagesOptions = {}): 
             return true;
           }
         }
+        p.allowOpener = Object.values(p.session?.flows ?? {}).some((flow) => flow.buyNow === true);
         // Every form of ours carries the session's CSRF token and comes from our own origin.
         if (
           ourForm &&

@@ -139,6 +139,25 @@ const en_US = {
   notFound: 'This page does not exist.',
   badInput: 'This request contains characters that cannot be accepted (such as a NUL or a control character).',
   signInRequestExpired: 'This sign-in has expired. Return to the merchant and start again.',
+  buyNowTitle: 'Review and place your order',
+  buyNowLoading: 'Getting your order from {merchant}…',
+  buyNowItems: 'Items',
+  buyNowQuantity: 'Qty {quantity}',
+  buyNowDelivery: 'Delivery option',
+  buyNowSubtotal: 'Subtotal',
+  buyNowShipping: 'Shipping',
+  buyNowTax: 'Tax',
+  buyNowDiscount: 'Discount',
+  buyNowTotal: 'Order total',
+  buyNowPlaceOrder: 'Place your order',
+  buyNowPlacing: 'Placing your order with {merchant}…',
+  buyNowCanceled: 'You canceled this checkout. You can close this window.',
+  buyNowCompleted: 'Your order is complete. You can close this window.',
+  buyNowMerchantError: '{merchant} could not prepare your order. Try again, or cancel.',
+  buyNowNoOpener:
+    'The page of {merchant} that started this checkout is no longer open. Cancel and start again from the shop.',
+  buyNowChange: 'Change',
+  multiAddressHint: 'Choose one or more addresses: the merchant sends a parcel to each.',
 } as const;
 
 export type MessageKey = keyof typeof en_US;
@@ -291,6 +310,26 @@ const de_DE: Messages = {
   notFound: 'Diese Seite existiert nicht.',
   badInput: 'Diese Anfrage enthält Zeichen, die nicht angenommen werden können (etwa NUL oder Steuerzeichen).',
   signInRequestExpired: 'Diese Anmeldung ist abgelaufen. Kehren Sie zum Händler zurück und beginnen Sie erneut.',
+  buyNowTitle: 'Bestellung prüfen und abschicken',
+  buyNowLoading: 'Ihre Bestellung wird von {merchant} abgerufen…',
+  buyNowItems: 'Artikel',
+  buyNowQuantity: 'Menge {quantity}',
+  buyNowDelivery: 'Versandart',
+  buyNowSubtotal: 'Zwischensumme',
+  buyNowShipping: 'Versand',
+  buyNowTax: 'MwSt.',
+  buyNowDiscount: 'Rabatt',
+  buyNowTotal: 'Gesamtbetrag',
+  buyNowPlaceOrder: 'Jetzt kaufen',
+  buyNowPlacing: 'Ihre Bestellung bei {merchant} wird abgeschlossen…',
+  buyNowCanceled: 'Sie haben den Bezahlvorgang abgebrochen. Sie können dieses Fenster schließen.',
+  buyNowCompleted: 'Ihre Bestellung ist abgeschlossen. Sie können dieses Fenster schließen.',
+  buyNowMerchantError:
+    '{merchant} konnte Ihre Bestellung nicht vorbereiten. Versuchen Sie es erneut oder brechen Sie ab.',
+  buyNowNoOpener:
+    'Die Seite von {merchant}, die diesen Bezahlvorgang gestartet hat, ist nicht mehr geöffnet. Brechen Sie ab und beginnen Sie im Shop neu.',
+  buyNowChange: 'Ändern',
+  multiAddressHint: 'Wählen Sie eine oder mehrere Adressen: Der Händler schickt an jede ein Paket.',
 };
 
 const fr_FR: Messages = {
@@ -428,6 +467,25 @@ const fr_FR: Messages = {
   badInput:
     'Cette requête contient des caractères qui ne peuvent pas être acceptés (comme NUL ou un caractère de contrôle).',
   signInRequestExpired: 'Cette connexion a expiré. Revenez chez le marchand et recommencez.',
+  buyNowTitle: 'Vérifiez et passez votre commande',
+  buyNowLoading: 'Récupération de votre commande auprès de {merchant}…',
+  buyNowItems: 'Articles',
+  buyNowQuantity: 'Qté {quantity}',
+  buyNowDelivery: 'Mode de livraison',
+  buyNowSubtotal: 'Sous-total',
+  buyNowShipping: 'Livraison',
+  buyNowTax: 'TVA',
+  buyNowDiscount: 'Remise',
+  buyNowTotal: 'Total de la commande',
+  buyNowPlaceOrder: 'Passer la commande',
+  buyNowPlacing: 'Validation de votre commande auprès de {merchant}…',
+  buyNowCanceled: 'Vous avez annulé ce paiement. Vous pouvez fermer cette fenêtre.',
+  buyNowCompleted: 'Votre commande est terminée. Vous pouvez fermer cette fenêtre.',
+  buyNowMerchantError: "{merchant} n'a pas pu préparer votre commande. Réessayez ou annulez.",
+  buyNowNoOpener:
+    "La page de {merchant} qui a lancé ce paiement n'est plus ouverte. Annulez et recommencez depuis la boutique.",
+  buyNowChange: 'Modifier',
+  multiAddressHint: 'Choisissez une ou plusieurs adresses : le marchand envoie un colis à chacune.',
 };
 
 const it_IT: Messages = {
@@ -565,6 +623,25 @@ const it_IT: Messages = {
   badInput:
     'Questa richiesta contiene caratteri che non possono essere accettati (come NUL o un carattere di controllo).',
   signInRequestExpired: 'Questo accesso è scaduto. Torna dal venditore e ricomincia.',
+  buyNowTitle: 'Controlla e conferma il tuo ordine',
+  buyNowLoading: 'Recupero del tuo ordine da {merchant}…',
+  buyNowItems: 'Articoli',
+  buyNowQuantity: 'Qtà {quantity}',
+  buyNowDelivery: 'Opzione di consegna',
+  buyNowSubtotal: 'Subtotale',
+  buyNowShipping: 'Spedizione',
+  buyNowTax: 'IVA',
+  buyNowDiscount: 'Sconto',
+  buyNowTotal: "Totale dell'ordine",
+  buyNowPlaceOrder: "Conferma l'ordine",
+  buyNowPlacing: 'Conferma del tuo ordine presso {merchant}…',
+  buyNowCanceled: 'Hai annullato questo pagamento. Puoi chiudere questa finestra.',
+  buyNowCompleted: 'Il tuo ordine è completo. Puoi chiudere questa finestra.',
+  buyNowMerchantError: "{merchant} non è riuscito a preparare l'ordine. Riprova o annulla.",
+  buyNowNoOpener:
+    'La pagina di {merchant} che ha avviato questo pagamento non è più aperta. Annulla e ricomincia dal negozio.',
+  buyNowChange: 'Modifica',
+  multiAddressHint: 'Scegli uno o più indirizzi: il venditore spedisce un pacco a ciascuno.',
 };
 
 const es_ES: Messages = {
@@ -701,6 +778,25 @@ const es_ES: Messages = {
   notFound: 'Esta página no existe.',
   badInput: 'Esta solicitud contiene caracteres que no se pueden aceptar (como NUL o un carácter de control).',
   signInRequestExpired: 'Este inicio de sesión ha caducado. Vuelve al vendedor y empieza de nuevo.',
+  buyNowTitle: 'Revisa y realiza tu pedido',
+  buyNowLoading: 'Obteniendo tu pedido de {merchant}…',
+  buyNowItems: 'Artículos',
+  buyNowQuantity: 'Cant. {quantity}',
+  buyNowDelivery: 'Opción de envío',
+  buyNowSubtotal: 'Subtotal',
+  buyNowShipping: 'Envío',
+  buyNowTax: 'IVA',
+  buyNowDiscount: 'Descuento',
+  buyNowTotal: 'Total del pedido',
+  buyNowPlaceOrder: 'Realizar pedido',
+  buyNowPlacing: 'Realizando tu pedido en {merchant}…',
+  buyNowCanceled: 'Has cancelado este pago. Puedes cerrar esta ventana.',
+  buyNowCompleted: 'Tu pedido se ha completado. Puedes cerrar esta ventana.',
+  buyNowMerchantError: '{merchant} no ha podido preparar tu pedido. Inténtalo de nuevo o cancela.',
+  buyNowNoOpener:
+    'La página de {merchant} que inició este pago ya no está abierta. Cancela y vuelve a empezar desde la tienda.',
+  buyNowChange: 'Cambiar',
+  multiAddressHint: 'Elige una o más direcciones: el vendedor envía un paquete a cada una.',
 };
 
 const ja_JP: Messages = {
@@ -836,6 +932,26 @@ const ja_JP: Messages = {
   notFound: 'このページは存在しません。',
   badInput: 'このリクエストには受け付けられない文字（NUL や制御文字など）が含まれています。',
   signInRequestExpired: 'このログインは有効期限が切れました。ショップに戻って最初からやり直してください。',
+  buyNowTitle: 'ご注文内容の確認',
+  buyNowLoading: '{merchant}からご注文内容を取得しています…',
+  buyNowItems: '商品',
+  buyNowQuantity: '数量 {quantity}',
+  buyNowDelivery: '配送方法',
+  buyNowSubtotal: '小計',
+  buyNowShipping: '配送料',
+  buyNowTax: '税',
+  buyNowDiscount: '割引',
+  buyNowTotal: 'ご請求額',
+  buyNowPlaceOrder: '注文を確定する',
+  buyNowPlacing: '{merchant}でご注文を確定しています…',
+  buyNowCanceled: 'お支払いをキャンセルしました。このウィンドウは閉じてかまいません。',
+  buyNowCompleted: 'ご注文が完了しました。このウィンドウは閉じてかまいません。',
+  buyNowMerchantError:
+    '{merchant}でご注文内容を準備できませんでした。もう一度お試しいただくか、キャンセルしてください。',
+  buyNowNoOpener:
+    'このお支払いを開始した{merchant}のページが開いていません。キャンセルしてショップからやり直してください。',
+  buyNowChange: '変更',
+  multiAddressHint: 'お届け先を1つ以上選択してください。それぞれのお届け先に発送されます。',
 };
 
 export const MESSAGES: Readonly<Record<CheckoutLanguage, Messages>> = {

@@ -25,6 +25,8 @@ export interface Page {
   readonly assets: PageAssets;
   readonly reqBody: () => Promise<Buffer>;
   readonly limiters: HostedLimiters;
+  /** A page of a Buy Now flow (the browser holds one): it keeps its opener, the merchant's page. */
+  allowOpener?: boolean;
 }
 
 export type Route = (p: Page) => Promise<void>;
@@ -97,12 +99,12 @@ export function renderPage(
           ? { name: o.buyer.name, csrf: p.session.csrfToken, next: o.next ?? '/checkout/wallet' }
           : undefined,
     }),
-    { formTargets: o.formTargets ?? [], cookies: p.cookies },
+    { formTargets: o.formTargets ?? [], cookies: p.cookies, allowOpener: p.allowOpener === true },
   );
 }
 
 export function redirectTo(p: Page, location: string): void {
-  redirect(p.res, location, p.cookies);
+  redirect(p.res, location, p.cookies, p.allowOpener === true);
 }
 
 export function csrfField(p: Page): SafeHtml {

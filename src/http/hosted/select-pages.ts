@@ -1,5 +1,7 @@
+import { amazonAddressId } from '../../app/buyer-flow.js';
 import { walletOf } from '../../app/buyer-wallet.js';
 import {
+  type ChoiceMode as Mode,
   choiceModeOf as modeOf,
   chooseFromPage,
   choosesAddress,
@@ -8,6 +10,7 @@ import {
 } from '../../app/hosted-choose.js';
 import { formTargetsOf, resultUrl } from '../../app/return-urls.js';
 import { addressMeetsDeliverySpecifications } from '../../domain/checkout-session.js';
+import type { CheckoutLanguage } from '../../domain/regions.js';
 import type { Address } from '../../domain/shared-types.js';
 import { html, raw } from '../html.js';
 import { cancelForm } from './cancel-pages.js';
@@ -53,16 +56,27 @@ export async function selectPage(p: Page, error?: string, status = 200): Promise
   const deliverable = (a: Address) =>
     !cs.deliverySpecifications || addressMeetsDeliverySpecifications(a, cs.deliverySpecifications).ok;
   const firstDeliverable = addresses.find((a) => deliverable(a.value))?.id;
+  // Multi-address: checkboxes; the buyer's earlier list (Amazon address ids name the wallet's), else the first.
+  const multi = cs.productType === 'PayAndShipMultiAddress';
+  const earlier = (cs.shippingAddressList ?? []).map((e) => e.addressId);
+  const chosenList = p.form.getAll('addressIds').length
+    ? p.form.getAll('addressIds')
+    : earlier.length
+      ? addresses.filter((a) => earlier.includes(amazonAddressId(a.id))).map((a) => a.id)
+      : firstDeliverable
+        ? [firstDeliverable]
+        : [];
   const addressSection = choosesAddress(cs, mode)
     ? html`<fieldset id="address-choice">
   <legend>${t(lang, 'shippingAddress')}</legend>
   ${addresses.length === 0 ? html`<p>${t(lang, 'noAddresses')}</p>` : ''}
+  ${multi ? html`<p class="hint">${t(lang, 'multiAddressHint')}</p>` : ''}
   ${addresses.map((a) => {
     const ok = deliverable(a.value);
-    const checked = (chosenAddress ?? firstDeliverable) === a.id && ok;
+    const checked = (multi ? chosenList.includes(a.id) : (chosenAddress ?? firstDeliverable) === a.id) && ok;
     const noteId = `nodeliver-${a.id.replace(/[^A-Za-z0-9-]/g, '')}`;
     return html`<div class="choice${ok ? '' : ' disabled'}">
-    <input type="radio" name="addressId" id="addr-${a.id}" value="${a.id}"${checked ? raw(' checked') : ''}${ok ? '' : raw(` disabled aria-describedby="${noteId}"`)}>
+    <input type="${multi ? 'checkbox' : 'radio'}" name="${multi ? 'addressIds' : 'addressId'}" id="addr-${a.id}" value="${a.id}"${checked ? raw(' checked') : ''}${ok ? '' : raw(` disabled aria-describedby="${noteId}"`)}>
     <label for="addr-${a.id}">${addressBlock(a.value, lang)}${ok ? '' : html`<span class="problem" id="${noteId}">${t(lang, 'notDeliverable')}</span>`}</label>
   </div>`;
   })}
@@ -105,8 +119,19 @@ ${orderSummary(cs, binding, lang)}
   <div class="actions"><button type="submit" id="continue">${apb || mode === 'retry' ? t(lang, 'payNow') : t(lang, 'continue')}</button></div>
 </form>
 <p><a href="/checkout/wallet?next=${encodeURIComponent(selfUrl)}">${t(lang, 'manageWallet')}</a></p>
-${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 'changeAddress' || mode === 'changePayment' ? 'change' : mode === 'retry' ? 'processing' : 'checkout', merchant)}`;
+${cs.buyNow ? buyNowCancelForm(p, lang, cs.checkoutSessionId, merchant, mode) : cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 'changeAddress' || mode === 'changePayment' ? 'change' : mode === 'retry' ? 'processing' : 'checkout', merchant)}`;
   renderPage(p, status, lang, title, body, { sandbox, formTargets: formTargetsOf(h, binding), buyer, next: selfUrl });
+}
+
+/** Buy Now: a change goes back to the sheet; cancel ends the checkout there (the sheet then runs onCancel). */
+function buyNowCancelForm(p: Page, lang: CheckoutLanguage, id: string, merchant: string, mode: Mode) {
+  if (mode === 'changeAddress' || mode === 'changePayment') {
+    return html`<p><a href="/checkout/buynow?amazonCheckoutSessionId=${id}">${t(lang, 'keepChoice', { merchant })}</a></p>`;
+  }
+  return html`<form method="post" action="/checkout/buynow/cancel" class="cancel">
+  ${csrfField(p)}${hidden('amazonCheckoutSessionId', id)}
+  <button type="submit" class="secondary">${t(lang, 'cancelAndReturn', { merchant })}</button>
+</form>`;
 }
 
 export async function selectPost(p: Page): Promise<void> {
@@ -114,6 +139,7 @@ export async function selectPost(p: Page): Promise<void> {
     checkoutSessionId: p.form.get('amazonCheckoutSessionId'),
     mode: p.form.get('mode'),
     addressId: p.form.get('addressId'),
+    addressIds: p.form.getAll('addressIds'),
     paymentMethodId: p.form.get('paymentMethodId'),
   };
   const outcome = await chooseFromPage(p.ctx, p.session, form, languageOf(p));

@@ -64,6 +64,8 @@ export interface PageOptions {
   /** Origins the page's forms may lead to (form-action also governs the redirects after a POST). */
   readonly formTargets?: readonly string[];
   readonly cookies?: readonly string[];
+  /** A page of a Buy Now flow: it keeps its opener (the merchant's page). */
+  readonly allowOpener?: boolean;
 }
 
 function originOf(url: string): string | undefined {
@@ -97,10 +99,17 @@ const COMMON_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
 } as const;
 
+/**
+ * The Buy Now sheet is a popup that talks to the merchant's page that opened it (postMessage), as Amazon's does:
+ * the pages of a Buy Now flow keep their opener (docs/decisions.md); every other page severs it.
+ */
+const OPENER_ALLOWED = { 'cross-origin-opener-policy': 'unsafe-none' } as const;
+
 export function sendPage(res: ServerResponse, status: number, page: SafeHtml, options: PageOptions = {}): void {
   const body = page.value;
   res.writeHead(status, {
     ...COMMON_HEADERS,
+    ...(options.allowOpener ? OPENER_ALLOWED : {}),
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'content-security-policy': contentSecurityPolicy(options.formTargets ?? []),
@@ -110,9 +119,15 @@ export function sendPage(res: ServerResponse, status: number, page: SafeHtml, op
 }
 
 /** 303 See Other: after a POST the browser follows with a GET (post-redirect-get). */
-export function redirect(res: ServerResponse, location: string, cookies: readonly string[] = []): void {
+export function redirect(
+  res: ServerResponse,
+  location: string,
+  cookies: readonly string[] = [],
+  allowOpener = false,
+): void {
   res.writeHead(303, {
     ...COMMON_HEADERS,
+    ...(allowOpener ? OPENER_ALLOWED : {}),
     location,
     'content-length': 0,
     ...(cookies.length > 0 ? { 'set-cookie': [...cookies] } : {}),

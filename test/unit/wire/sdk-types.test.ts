@@ -56,8 +56,8 @@ export type Checks = [
   Expect<Same<BodyOf<Refunds['create']>, Output<typeof R.refundResponse>>>,
   Expect<Same<BodyOf<Refunds['get']>, Output<typeof R.refundResponse>>>,
   Expect<Same<BodyOf<Buyers['get']>, Output<typeof R.buyerProfileResponse>>>,
-  // The disagreements of issue 16, settled: Update takes what the server accepts, and nothing it refuses.
-  Expect<Equal<'multiAddressesCheckoutMetadata' extends keyof Q.UpdateCheckoutSessionBody ? true : false, false>>,
+  // The disagreements of issue 16, settled: Update takes what the server accepts (multi-address since issue 12).
+  Expect<Equal<'multiAddressesCheckoutMetadata' extends keyof Q.UpdateCheckoutSessionBody ? true : false, true>>,
   Expect<Equal<'allowOvercharge' extends keyof Q.UpdateCheckoutSessionPaymentDetails ? true : false, true>>,
   Expect<Equal<'presentmentCurrency' extends keyof Q.UpdateCheckoutSessionPaymentDetails ? true : false, true>>,
   // Sanity of the checker itself.

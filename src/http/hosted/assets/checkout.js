@@ -14,7 +14,14 @@
     LightGray: { background: '#E7E9EC', border: '#ADB1B8', text: '#0F1111', hover: '#D5D9D9' },
     DarkGray: { background: '#232F3E', border: '#131A22', text: '#FFFFFF', hover: '#37475A' },
   };
-  var PRODUCT_TYPES = ['PayAndShip', 'PayOnly', 'SignIn'];
+  var PRODUCT_TYPES = ['PayAndShip', 'PayOnly', 'SignIn', 'PayAndShipMultiAddress'];
+  var BUY_NOW_HANDLERS = {
+    initCheckout: 'onInitCheckout',
+    shippingAddressSelection: 'onShippingAddressSelection',
+    deliveryOptionSelection: 'onDeliveryOptionSelection',
+    completeCheckout: 'onCompleteCheckout',
+    cancel: 'onCancel',
+  };
 
   function fail(message) {
     console.error(PREFIX + message);
@@ -42,6 +49,14 @@
     if (options.productType && PRODUCT_TYPES.indexOf(options.productType) === -1) {
       throw fail('productType "' + options.productType + '" is not supported; use PayAndShip, PayOnly or SignIn.');
     }
+    if (isBuyNow(options)) {
+      ['onCompleteCheckout', 'onCancel'].forEach(function (name) {
+        if (typeof options[name] !== 'function') throw fail('Buy Now (onInitCheckout) also needs ' + name + '.');
+      });
+      if (options.productType === 'SignIn' || options.productType === 'PayAndShipMultiAddress') {
+        throw fail('Buy Now (onInitCheckout) works with productType PayAndShip or PayOnly.');
+      }
+    }
     var config = configOf(options);
     var name = options.productType === 'SignIn' ? 'signInConfig' : 'createCheckoutSessionConfig';
     if (!config.payloadJSON || !config.signature || !(config.publicKeyId || options.publicKeyId)) {
@@ -51,9 +66,15 @@
       throw fail(name + '.payloadJSON must be the exact JSON string that was signed.');
   }
 
+  // Buy Now: the button has event handlers; the buyer checks out on reji's sheet in a popup.
+  function isBuyNow(options) {
+    return typeof options.onInitCheckout === 'function';
+  }
+
   function fieldsOf(options) {
     var config = configOf(options);
     var fields = {
+      buyNow: isBuyNow(options) ? 'true' : '',
       merchantId: options.merchantId,
       ledgerCurrency: options.ledgerCurrency || '',
       checkoutLanguage: options.checkoutLanguage || '',
@@ -79,10 +100,11 @@
   }
 
   // A top-level form POST: no CORS, no third-party cookies; reji verifies and shows the next page.
-  function submit(fields) {
+  function submit(fields, target) {
     var form = document.createElement('form');
     form.method = 'POST';
     form.action = BASE + '/checkout/start';
+    if (target) form.target = target;
     form.acceptCharset = 'UTF-8';
     form.style.display = 'none';
     Object.keys(fields).forEach(function (name) {
@@ -97,14 +119,59 @@
   }
 
   // Asks reji first so that a bad signature also shows up in the developer console, then goes on.
+  // The sheet (reji's origin, in the popup) asks for the cart and tells about the order; the handlers answer.
+  function listen(options, popup) {
+    function onMessage(e) {
+      if (e.origin !== BASE || e.source !== popup || !e.data || e.data.rejiBuyNow !== 1) return;
+      var type = e.data.type;
+      var handler = options[BUY_NOW_HANDLERS[type]];
+      function answer(reply) {
+        reply.rejiBuyNowAnswer = 1;
+        reply.requestId = e.data.requestId;
+        if (!popup.closed) popup.postMessage(reply, BASE);
+      }
+      function finish() {
+        window.removeEventListener('message', onMessage);
+        if (!popup.closed) popup.close();
+      }
+      if (typeof handler !== 'function') return answer({ unhandled: true });
+      var result;
+      try {
+        result = Promise.resolve(handler(e.data.event || {}));
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      result.then(
+        function (value) {
+          if (type === 'completeCheckout' || type === 'cancel') return finish();
+          answer({ value: value });
+        },
+        function (error) {
+          console.error(PREFIX + BUY_NOW_HANDLERS[type] + ' failed:', error);
+          if (type === 'completeCheckout' || type === 'cancel') return finish();
+          answer({ failed: true });
+        },
+      );
+    }
+    window.addEventListener('message', onMessage);
+  }
+
   function start(options) {
     checkOptions(options);
     var fields = fieldsOf(options);
+    var target = null;
+    if (isBuyNow(options)) {
+      // Opened while the click still counts as the buyer's, so that no popup blocker stops it.
+      target = 'reji-buynow-' + Math.random().toString(36).slice(2);
+      var popup = window.open('', target, 'popup,width=480,height=760');
+      if (!popup) throw fail('The Buy Now window was blocked by the browser.');
+      listen(options, popup);
+    }
     var done = false;
     function go() {
       if (done) return;
       done = true;
-      submit(fields);
+      submit(fields, target);
     }
     if (!window.fetch) return go();
     var timer = setTimeout(go, 3000);
