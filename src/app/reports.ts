@@ -77,7 +77,8 @@ export async function settleReport(ctx: AppContext, tx: StoreTx, reportId: strin
     return tx.timers.set('report', report, reportId, nextReportDeadline(report));
   }
   let finished = finishReport(report, { kind: 'Cancelled' });
-  if (report.reportType === SANDBOX_SETTLEMENT_REPORT) {
+  // Sandbox money only: in Live the sandbox settlement report has nothing to show.
+  if (report.reportType === SANDBOX_SETTLEMENT_REPORT && report.environment === 'Sandbox') {
     const entries = await tx.ledger.entries(report.merchantId, report.environment, report.startTime, report.endTime);
     const merchant = await tx.merchants.get(report.merchantId);
     if (entries.length > 0 && merchant) {
