@@ -73,6 +73,17 @@ for (const { dialect, skip } of await dialectCases()) {
       const [first] = await entries();
       assert.ok(first);
       await assert.rejects(reji.ctx.store.transaction((tx) => tx.ledger.append([first])));
+      // Booked in a transaction that then fails (a crash before commit): the entry goes with it.
+      const orphan = { ...first, entryId: 'Capture:rolled-back', chargeId: 'rolled-back' };
+      await assert.rejects(
+        reji.ctx.store.transaction(async (tx) => {
+          await tx.ledger.append([orphan]);
+          assert.equal((await tx.ledger.entriesOfCharge('rolled-back')).length, 1);
+          throw new Error('crash');
+        }),
+        /crash/,
+      );
+      assert.deepEqual(await reji.ctx.store.reader.ledger.entriesOfCharge('rolled-back'), []);
       await reji.ctx.store.transaction(async (tx) => {
         const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(tx.ledger));
         assert.ok(!methods.some((m) => /update|delete|remove/i.test(m)), methods.join());
