@@ -12,10 +12,10 @@ import {
 } from './kysely-reports.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
-import { KyselyTimerTx, TimerQueries } from './kysely-timers.js';
+import { KyselyTimerReads, KyselyTimerTx, TimerQueries } from './kysely-timers.js';
 import type { DialectName } from './migrations.js';
 import type { Database } from './schema.js';
-import type { Store, StoreReads, StoreTx } from './store.js';
+import type { PoolStats, Store, StoreReads, StoreTx } from './store.js';
 
 /** Every aggregate's prepared queries, compiled once per store (see PreparedQuery). */
 class Queries {
@@ -116,6 +116,8 @@ export interface KyselyStoreOptions {
   /** Turns driver errors into StoreUnavailableError / ConcurrentUpdateError where they mean that. */
   readonly classifyError: (error: unknown) => unknown;
   readonly onClose?: () => Promise<void>;
+  /** The connection pool's state (PostgreSQL); SQLite has one connection and no pool. */
+  readonly poolStats?: () => PoolStats;
 }
 
 export class KyselyStore implements Store {
@@ -125,6 +127,7 @@ export class KyselyStore implements Store {
   readonly #classify: (error: unknown) => unknown;
   readonly #onClose: (() => Promise<void>) | undefined;
   readonly #queries: Queries;
+  readonly #poolStats: (() => PoolStats) | undefined;
 
   constructor(options: KyselyStoreOptions) {
     this.dialect = options.dialect;
@@ -132,6 +135,7 @@ export class KyselyStore implements Store {
     this.#classify = options.classifyError;
     this.#onClose = options.onClose;
     this.#queries = new Queries(options.dialect);
+    this.#poolStats = options.poolStats;
     const db = options.db;
     const q = this.#queries;
     const classify = this.#classify;
@@ -141,10 +145,15 @@ export class KyselyStore implements Store {
       buyers: wrapErrors(new KyselyBuyerReads(db, q.buyers), classify),
       hosted: wrapErrors(new KyselyHostedReads(db), classify),
       notifications: wrapErrors(new KyselyNotificationReads(db), classify),
+      timers: wrapErrors(new KyselyTimerReads(db), classify),
       ledger: wrapErrors(new KyselyLedgerReads(db), classify),
       reports: wrapErrors(new KyselyReportReads(db), classify),
       deliveryTrackers: wrapErrors(new KyselyDeliveryTrackerReads(db), classify),
     });
+  }
+
+  poolStats(): PoolStats | undefined {
+    return this.#poolStats?.();
   }
 
   /** Kysely access for migrations, the notification worker and benchmarks. */
