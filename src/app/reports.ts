@@ -77,7 +77,8 @@ export async function settleReport(ctx: AppContext, tx: StoreTx, reportId: strin
     return tx.timers.set('report', report, reportId, nextReportDeadline(report));
   }
   let finished = finishReport(report, { kind: 'Cancelled' });
-  if (report.reportType === SANDBOX_SETTLEMENT_REPORT) {
+  // Sandbox money only: in Live the sandbox settlement report has nothing to show.
+  if (report.reportType === SANDBOX_SETTLEMENT_REPORT && report.environment === 'Sandbox') {
     const entries = await tx.ledger.entries(report.merchantId, report.environment, report.startTime, report.endTime);
     const merchant = await tx.merchants.get(report.merchantId);
     if (entries.length > 0 && merchant) {
@@ -136,6 +137,18 @@ export async function settleReportSchedule(
   await tx.timers.set('reportSchedule', next, reportScheduleId, next.nextReportCreationTime);
 }
 
+/**
+ * Runs the caller's schedules that are due before a read, so that a read never misses a scheduled report
+ * (the timer worker may hold the schedule's timer at that moment; settling is idempotent).
+ */
+async function runDueSchedules(ctx: AppContext, caller: Caller, now: Instant): Promise<void> {
+  const schedules = await ctx.store.reader.reports.schedules(caller.merchant.merchantId, caller.environment);
+  for (const schedule of schedules) {
+    if (schedule.nextReportCreationTime > now) continue;
+    await inTransaction(ctx, (tx) => settleReportSchedule(ctx, tx, schedule.reportScheduleId, now));
+  }
+}
+
 /** Reads a report of the caller's, finishing it first when its processing time has passed. */
 export async function readReport(ctx: AppContext, caller: Caller, reportId: string): Promise<Report> {
   const now = nowFor(ctx, caller.merchant, caller.environment);
@@ -165,6 +178,7 @@ export async function listReports(
   request: { filter: ReportFilter } | { nextToken: string },
 ): Promise<{ reports: Report[]; nextToken?: string }> {
   const now = nowFor(ctx, caller.merchant, caller.environment);
+  await runDueSchedules(ctx, caller, now);
   const token = 'nextToken' in request ? readPageToken(request.nextToken) : undefined;
   const filter = token ? token.filter : (request as { filter: ReportFilter }).filter;
   const createdSince = Math.max(filter.createdSince ?? now - REPORT_RETENTION, now - REPORT_RETENTION);
@@ -320,6 +334,7 @@ export async function createReportSchedule(
 }
 
 export async function readReportSchedule(ctx: AppContext, caller: Caller, id: string): Promise<ReportSchedule> {
+  await runDueSchedules(ctx, caller, nowFor(ctx, caller.merchant, caller.environment));
   const schedule = REPORT_ID_PATTERN.test(id) ? await ctx.store.reader.reports.schedule(id) : undefined;
   if (!schedule || !ownedBy(caller, schedule)) throw notFound('Report Schedule', id);
   return schedule;
@@ -330,6 +345,7 @@ export async function listReportSchedules(
   caller: Caller,
   reportTypes: readonly ReportType[] | undefined,
 ): Promise<ReportSchedule[]> {
+  await runDueSchedules(ctx, caller, nowFor(ctx, caller.merchant, caller.environment));
   return ctx.store.reader.reports.schedules(caller.merchant.merchantId, caller.environment, reportTypes);
 }
 

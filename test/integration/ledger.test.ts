@@ -30,7 +30,7 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.deepEqual(await entries(), [], 'an authorization moves no money');
       const captured = await client.captureCharge(chargeId, { captureAmount: USD('80.00') }, idem());
       assert.equal(captured.status, 200);
-      await client.createRefund({ chargeId, refundAmount: USD('30.00') }, idem());
+      const refund = await client.createRefund({ chargeId, refundAmount: USD('30.00') }, idem());
       const declined = await client.createRefund(
         { chargeId, refundAmount: USD('10.00') },
         {
@@ -42,6 +42,8 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal((await entries()).length, 2, 'refunds are booked when they complete, not before');
       await testing(client).advanceClock(24 * 3600);
       assert.equal((await client.getRefund(declined.data.refundId)).data.statusDetails.state, 'Declined');
+      // A read settles what the timer worker may still hold, so both refunds are final before the ledger is read.
+      assert.equal((await client.getRefund(refund.data.refundId)).data.statusDetails.state, 'Refunded');
       const booked = await entries();
       assert.deepEqual(
         booked.map((e) => [e.kind, e.amount, e.currencyCode, e.chargeId]),
@@ -73,6 +75,17 @@ for (const { dialect, skip } of await dialectCases()) {
       const [first] = await entries();
       assert.ok(first);
       await assert.rejects(reji.ctx.store.transaction((tx) => tx.ledger.append([first])));
+      // Booked in a transaction that then fails (a crash before commit): the entry goes with it.
+      const orphan = { ...first, entryId: 'Capture:rolled-back', chargeId: 'rolled-back' };
+      await assert.rejects(
+        reji.ctx.store.transaction(async (tx) => {
+          await tx.ledger.append([orphan]);
+          assert.equal((await tx.ledger.entriesOfCharge('rolled-back')).length, 1);
+          throw new Error('crash');
+        }),
+        /crash/,
+      );
+      assert.deepEqual(await reji.ctx.store.reader.ledger.entriesOfCharge('rolled-back'), []);
       await reji.ctx.store.transaction(async (tx) => {
         const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(tx.ledger));
         assert.ok(!methods.some((m) => /update|delete|remove/i.test(m)), methods.join());

@@ -390,7 +390,7 @@ function adminActions(v: ViewContext, order: Order): SafeHtml {
         html`<label class="sr">${t.adminCarrier} <select name="carrierCode">${SHIPPING_CARRIERS.map(
           (c) => html`<option value="${c.code}">${c.name}</option>`,
         )}</select></label>
-    <label class="sr">${t.adminTrackingNumber} <input type="text" name="trackingNumber" maxlength="40" pattern="[A-Za-z0-9-]{1,40}" required class="tracking"></label>`,
+    <label class="sr">${t.adminTrackingNumber} <input type="text" name="trackingNumber" maxlength="40" pattern="[A-Za-z0-9\\-]{1,40}" required class="tracking"></label>`,
       ),
     );
   }

@@ -190,6 +190,22 @@ describe('demo shop in Chromium on the hosted pages', { skip: browserSkip }, () 
     assert.equal(await page.locator(`#order-${orderId} .refund`).getAttribute('data-state'), 'Refunded');
     await shot('admin-refunded');
     assert.equal((await h.merchantClient.charges.get(session.chargeId!)).body.statusDetails.state, 'Captured');
+    // Shipped: the carrier and tracking number go to Amazon Pay (Create Delivery Tracker).
+    await page.locator(`#order-${orderId} select[name="carrierCode"]`).selectOption('SAGAWA');
+    await page.locator(`#order-${orderId} input[name="trackingNumber"]`).fill('3601-2345-6789');
+    await page.locator(`#order-${orderId} [data-action="ship"]`).click();
+    await page.waitForURL(shopPath('/admin'));
+    assert.match(await text('.flash-ok'), /追跡番号 3601-2345-6789 を Amazon Pay に送りました/);
+    assert.equal(await page.locator(`#order-${orderId} code.tracking`).getAttribute('data-carrier'), 'SAGAWA');
+    await shot('admin-shipped');
+    const { body: sent } = await h.merchantClient.request<{ deliveryTrackers: { carrierCode: string }[] }>(
+      'GET',
+      `/testing/chargePermissions/${session.chargePermissionId}/deliveryTrackers`,
+    );
+    assert.deepEqual(
+      sent.deliveryTrackers.map((x) => x.carrierCode),
+      ['SAGAWA'],
+    );
     assert.deepEqual(problems, []);
   });
 
