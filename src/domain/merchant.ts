@@ -1,4 +1,5 @@
 import type { Environment } from './environment.js';
+import type { ArmedFault } from './faults.js';
 import type { CurrencyCode } from './money.js';
 import type { Region } from './regions.js';
 import type { Instant } from './time.js';
@@ -12,6 +13,12 @@ export interface Merchant {
   readonly createdAt: Instant;
   /** How far this merchant's sandbox clock runs ahead of real time. Live objects always use real time. */
   readonly sandboxClockOffsetMs: number;
+  /** Amazon's throttle table applies to this merchant's calls (opt-in: docs/sandbox.md, "Throttling"). */
+  readonly throttling?: boolean;
+  /** Faults armed for the merchant's next Sandbox calls (docs/sandbox.md, "Faults"), oldest first. */
+  readonly armedFaults?: readonly ArmedFault[];
+  /** Compare-and-set version of `armedFaults`. */
+  readonly faultsVersion?: number;
 }
 
 /** A Login-with-Amazon client ("store") of a merchant, with the origins its return URLs may use. */

@@ -1,3 +1,4 @@
+import type { ArmedFault } from '../domain/faults.js';
 import type { Merchant, MerchantStore, PublicKeyRecord } from '../domain/merchant.js';
 import type { Instant } from '../domain/time.js';
 
@@ -25,4 +26,7 @@ export interface MerchantTx extends MerchantReads {
   updateAllowedOrigins(storeId: string, origins: readonly string[]): Promise<void>;
   insertPublicKey(key: PublicKeyRecord): Promise<void>;
   advanceSandboxClock(merchantId: string, byMs: number): Promise<Merchant>;
+  setThrottling(merchantId: string, on: boolean): Promise<void>;
+  /** Compare-and-set on `faultsVersion`: false when another call changed the list first. */
+  replaceArmedFaults(merchantId: string, expectedVersion: number, faults: readonly ArmedFault[]): Promise<boolean>;
 }

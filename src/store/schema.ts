@@ -34,6 +34,11 @@ export interface MerchantRow {
   ledger_currency: string;
   created_at: number;
   sandbox_clock_offset_ms: number;
+  /** 0 or 1 (migration 0012). */
+  throttling: Generated<number>;
+  /** JSON list of ArmedFault. */
+  armed_faults: Generated<string>;
+  faults_version: Generated<number>;
 }
 
 export interface StoreRow {

@@ -1,6 +1,7 @@
 import { CHANNELS, CHARGE_INITIATORS } from '../domain/charge.js';
 import { SCOPES, type DeliverySpecifications } from '../domain/checkout-session.js';
 import { ok } from '../domain/errors.js';
+import { FAULT_OUTCOMES, MAX_FAULT_DELAY_MS, MAX_FAULT_TIMES } from '../domain/faults.js';
 import { TEXT_LIMITS } from '../domain/limits.js';
 import { CURRENCIES, type CurrencyCode } from '../domain/money.js';
 import { FREQUENCY_UNITS, type Address, type RecurringMetadata } from '../domain/shared-types.js';
@@ -274,6 +275,17 @@ export const clockAdvanceRequest = object({
   advanceBySeconds: integerLike({ min: 0, max: 10 * 366 * 24 * 3600 }),
 });
 
+/** Arms a fault for the caller's next calls of one operation, for `POST /v2/testing/faults` (docs/sandbox.md). */
+export const testingFaultRequest = object({
+  operation: string({ max: 100, min: 1 }),
+  outcome: literal(FAULT_OUTCOMES),
+  times: optional(integerLike({ min: 1, max: MAX_FAULT_TIMES })),
+  delayMs: optional(integerLike({ min: 0, max: MAX_FAULT_DELAY_MS })),
+});
+
+/** Turns Amazon's throttle table on or off for the caller, for `POST /v2/testing/throttling`. */
+export const testingThrottlingRequest = object({ enabled: boolean() });
+
 export type UpdateCheckoutSessionBody = Input<typeof updateCheckoutSessionRequest>;
 export type UpdateCheckoutSessionPaymentDetails = NonNullable<UpdateCheckoutSessionBody['paymentDetails']>;
 
@@ -293,4 +305,6 @@ export const REQUESTS = {
   ClockAdvanceRequest: clockAdvanceRequest,
   TestingButtonRequest: testingButtonRequest,
   TestingSignInRequest: testingSignInRequest,
+  TestingFaultRequest: testingFaultRequest,
+  TestingThrottlingRequest: testingThrottlingRequest,
 } as const;
