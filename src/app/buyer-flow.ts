@@ -2,6 +2,7 @@ import {
   associateBuyer,
   decideProcessing,
   hasRedirectUrl,
+  needsAuthentication,
   recordProcessing,
   type CheckoutSession,
   type ProcessingDecision,
@@ -136,7 +137,11 @@ export async function processPayment(
   cs: CheckoutSession,
   now: Instant,
   simulation: SimulationEffect | undefined,
-  options: { readonly keepOpenOnDecline?: boolean } = {},
+  options: {
+    readonly keepOpenOnDecline?: boolean;
+    /** The buyer's answer to a strong customer authentication challenge (EU/UK), when one was asked. */
+    readonly authentication?: 'passed' | 'failed';
+  } = {},
 ): Promise<ProcessOutcome> {
   if (cs.paymentMethod === null) {
     throw new ApiError(
@@ -151,7 +156,8 @@ export async function processPayment(
       'InvalidSandboxSimulationSpecified',
       'This simulation code does not apply to payment processing.',
     );
-  else decision = unwrap(decideProcessing(cs, cs.paymentMethod));
+  else if (options.authentication === 'failed' && needsAuthentication(cs)) decision = { kind: 'MFAFailed' };
+  else decision = unwrap(decideProcessing(cs, cs.paymentMethod, options.authentication === 'passed'));
   const processed = unwrap(recordProcessing(cs, decision, now, options));
   const saved = await save(ctx, tx, 'checkoutSession', cs, processed, now);
   const result = saved.webCheckoutDetails.checkoutResultReturnUrl;

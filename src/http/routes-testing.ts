@@ -26,6 +26,7 @@ import {
   emptyRequest,
   testingButtonRequest,
   testingFaultRequest,
+  testingProcessPaymentRequest,
   testingSignInRequest,
   testingThrottlingRequest,
 } from '../wire/requests.js';
@@ -73,11 +74,11 @@ export const TESTING_ROUTES = [
     method: 'POST',
     path: '/v2/testing/checkoutSessions/:checkoutSessionId/processPayment',
     operation: 'TestingProcessPayment',
-    body: emptyRequest,
+    body: testingProcessPaymentRequest,
     simulation: 'ProcessPayment',
     sandboxOnly: true,
-    handler: async (ctx, { caller, params, simulation }) => {
-      const r = await processPaymentForTest(ctx, caller, params.checkoutSessionId, simulation);
+    handler: async (ctx, { caller, params, simulation, body }) => {
+      const r = await processPaymentForTest(ctx, caller, params.checkoutSessionId, simulation, body.oneTimeCode);
       return { checkoutSessionId: r.checkoutSession.checkoutSessionId, redirectUrl: r.redirectUrl };
     },
   }),

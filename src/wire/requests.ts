@@ -275,6 +275,9 @@ export const clockAdvanceRequest = object({
   advanceBySeconds: integerLike({ min: 0, max: 10 * 366 * 24 * 3600 }),
 });
 
+/** The processing page without a browser; `oneTimeCode` answers an EU/UK strong customer authentication challenge. */
+export const testingProcessPaymentRequest = object({ oneTimeCode: optional(string({ max: 20, min: 1 })) });
+
 /** Arms a fault for the caller's next calls of one operation, for `POST /v2/testing/faults` (docs/sandbox.md). */
 export const testingFaultRequest = object({
   operation: string({ max: 100, min: 1 }),
@@ -306,5 +309,6 @@ export const REQUESTS = {
   TestingButtonRequest: testingButtonRequest,
   TestingSignInRequest: testingSignInRequest,
   TestingFaultRequest: testingFaultRequest,
+  TestingProcessPaymentRequest: testingProcessPaymentRequest,
   TestingThrottlingRequest: testingThrottlingRequest,
 } as const;

@@ -105,7 +105,8 @@ export type TestPaymentMethodBehaviour =
   | 'BuyerCancels'
   | 'Declines'
   | 'PendsThenAuthorizes'
-  | 'PendsThenHardDeclines';
+  | 'PendsThenHardDeclines'
+  | 'RequiresAuthentication';
 
 export interface TestBuyerPaymentMethod {
   /** The id buyerConsent takes as `paymentMethodId`. */

@@ -136,6 +136,12 @@ const en_US = {
   notFound: 'This page does not exist.',
   badInput: 'This request contains characters that cannot be accepted (such as a NUL or a control character).',
   signInRequestExpired: 'This sign-in has expired. Return to the merchant and start again.',
+  behaviour_RequiresAuthentication: 'asks for a one-time code (EU/UK)',
+  scaTitle: "Verify it's you",
+  scaText: 'Your card issuer asks you to confirm this payment of {amount} to {merchant} with a one-time code.',
+  scaCode: 'One-time code',
+  scaSandboxHint: 'Sandbox: the code is {code}; any other code fails the check.',
+  scaButton: 'Verify and pay',
 } as const;
 
 export type MessageKey = keyof typeof en_US;
@@ -285,6 +291,12 @@ const de_DE: Messages = {
   notFound: 'Diese Seite existiert nicht.',
   badInput: 'Diese Anfrage enthält Zeichen, die nicht angenommen werden können (etwa NUL oder Steuerzeichen).',
   signInRequestExpired: 'Diese Anmeldung ist abgelaufen. Kehren Sie zum Händler zurück und beginnen Sie erneut.',
+  behaviour_RequiresAuthentication: 'verlangt einen Einmalcode (EU/UK)',
+  scaTitle: 'Bestätigen Sie, dass Sie es sind',
+  scaText: 'Ihre Bank bittet Sie, diese Zahlung von {amount} an {merchant} mit einem Einmalcode zu bestätigen.',
+  scaCode: 'Einmalcode',
+  scaSandboxHint: 'Sandbox: Der Code lautet {code}; jeder andere Code lässt die Prüfung scheitern.',
+  scaButton: 'Bestätigen und bezahlen',
 };
 
 const fr_FR: Messages = {
@@ -419,6 +431,12 @@ const fr_FR: Messages = {
   badInput:
     'Cette requête contient des caractères qui ne peuvent pas être acceptés (comme NUL ou un caractère de contrôle).',
   signInRequestExpired: 'Cette connexion a expiré. Revenez chez le marchand et recommencez.',
+  behaviour_RequiresAuthentication: 'demande un code à usage unique (UE/R.-U.)',
+  scaTitle: 'Confirmez votre identité',
+  scaText: 'Votre banque vous demande de confirmer ce paiement de {amount} à {merchant} avec un code à usage unique.',
+  scaCode: 'Code à usage unique',
+  scaSandboxHint: 'Sandbox : le code est {code} ; tout autre code fait échouer la vérification.',
+  scaButton: 'Vérifier et payer',
 };
 
 const it_IT: Messages = {
@@ -553,6 +571,12 @@ const it_IT: Messages = {
   badInput:
     'Questa richiesta contiene caratteri che non possono essere accettati (come NUL o un carattere di controllo).',
   signInRequestExpired: 'Questo accesso è scaduto. Torna dal venditore e ricomincia.',
+  behaviour_RequiresAuthentication: 'chiede un codice monouso (UE/Regno Unito)',
+  scaTitle: 'Conferma la tua identità',
+  scaText: 'La tua banca ti chiede di confermare questo pagamento di {amount} a {merchant} con un codice monouso.',
+  scaCode: 'Codice monouso',
+  scaSandboxHint: 'Sandbox: il codice è {code}; qualsiasi altro codice non supera la verifica.',
+  scaButton: 'Verifica e paga',
 };
 
 const es_ES: Messages = {
@@ -686,6 +710,12 @@ const es_ES: Messages = {
   notFound: 'Esta página no existe.',
   badInput: 'Esta solicitud contiene caracteres que no se pueden aceptar (como NUL o un carácter de control).',
   signInRequestExpired: 'Este inicio de sesión ha caducado. Vuelve al vendedor y empieza de nuevo.',
+  behaviour_RequiresAuthentication: 'pide un código de un solo uso (UE/Reino Unido)',
+  scaTitle: 'Confirma que eres tú',
+  scaText: 'Tu banco te pide que confirmes este pago de {amount} a {merchant} con un código de un solo uso.',
+  scaCode: 'Código de un solo uso',
+  scaSandboxHint: 'Sandbox: el código es {code}; cualquier otro código hace fallar la verificación.',
+  scaButton: 'Verificar y pagar',
 };
 
 const ja_JP: Messages = {
@@ -818,6 +848,12 @@ const ja_JP: Messages = {
   notFound: 'このページは存在しません。',
   badInput: 'このリクエストには受け付けられない文字（NUL や制御文字など）が含まれています。',
   signInRequestExpired: 'このログインは有効期限が切れました。ショップに戻って最初からやり直してください。',
+  behaviour_RequiresAuthentication: 'ワンタイムコードを求めます（EU/英国）',
+  scaTitle: 'ご本人確認',
+  scaText: 'カード発行会社が、{merchant} への {amount} のお支払いをワンタイムコードで確認するよう求めています。',
+  scaCode: 'ワンタイムコード',
+  scaSandboxHint: 'サンドボックス: コードは {code} です。それ以外のコードでは確認に失敗します。',
+  scaButton: '確認して支払う',
 };
 
 export const MESSAGES: Readonly<Record<CheckoutLanguage, Messages>> = {
