@@ -1,5 +1,5 @@
 import { takeToken, throttleLimit, type Bucket } from '../domain/throttling.js';
-import { inTransaction } from './transactions.js';
+import { setMerchantThrottling } from './merchants.js';
 import { ApiError } from './api-error.js';
 import { nowFor, type AppContext, type Caller } from './context.js';
 
@@ -33,7 +33,7 @@ export function throttle(ctx: AppContext, caller: Caller, operation: string, met
 
 /** Turns throttling on or off for the merchant; the buckets start full. */
 export async function setThrottling(ctx: AppContext, caller: Caller, on: boolean): Promise<boolean> {
-  await inTransaction(ctx, (tx) => tx.merchants.setThrottling(caller.merchant.merchantId, on));
+  await setMerchantThrottling(ctx, caller.merchant.merchantId, on);
   const buckets = bucketsByContext.get(ctx);
   if (buckets) {
     const prefix = `${caller.merchant.merchantId} `;
