@@ -128,6 +128,28 @@ export interface TestBuyerList {
   buyers: TestBuyer[];
 }
 
+export interface TestingFaultRequest extends Input<typeof Q.testingFaultRequest> {}
+
+/** An armed fault (`POST /v2/testing/faults`): the caller's next `remaining` Sandbox calls of `operation`. */
+export interface TestingFault {
+  faultId: string;
+  operation: string;
+  outcome: TestingFaultRequest['outcome'];
+  remaining: number;
+  delayMs: number;
+  armedAt: WireTimestamp;
+}
+
+export interface TestingFaultList {
+  faults: TestingFault[];
+}
+
+/** Whether Amazon's throttle table applies to the merchant, and its limits for the key's environment. */
+export interface TestingThrottling {
+  enabled: boolean;
+  limits: Record<string, { maxQuota: number; restorePerSecond: number }>;
+}
+
 /** The payload of `signInConfig` (Amazon Sign-in button); signed like the checkout payload. */
 export interface SignInPayload {
   signInReturnUrl: string;

@@ -86,6 +86,24 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal((await settle(client.createCheckoutSession(sessionBody(m), idem()))).status, 201);
     });
 
+    test('concurrent calls: an armed fault is hit exactly `times` times (compare-and-set on the merchant)', async () => {
+      const { m, client } = await merchant();
+      const created = await settle(client.createCheckoutSession(sessionBody(m), idem()));
+      await t(client, 'POST', 'testing/faults', {
+        operation: 'GetCheckoutSession',
+        outcome: 'ServiceUnavailable',
+        times: 3,
+      });
+      const statuses = await Promise.all(
+        Array.from(
+          { length: 10 },
+          async () => (await settle(client.getCheckoutSession(created.data.checkoutSessionId))).status,
+        ),
+      );
+      assert.equal(statuses.filter((s) => s === 503).length, 3, statuses.join(','));
+      assert.equal(statuses.filter((s) => s === 200).length, 7, statuses.join(','));
+    });
+
     test('bad arm requests answer in Amazon shape; Live keys cannot reach the endpoint', async () => {
       const { m, client } = await merchant();
       const unknown = await t(client, 'POST', 'testing/faults', { operation: 'NoSuchThing', outcome: 'Timeout' });
@@ -104,14 +122,22 @@ for (const { dialect, skip } of await dialectCases()) {
     test("reji's SDK retries armed 503s and a dropped connection; the idempotency key makes one session", async () => {
       const { m, client } = await merchant();
       const sdk = rejiClient(m);
-      await t(client, 'POST', 'testing/faults', {
+      const armed = await sdk.testing.armFault({
         operation: 'CreateCheckoutSession',
         outcome: 'ServiceUnavailable',
         times: 2,
       });
+      assert.equal(armed.body.remaining, 2);
       const r = await sdk.checkoutSessions.create(sessionBody(m), { idempotencyKey: 'faults-503-twice' });
       assert.equal(r.status, 201);
-      assert.deepEqual((await t(client, 'GET', 'testing/faults')).data.faults, [], 'both 503s were answered');
+      assert.deepEqual((await sdk.testing.listFaults()).body.faults, [], 'both 503s were answered: 3 attempts');
+      await sdk.testing.armFault({ operation: 'GetCharge', outcome: 'Delay', delayMs: 1 });
+      assert.deepEqual((await sdk.testing.disarmFaults()).body.faults, []);
+      assert.equal((await sdk.testing.setThrottling(false)).body.enabled, false);
+      assert.deepEqual((await sdk.testing.getThrottling()).body.limits['CreateCharge'], {
+        maxQuota: 2,
+        restorePerSecond: 1,
+      });
 
       // Timeout: the session is created, but the connection is dropped before the answer; the retry replays it.
       await t(client, 'POST', 'testing/faults', { operation: 'CreateCheckoutSession', outcome: 'Timeout', delayMs: 0 });
