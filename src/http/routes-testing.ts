@@ -18,7 +18,7 @@ import { throttleLimit } from '../domain/throttling.js';
 import { formatAmount } from '../domain/money.js';
 import type { Caller } from '../app/context.js';
 import { formatWireTimestamp } from '../domain/time.js';
-import { prepareButton } from './hosted/button-request.js';
+import { prepareButton } from '../app/button-request.js';
 import { defineRoute } from './route-table.js';
 import {
   buyerConsentRequest,

@@ -5,7 +5,7 @@ import type { IdempotencyTx } from './idempotency.js';
 import type { MerchantReads, MerchantTx } from './merchants.js';
 import type { DialectName } from './migrations.js';
 import type { NotificationReads, NotificationTx } from './notifications.js';
-import type { TimerTx } from './timers.js';
+import type { TimerReads, TimerTx } from './timers.js';
 
 // The store is split by aggregate (one interface per file beside this one); the facade composes them so
 // that one transaction spans all. The records' types are re-exported here for the store's users.
@@ -34,6 +34,17 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+export interface PoolStats {
+  /** Connections open. */
+  readonly total: number;
+  /** Open connections not in use. */
+  readonly idle: number;
+  /** Requests waiting for a connection. */
+  readonly waiting: number;
+  /** The pool's size limit. */
+  readonly max: number;
+}
+
 /** Reads that need no transaction, by aggregate. */
 export interface StoreReads {
   readonly documents: DocumentReads;
@@ -41,6 +52,7 @@ export interface StoreReads {
   readonly buyers: BuyerReads;
   readonly hosted: HostedReads;
   readonly notifications: NotificationReads;
+  readonly timers: TimerReads;
 }
 
 /** Everything a use case may do inside one transaction, by aggregate; a transaction spans them all. */
@@ -62,5 +74,7 @@ export interface Store {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** One round trip to the database (readiness checks); throws StoreUnavailableError when it cannot be reached. */
   ping(): Promise<void>;
+  /** The connection pool's state, where there is a pool (PostgreSQL). */
+  poolStats(): PoolStats | undefined;
   close(): Promise<void>;
 }
