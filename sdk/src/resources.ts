@@ -17,7 +17,11 @@ import type {
   FinalizeCheckoutSessionRequest,
   Refund,
   TestBuyerList,
+  TestingFault,
+  TestingFaultList,
+  TestingFaultRequest,
   TestingRedirect,
+  TestingThrottling,
   UpdateChargePermissionRequest,
   UpdateCheckoutSessionRequest,
 } from '../../src/wire/types.js';
@@ -441,5 +445,60 @@ export class Testing {
    */
   async listBuyers(options?: RequestOptions): Promise<ApiResponse<TestBuyerList>> {
     return this.#sender.send({ method: 'GET', path: '/testing/buyers', options });
+  }
+
+  /**
+   * Arms a fault: the next `times` calls of `operation` (an operation name such as `CreateCheckoutSession`)
+   * answer 500/503/429, time out (the operation runs, the connection is dropped) or answer late.
+   *
+   * @example
+   * await client.testing.armFault({ operation: 'CreateCheckoutSession', outcome: 'ServiceUnavailable', times: 2 });
+   * await client.checkoutSessions.create(body); // retried twice, then 201
+   */
+  async armFault(body: TestingFaultRequest, options?: RequestOptions): Promise<ApiResponse<TestingFault>> {
+    return this.#sender.send({ method: 'POST', path: '/testing/faults', body, options });
+  }
+
+  /**
+   * The faults still armed, oldest first.
+   *
+   * @example
+   * const { body } = await client.testing.listFaults();
+   * console.log(body.faults.map((f) => `${f.operation} ${f.outcome} ×${f.remaining}`));
+   */
+  async listFaults(options?: RequestOptions): Promise<ApiResponse<TestingFaultList>> {
+    return this.#sender.send({ method: 'GET', path: '/testing/faults', options });
+  }
+
+  /**
+   * Disarms one fault, or all of them when `faultId` is omitted; answers those still armed.
+   *
+   * @example
+   * await client.testing.disarmFaults();
+   */
+  async disarmFaults(faultId?: string, options?: RequestOptions): Promise<ApiResponse<TestingFaultList>> {
+    const path = faultId === undefined ? '/testing/faults' : `/testing/faults/${segment(faultId, 'faultId')}`;
+    return this.#sender.send({ method: 'DELETE', path, options });
+  }
+
+  /**
+   * Turns Amazon's throttle table (429 TooManyRequests) on or off for the merchant.
+   *
+   * @example
+   * await client.testing.setThrottling(true);
+   */
+  async setThrottling(enabled: boolean, options?: RequestOptions): Promise<ApiResponse<TestingThrottling>> {
+    return this.#sender.send({ method: 'POST', path: '/testing/throttling', body: { enabled }, options });
+  }
+
+  /**
+   * Whether throttling is on, with each operation's limits.
+   *
+   * @example
+   * const { body } = await client.testing.getThrottling();
+   * console.log(body.limits.CreateCheckoutSession); // { maxQuota: 5, restorePerSecond: 1 }
+   */
+  async getThrottling(options?: RequestOptions): Promise<ApiResponse<TestingThrottling>> {
+    return this.#sender.send({ method: 'GET', path: '/testing/throttling', options });
   }
 }

@@ -3,6 +3,7 @@ import {
   associateBuyer,
   decideProcessing,
   hasRedirectUrl,
+  needsAuthentication,
   recordProcessing,
   type CheckoutSession,
   type ProcessingDecision,
@@ -167,7 +168,12 @@ export async function processPayment(
   cs: CheckoutSession,
   now: Instant,
   simulation: SimulationEffect | undefined,
-  options: { readonly keepOpenOnDecline?: boolean; readonly previous?: CheckoutSession } = {},
+  options: {
+    readonly keepOpenOnDecline?: boolean;
+    readonly previous?: CheckoutSession;
+    /** The buyer's answer to a strong customer authentication challenge (EU/UK), when one was asked. */
+    readonly authentication?: 'passed' | 'failed';
+  } = {},
 ): Promise<ProcessOutcome> {
   if (cs.paymentMethod === null) {
     throw new ApiError(
@@ -182,7 +188,8 @@ export async function processPayment(
       'InvalidSandboxSimulationSpecified',
       'This simulation code does not apply to payment processing.',
     );
-  else decision = unwrap(decideProcessing(cs, cs.paymentMethod));
+  else if (options.authentication === 'failed' && needsAuthentication(cs)) decision = { kind: 'MFAFailed' };
+  else decision = unwrap(decideProcessing(cs, cs.paymentMethod, options.authentication === 'passed'));
   const processed = unwrap(recordProcessing(cs, decision, now, options));
   // `previous`: the stored session, when the caller changed it before processing (Finalize's paymentIntent).
   const saved = await save(ctx, tx, 'checkoutSession', options.previous ?? cs, processed, now);

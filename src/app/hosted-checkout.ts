@@ -292,9 +292,16 @@ export async function chooseForCheckout(
 }
 
 /** The buyer is at `amazonPayRedirectUrl` (or pressed Pay now in APB); a decline keeps the session Open for another method. */
-export async function processForBuyer(ctx: AppContext, checkout: HostedCheckout): Promise<ProcessOutcome> {
+export async function processForBuyer(
+  ctx: AppContext,
+  checkout: HostedCheckout,
+  authentication?: 'passed' | 'failed',
+): Promise<ProcessOutcome> {
   return withLockedSession(ctx, checkout, (tx, cs, now) =>
-    processPayment(ctx, tx, cs, now, undefined, { keepOpenOnDecline: true }),
+    processPayment(ctx, tx, cs, now, undefined, {
+      keepOpenOnDecline: true,
+      ...(authentication ? { authentication } : {}),
+    }),
   );
 }
 

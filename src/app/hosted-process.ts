@@ -4,6 +4,8 @@ import type { BrowserSession } from './buyer-sessions.js';
 import { checkoutAccess, type PageOutcome, toResult } from './checkout-access.js';
 import type { AppContext } from './context.js';
 import { processForBuyer } from './hosted-checkout.js';
+import { authenticationPageUrl } from './hosted-authenticate.js';
+import { needsAuthentication } from '../domain/checkout-session.js';
 
 /**
  * The processing page's post (POST /checkout/processing, behind amazonPayRedirectUrl), as one use
@@ -24,6 +26,8 @@ export async function processFromPage(
   const declined = (reason: string) => ({
     redirect: `/checkout/declined?amazonCheckoutSessionId=${encodeURIComponent(h.checkoutSession.checkoutSessionId)}&reason=${reason}`,
   });
+  // EU/UK: a card that asks for strong customer authentication goes through the one-time code page first.
+  if (needsAuthentication(h.checkoutSession)) return { redirect: authenticationPageUrl(h.checkoutSession) };
   try {
     const outcome = await processForBuyer(ctx, h);
     if (outcome.decision.kind === 'Declined' && outcome.checkoutSession.state === 'Open') return declined('declined');

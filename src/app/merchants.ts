@@ -25,7 +25,7 @@ export function merchantStoreOf(ctx: AppContext, storeId: string): Promise<Merch
 
 export async function createMerchant(
   ctx: AppContext,
-  input: { region: Region; name?: string; allowedOrigins?: readonly string[] },
+  input: { region: Region; name?: string; allowedOrigins?: readonly string[]; throttling?: boolean },
 ): Promise<{ merchant: Merchant; store: MerchantStore }> {
   for (const origin of input.allowedOrigins ?? []) {
     if (!isValidOriginPattern(origin))
@@ -42,6 +42,7 @@ export async function createMerchant(
     ledgerCurrency: REGION_INFO[input.region].ledgerCurrency,
     createdAt: now,
     sandboxClockOffsetMs: 0,
+    throttling: input.throttling ?? false,
   };
   const store: MerchantStore = {
     storeId: newStoreId(ctx.random),
@@ -136,4 +137,12 @@ export async function setAllowedOrigins(
   if (!store) throw new ApiError('ResourceNotFound', `Store ${storeId} does not exist.`);
   await inTransaction(ctx, (tx) => tx.merchants.updateAllowedOrigins(storeId, origins));
   return { ...store, allowedOrigins: [...origins] };
+}
+
+/** Amazon's throttle table on or off for a merchant (docs/sandbox.md, "Throttling"); also a testing endpoint. */
+export async function setMerchantThrottling(ctx: AppContext, merchantId: string, on: boolean): Promise<Merchant> {
+  const merchant = await ctx.store.reader.merchants.get(merchantId);
+  if (!merchant) throw new ApiError('ResourceNotFound', `Merchant ${merchantId} does not exist.`);
+  await inTransaction(ctx, (tx) => tx.merchants.setThrottling(merchantId, on));
+  return { ...merchant, throttling: on };
 }

@@ -26,6 +26,7 @@ import type { Money } from '../domain/money.js';
 import { createRefund as createRefundDomain, type Refund } from '../domain/refund.js';
 import type { MerchantMetadata, PaymentMethodSnapshot, ProviderMetadata } from '../domain/shared-types.js';
 import type { SimulationEffect } from '../domain/simulations.js';
+import { scaApplies, STEP_UP_WINDOW_MS } from '../domain/sca.js';
 import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../store/store.js';
 import { applyChargeChange, applyRefundChange } from './accounting.js';
@@ -75,6 +76,8 @@ function authorizationOutcome(
   switch (method.behaviour) {
     case 'Succeeds':
     case 'BuyerCancels':
+    // Outside the EU/UK (createCharge handles the step-up there) the card just pays.
+    case 'RequiresAuthentication':
       return { kind: 'Approved' };
     case 'Declines':
       return { kind: 'Declined', reasonCode: 'HardDeclined' };
@@ -105,6 +108,7 @@ export interface CreateChargeInput {
   readonly platformId?: string;
   readonly chargeInitiator?: ChargeInitiator;
   readonly channel?: Channel;
+  readonly webCheckoutDetails?: { readonly checkoutResultReturnUrl?: string | undefined };
 }
 
 /** Create Charge. A decline answers as an HTTP error and creates no charge (a hard decline also makes the permission NonChargeable). */
@@ -126,7 +130,22 @@ export async function createCharge(
   const cp = await lockOwned(ctx, tx, caller, 'chargePermission', input.chargePermissionId, now);
   unwrap(checkNewCharge(cp, input.chargeAmount, now));
   const canHandlePending = input.canHandlePendingAuthorization ?? false;
-  const outcome = authorizationOutcome(cp.paymentMethod, canHandlePending, simulation);
+  const returnUrl = input.webCheckoutDetails?.checkoutResultReturnUrl ?? null;
+  const chargeId = newChargeId(ctx.random, cp.chargePermissionId);
+  let stepUpUrl: string | null = null;
+  let outcome: AuthorizationOutcome;
+  if (simulation === undefined && permissionNeedsStepUp(cp)) {
+    // EU/UK: the buyer's card asks for strong customer authentication on every charge (docs/sandbox.md).
+    const buyerPresent = input.chargeInitiator === 'CITU' || input.chargeInitiator === 'CITR';
+    if (returnUrl === null || !buyerPresent) {
+      throw new ApiError(
+        'MFANotCompleted',
+        `The buyer's payment method asks for strong customer authentication: send chargeInitiator CITU (or CITR) with webCheckoutDetails.checkoutResultReturnUrl and send the buyer to webCheckoutDetails.amazonPayRedirectUrl, or let the buyer check out again.`,
+      );
+    }
+    stepUpUrl = stepUpPageUrl(ctx, chargeId);
+    outcome = { kind: 'Pending', delayMs: STEP_UP_WINDOW_MS, resolvesTo: 'MFAFailed' };
+  } else outcome = authorizationOutcome(cp.paymentMethod, canHandlePending, simulation);
   if (outcome.kind === 'Declined') {
     const blocked = outcome.reasonCode === 'HardDeclined' ? markNonChargeable(cp, 'PaymentMethodInvalid', now) : null;
     if (blocked?.ok) {
@@ -144,7 +163,7 @@ export async function createCharge(
   }
   const charge = createChargeDomain(
     {
-      chargeId: newChargeId(ctx.random, cp.chargePermissionId),
+      chargeId,
       chargePermissionId: cp.chargePermissionId,
       merchantId: cp.merchantId,
       environment: cp.environment,
@@ -158,12 +177,30 @@ export async function createCharge(
       platformId: input.platformId ?? null,
       chargeInitiator: input.chargeInitiator ?? null,
       channel: input.channel ?? null,
+      webCheckoutDetails:
+        input.webCheckoutDetails === undefined
+          ? null
+          : { checkoutResultReturnUrl: returnUrl, amazonPayRedirectUrl: stepUpUrl },
     },
     outcome,
     now,
   );
   await save(ctx, tx, 'chargePermission', cp, applyChargeChange(cp, undefined, charge, now), now);
   return save(ctx, tx, 'charge', undefined, charge, now);
+}
+
+/** A saved-wallet charge on this permission must go through the buyer's step-up (EU/UK sandbox, card 3155). */
+function permissionNeedsStepUp(cp: ChargePermission): boolean {
+  return (
+    cp.paymentMethod.behaviour === 'RequiresAuthentication' &&
+    cp.environment === 'Sandbox' &&
+    scaApplies(cp.ledgerCurrency)
+  );
+}
+
+/** reji's step-up page for a charge, the charge's `webCheckoutDetails.amazonPayRedirectUrl`. */
+export function stepUpPageUrl(ctx: Pick<AppContext, 'publicUrl'>, chargeId: string): string {
+  return `${ctx.publicUrl}/checkout/step-up?chargeId=${encodeURIComponent(chargeId)}`;
 }
 
 function declineMessage(code: string): string {

@@ -319,7 +319,11 @@ const CARD_BRAND_OF: Readonly<Record<string, CardBrand>> = {
   '3434': 'Mastercard',
   '0701': 'Visa',
   '4354': 'Mastercard',
+  '3155': 'Visa',
 };
+
+/** The EU/UK marketplace's buyers also hold the card that asks for strong customer authentication (last). */
+const SCA_CARD = '3155';
 
 /** Deterministic ids, so that tests can name them: `jp-taro-home`, `jp-taro-1111`, ... */
 export function testAddressId(slug: string, key: string): string {
@@ -371,7 +375,7 @@ export async function ensureTestBuyers(tx: StoreTx, now: number): Promise<number
       });
     }
     position = 0;
-    for (const last4 of SANDBOX_CARD_ORDER) {
+    for (const last4 of seed.region === 'eu' ? [...SANDBOX_CARD_ORDER, SCA_CARD] : SANDBOX_CARD_ORDER) {
       const card: WalletCard = {
         brand: CARD_BRAND_OF[last4] ?? 'Visa',
         last4,

@@ -1,3 +1,4 @@
+import { isRightOneTimeCode } from '../domain/sca.js';
 import { SECOND, type Instant } from '../domain/time.js';
 import type { ApiRegion } from '../domain/regions.js';
 import type { SimulationEffect } from '../domain/simulations.js';
@@ -88,12 +89,18 @@ export async function processPaymentForTest(
   caller: Caller,
   checkoutSessionId: string,
   simulation: SimulationEffect | undefined,
+  oneTimeCode?: string,
 ) {
   requireSandbox(caller);
   const now = nowFor(ctx, caller.merchant, caller.environment);
+  // EU/UK strong customer authentication: without a code a card that asks for one answers 422 MFANotCompleted.
+  const authentication = oneTimeCode === undefined ? undefined : isRightOneTimeCode(oneTimeCode) ? 'passed' : 'failed';
   return inTransaction(ctx, async (tx) => {
     const cs = await lockOwned(ctx, tx, caller, 'checkoutSession', checkoutSessionId, now);
-    return processPayment(ctx, tx, cs, now, simulation, { keepOpenOnDecline: false });
+    return processPayment(ctx, tx, cs, now, simulation, {
+      keepOpenOnDecline: false,
+      ...(authentication ? { authentication } : {}),
+    });
   });
 }
 

@@ -6,6 +6,7 @@ import {
   registerPublicKey,
   setAllowedOrigins,
   setPaymentServiceProvider,
+  setMerchantThrottling,
 } from '../app/merchants.js';
 import { isRegion, REGIONS } from '../domain/regions.js';
 import { defaultPages } from '../http/pages.js';
@@ -30,6 +31,8 @@ Usage:
   reji ca [--path] [--json]      the local CA's certificate, for SDKs that use reji as their proxy
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
   reji merchant psp --merchant-id ID [--off] [--json]
+  reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--throttling on|off] [--json]
+  reji merchant update --merchant-id ID --throttling on|off [--json]
   reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]
   reji keys register --merchant-id ID --public-key FILE [--env sandbox|live] [--legacy] [--json]
   reji store allow-origin --store-id ID --origin URL [--origin URL]... [--json]
@@ -136,29 +139,55 @@ async function merchant(args: string[]): Promise<void> {
     );
     return;
   }
+  if (sub === 'update') {
+    const values = parseValues(rest, { 'merchant-id': { type: 'string' }, throttling: { type: 'string' } });
+    const merchantId = required(values, 'merchant-id');
+    const on = onOff(required(values, 'throttling'));
+    const m = await withApp(values, (app) => setMerchantThrottling(app.ctx, merchantId, on));
+    print(
+      values,
+      { merchantId: m.merchantId, throttling: on },
+      `merchantId ${m.merchantId}\nthrottling ${on ? 'on' : 'off'}`,
+    );
+    return;
+  }
   if (sub !== 'create')
     throw new UsageError(
-      'usage: reji merchant create --region jp|us|uk|de|eu [--name NAME] | reji merchant psp --merchant-id ID [--off]',
+      'usage: reji merchant create --region jp|us|uk|de|eu [--name NAME] | reji merchant psp --merchant-id ID [--off] | reji merchant update --merchant-id ID --throttling on|off',
     );
   const values = parseValues(rest, {
     region: { type: 'string' },
     name: { type: 'string' },
     'allowed-origin': { type: 'string', multiple: true },
+    throttling: { type: 'string' },
   });
   const region = required(values, 'region');
   if (!isRegion(region)) throw new UsageError(`--region must be one of ${REGIONS.join(', ')}`);
+  const throttling = values['throttling'] === undefined ? false : onOff(values['throttling'] as string);
   const { merchant: m, store } = await withApp(values, (app) =>
     createMerchant(app.ctx, {
       region,
       name: values['name'] as string | undefined,
       allowedOrigins: (values['allowed-origin'] as string[] | undefined) ?? [],
+      throttling,
     }),
   );
   print(
     values,
-    { merchantId: m.merchantId, storeId: store.storeId, region: m.region, ledgerCurrency: m.ledgerCurrency },
-    `merchantId ${m.merchantId}\nstoreId ${store.storeId}\nregion ${m.region}\nledgerCurrency ${m.ledgerCurrency}`,
+    {
+      merchantId: m.merchantId,
+      storeId: store.storeId,
+      region: m.region,
+      ledgerCurrency: m.ledgerCurrency,
+      throttling,
+    },
+    `merchantId ${m.merchantId}\nstoreId ${store.storeId}\nregion ${m.region}\nledgerCurrency ${m.ledgerCurrency}\nthrottling ${throttling ? 'on' : 'off'}`,
   );
+}
+
+function onOff(value: string): boolean {
+  if (value !== 'on' && value !== 'off') throw new UsageError('--throttling must be on or off');
+  return value === 'on';
 }
 
 async function keys(args: string[]): Promise<void> {

@@ -35,6 +35,7 @@ export const CHARGE_OPERATION_SOURCES = {
   capture: ['Authorized'],
   cancel: ['AuthorizationInitiated', 'Authorized'],
   resolvePending: ['AuthorizationInitiated', 'CaptureInitiated'],
+  stepUp: ['AuthorizationInitiated'],
   expire: ['Authorized'],
   refund: ['Captured'],
   /** Update Charge: a payment service provider reports the outcome of a charge it processes (spec 12 §12.8). */
@@ -142,6 +143,15 @@ export interface Charge {
   readonly chargeInitiator: ChargeInitiator | null;
   readonly channel: Channel | null;
   readonly pending: PendingChargeStep | null;
+  /**
+   * The request's `webCheckoutDetails` (saved-wallet charges with the buyer present); `amazonPayRedirectUrl` is
+   * the strong customer authentication step-up page while the charge waits for the buyer (EU/UK sandbox).
+   * Absent on charges stored before it existed.
+   */
+  readonly webCheckoutDetails?: {
+    readonly checkoutResultReturnUrl: string | null;
+    readonly amazonPayRedirectUrl: string | null;
+  } | null;
 }
 
 export interface NewChargeInput {
@@ -159,6 +169,7 @@ export interface NewChargeInput {
   readonly platformId?: string | null;
   readonly chargeInitiator?: ChargeInitiator | null;
   readonly channel?: Channel | null;
+  readonly webCheckoutDetails?: Charge['webCheckoutDetails'];
 }
 
 /** How the processor answers an authorization. */
@@ -207,6 +218,7 @@ export function createCharge(
     chargeInitiator: input.chargeInitiator ?? null,
     channel: input.channel ?? null,
     pending: null,
+    webCheckoutDetails: input.webCheckoutDetails ?? null,
   };
   if (outcome.kind === 'Pending') {
     const resolvesAt = now + outcome.delayMs;
@@ -291,6 +303,30 @@ export function cancelCharge(charge: Charge, reasonCode: ChargeCancelReason, now
     pending: null,
     lastUpdatedAt: now,
   });
+}
+
+/**
+ * The buyer answered the step-up challenge of a charge waiting for it: the right code authorizes (or captures,
+ * with captureNow) at once; a wrong one declines it with MFAFailed. Either way the redirect URL is spent.
+ */
+export function resolveStepUp(charge: Charge, passed: boolean, now: Instant): Result<Charge> {
+  if (!inState(charge, CHARGE_OPERATION_SOURCES.stepUp) || !charge.webCheckoutDetails?.amazonPayRedirectUrl)
+    return fail(wrongState(charge, 'authenticate'));
+  const details = { ...charge.webCheckoutDetails, amazonPayRedirectUrl: null };
+  const base = { ...charge, pending: null, lastUpdatedAt: now, webCheckoutDetails: details };
+  if (!passed) {
+    return ok({
+      ...base,
+      state: 'Declined',
+      reasonCode: 'MFAFailed',
+      reasonDescription: REASON_DESCRIPTIONS.MFAFailed,
+    });
+  }
+  return ok(
+    charge.captureNow
+      ? { ...base, state: 'Captured', authorizedAt: now, capturedAmount: charge.chargeAmount }
+      : { ...base, state: 'Authorized', authorizedAt: now },
+  );
 }
 
 /** Timers: a pending step resolves at its time; an unused authorization expires after 30 days. */

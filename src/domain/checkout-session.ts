@@ -5,6 +5,7 @@ import { TIMERS, maxTransactionAmount } from './limits.js';
 import { checkReturnUrl, type Merchant, type MerchantStore } from './merchant.js';
 import { compare, display, equals, type CurrencyCode, type Money } from './money.js';
 import { REGION_INFO, type CheckoutLanguage } from './regions.js';
+import { scaApplies } from './sca.js';
 import {
   EMPTY_MERCHANT_METADATA,
   type Address,
@@ -31,7 +32,13 @@ export const CHECKOUT_SESSION_TRANSITIONS: Readonly<Record<CheckoutSessionState,
   Canceled: [],
 };
 
-export const CHECKOUT_SESSION_CANCEL_REASONS = ['Expired', 'BuyerCanceled', 'Declined', 'AmazonCanceled'] as const;
+export const CHECKOUT_SESSION_CANCEL_REASONS = [
+  'Expired',
+  'BuyerCanceled',
+  'Declined',
+  'AmazonCanceled',
+  'MFAFailed',
+] as const;
 export type CheckoutSessionCancelReason = (typeof CHECKOUT_SESSION_CANCEL_REASONS)[number];
 
 /** The reason codes a session in each state carries (exactly one where the list is not empty). */
@@ -48,6 +55,7 @@ const CANCEL_DESCRIPTIONS: Readonly<Record<CheckoutSessionCancelReason, string>>
   BuyerCanceled: 'The buyer canceled the checkout.',
   Declined: 'The payment was declined during checkout.',
   AmazonCanceled: 'Amazon Pay canceled the checkout.',
+  MFAFailed: 'The buyer failed strong customer authentication.',
 };
 
 /** The operations on a checkout session and the states each may start from. */
@@ -868,6 +876,16 @@ function ruleMatches(
   );
 }
 
+/** The buyer's payment method asks for a one-time code before this session can be processed (EU/UK sandbox). */
+export function needsAuthentication(
+  cs: CheckoutSession,
+  method: PaymentMethodSnapshot | null = cs.paymentMethod,
+): boolean {
+  return (
+    method?.behaviour === 'RequiresAuthentication' && cs.environment === 'Sandbox' && scaApplies(cs.ledgerCurrency)
+  );
+}
+
 /** How processing ended, before Complete turns it into objects. */
 export type ProcessingDecision =
   | { readonly kind: 'Confirmed' }
@@ -876,16 +894,28 @@ export type ProcessingDecision =
   | { readonly kind: 'Pending'; readonly resolution: 'Authorized' | 'HardDeclined' }
   | { readonly kind: 'Declined' }
   | { readonly kind: 'BuyerCanceled' }
-  | { readonly kind: 'AmazonCanceled' };
+  | { readonly kind: 'AmazonCanceled' }
+  | { readonly kind: 'MFAFailed' };
 
 /**
  * Decides what the buyer's chosen payment method does with the session's paymentIntent.
  * A pending card without canHandlePendingAuthorization is an error the buyer or test sees.
  */
-export function decideProcessing(cs: CheckoutSession, method: PaymentMethodSnapshot): Result<ProcessingDecision> {
+export function decideProcessing(
+  cs: CheckoutSession,
+  method: PaymentMethodSnapshot,
+  authenticated = false,
+): Result<ProcessingDecision> {
   const intent = cs.paymentDetails.paymentIntent;
   if (intent === null) return fail('InvalidCheckoutSessionStatus', 'paymentIntent is not set.');
+  if (needsAuthentication(cs, method) && !authenticated) {
+    return fail(
+      'MFANotCompleted',
+      `The payment method ${method.descriptor} asks for strong customer authentication: the buyer must enter the one-time code first.`,
+    );
+  }
   switch (method.behaviour) {
+    case 'RequiresAuthentication':
     case 'Succeeds':
       return ok(
         intent === 'Confirm'
@@ -945,6 +975,8 @@ export function recordProcessing(
       return cancelCheckoutSession(cs, 'BuyerCanceled', now);
     case 'AmazonCanceled':
       return cancelCheckoutSession(cs, 'AmazonCanceled', now);
+    case 'MFAFailed':
+      return cancelCheckoutSession(cs, 'MFAFailed', now);
     case 'Confirmed':
     case 'Authorized':
     case 'Captured':

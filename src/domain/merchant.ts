@@ -1,4 +1,5 @@
 import type { Environment } from './environment.js';
+import type { ArmedFault } from './faults.js';
 import type { CurrencyCode } from './money.js';
 import type { Region } from './regions.js';
 import type { Instant } from './time.js';
@@ -14,6 +15,12 @@ export interface Merchant {
   readonly sandboxClockOffsetMs: number;
   /** A payment service provider may call Update Charge, Create and Update Dispute (absent: an ordinary merchant). */
   readonly paymentServiceProvider?: boolean;
+  /** Amazon's throttle table applies to this merchant's calls (opt-in: docs/sandbox.md, "Throttling"). */
+  readonly throttling?: boolean;
+  /** Faults armed for the merchant's next Sandbox calls (docs/sandbox.md, "Faults"), oldest first. */
+  readonly armedFaults?: readonly ArmedFault[];
+  /** Compare-and-set version of `armedFaults`. */
+  readonly faultsVersion?: number;
 }
 
 /** A Login-with-Amazon client ("store") of a merchant, with the origins its return URLs may use. */

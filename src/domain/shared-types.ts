@@ -56,6 +56,8 @@ export const PAYMENT_METHOD_BEHAVIOURS = [
   'Declines',
   'PendsThenAuthorizes',
   'PendsThenHardDeclines',
+  /** EU/UK: asks for strong customer authentication (a one-time code) before it pays (src/domain/sca.ts). */
+  'RequiresAuthentication',
 ] as const;
 export type PaymentMethodBehaviour = (typeof PAYMENT_METHOD_BEHAVIOURS)[number];
 

@@ -27,6 +27,7 @@ export const SANDBOX_CARD_BEHAVIOURS: Readonly<Record<string, PaymentMethodBehav
   '3434': 'Declines',
   '0701': 'PendsThenAuthorizes',
   '4354': 'PendsThenHardDeclines',
+  '3155': 'RequiresAuthentication',
 };
 
 export function behaviourOfCard(last4: string, sandbox: boolean): PaymentMethodBehaviour {

@@ -1,7 +1,11 @@
 import { ApiError } from '../app/api-error.js';
 import type { AppContext } from '../app/context.js';
 import type { Environment } from '../domain/environment.js';
+import { takeFault } from '../app/faults.js';
 import { runIdempotent } from '../app/idempotency.js';
+import { throttle } from '../app/throttling.js';
+import { FAULT_STATUS } from '../domain/faults.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { requireSandbox } from '../app/testing.js';
 import { isStorableText } from '../domain/text.js';
 import { callerNow, idempotencyOf, readBody, simulationOf, type ApiRequest } from './api-request.js';
@@ -75,6 +79,8 @@ export interface ApiResult {
   /** For the request log. */
   readonly operation: string;
   readonly merchantId?: string;
+  /** An armed Timeout fault: hold the connection this long, then close it without sending the answer. */
+  readonly dropAfterMs?: number;
 }
 
 export type ApiCallHandler = (
@@ -114,8 +120,32 @@ export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
       caller,
       pathEnvironment: parsed.pathEnvironment,
     };
-    const body = await runRoute(ctx, route, req, match(route, parsed.segments)!);
-    return { ...body, operation: route.operation, merchantId: caller.merchant.merchantId };
+    let dropAfterMs: number | undefined;
+    // The testing endpoints are never faulted or throttled: they are how a merchant disarms and turns them off.
+    if (!route.operation.startsWith('Testing')) {
+      const fault = await takeFault(ctx, caller, route.operation);
+      if (fault?.outcome === 'Delay') await sleep(fault.delayMs, undefined, { ref: false });
+      else if (fault?.outcome === 'Timeout') dropAfterMs = fault.delayMs;
+      else if (fault !== undefined) {
+        throw new ApiError(
+          fault.outcome,
+          `Answered ${FAULT_STATUS[fault.outcome]} by the armed fault ${fault.faultId} (POST /v2/testing/faults); retry the request.`,
+        );
+      }
+      throttle(ctx, caller, route.operation, route.method);
+    }
+    const params = match(route, parsed.segments)!;
+    // Under a Timeout fault the client gets no answer at all, whatever the operation did.
+    const body =
+      dropAfterMs === undefined
+        ? await runRoute(ctx, route, req, params)
+        : await runRoute(ctx, route, req, params).catch(() => ({ status: 0, body: '' }));
+    return {
+      ...body,
+      operation: route.operation,
+      merchantId: caller.merchant.merchantId,
+      ...(dropAfterMs === undefined ? {} : { dropAfterMs }),
+    };
   };
 }
 

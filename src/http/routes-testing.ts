@@ -15,7 +15,12 @@ import {
 } from '../app/testing.js';
 import { applyBuyNowCart, placeBuyNowOrderFor } from '../app/buy-now.js';
 import { wireCheckoutSession } from './wire-mapping.js';
+import { armedFaultsOf, armFaultFor, disarmFaultsFor } from '../app/faults.js';
+import { setThrottling } from '../app/throttling.js';
+import type { ArmedFault } from '../domain/faults.js';
+import { throttleLimit } from '../domain/throttling.js';
 import { formatAmount } from '../domain/money.js';
+import type { Caller } from '../app/context.js';
 import { formatWireTimestamp } from '../domain/time.js';
 import { prepareButton } from '../app/button-request.js';
 import { defineRoute } from './route-table.js';
@@ -25,8 +30,36 @@ import {
   emptyRequest,
   testingButtonRequest,
   testingCartRequest,
+  testingFaultRequest,
+  testingProcessPaymentRequest,
   testingSignInRequest,
+  testingThrottlingRequest,
 } from '../wire/requests.js';
+
+/** The operations a fault or the throttle can apply to: every route but the testing endpoints. */
+async function faultableRoutes(): Promise<readonly { operation: string; method: string }[]> {
+  // Loaded when called: routes.ts imports this file.
+  const { API_ROUTES } = await import('./routes.js');
+  return API_ROUTES.filter((r) => r.supported && !r.operation.startsWith('Testing'));
+}
+
+function faultView(f: ArmedFault) {
+  return {
+    faultId: f.faultId,
+    operation: f.operation,
+    outcome: f.outcome,
+    remaining: f.remaining,
+    delayMs: f.delayMs,
+    armedAt: formatWireTimestamp(f.armedAt),
+  };
+}
+
+async function throttlingView(caller: Caller, enabled: boolean) {
+  const limits: Record<string, { maxQuota: number; restorePerSecond: number }> = {};
+  for (const r of await faultableRoutes())
+    limits[r.operation] = throttleLimit(r.operation, r.method, caller.environment);
+  return { enabled, limits };
+}
 
 /** Sandbox-only testing operations (docs/sandbox.md): what a buyer would do on the hosted pages, and the clock. */
 export const TESTING_ROUTES = [
@@ -46,11 +79,11 @@ export const TESTING_ROUTES = [
     method: 'POST',
     path: '/v2/testing/checkoutSessions/:checkoutSessionId/processPayment',
     operation: 'TestingProcessPayment',
-    body: emptyRequest,
+    body: testingProcessPaymentRequest,
     simulation: 'ProcessPayment',
     sandboxOnly: true,
-    handler: async (ctx, { caller, params, simulation }) => {
-      const r = await processPaymentForTest(ctx, caller, params.checkoutSessionId, simulation);
+    handler: async (ctx, { caller, params, simulation, body }) => {
+      const r = await processPaymentForTest(ctx, caller, params.checkoutSessionId, simulation, body.oneTimeCode);
       return { checkoutSessionId: r.checkoutSession.checkoutSessionId, redirectUrl: r.redirectUrl };
     },
   }),
@@ -196,5 +229,69 @@ export const TESTING_ROUTES = [
       const target = cancelUrl({ ...r.checkout, checkoutSession: r.checkoutSession }, undefined);
       return { checkoutSessionId: r.checkoutSession.checkoutSessionId, redirectUrl: target ?? null };
     },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v2/testing/faults',
+    operation: 'TestingArmFault',
+    body: testingFaultRequest,
+    simulation: 'Other',
+    sandboxOnly: true,
+    status: 201,
+    // The next `times` calls of `operation` by this merchant (Sandbox) fail, time out or answer late.
+    handler: async (ctx, { caller, body }) => {
+      const operations = new Set((await faultableRoutes()).map((r) => r.operation));
+      if (!operations.has(body.operation)) {
+        throw new ApiError(
+          'InvalidParameterValue',
+          `The value provided for operation is invalid. Valid values: ${[...operations].join(', ')}.`,
+        );
+      }
+      return faultView(await armFaultFor(ctx, caller, body));
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v2/testing/faults',
+    operation: 'TestingListFaults',
+    simulation: 'Other',
+    sandboxOnly: true,
+    handler: async (ctx, { caller }) => ({ faults: (await armedFaultsOf(ctx, caller)).map(faultView) }),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v2/testing/faults',
+    operation: 'TestingDisarmFaults',
+    simulation: 'Other',
+    sandboxOnly: true,
+    handler: async (ctx, { caller }) => ({ faults: (await disarmFaultsFor(ctx, caller, undefined)).map(faultView) }),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v2/testing/faults/:faultId',
+    operation: 'TestingDisarmFault',
+    simulation: 'Other',
+    sandboxOnly: true,
+    handler: async (ctx, { caller, params }) => ({
+      faults: (await disarmFaultsFor(ctx, caller, params.faultId)).map(faultView),
+    }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v2/testing/throttling',
+    operation: 'TestingGetThrottling',
+    simulation: 'Other',
+    sandboxOnly: true,
+    handler: async (_ctx, { caller }) => throttlingView(caller, caller.merchant.throttling ?? false),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v2/testing/throttling',
+    operation: 'TestingSetThrottling',
+    body: testingThrottlingRequest,
+    simulation: 'Other',
+    sandboxOnly: true,
+    // Opt-in, so that test suites stay deterministic: Amazon's throttle table for this merchant's calls.
+    handler: async (ctx, { caller, body }) => throttlingView(caller, await setThrottling(ctx, caller, body.enabled)),
   }),
 ];

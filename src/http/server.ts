@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../app/api-error.js';
 import { pingDatabase, storeTrouble } from '../app/availability.js';
 import type { AppContext } from '../app/context.js';
@@ -262,8 +263,15 @@ export function createRequestListener(
             (op) => (operation = op),
           );
           merchantId = result.merchantId;
-          apiBody = result.body;
-          sendJson(res, result.status, result.body, requestId);
+          if (result.dropAfterMs !== undefined) {
+            // An armed Timeout fault: the operation ran, but the client never gets its answer.
+            await sleep(result.dropAfterMs, undefined, { ref: false });
+            operation = `${operation} (dropped)`;
+            req.socket.destroy();
+          } else {
+            apiBody = result.body;
+            sendJson(res, result.status, result.body, requestId);
+          }
         } catch (error) {
           const { status, body } = errorResponse(ctx, error, requestId);
           apiBody = body;

@@ -302,7 +302,14 @@ export function wireCharge(charge: Charge): Wire.Charge {
     channel: charge.channel,
     captureNow: charge.captureNow,
     canHandlePendingAuthorization: charge.canHandlePendingAuthorization,
-    webCheckoutDetails: null,
+    webCheckoutDetails: charge.webCheckoutDetails
+      ? {
+          checkoutResultReturnUrl: charge.webCheckoutDetails.checkoutResultReturnUrl,
+          // Only while the charge waits for the buyer's step-up.
+          amazonPayRedirectUrl:
+            charge.state === 'AuthorizationInitiated' ? charge.webCheckoutDetails.amazonPayRedirectUrl : null,
+        }
+      : null,
     statusDetails: statusDetails(charge.state, charge.reasonCode, charge.reasonDescription, charge.lastUpdatedAt),
     creationTimestamp: formatWireTimestamp(charge.createdAt),
     expirationTimestamp: formatWireTimestamp(charge.expiresAt),

@@ -1,5 +1,6 @@
 import { type Selectable, sql, type Transaction } from 'kysely';
 import type { Environment } from '../domain/environment.js';
+import type { ArmedFault } from '../domain/faults.js';
 import type { Merchant, MerchantStore, PublicKeyRecord } from '../domain/merchant.js';
 import type { CurrencyCode } from '../domain/money.js';
 import type { Region } from '../domain/regions.js';
@@ -17,6 +18,9 @@ function toMerchant(r: Selectable<MerchantRow>): Merchant {
     createdAt: Number(r.created_at),
     sandboxClockOffsetMs: Number(r.sandbox_clock_offset_ms),
     ...(Number(r.payment_service_provider) === 1 ? { paymentServiceProvider: true } : {}),
+    throttling: Number(r.throttling) === 1,
+    armedFaults: JSON.parse(r.armed_faults) as ArmedFault[],
+    faultsVersion: Number(r.faults_version),
   };
 }
 
@@ -67,6 +71,9 @@ export class MerchantQueries {
         'm.created_at as m_created_at',
         'm.sandbox_clock_offset_ms as m_sandbox_clock_offset_ms',
         'm.payment_service_provider as m_payment_service_provider',
+        'm.throttling as m_throttling',
+        'm.armed_faults as m_armed_faults',
+        'm.faults_version as m_faults_version',
       ])
       .where('k.public_key_id', '=', publicKeyId),
   );
@@ -113,6 +120,9 @@ export class KyselyMerchantReads implements MerchantReads {
             created_at: r.m_created_at!,
             sandbox_clock_offset_ms: r.m_sandbox_clock_offset_ms!,
             payment_service_provider: r.m_payment_service_provider!,
+            throttling: r.m_throttling!,
+            armed_faults: r.m_armed_faults!,
+            faults_version: r.m_faults_version!,
           });
     return { key: toKey(r), merchant };
   }
@@ -146,6 +156,9 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
         created_at: m.createdAt,
         sandbox_clock_offset_ms: m.sandboxClockOffsetMs,
         payment_service_provider: m.paymentServiceProvider ? 1 : 0,
+        throttling: m.throttling ? 1 : 0,
+        armed_faults: JSON.stringify(m.armedFaults ?? []),
+        faults_version: m.faultsVersion ?? 0,
       })
       .execute();
   }
@@ -197,5 +210,25 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
     const m = await this.get(merchantId);
     if (!m) throw new Error(`merchant ${merchantId} vanished`);
     return m;
+  }
+  async setThrottling(merchantId: string, on: boolean): Promise<void> {
+    await this.trx
+      .updateTable('merchants')
+      .set({ throttling: on ? 1 : 0 })
+      .where('merchant_id', '=', merchantId)
+      .execute();
+  }
+  async replaceArmedFaults(
+    merchantId: string,
+    expectedVersion: number,
+    faults: readonly ArmedFault[],
+  ): Promise<boolean> {
+    const r = await this.trx
+      .updateTable('merchants')
+      .set({ armed_faults: JSON.stringify(faults), faults_version: expectedVersion + 1 })
+      .where('merchant_id', '=', merchantId)
+      .where('faults_version', '=', expectedVersion)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 }

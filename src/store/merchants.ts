@@ -1,3 +1,4 @@
+import type { ArmedFault } from '../domain/faults.js';
 import type { Merchant, MerchantStore, PublicKeyRecord } from '../domain/merchant.js';
 import type { Instant } from '../domain/time.js';
 
@@ -27,4 +28,7 @@ export interface MerchantTx extends MerchantReads {
   advanceSandboxClock(merchantId: string, byMs: number): Promise<Merchant>;
   /** Flags (or unflags) a merchant as a payment service provider; false when there is no such merchant. */
   setPaymentServiceProvider(merchantId: string, on: boolean): Promise<boolean>;
+  setThrottling(merchantId: string, on: boolean): Promise<void>;
+  /** Compare-and-set on `faultsVersion`: false when another call changed the list first. */
+  replaceArmedFaults(merchantId: string, expectedVersion: number, faults: readonly ArmedFault[]): Promise<boolean>;
 }

@@ -422,6 +422,21 @@ const STEPS: Record<string, Step> = {
       .addColumn('payment_service_provider', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
   },
+  // ---- throttling and fault injection (issue 12, part 6): merchant settings read with the credentials ----
+  '0012_throttling_faults': async (db) => {
+    await db.schema
+      .alterTable('merchants')
+      .addColumn('throttling', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable('merchants')
+      .addColumn('armed_faults', 'text', (c) => c.notNull().defaultTo('[]'))
+      .execute();
+    await db.schema
+      .alterTable('merchants')
+      .addColumn('faults_version', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

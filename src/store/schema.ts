@@ -45,6 +45,11 @@ export interface MerchantRow {
   sandbox_clock_offset_ms: number;
   /** 1: the merchant may call the payment service provider operations (0009_disputes). */
   payment_service_provider: Generated<number>;
+  /** 0 or 1 (migration 0012). */
+  throttling: Generated<number>;
+  /** JSON list of ArmedFault. */
+  armed_faults: Generated<string>;
+  faults_version: Generated<number>;
 }
 
 /** An evidence file: its metadata as JSON, the upload URL's token, and the bytes once uploaded. */

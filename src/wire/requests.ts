@@ -12,6 +12,7 @@ import {
 } from '../domain/dispute.js';
 import { fail, ok } from '../domain/errors.js';
 import { FILE_PURPOSES, FILE_TYPES } from '../domain/evidence-file.js';
+import { FAULT_OUTCOMES, MAX_FAULT_DELAY_MS, MAX_FAULT_TIMES } from '../domain/faults.js';
 import { TEXT_LIMITS } from '../domain/limits.js';
 import { CURRENCIES, type CurrencyCode } from '../domain/money.js';
 import {
@@ -527,6 +528,19 @@ export const deliveryTrackerRequest = map(
       ? fail('InvalidParameterCombination', 'Send exactly one of chargePermissionId and amazonOrderReferenceId.')
       : ok(v),
 );
+/** The processing page without a browser; `oneTimeCode` answers an EU/UK strong customer authentication challenge. */
+export const testingProcessPaymentRequest = object({ oneTimeCode: optional(string({ max: 20, min: 1 })) });
+
+/** Arms a fault for the caller's next calls of one operation, for `POST /v2/testing/faults` (docs/sandbox.md). */
+export const testingFaultRequest = object({
+  operation: string({ max: 100, min: 1 }),
+  outcome: literal(FAULT_OUTCOMES),
+  times: optional(integerLike({ min: 1, max: MAX_FAULT_TIMES })),
+  delayMs: optional(integerLike({ min: 0, max: MAX_FAULT_DELAY_MS })),
+});
+
+/** Turns Amazon's throttle table on or off for the caller, for `POST /v2/testing/throttling`. */
+export const testingThrottlingRequest = object({ enabled: boolean() });
 
 export type UpdateCheckoutSessionBody = Input<typeof updateCheckoutSessionRequest>;
 export type UpdateCheckoutSessionPaymentDetails = NonNullable<UpdateCheckoutSessionBody['paymentDetails']>;
@@ -558,4 +572,7 @@ export const REQUESTS = {
   CreateReportRequest: createReportRequest,
   CreateReportScheduleRequest: createReportScheduleRequest,
   DeliveryTrackerRequest: deliveryTrackerRequest,
+  TestingFaultRequest: testingFaultRequest,
+  TestingProcessPaymentRequest: testingProcessPaymentRequest,
+  TestingThrottlingRequest: testingThrottlingRequest,
 } as const;

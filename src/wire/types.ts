@@ -119,7 +119,8 @@ export type TestPaymentMethodBehaviour =
   | 'BuyerCancels'
   | 'Declines'
   | 'PendsThenAuthorizes'
-  | 'PendsThenHardDeclines';
+  | 'PendsThenHardDeclines'
+  | 'RequiresAuthentication';
 
 export interface TestBuyerPaymentMethod {
   /** The id buyerConsent takes as `paymentMethodId`. */
@@ -139,6 +140,28 @@ export interface TestBuyer {
 
 export interface TestBuyerList {
   buyers: TestBuyer[];
+}
+
+export interface TestingFaultRequest extends Input<typeof Q.testingFaultRequest> {}
+
+/** An armed fault (`POST /v2/testing/faults`): the caller's next `remaining` Sandbox calls of `operation`. */
+export interface TestingFault {
+  faultId: string;
+  operation: string;
+  outcome: TestingFaultRequest['outcome'];
+  remaining: number;
+  delayMs: number;
+  armedAt: WireTimestamp;
+}
+
+export interface TestingFaultList {
+  faults: TestingFault[];
+}
+
+/** Whether Amazon's throttle table applies to the merchant, and its limits for the key's environment. */
+export interface TestingThrottling {
+  enabled: boolean;
+  limits: Record<string, { maxQuota: number; restorePerSecond: number }>;
 }
 
 /** The payload of `signInConfig` (Amazon Sign-in button); signed like the checkout payload. */

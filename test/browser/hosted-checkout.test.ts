@@ -24,6 +24,7 @@ for (const { dialect, skip } of await dialectCases()) {
     let us: TestMerchant;
     let jpSite: MerchantSite;
     let usSite: MerchantSite;
+    let deSite: MerchantSite;
     let browser: Awaited<ReturnType<typeof freshBrowser>>;
     let context: BrowserContext;
     let page: Page;
@@ -35,6 +36,7 @@ for (const { dialect, skip } of await dialectCases()) {
       us = await reji.merchant('us', ['http://127.0.0.1:*']);
       jpSite = await startMerchantSite(reji, jp);
       usSite = await startMerchantSite(reji, us);
+      deSite = await startMerchantSite(reji, await reji.merchant('de', ['http://127.0.0.1:*']));
       browser = await freshBrowser();
       context = browser.context;
     });
@@ -42,6 +44,7 @@ for (const { dialect, skip } of await dialectCases()) {
       await browser?.close();
       await jpSite?.close();
       await usSite?.close();
+      await deSite?.close();
       await reji?.stop();
     });
     beforeEach(async () => {
@@ -135,6 +138,35 @@ for (const { dialect, skip } of await dialectCases()) {
       await page.click('#change-address');
       await page.waitForURL(/\/checkout\/select\?.*action=changeAddress/);
       assert.ok(await page.isChecked('#addr-jp-taro-work'));
+      assert.deepEqual(consoleErrors, []);
+    });
+
+    test('EU strong customer authentication (…3155): the one-time code page in German; right code pays, wrong code cancels', async () => {
+      for (const code of ['123456', '999999']) {
+        await context.clearCookies();
+        await page.goto(deSite.cart({ checkoutLanguage: 'de_DE' }));
+        await page.getByRole('button', { name: 'Bezahlen mit Amazon Pay' }).click();
+        await signInAs('max.mustermann@example.de');
+        await page.waitForURL(/\/checkout\/select/);
+        await page.check('#pm-de-max-3155');
+        await page.click('#continue');
+        await page.waitForURL(/\/review\?/);
+        await page.click('#place-order');
+        await page.waitForURL(/\/checkout\/authenticate/);
+        assert.equal(await page.textContent('h1'), 'Bestätigen Sie, dass Sie es sind');
+        assert.equal(await page.getAttribute('#f-oneTimeCode', 'autocomplete'), 'one-time-code');
+        await page.getByLabel('Einmalcode').fill(code);
+        await page.click('#verify-code');
+        const r = await result();
+        if (code === '123456') {
+          assert.equal(r['state'], 'Completed');
+          assert.equal(r['completeStatus'], 200);
+        } else {
+          assert.equal(r['state'], 'Canceled');
+          assert.equal(r['reasonCode'], 'MFAFailed');
+          assert.equal(r['completeStatus'], 422);
+        }
+      }
       assert.deepEqual(consoleErrors, []);
     });
 

@@ -324,6 +324,58 @@ for (const { dialect, skip } of await dialectCases()) {
       f.check(writer);
     });
 
+    test('EU strong customer authentication: MFANotCompleted, then a step-up Charge with its redirect', async () => {
+      const f = new Flow('sca-step-up');
+      const { id, amount, currency } = await checkoutUntilComplete(euClient, eu, {
+        intent: 'Confirm',
+        amount: '40.00',
+        paymentMethodId: 'de-max-3155',
+      });
+      await euClient.apiCall({
+        method: 'POST',
+        urlFragment: `testing/checkoutSessions/${id}/processPayment`,
+        payload: { oneTimeCode: '123456' },
+        headers: {},
+      });
+      const completed = await f.call(
+        'completeCheckoutSession',
+        euClient.completeCheckoutSession(id, { chargeAmount: price(amount, currency) }),
+      );
+      const charge = (extra: Record<string, unknown>) =>
+        euClient.createCharge(
+          {
+            chargePermissionId: completed.data.chargePermissionId,
+            chargeAmount: price('5.00', 'EUR'),
+            chargeInitiator: 'CITU',
+            channel: 'Web',
+            ...extra,
+          },
+          idem(),
+        );
+      await f.call('createCharge', charge({}));
+      const stepUp = await f.call(
+        'createCharge',
+        charge({ webCheckoutDetails: { checkoutResultReturnUrl: 'https://shop.example/charged' } }),
+      );
+      await f.call('getCharge', euClient.getCharge(stepUp.data.chargeId));
+      f.check(writer);
+    });
+
+    test('armed faults answer in Amazon error shape (500, 503, 429)', async () => {
+      const f = new Flow('faults');
+      for (const outcome of ['InternalServerError', 'ServiceUnavailable', 'TooManyRequests']) {
+        await client.apiCall({
+          method: 'POST',
+          urlFragment: 'testing/faults',
+          payload: { operation: 'GetChargePermission', outcome },
+          headers: {},
+        });
+      }
+      for (let i = 0; i < 3; i++)
+        await f.call('getChargePermission', client.getChargePermission('S01-0000000-0000000'));
+      f.check(writer);
+    });
+
     test('a decline: HardDeclined on Create Charge, the permission becomes NonChargeable', async () => {
       const f = new Flow('decline');
       const { completed } = await throughComplete(f, client, jp, { intent: 'Confirm', amount: '6000' });

@@ -56,7 +56,7 @@ for (const { dialect, skip } of await dialectCases()) {
       const m = await reji(['merchant', 'create', '--region', 'us', '--name', 'CLI shop', ...common, '--json']);
       assert.equal(m.code, 0, m.stderr);
       const merchant = JSON.parse(m.stdout);
-      assert.deepEqual(Object.keys(merchant), ['merchantId', 'storeId', 'region', 'ledgerCurrency']);
+      assert.deepEqual(Object.keys(merchant), ['merchantId', 'storeId', 'region', 'ledgerCurrency', 'throttling']);
       assert.equal(merchant.region, 'us');
       assert.equal(merchant.ledgerCurrency, 'USD');
       const psp = await reji(['merchant', 'psp', '--merchant-id', merchant.merchantId, ...common, '--json']);
@@ -65,6 +65,29 @@ for (const { dialect, skip } of await dialectCases()) {
       const nobody = await reji(['merchant', 'psp', '--merchant-id', 'ANOBODY', '--off', ...common]);
       assert.equal(nobody.code, 1);
       assert.match(nobody.stderr, /Merchant ANOBODY does not exist/);
+      assert.equal(merchant.throttling, false);
+      const updated = await reji([
+        'merchant',
+        'update',
+        '--merchant-id',
+        merchant.merchantId,
+        '--throttling',
+        'on',
+        ...common,
+        '--json',
+      ]);
+      assert.equal(updated.code, 0, updated.stderr);
+      assert.deepEqual(JSON.parse(updated.stdout), { merchantId: merchant.merchantId, throttling: true });
+      const bad = await reji([
+        'merchant',
+        'update',
+        '--merchant-id',
+        merchant.merchantId,
+        '--throttling',
+        'yes',
+        ...common,
+      ]);
+      assert.notEqual(bad.code, 0);
 
       const keyFile = join(dataDir, 'sandbox.pem');
       const k = await reji([

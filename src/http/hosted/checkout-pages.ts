@@ -12,6 +12,7 @@ import {
   verifyPayloadPreflight,
 } from './button-pages.js';
 import { buyNowCancelPost, buyNowCartPost, buyNowPage, buyNowPlacePost } from './buy-now-pages.js';
+import { authenticatePage, authenticatePost } from './authenticate-pages.js';
 import { cancelPost, giveUpPost } from './cancel-pages.js';
 import { consentPage, consentPost } from './consent-pages.js';
 import { t } from './i18n.js';
@@ -22,6 +23,7 @@ import type { AnonymousLimits } from './rate-limits.js';
 import { declinedPage, processingPage, processingPost } from './payment-pages.js';
 import { changePage, selectPage, selectPost } from './select-pages.js';
 import { registerPage, registerPost, signInPage, signInPost, signOutPost } from './sign-in-pages.js';
+import { stepUpPage, stepUpPost } from './step-up-pages.js';
 import { errorBody } from './views.js';
 import { addressPage, addressPost, cardPage, cardPost, deletePost, walletPage } from './wallet-pages.js';
 import { cookieName, isSameOriginPost, isSecure, ownOrigin, parseForm, readCookie } from './web.js';
@@ -51,6 +53,10 @@ const ROUTES: Readonly<Record<string, Route>> = {
   'GET /checkout/processing': processingPage,
   'POST /checkout/processing': processingPost,
   'GET /checkout/declined': declinedPage,
+  'GET /checkout/authenticate': authenticatePage,
+  'POST /checkout/authenticate': authenticatePost,
+  'GET /checkout/step-up': stepUpPage,
+  'POST /checkout/step-up': stepUpPost,
   'POST /checkout/give-up': giveUpPost,
   'POST /checkout/cancel': cancelPost,
   'GET /checkout/consent': consentPage,

@@ -158,6 +158,12 @@ const en_US = {
     'The page of {merchant} that started this checkout is no longer open. Cancel and start again from the shop.',
   buyNowChange: 'Change',
   multiAddressHint: 'Choose one or more addresses: the merchant sends a parcel to each.',
+  behaviour_RequiresAuthentication: 'asks for a one-time code (EU/UK)',
+  scaTitle: "Verify it's you",
+  scaText: 'Your card issuer asks you to confirm this payment of {amount} to {merchant} with a one-time code.',
+  scaCode: 'One-time code',
+  scaSandboxHint: 'Sandbox: the code is {code}; any other code fails the check.',
+  scaButton: 'Verify and pay',
 } as const;
 
 export type MessageKey = keyof typeof en_US;
@@ -330,6 +336,12 @@ const de_DE: Messages = {
     'Die Seite von {merchant}, die diesen Bezahlvorgang gestartet hat, ist nicht mehr geöffnet. Brechen Sie ab und beginnen Sie im Shop neu.',
   buyNowChange: 'Ändern',
   multiAddressHint: 'Wählen Sie eine oder mehrere Adressen: Der Händler schickt an jede ein Paket.',
+  behaviour_RequiresAuthentication: 'verlangt einen Einmalcode (EU/UK)',
+  scaTitle: 'Bestätigen Sie, dass Sie es sind',
+  scaText: 'Ihre Bank bittet Sie, diese Zahlung von {amount} an {merchant} mit einem Einmalcode zu bestätigen.',
+  scaCode: 'Einmalcode',
+  scaSandboxHint: 'Sandbox: Der Code lautet {code}; jeder andere Code lässt die Prüfung scheitern.',
+  scaButton: 'Bestätigen und bezahlen',
 };
 
 const fr_FR: Messages = {
@@ -486,6 +498,12 @@ const fr_FR: Messages = {
     "La page de {merchant} qui a lancé ce paiement n'est plus ouverte. Annulez et recommencez depuis la boutique.",
   buyNowChange: 'Modifier',
   multiAddressHint: 'Choisissez une ou plusieurs adresses : le marchand envoie un colis à chacune.',
+  behaviour_RequiresAuthentication: 'demande un code à usage unique (UE/R.-U.)',
+  scaTitle: 'Confirmez votre identité',
+  scaText: 'Votre banque vous demande de confirmer ce paiement de {amount} à {merchant} avec un code à usage unique.',
+  scaCode: 'Code à usage unique',
+  scaSandboxHint: 'Sandbox : le code est {code} ; tout autre code fait échouer la vérification.',
+  scaButton: 'Vérifier et payer',
 };
 
 const it_IT: Messages = {
@@ -642,6 +660,12 @@ const it_IT: Messages = {
     'La pagina di {merchant} che ha avviato questo pagamento non è più aperta. Annulla e ricomincia dal negozio.',
   buyNowChange: 'Modifica',
   multiAddressHint: 'Scegli uno o più indirizzi: il venditore spedisce un pacco a ciascuno.',
+  behaviour_RequiresAuthentication: 'chiede un codice monouso (UE/Regno Unito)',
+  scaTitle: 'Conferma la tua identità',
+  scaText: 'La tua banca ti chiede di confermare questo pagamento di {amount} a {merchant} con un codice monouso.',
+  scaCode: 'Codice monouso',
+  scaSandboxHint: 'Sandbox: il codice è {code}; qualsiasi altro codice non supera la verifica.',
+  scaButton: 'Verifica e paga',
 };
 
 const es_ES: Messages = {
@@ -797,6 +821,12 @@ const es_ES: Messages = {
     'La página de {merchant} que inició este pago ya no está abierta. Cancela y vuelve a empezar desde la tienda.',
   buyNowChange: 'Cambiar',
   multiAddressHint: 'Elige una o más direcciones: el vendedor envía un paquete a cada una.',
+  behaviour_RequiresAuthentication: 'pide un código de un solo uso (UE/Reino Unido)',
+  scaTitle: 'Confirma que eres tú',
+  scaText: 'Tu banco te pide que confirmes este pago de {amount} a {merchant} con un código de un solo uso.',
+  scaCode: 'Código de un solo uso',
+  scaSandboxHint: 'Sandbox: el código es {code}; cualquier otro código hace fallar la verificación.',
+  scaButton: 'Verificar y pagar',
 };
 
 const ja_JP: Messages = {
@@ -952,6 +982,12 @@ const ja_JP: Messages = {
     'このお支払いを開始した{merchant}のページが開いていません。キャンセルしてショップからやり直してください。',
   buyNowChange: '変更',
   multiAddressHint: 'お届け先を1つ以上選択してください。それぞれのお届け先に発送されます。',
+  behaviour_RequiresAuthentication: 'ワンタイムコードを求めます（EU/英国）',
+  scaTitle: 'ご本人確認',
+  scaText: 'カード発行会社が、{merchant} への {amount} のお支払いをワンタイムコードで確認するよう求めています。',
+  scaCode: 'ワンタイムコード',
+  scaSandboxHint: 'サンドボックス: コードは {code} です。それ以外のコードでは確認に失敗します。',
+  scaButton: '確認して支払う',
 };
 
 export const MESSAGES: Readonly<Record<CheckoutLanguage, Messages>> = {

@@ -12,6 +12,7 @@ import {
   pspUpdateCharge,
   recordRefundInitiated,
   recordRefundSettled,
+  resolveStepUp,
   settleChargeIfDue,
   type Charge,
 } from '../../../src/domain/charge.js';
@@ -75,7 +76,7 @@ import {
   type StatefulKind,
   type StatefulObjects,
 } from '../../../src/domain/state-machines.js';
-import { DAY, HOUR, SECOND } from '../../../src/domain/time.js';
+import { DAY, HOUR, MINUTE, SECOND } from '../../../src/domain/time.js';
 
 /**
  * The state tables are what `save` enforces, so every domain operation must stay inside them: each operation,
@@ -238,10 +239,17 @@ function charges(): Charge[] {
   ];
   const async = (resolvesTo: 'Captured' | 'SoftDeclined') =>
     value(captureCharge(authorized, money(900, 'JPY'), NOW, { kind: 'Async', delayMs: HOUR, resolvesTo }));
+  // EU/UK: saved-wallet charges waiting for the buyer's strong customer authentication.
+  const stepUp = (captureNow: boolean): Charge => ({
+    ...newCharge({ kind: 'Pending', delayMs: 15 * 60 * SECOND, resolvesTo: 'MFAFailed' }, captureNow),
+    webCheckoutDetails: { checkoutResultReturnUrl: 'https://shop.example/r', amazonPayRedirectUrl: 'https://reji/s' },
+  });
   return [
     authorized,
     newCharge({ kind: 'Approved' }, true),
     ...pendingAuth,
+    stepUp(false),
+    stepUp(true),
     async('Captured'),
     async('SoftDeclined'),
     ...CHARGE_CANCEL_REASONS.map((r) => value(cancelCharge(authorized, r, NOW))),
@@ -390,6 +398,7 @@ test('charge operations stay inside the table', () => {
     cancel: CHARGE_CANCEL_REASONS.map((r) => (c: Charge) => cancelCharge(c, r, NOW + HOUR)),
     // A pending step resolves before the authorization could lapse.
     resolvePending: [(c) => (c.pending ? settleChargeIfDue(c, c.pending.resolvesAt) : null)],
+    stepUp: [(c) => resolveStepUp(c, true, NOW + MINUTE), (c) => resolveStepUp(c, false, NOW + MINUTE)],
     expire: [(c) => (c.pending ? null : settleChargeIfDue(c, c.expiresAt))],
     pspUpdate: [
       (c) => pspUpdateCharge(c, { state: 'Authorized' }, NOW + HOUR),
