@@ -1,4 +1,5 @@
 import type { Environment } from './environment.js';
+import type { AccountKind, Onboarding } from './partners.js';
 import type { CurrencyCode } from './money.js';
 import type { Region } from './regions.js';
 import type { Instant } from './time.js';
@@ -12,6 +13,10 @@ export interface Merchant {
   readonly createdAt: Instant;
   /** How far this merchant's sandbox clock runs ahead of real time. Live objects always use real time. */
   readonly sandboxClockOffsetMs: number;
+  /** A partner account acts for merchants and takes no payments (absent: a merchant). */
+  readonly kind?: AccountKind;
+  /** Set when a partner onboarded this merchant (its review and deletion gate its calls). */
+  readonly onboarding?: Onboarding | null;
 }
 
 /** A Login-with-Amazon client ("store") of a merchant, with the origins its return URLs may use. */

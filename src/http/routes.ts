@@ -1,5 +1,7 @@
 import { BUYER_ROUTES } from './routes-buyers.js';
 import { CHECKOUT_ROUTES } from './routes-checkout.js';
+import { IN_STORE_ROUTES } from './routes-in-store.js';
+import { PARTNER_ROUTES } from './routes-partners.js';
 import { PAYMENT_ROUTES } from './routes-payments.js';
 import { TESTING_ROUTES } from './routes-testing.js';
 import type { ApiRoute } from './route-table.js';
@@ -13,4 +15,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...PAYMENT_ROUTES,
   ...TESTING_ROUTES,
   ...BUYER_ROUTES,
+  ...PARTNER_ROUTES,
+  ...IN_STORE_ROUTES,
 ];

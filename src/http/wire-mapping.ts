@@ -9,7 +9,17 @@ import { formatAmount, money, type Money } from '../domain/money.js';
 import type { Refund } from '../domain/refund.js';
 import type { Address, BuyerSnapshot, MerchantMetadata, RecurringMetadata } from '../domain/shared-types.js';
 import { formatWireTimestamp, type Instant } from '../domain/time.js';
+import type { InStoreCharge, InStoreRefund, InStoreScan } from '../domain/in-store.js';
+import type { Delegation } from '../domain/partners.js';
 import {
+  authorizationTokenResponse,
+  delegationResponse,
+  inStoreChargeResponse,
+  inStoreRefundResponse,
+  merchantAccountClaimResponse,
+  merchantAccountResponse,
+  merchantScanResponse,
+  storeIdResponse,
   buyerProfileResponse,
   chargePermissionResponse,
   chargeResponse,
@@ -267,4 +277,51 @@ export function wireBuyerProfile(profile: BuyerProfileView): Wire.BuyerProfile {
     billingAddress: wireAddress(profile.billingAddress),
     primeMembershipTypes: profile.primeMembershipTypes === null ? null : [...profile.primeMembershipTypes],
   });
+}
+
+// ---- partners and in-store (spec 12 §12.6, §12.7, §12.11) ----
+
+export function wireMerchantAccount(a: { uniqueReferenceId: string; merchantAccountId: string }) {
+  return render(merchantAccountResponse, {
+    uniqueReferenceId: a.uniqueReferenceId,
+    merchantAccountId: a.merchantAccountId,
+  });
+}
+
+export function wireMerchantAccountClaim(c: { merchantAccountId: string; claimUrl: string }) {
+  return render(merchantAccountClaimResponse, c);
+}
+
+export function wireStoreId(s: { storeId: string }) {
+  return render(storeIdResponse, { storeId: s.storeId });
+}
+
+export function wireAuthorizationToken(t: { authorizationToken: string }) {
+  return render(authorizationTokenResponse, t);
+}
+
+export function wireDelegation(d: Delegation) {
+  return render(delegationResponse, {
+    mwsAuthToken: d.mwsAuthToken,
+    merchantId: d.merchantId,
+    partnerId: d.partnerId,
+    creationTimestamp: formatWireTimestamp(d.createdAt),
+    revocationTimestamp: d.revokedAt === null ? null : formatWireTimestamp(d.revokedAt),
+  });
+}
+
+export function wireDelegations(ds: readonly Delegation[]) {
+  return { delegations: ds.map(wireDelegation) };
+}
+
+export function wireMerchantScan(cp: InStoreScan) {
+  return render(merchantScanResponse, { chargePermissionId: cp.chargePermissionId });
+}
+
+export function wireInStoreCharge(c: InStoreCharge) {
+  return render(inStoreChargeResponse, { chargeId: c.chargeId, chargeStatus: { state: c.state } });
+}
+
+export function wireInStoreRefund(r: InStoreRefund) {
+  return render(inStoreRefundResponse, { refundId: r.refundId, refundStatus: { state: r.state } });
 }

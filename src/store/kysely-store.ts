@@ -3,6 +3,7 @@ import { KyselyBuyerReads, KyselyBuyerTx, BuyerQueries } from './kysely-buyers.j
 import { DocumentQueries, KyselyDocumentReads, KyselyDocumentTx } from './kysely-documents.js';
 import { KyselyHostedReads, KyselyHostedTx } from './kysely-hosted.js';
 import { IdempotencyQueries, KyselyIdempotencyTx } from './kysely-idempotency.js';
+import { KyselyInStoreTx } from './kysely-in-store.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
 import { KyselyTimerTx, TimerQueries } from './kysely-timers.js';
@@ -34,6 +35,7 @@ class KyselyTx implements StoreTx {
   #idempotency: KyselyIdempotencyTx | undefined;
   #timers: KyselyTimerTx | undefined;
   #notifications: KyselyNotificationTx | undefined;
+  #inStore: KyselyInStoreTx | undefined;
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -68,6 +70,11 @@ class KyselyTx implements StoreTx {
   get notifications(): KyselyNotificationTx {
     this.#notifications ??= new KyselyNotificationTx(this.trx, this.dialect, this.q.notifications);
     return this.#notifications;
+  }
+
+  get inStore(): KyselyInStoreTx {
+    this.#inStore ??= new KyselyInStoreTx(this.trx, this.dialect);
+    return this.#inStore;
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {

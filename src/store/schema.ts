@@ -25,6 +25,10 @@ export interface Database {
   ipn_endpoints: IpnEndpointRow;
   ipn_attempts: IpnAttemptRow;
   ipn_certificates: IpnCertificateRow;
+  // 0010_partners
+  merchant_accounts: MerchantAccountRow;
+  delegations: DelegationRow;
+  in_store_transactions: InStoreRow;
 }
 
 export interface MerchantRow {
@@ -34,6 +38,48 @@ export interface MerchantRow {
   ledger_currency: string;
   created_at: number;
   sandbox_clock_offset_ms: number;
+  // 0010_partners
+  /** 'merchant' or 'partner'. */
+  kind: Generated<string>;
+  /** The partner that onboarded this merchant, null for merchants the operator made. */
+  partner_id: string | null;
+  /** The onboarded account's stored state (UnderReview, Active, Deleted). */
+  account_state: string | null;
+  review_due_at: number | null;
+}
+
+/** A merchant account a partner registered or created (the wire details as a JSON document). */
+export interface MerchantAccountRow {
+  merchant_account_id: string;
+  partner_id: string;
+  environment: string;
+  unique_reference_id: string;
+  version: number;
+  created_at: number;
+  doc: string;
+}
+
+/** A merchant's grant of delegated access to a partner. */
+export interface DelegationRow {
+  mws_auth_token: string;
+  partner_id: string;
+  merchant_id: string;
+  secret: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** In-store scans (charge permissions), charges and refunds. */
+export interface InStoreRow {
+  id: string;
+  merchant_id: string;
+  environment: string;
+  /** 'scan', 'charge' or 'refund'. */
+  kind: string;
+  /** The scan of a charge, the charge of a refund. */
+  parent_id: string | null;
+  created_at: number;
+  doc: string;
 }
 
 export interface StoreRow {

@@ -2,6 +2,7 @@ import type { BuyerReads, BuyerTx } from './buyers.js';
 import type { DocumentReads, DocumentTx } from './documents.js';
 import type { HostedReads, HostedTx } from './hosted.js';
 import type { IdempotencyTx } from './idempotency.js';
+import type { InStoreTx } from './in-store.js';
 import type { MerchantReads, MerchantTx } from './merchants.js';
 import type { DialectName } from './migrations.js';
 import type { NotificationReads, NotificationTx } from './notifications.js';
@@ -13,6 +14,7 @@ export type * from './buyers.js';
 export type * from './documents.js';
 export type * from './hosted.js';
 export type * from './idempotency.js';
+export type * from './in-store.js';
 export type * from './merchants.js';
 export type * from './notifications.js';
 export type * from './timers.js';
@@ -52,6 +54,7 @@ export interface StoreTx extends StoreReads {
   readonly idempotency: IdempotencyTx;
   readonly timers: TimerTx;
   readonly notifications: NotificationTx;
+  readonly inStore: InStoreTx;
   /** Runs `fn` so that a failure undoes only what `fn` did. */
   savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 }
