@@ -57,7 +57,7 @@ function operationOf(route: ApiRoute, names: Map<Schema<unknown, unknown>, strin
     ...route.pathParams.map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } })),
     ...SIGNED_HEADERS,
   ];
-  if (route.idempotency !== 'none') {
+  if (route.idempotency === 'optional' || route.idempotency === 'required') {
     parameters.push(
       header(
         'x-amz-pay-idempotency-key',
@@ -72,7 +72,11 @@ function operationOf(route: ApiRoute, names: Map<Schema<unknown, unknown>, strin
   const success = route.response === undefined ? { type: 'object' } : schemaOf(route.response, names);
   const responses: Json = {};
   for (const status of [route.status, ...route.otherStatuses]) {
-    responses[String(status)] = { description: 'Success', content: json(success) };
+    // 204, and 202 without a declared response (Delete Amazon Pay Account), answer with no body.
+    responses[String(status)] =
+      status === 204 || (status === 202 && route.response === undefined)
+        ? { description: 'Success, no body' }
+        : { description: 'Success', content: json(success) };
   }
   responses['4XX'] = error;
   responses['5XX'] = error;

@@ -141,7 +141,7 @@ test('every response declaration yields an object schema; a Complete answer (28 
   for (const [name, declaration] of Object.entries(RESPONSES)) {
     const schema = jsonSchema(declaration);
     assert.equal(schema['type'], 'object', name);
-    assert.ok(((schema['required'] as string[]) ?? []).length > 5, name);
+    assert.ok(((schema['required'] as string[]) ?? []).length > 0, name);
   }
   const session = checkoutSessionResponse.shape;
   assert.equal(Object.keys(session).length, 28);
