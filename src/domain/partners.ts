@@ -105,7 +105,6 @@ export function changeAccountState(
   now: Instant,
 ): Result<MerchantAccount> {
   const from = accountStateAt(account, now);
-  if (from === to) return ok({ ...account, state: to, updatedAt: now });
   if (!MERCHANT_ACCOUNT_TRANSITIONS[from].includes(to))
     return fail(
       'InvalidAccountStatus',
