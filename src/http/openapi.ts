@@ -66,6 +66,13 @@ function operationOf(route: ApiRoute, names: Map<Schema<unknown, unknown>, strin
       ),
     );
   }
+  parameters.push(
+    header(
+      'x-amz-pay-authtoken',
+      false,
+      "A partner's call for a merchant: the merchant's authorization token (Get Authorization Token); signed or not.",
+    ),
+  );
   if (route.simulation !== null && route.simulation !== 'Other') {
     parameters.push(header('x-amz-pay-simulation-code', false, 'Sandbox only: see docs/sandbox.md.'));
   }

@@ -17,6 +17,11 @@ const require = createRequire(import.meta.url);
 const AmazonPay = require('@amazonpay/amazon-pay-api-sdk-nodejs') as {
   WebStoreClient: new (config: Record<string, unknown>) => PartnerClient;
 };
+const AmazonPayInStore = require('@amazonpay/amazon-pay-api-sdk-nodejs') as {
+  InStoreClient: new (
+    config: Record<string, unknown>,
+  ) => { merchantScan(payload: unknown, headers?: Record<string, string> | null): Call };
+};
 
 type Call = Promise<OfficialResponse>;
 interface PartnerClient extends OfficialClient {
@@ -373,6 +378,25 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(forged.data.reasonCode, 'InvalidAuthorizationToken');
       const garbage = await settle(sdkA.getCheckoutSession(id, as('not-a-token')));
       assert.equal(garbage.status, 403);
+
+      // In-store through the official InStoreClient on the partner's key, for the merchant of the token.
+      const till = new AmazonPayInStore.InStoreClient({
+        publicKeyId: a.key.publicKeyId,
+        privateKey: a.key.privateKeyPem,
+        region: 'jp',
+        sandbox: true,
+        overrideServiceUrl: reji.httpsHost,
+      });
+      const scanBody = {
+        scanData: 'qr',
+        scanReferenceId: `deleg-${dialect}`,
+        merchantCOE: 'JP',
+        ledgerCurrency: 'JPY',
+      };
+      const scanned = await till.merchantScan(scanBody, as(token));
+      assert.equal(scanned.status, 200, JSON.stringify(scanned.data));
+      const noToken = await settle(till.merchantScan(scanBody));
+      assert.equal(noToken.status, 401);
 
       // Expired: one hour on the merchant's sandbox clock.
       const fresh = await tokenFor(sdkA, mws, merchant.merchantId);
