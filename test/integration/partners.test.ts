@@ -398,6 +398,24 @@ for (const { dialect, skip } of await dialectCases()) {
       const noToken = await settle(till.merchantScan(scanBody));
       assert.equal(noToken.status, 401);
 
+      // The exchange works in Live too (decisions.md); a token serves only the environment it was issued in.
+      const liveKey = await createKeyPair(reji.ctx, { merchantId: a.partnerId, environment: 'Live', legacy: false });
+      const sdkALive = new AmazonPay.WebStoreClient({
+        publicKeyId: liveKey.publicKeyId,
+        privateKey: liveKey.privateKeyPem,
+        region: 'jp',
+        sandbox: false,
+        overrideServiceUrl: reji.httpsHost,
+      });
+      const liveToken = await tokenFor(sdkALive, mws, merchant.merchantId);
+      const sandboxTokenInLive = await settle(sdkALive.getCheckoutSession(id, as(token)));
+      assert.equal(sandboxTokenInLive.status, 403);
+      assert.match(sandboxTokenInLive.data.message, /issued for Sandbox/);
+      const liveTokenInSandbox = await settle(sdkA.getCheckoutSession(id, as(liveToken)));
+      assert.equal(liveTokenInSandbox.status, 403);
+      const liveRead = await settle(sdkALive.getCheckoutSession(id, as(liveToken)));
+      assert.equal(liveRead.status, 404, 'a Sandbox session is not found in Live');
+
       // Expired: one hour on the merchant's sandbox clock.
       const fresh = await tokenFor(sdkA, mws, merchant.merchantId);
       await merchantSdk.apiCall({
