@@ -204,6 +204,20 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(early.data.reasonCode, 'InvalidAccountStatus');
       assert.match(early.data.message, /under review/);
 
+      // Keys the operator makes for the onboarded merchant itself are held back by the review too.
+      const own = await createKeyPair(reji.ctx, { merchantId: id, environment: 'Sandbox', legacy: false });
+      const ownSdk = officialClient(reji, {
+        merchantId: id,
+        storeId,
+        region: 'jp',
+        sandboxKey: own,
+        legacyKey: own,
+        liveKey: own,
+      });
+      const ownEarly = await settle(ownSdk.createCheckoutSession(sessionBody(storeId), idem()));
+      assert.equal(ownEarly.status, 403);
+      assert.equal(ownEarly.data.reasonCode, 'InvalidAccountStatus');
+
       // The partner moves the new merchant's sandbox clock past the review (15 minutes).
       const clock = await sdkA.apiCall({
         method: 'POST',
@@ -215,6 +229,7 @@ for (const { dialect, skip } of await dialectCases()) {
       const session = await sdkA.createCheckoutSession(sessionBody(storeId), { ...idem(), ...as(token) });
       assert.equal(session.status, 201, JSON.stringify(session.data));
       assert.equal(session.data.storeId, storeId);
+      assert.equal((await ownSdk.getCheckoutSession(session.data.checkoutSessionId)).status, 200);
 
       const update = await sdkA.updateAmazonPayAccount(id, {
         businessInfo: { businessAddress: { addressLine2: 'Building 5' } },
