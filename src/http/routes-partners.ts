@@ -1,4 +1,5 @@
 import { ApiError } from '../app/api-error.js';
+import type { Caller } from '../app/context.js';
 import { delegationsOf, exchangeAuthorizationToken, grantDelegation, revokeDelegation } from '../app/delegation.js';
 import {
   claimMerchantAccount,
@@ -26,6 +27,12 @@ import {
   wireMerchantAccountClaim,
   wireStoreId,
 } from './wire-mapping.js';
+
+/** Granting and revoking access is the merchant's own act: a partner acting with a token may not pass it on. */
+function ownKeyOnly(caller: Caller): void {
+  if (caller.partner)
+    throw new ApiError('UnauthorizedAccess', "Only the merchant's own key grants or revokes delegated access.");
+}
 
 /**
  * Partner (solution provider) operations: JP merchant onboarding (spec 12 §12.6) and the token exchange of delegated
@@ -141,8 +148,12 @@ export const PARTNER_ROUTES = [
     simulation: 'Other',
     sandboxOnly: true,
     status: 201,
-    handler: async (ctx, { caller, body }) =>
-      wireDelegation(await grantDelegation(ctx, { merchantId: caller.merchant.merchantId, partnerId: body.partnerId })),
+    handler: async (ctx, { caller, body }) => {
+      ownKeyOnly(caller);
+      return wireDelegation(
+        await grantDelegation(ctx, { merchantId: caller.merchant.merchantId, partnerId: body.partnerId }),
+      );
+    },
   }),
   defineRoute({
     method: 'GET',
@@ -168,7 +179,9 @@ export const PARTNER_ROUTES = [
     response: RESPONSES.Delegation,
     simulation: 'Other',
     sandboxOnly: true,
-    handler: async (ctx, { caller, params }) =>
-      wireDelegation(await revokeDelegation(ctx, params.mwsAuthToken, caller.merchant.merchantId)),
+    handler: async (ctx, { caller, params }) => {
+      ownKeyOnly(caller);
+      return wireDelegation(await revokeDelegation(ctx, params.mwsAuthToken, caller.merchant.merchantId));
+    },
   }),
 ];

@@ -394,6 +394,21 @@ for (const { dialect, skip } of await dialectCases()) {
       const garbage = await settle(sdkA.getCheckoutSession(id, as('not-a-token')));
       assert.equal(garbage.status, 403);
 
+      // A partner acting for the merchant cannot pass the access on, nor revoke it.
+      const passOn = await settle(
+        sdkA.apiCall({
+          method: 'POST',
+          urlFragment: 'testing/delegations',
+          payload: { partnerId: b.partnerId },
+          headers: as(token),
+        }),
+      );
+      assert.equal(passOn.status, 401);
+      const selfRevoke = await settle(
+        sdkA.apiCall({ method: 'DELETE', urlFragment: `testing/delegations/${mws}`, headers: as(token) }),
+      );
+      assert.equal(selfRevoke.status, 401);
+
       // In-store through the official InStoreClient on the partner's key, for the merchant of the token.
       const till = new AmazonPayInStore.InStoreClient({
         publicKeyId: a.key.publicKeyId,
