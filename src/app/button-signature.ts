@@ -3,7 +3,8 @@ import type { Environment } from '../domain/environment.js';
 import type { ReasonCode } from '../domain/errors.js';
 import type { Merchant, PublicKeyRecord } from '../domain/merchant.js';
 import { isSigningAlgorithm, payloadStringToSign, verifyString, type SigningAlgorithm } from '../signing/index.js';
-import type { AppContext } from './context.js';
+import { usableMerchant } from '../domain/partners.js';
+import { nowFor, type AppContext } from './context.js';
 
 /** What checkout.js sends for a button: the signed payload and who signed it. */
 export interface ButtonSignatureInput {
@@ -88,6 +89,9 @@ export async function verifyButtonSignature(
   }
   const merchant = await ctx.store.reader.merchants.get(key.merchantId);
   if (!merchant) return bad('UnauthorizedAccess', `merchantId ${input.merchantId} does not exist.`);
+  // A partner's account takes no payments; an onboarded merchant only once reviewed (and not deleted).
+  const usable = usableMerchant(merchant, nowFor(ctx, merchant, environment));
+  if (!usable.ok) return bad(usable.error.reasonCode, usable.error.message);
   let publicKey = keyCache.get(key.publicKeyPem);
   if (!publicKey) {
     if (keyCache.size > 1000) keyCache = new Map();

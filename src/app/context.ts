@@ -39,9 +39,12 @@ export interface AppContext {
 
 /** The authenticated merchant of an API call and the environment its key and path select. */
 export interface Caller {
+  /** Whom the call acts for: the key's merchant, or the merchant of a partner's `x-amz-pay-authtoken`. */
   readonly merchant: Merchant;
   readonly environment: Environment;
   readonly publicKeyId: string;
+  /** The partner account whose key signed the call (with a token, `merchant` is the merchant it acts for). */
+  readonly partner?: Merchant;
 }
 
 /** The time an object of this merchant and environment lives in: Live is real time, Sandbox follows the merchant's clock. */

@@ -20,6 +20,8 @@ export interface IdempotentRequest {
   readonly operation: string;
   /** What makes two requests "the same": operation, path and body bytes (see `fingerprint`). */
   readonly fingerprint: string;
+  /** What the key is called in a refusal; default the idempotency key header. */
+  readonly keyName?: string;
 }
 
 /** The scope of a key: `POST /v2/charges/S01-.../capture` (the path without `/{env}`). */
@@ -73,7 +75,7 @@ export async function runIdempotent<T>(
       if (previous.fingerprint !== request.fingerprint) {
         throw new ApiError(
           'DuplicateIdempotencyKey',
-          `The idempotency key ${key} was already used with a different request.`,
+          `The ${request.keyName ?? 'idempotency key'} ${key} was already used with a different request.`,
         );
       }
       return { status: previous.status, body: previous.response, replayed: true };

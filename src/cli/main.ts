@@ -12,6 +12,7 @@ import { isRegion, REGIONS } from '../domain/regions.js';
 import { defaultPages } from '../http/pages.js';
 import { ConfigError, readServeConfig, type RawOptions } from './config.js';
 import { ipnCommand, IPN_USAGE } from './ipn-command.js';
+import { partnerCommand, PARTNER_USAGE } from './partner-command.js';
 import { ensureLocalCa, startReji } from './runtime.js';
 import { environmentFlag, parseCommand, print, required, UsageError, withApp, type Values } from './command-support.js';
 
@@ -37,6 +38,7 @@ Usage:
   reji keys register --merchant-id ID --public-key FILE [--env sandbox|live] [--legacy] [--json]
   reji store allow-origin --store-id ID --origin URL [--origin URL]... [--json]
 ${IPN_USAGE}
+${PARTNER_USAGE}
 
 Every command takes --data-dir DIR (REJI_DATA_DIR, default ./.reji) and --database-url URL
 (REJI_DATABASE_URL); every serve flag can also be given as REJI_<FLAG>, e.g. REJI_PORT=9000.
@@ -274,6 +276,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   keys,
   store: storeCommand,
   ipn: ipnCommand,
+  partner: partnerCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,6 @@
 import type { Environment } from './environment.js';
 import type { ArmedFault } from './faults.js';
+import type { AccountKind, Onboarding } from './partners.js';
 import type { CurrencyCode } from './money.js';
 import type { Region } from './regions.js';
 import type { Instant } from './time.js';
@@ -21,6 +22,10 @@ export interface Merchant {
   readonly armedFaults?: readonly ArmedFault[];
   /** Compare-and-set version of `armedFaults`. */
   readonly faultsVersion?: number;
+  /** A partner account acts for merchants and takes no payments (absent: a merchant). */
+  readonly kind?: AccountKind;
+  /** Set when a partner onboarded this merchant (its review and deletion gate its calls). */
+  readonly onboarding?: Onboarding | null;
 }
 
 /** A Login-with-Amazon client ("store") of a merchant, with the origins its return URLs may use. */

@@ -13,9 +13,9 @@ import type { Schema } from '../wire/schema.js';
 export interface ApiRequest {
   readonly method: string;
   readonly rawPath: string;
+  readonly rawQuery: string;
   /** The path without `/{env}` and without a trailing slash, e.g. `/v2/charges/S01-.../capture`. */
   readonly routePath: string;
-  readonly rawQuery: string;
   readonly headers: ReadonlyMap<string, string>;
   readonly body: Uint8Array;
   readonly caller: Caller;
@@ -80,6 +80,25 @@ export function idempotencyOf(req: ApiRequest, required: boolean): IdempotentReq
   return {
     key,
     operation: operationOf(req.method, req.routePath),
+    fingerprint: fingerprint({
+      method: req.method,
+      path: req.routePath,
+      simulationCode: simulationCodeOf(req),
+      body: req.body,
+    }),
+  };
+}
+
+/**
+ * In-store operations are named by a reference id of their body (`scanReferenceId`, …), not by the header: the
+ * same id with the same request replays the first answer, with another request it is refused
+ * (docs/decisions.md, "In-store payments"). A header key, which .NET adds to every POST, is not read.
+ */
+export function referenceOf(req: ApiRequest, field: string, referenceId: string): IdempotentRequest {
+  return {
+    key: referenceId,
+    operation: `${operationOf(req.method, req.routePath)} ${field}`,
+    keyName: field,
     fingerprint: fingerprint({
       method: req.method,
       path: req.routePath,

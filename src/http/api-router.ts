@@ -8,7 +8,10 @@ import { FAULT_STATUS } from '../domain/faults.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requireSandbox } from '../app/testing.js';
 import { isStorableText } from '../domain/text.js';
-import { callerNow, idempotencyOf, readBody, simulationOf, type ApiRequest } from './api-request.js';
+import { callerNow, idempotencyOf, readBody, referenceOf, simulationOf, type ApiRequest } from './api-request.js';
+import type { Caller } from '../app/context.js';
+import { usableMerchant } from '../domain/partners.js';
+import type { Instant } from '../domain/time.js';
 import { authenticate, parseQuery, type SignedRequestParts } from './auth.js';
 import { Reply, type ApiRoute, type ErasedInput } from './route-table.js';
 import { API_ROUTES } from './routes.js';
@@ -76,6 +79,8 @@ export interface ApiCall {
 export interface ApiResult {
   readonly status: number;
   readonly body: string;
+  /** Headers beside reji's own (a claim's Location). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** For the request log. */
   readonly operation: string;
   readonly merchantId?: string;
@@ -113,8 +118,8 @@ export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
     const req: ApiRequest = {
       method: call.method,
       rawPath: call.rawPath,
-      routePath: parsed.routePath,
       rawQuery: call.rawQuery,
+      routePath: parsed.routePath,
       headers: call.headers,
       body: call.body,
       caller,
@@ -150,16 +155,17 @@ export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
 }
 
 /**
- * The checks every route declares, in this order: Sandbox-only, simulation code, body, idempotency key; then the
- * handler.
+ * The checks every route declares, in this order: Sandbox-only, who may call, simulation code, body, idempotency
+ * key; then the handler.
  */
 async function runRoute(
   ctx: AppContext,
   route: ApiRoute,
   req: ApiRequest,
   params: Record<string, string>,
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; headers?: Readonly<Record<string, string>> }> {
   if (route.sandboxOnly) requireSandbox(req.caller);
+  checkAccess(route, req.caller, callerNow(ctx, req));
   const simulation = route.simulation === null ? undefined : simulationOf(req, route.simulation);
   const input: ErasedInput = {
     params,
@@ -170,14 +176,17 @@ async function runRoute(
     now: () => callerNow(ctx, req),
   };
   const render = (value: unknown) => {
-    const { status, body } = value instanceof Reply ? value : { status: route.status, body: value };
-    return { status, body: JSON.stringify(body) };
+    const { status, body, headers } =
+      value instanceof Reply ? value : { status: route.status, body: value, headers: undefined };
+    return { status, body: body === undefined ? '' : JSON.stringify(body), headers };
   };
   if (route.idempotency === 'none') return render(await route.handler(ctx, input));
   const r = await runIdempotent(
     ctx,
     req.caller,
-    idempotencyOf(req, route.idempotency === 'required'),
+    route.referenceId
+      ? referenceOf(req, route.referenceId.field, route.referenceId.of(input.body))
+      : idempotencyOf(req, route.idempotency === 'required'),
     input.now,
     (tx) => route.handler(ctx, { ...input, tx }),
     render,
@@ -193,6 +202,26 @@ function queryOf(rawQuery: string): Record<string, string[]> {
     query[k] = values;
   }
   return query;
+}
+
+/** Who may call the route (route-table.ts, `Access`): refused before the body is read. */
+function checkAccess(route: ApiRoute, caller: Caller, now: Instant): void {
+  if (route.access === 'any') return;
+  if (route.access === 'partner') {
+    if (!caller.partner)
+      throw new ApiError(
+        'UnauthorizedAccess',
+        `${route.operation} is for partners (solution providers); ${caller.publicKeyId} is a merchant's key.`,
+      );
+    return;
+  }
+  if (caller.merchant.kind === 'partner')
+    throw new ApiError(
+      'UnauthorizedAccess',
+      `${route.operation} acts for a merchant: a partner's key must send the merchant's x-amz-pay-authtoken.`,
+    );
+  const usable = usableMerchant(caller.merchant, now);
+  if (!usable.ok) throw ApiError.from(usable.error);
 }
 
 /** Answers every operation of API_ROUTES. */

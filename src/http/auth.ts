@@ -3,6 +3,7 @@ import { createPublicKey } from 'node:crypto';
 import type { AppContext, Caller } from '../app/context.js';
 import { ApiError } from '../app/api-error.js';
 import { credentialsOf } from '../app/merchants.js';
+import { delegatedMerchant } from '../app/delegation.js';
 import type { Environment } from '../domain/environment.js';
 import { REGION_INFO, apiRegionOf } from '../domain/regions.js';
 import { MINUTE, parseRequestDate } from '../domain/time.js';
@@ -157,11 +158,29 @@ export async function authenticate(ctx: AppContext, parts: SignedRequestParts): 
   }
 
   if (!merchant) throw new ApiError('UnauthorizedAccess', `The key ${publicKeyId} belongs to no merchant.`);
-  if (REGION_INFO[merchant.region].apiRegion !== apiRegion) {
+
+  // Delegation (spec 12 §12.7): a partner's key plus a merchant's token acts for that merchant; signed or not.
+  const token = parts.headers.get('x-amz-pay-authtoken')?.trim();
+  let caller: Caller = { merchant, environment, publicKeyId };
+  if (merchant.kind === 'partner') {
+    caller = {
+      merchant: token ? await delegatedMerchant(ctx, merchant, environment, token) : merchant,
+      environment,
+      publicKeyId,
+      partner: merchant,
+    };
+  } else if (token) {
     throw new ApiError(
-      'InvalidHeaderValue',
-      `The header x-amz-pay-region is ${parts.headers.get('x-amz-pay-region')}, but merchant ${merchant.merchantId} is in the ${REGION_INFO[merchant.region].apiRegion} region.`,
+      'InvalidAuthorizationToken',
+      `The x-amz-pay-authtoken is not valid: ${publicKeyId} is a merchant's key; only a partner's key may act for another merchant.`,
     );
   }
-  return { merchant, environment, publicKeyId };
+  const regional = caller.merchant;
+  if (REGION_INFO[regional.region].apiRegion !== apiRegion) {
+    throw new ApiError(
+      'InvalidHeaderValue',
+      `The header x-amz-pay-region is ${parts.headers.get('x-amz-pay-region')}, but ${regional.kind === 'partner' ? 'partner' : 'merchant'} ${regional.merchantId} is in the ${REGION_INFO[regional.region].apiRegion} region.`,
+    );
+  }
+  return caller;
 }

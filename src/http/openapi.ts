@@ -61,7 +61,7 @@ function operationOf(route: ApiRoute, names: Map<Schema<unknown, unknown>, strin
     ...route.query.map((q) => ({ name: q, in: 'query', required: false, schema: { type: 'string' } })),
     ...SIGNED_HEADERS,
   ];
-  if (route.idempotency !== 'none') {
+  if (route.idempotency === 'optional' || route.idempotency === 'required') {
     parameters.push(
       header(
         'x-amz-pay-idempotency-key',
@@ -70,13 +70,24 @@ function operationOf(route: ApiRoute, names: Map<Schema<unknown, unknown>, strin
       ),
     );
   }
+  parameters.push(
+    header(
+      'x-amz-pay-authtoken',
+      false,
+      "A partner's call for a merchant: the merchant's authorization token (Get Authorization Token); signed or not.",
+    ),
+  );
   if (route.simulation !== null && route.simulation !== 'Other') {
     parameters.push(header('x-amz-pay-simulation-code', false, 'Sandbox only: see docs/sandbox.md.'));
   }
   const success = route.response === undefined ? { type: 'object' } : schemaOf(route.response, names);
   const responses: Json = {};
   for (const status of [route.status, ...route.otherStatuses]) {
-    responses[String(status)] = { description: 'Success', content: json(success) };
+    // 204, and 202 without a declared response (Delete Amazon Pay Account), answer with no body.
+    responses[String(status)] =
+      status === 204 || (status === 202 && route.response === undefined)
+        ? { description: 'Success, no body' }
+        : { description: 'Success', content: json(success) };
   }
   responses['4XX'] = error;
   responses['5XX'] = error;

@@ -27,8 +27,9 @@ export type PathParams<P extends string> = Readonly<Record<PathParamNames<P>, st
 /**
  * `none`: the idempotency header is not read. `optional` / `required`: the handler runs once per key (and a
  * missing key is refused when `required`), inside the transaction that stores the response for replays.
+ * `reference`: the same, keyed by a reference id of the body (`referenceId`) instead of the header (in-store).
  */
-export type Idempotency = 'none' | 'optional' | 'required';
+export type Idempotency = 'none' | 'optional' | 'required' | 'reference';
 
 /** The simulation codes a route accepts: those of one operation, none (`Other`), or not read at all (null). */
 export type SimulationRule = SimulatedOperation | 'Other' | null;
@@ -57,12 +58,20 @@ export class Reply {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {}
 }
 
-export function reply(status: number, body: unknown): Reply {
-  return new Reply(status, body);
+/** `body` undefined answers with no body (204, 202). */
+export function reply(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): Reply {
+  return new Reply(status, body, headers);
 }
+
+/**
+ * Who may call a route: `merchant` (default) a merchant's key, or a partner's key with an `x-amz-pay-authtoken`
+ * acting for a usable merchant; `partner` only a partner's key (onboarding, token exchange); `any` both.
+ */
+export type Access = 'merchant' | 'partner' | 'any';
 
 export interface RouteSpec<P extends string, B, I extends Idempotency> {
   readonly method: HttpMethod;
@@ -79,8 +88,12 @@ export interface RouteSpec<P extends string, B, I extends Idempotency> {
   readonly simulation: SimulationRule;
   /** Testing endpoints: a Live key is refused (401 UnauthorizedAccess) before the body is read. */
   readonly sandboxOnly?: boolean;
+  /** Default `merchant`. */
+  readonly access?: Access;
   /** Default `none`. */
   readonly idempotency?: I;
+  /** With `idempotency: 'reference'`: the body field that names the request, and its value. */
+  readonly referenceId?: { readonly field: string; readonly of: (body: B) => string };
   /** The success status; default 200. */
   readonly status?: number;
   /** Other success statuses the handler may answer with `reply(status, body)`. */
@@ -103,7 +116,9 @@ export interface ApiRoute {
   readonly query: readonly string[];
   readonly simulation: SimulationRule;
   readonly sandboxOnly: boolean;
+  readonly access: Access;
   readonly idempotency: Idempotency;
+  readonly referenceId: { readonly field: string; readonly of: (body: unknown) => string } | undefined;
   readonly status: number;
   readonly otherStatuses: readonly number[];
   /** False for operations reji knows but refuses (UnsupportedOperation) without reading anything. */
@@ -120,6 +135,8 @@ export type ErasedInput = RouteInput<string, unknown> & {
 export function defineRoute<const P extends string, B = undefined, I extends Idempotency = 'none'>(
   spec: RouteSpec<P, B, I>,
 ): ApiRoute {
+  if ((spec.idempotency === 'reference') !== (spec.referenceId !== undefined))
+    throw new Error(`Route ${spec.operation}: idempotency 'reference' goes with referenceId`);
   const parts = spec.path.split('/');
   if (parts[0] !== '' || parts[1] !== 'v2' || parts.length < 3 || parts.slice(2).some((s) => s === '')) {
     throw new Error(`Route path ${spec.path} must look like /v2/segment/:param`);
@@ -136,7 +153,9 @@ export function defineRoute<const P extends string, B = undefined, I extends Ide
     query: spec.query ?? [],
     simulation: spec.simulation,
     sandboxOnly: spec.sandboxOnly ?? false,
+    access: spec.access ?? 'merchant',
     idempotency: spec.idempotency ?? 'none',
+    referenceId: spec.referenceId as ApiRoute['referenceId'],
     status: spec.status ?? 200,
     otherStatuses: spec.otherStatuses ?? [],
     supported: true,

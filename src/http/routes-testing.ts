@@ -118,6 +118,8 @@ export const TESTING_ROUTES = [
     method: 'POST',
     path: '/v2/testing/clock',
     operation: 'TestingAdvanceClock',
+    // A partner moves the clock of a merchant it acts for (an account under review included), or its own.
+    access: 'any',
     body: clockAdvanceRequest,
     simulation: 'Other',
     sandboxOnly: true,
@@ -129,6 +131,8 @@ export const TESTING_ROUTES = [
     method: 'GET',
     path: '/v2/testing/clock',
     operation: 'TestingGetClock',
+    // A partner moves the clock of a merchant it acts for (an account under review included), or its own.
+    access: 'any',
     simulation: 'Other',
     sandboxOnly: true,
     handler: async (ctx, { caller }) => ({ now: formatWireTimestamp(clockNow(ctx, caller)) }),

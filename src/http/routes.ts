@@ -1,6 +1,8 @@
 import { BUYER_ROUTES } from './routes-buyers.js';
 import { CHECKOUT_ROUTES } from './routes-checkout.js';
 import { DISPUTE_ROUTES, DISPUTE_TESTING_ROUTES } from './routes-disputes.js';
+import { IN_STORE_ROUTES } from './routes-in-store.js';
+import { PARTNER_ROUTES } from './routes-partners.js';
 import { PAYMENT_ROUTES } from './routes-payments.js';
 import { REPORT_ROUTES } from './routes-reports.js';
 import { TESTING_ROUTES } from './routes-testing.js';
@@ -18,4 +20,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...TESTING_ROUTES,
   ...DISPUTE_TESTING_ROUTES,
   ...BUYER_ROUTES,
+  ...PARTNER_ROUTES,
+  ...IN_STORE_ROUTES,
 ];

@@ -119,8 +119,15 @@ function headerMap(req: IncomingMessage): Map<string, string> {
   return out;
 }
 
-function sendJson(res: ServerResponse, status: number, body: string, requestId: string): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  requestId: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'x-amz-pay-request-id': requestId,
@@ -270,7 +277,7 @@ export function createRequestListener(
             req.socket.destroy();
           } else {
             apiBody = result.body;
-            sendJson(res, result.status, result.body, requestId);
+            sendJson(res, result.status, result.body, requestId, result.headers);
           }
         } catch (error) {
           const { status, body } = errorResponse(ctx, error, requestId);

@@ -14,8 +14,18 @@ import type { Address, BuyerSnapshot, MerchantMetadata, RecurringMetadata } from
 import { formatWireTimestamp, type Instant } from '../domain/time.js';
 import type { Report, ReportSchedule } from '../domain/report.js';
 import { formatDisbursementTime, type Disbursement } from '../domain/settlement.js';
+import type { InStoreCharge, InStoreRefund, InStoreScan } from '../domain/in-store.js';
+import type { Delegation } from '../domain/partners.js';
 import {
   addressResponse,
+  authorizationTokenResponse,
+  delegationResponse,
+  inStoreChargeResponse,
+  inStoreRefundResponse,
+  merchantAccountClaimResponse,
+  merchantAccountResponse,
+  merchantScanResponse,
+  storeIdResponse,
   buyerProfileResponse,
   deliveryTrackerResponse,
   disbursementResponse,
@@ -430,4 +440,51 @@ export function wireDeliveryTracker(t: {
 /** An address in Amazon's key order (what the Buy Now handlers receive). */
 export function wireAddressOf(a: Address): Wire.Address {
   return render(addressResponse, a);
+}
+
+// ---- partners and in-store (spec 12 §12.6, §12.7, §12.11) ----
+
+export function wireMerchantAccount(a: { uniqueReferenceId: string; merchantAccountId: string }) {
+  return render(merchantAccountResponse, {
+    uniqueReferenceId: a.uniqueReferenceId,
+    merchantAccountId: a.merchantAccountId,
+  });
+}
+
+export function wireMerchantAccountClaim(c: { merchantAccountId: string; claimUrl: string }) {
+  return render(merchantAccountClaimResponse, c);
+}
+
+export function wireStoreId(s: { storeId: string }) {
+  return render(storeIdResponse, { storeId: s.storeId });
+}
+
+export function wireAuthorizationToken(t: { authorizationToken: string }) {
+  return render(authorizationTokenResponse, t);
+}
+
+export function wireDelegation(d: Delegation) {
+  return render(delegationResponse, {
+    mwsAuthToken: d.mwsAuthToken,
+    merchantId: d.merchantId,
+    partnerId: d.partnerId,
+    creationTimestamp: formatWireTimestamp(d.createdAt),
+    revocationTimestamp: d.revokedAt === null ? null : formatWireTimestamp(d.revokedAt),
+  });
+}
+
+export function wireDelegations(ds: readonly Delegation[]) {
+  return { delegations: ds.map(wireDelegation) };
+}
+
+export function wireMerchantScan(cp: InStoreScan) {
+  return render(merchantScanResponse, { chargePermissionId: cp.chargePermissionId });
+}
+
+export function wireInStoreCharge(c: InStoreCharge) {
+  return render(inStoreChargeResponse, { chargeId: c.chargeId, chargeStatus: { state: c.state } });
+}
+
+export function wireInStoreRefund(r: InStoreRefund) {
+  return render(inStoreRefundResponse, { refundId: r.refundId, refundStatus: { state: r.state } });
 }

@@ -7,9 +7,13 @@ import type { Region } from '../domain/regions.js';
 import type { Instant } from '../domain/time.js';
 import type { Credentials, MerchantReads, MerchantTx } from './merchants.js';
 import { type Executor, PreparedQuery } from './prepared.js';
-import type { Database, MerchantRow, PublicKeyRow, StoreRow } from './schema.js';
+import type { Database, DelegationRow, MerchantAccountRow, MerchantRow, PublicKeyRow, StoreRow } from './schema.js';
+import type { AccountKind, Delegation, MerchantAccount, MerchantAccountState } from '../domain/partners.js';
+import { ConcurrentUpdateError } from './store.js';
 
-function toMerchant(r: Selectable<MerchantRow>): Merchant {
+type MerchantColumns = Omit<Selectable<MerchantRow>, 'kind'> & { kind: string };
+
+function toMerchant(r: MerchantColumns): Merchant {
   return {
     merchantId: r.merchant_id,
     name: r.name,
@@ -21,6 +25,43 @@ function toMerchant(r: Selectable<MerchantRow>): Merchant {
     throttling: Number(r.throttling) === 1,
     armedFaults: JSON.parse(r.armed_faults) as ArmedFault[],
     faultsVersion: Number(r.faults_version),
+    kind: r.kind as AccountKind,
+    onboarding:
+      r.partner_id === null
+        ? null
+        : {
+            partnerId: r.partner_id,
+            state: r.account_state as MerchantAccountState,
+            reviewDueAt: Number(r.review_due_at),
+          },
+  };
+}
+
+function toMerchantAccount(r: MerchantAccountRow): MerchantAccount & { version: number } {
+  const doc = JSON.parse(r.doc) as Omit<MerchantAccount, 'merchantAccountId' | 'partnerId' | 'environment'>;
+  return {
+    ...doc,
+    merchantAccountId: r.merchant_account_id,
+    partnerId: r.partner_id,
+    environment: r.environment as Environment,
+    uniqueReferenceId: r.unique_reference_id,
+    version: Number(r.version),
+  };
+}
+
+function accountDoc(a: MerchantAccount): string {
+  const { merchantAccountId: _id, partnerId: _p, environment: _e, ...doc } = a;
+  return JSON.stringify(doc);
+}
+
+function toDelegation(r: DelegationRow): Delegation {
+  return {
+    mwsAuthToken: r.mws_auth_token,
+    partnerId: r.partner_id,
+    merchantId: r.merchant_id,
+    secret: r.secret,
+    createdAt: Number(r.created_at),
+    revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
   };
 }
 
@@ -54,6 +95,9 @@ export class MerchantQueries {
   readonly publicKey = new PreparedQuery((db, publicKeyId: string) =>
     db.selectFrom('public_keys').selectAll().where('public_key_id', '=', publicKeyId),
   );
+  readonly delegation = new PreparedQuery((db, token: string) =>
+    db.selectFrom('delegations').selectAll().where('mws_auth_token', '=', token),
+  );
   readonly credentials = new PreparedQuery((db, publicKeyId: string) =>
     db
       .selectFrom('public_keys as k')
@@ -74,6 +118,10 @@ export class MerchantQueries {
         'm.throttling as m_throttling',
         'm.armed_faults as m_armed_faults',
         'm.faults_version as m_faults_version',
+        'm.kind as m_kind',
+        'm.partner_id as m_partner_id',
+        'm.account_state as m_account_state',
+        'm.review_due_at as m_review_due_at',
       ])
       .where('k.public_key_id', '=', publicKeyId),
   );
@@ -123,8 +171,58 @@ export class KyselyMerchantReads implements MerchantReads {
             throttling: r.m_throttling!,
             armed_faults: r.m_armed_faults!,
             faults_version: r.m_faults_version!,
+            kind: r.m_kind!,
+            partner_id: r.m_partner_id,
+            account_state: r.m_account_state,
+            review_due_at: r.m_review_due_at,
           });
     return { key: toKey(r), merchant };
+  }
+  async merchantAccount(id: string): Promise<(MerchantAccount & { version: number }) | undefined> {
+    const r = await this.db
+      .selectFrom('merchant_accounts')
+      .selectAll()
+      .where('merchant_account_id', '=', id)
+      .executeTakeFirst();
+    return r && toMerchantAccount(r);
+  }
+  async merchantAccountByReference(
+    partnerId: string,
+    environment: Environment,
+    uniqueReferenceId: string,
+  ): Promise<(MerchantAccount & { version: number }) | undefined> {
+    const r = await this.db
+      .selectFrom('merchant_accounts')
+      .selectAll()
+      .where('partner_id', '=', partnerId)
+      .where('environment', '=', environment)
+      .where('unique_reference_id', '=', uniqueReferenceId)
+      .executeTakeFirst();
+    return r && toMerchantAccount(r);
+  }
+  async merchantAccountsOf(partnerId: string): Promise<MerchantAccount[]> {
+    const rows = await this.db
+      .selectFrom('merchant_accounts')
+      .selectAll()
+      .where('partner_id', '=', partnerId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toMerchantAccount);
+  }
+  async delegation(mwsAuthToken: string): Promise<Delegation | undefined> {
+    const r = await this.q.delegation.first(this.db, mwsAuthToken);
+    return r && toDelegation(r);
+  }
+  async delegationsOf(who: { partnerId: string } | { merchantId: string }): Promise<Delegation[]> {
+    const rows = await this.db
+      .selectFrom('delegations')
+      .selectAll()
+      .$call((q) =>
+        'partnerId' in who ? q.where('partner_id', '=', who.partnerId) : q.where('merchant_id', '=', who.merchantId),
+      )
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toDelegation);
   }
   async publicKeysOf(merchantId: string): Promise<PublicKeyRecord[]> {
     const rows = await this.db
@@ -159,8 +257,69 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
         throttling: m.throttling ? 1 : 0,
         armed_faults: JSON.stringify(m.armedFaults ?? []),
         faults_version: m.faultsVersion ?? 0,
+        kind: m.kind ?? 'merchant',
+        partner_id: m.onboarding?.partnerId ?? null,
+        account_state: m.onboarding?.state ?? null,
+        review_due_at: m.onboarding?.reviewDueAt ?? null,
       })
       .execute();
+  }
+  async insertMerchantAccount(a: MerchantAccount): Promise<void> {
+    await this.trx
+      .insertInto('merchant_accounts')
+      .values({
+        merchant_account_id: a.merchantAccountId,
+        partner_id: a.partnerId,
+        environment: a.environment,
+        unique_reference_id: a.uniqueReferenceId,
+        version: 1,
+        created_at: a.createdAt,
+        doc: accountDoc(a),
+      })
+      .execute();
+  }
+  async updateMerchantAccount(a: MerchantAccount, version: number): Promise<void> {
+    const r = await this.trx
+      .updateTable('merchant_accounts')
+      .set({ doc: accountDoc(a), version: version + 1 })
+      .where('merchant_account_id', '=', a.merchantAccountId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw new ConcurrentUpdateError('merchant account', a.merchantAccountId);
+    await this.trx
+      .updateTable('merchants')
+      .set({ account_state: a.state, review_due_at: a.reviewDueAt })
+      .where('merchant_id', '=', a.merchantAccountId)
+      .execute();
+  }
+  async updateStore(s: MerchantStore): Promise<void> {
+    await this.trx
+      .updateTable('stores')
+      .set({ name: s.name, allowed_origins: JSON.stringify(s.allowedOrigins) })
+      .where('store_id', '=', s.storeId)
+      .execute();
+  }
+  async insertDelegation(d: Delegation): Promise<void> {
+    await this.trx
+      .insertInto('delegations')
+      .values({
+        mws_auth_token: d.mwsAuthToken,
+        partner_id: d.partnerId,
+        merchant_id: d.merchantId,
+        secret: d.secret,
+        created_at: d.createdAt,
+        revoked_at: d.revokedAt,
+      })
+      .execute();
+  }
+  async revokeDelegation(mwsAuthToken: string, at: Instant): Promise<boolean> {
+    const r = await this.trx
+      .updateTable('delegations')
+      .set({ revoked_at: at })
+      .where('mws_auth_token', '=', mwsAuthToken)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
   async setPaymentServiceProvider(merchantId: string, on: boolean): Promise<boolean> {
     const r = await this.trx

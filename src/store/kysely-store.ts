@@ -11,6 +11,7 @@ import {
   KyselyReportReads,
   KyselyReportTx,
 } from './kysely-reports.js';
+import { KyselyInStoreTx } from './kysely-in-store.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
 import { KyselyTimerReads, KyselyTimerTx, TimerQueries } from './kysely-timers.js';
@@ -46,6 +47,7 @@ class KyselyTx implements StoreTx {
   #ledger: KyselyLedgerTx | undefined;
   #reports: KyselyReportTx | undefined;
   #deliveryTrackers: KyselyDeliveryTrackerTx | undefined;
+  #inStore: KyselyInStoreTx | undefined;
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -96,6 +98,11 @@ class KyselyTx implements StoreTx {
   get deliveryTrackers(): KyselyDeliveryTrackerTx {
     this.#deliveryTrackers ??= new KyselyDeliveryTrackerTx(this.trx);
     return this.#deliveryTrackers;
+  }
+
+  get inStore(): KyselyInStoreTx {
+    this.#inStore ??= new KyselyInStoreTx(this.trx, this.dialect);
+    return this.#inStore;
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {

@@ -1,6 +1,8 @@
 import type { ArmedFault } from '../domain/faults.js';
 import type { Merchant, MerchantStore, PublicKeyRecord } from '../domain/merchant.js';
 import type { Instant } from '../domain/time.js';
+import type { Environment } from '../domain/environment.js';
+import type { Delegation, MerchantAccount } from '../domain/partners.js';
 
 /** A public key and the merchant it belongs to, read together to authenticate a request. */
 export interface Credentials {
@@ -17,6 +19,16 @@ export interface MerchantReads {
   /** The key with its merchant in one query: every API call needs both. */
   credentials(publicKeyId: string): Promise<Credentials | undefined>;
   publicKeysOf(merchantId: string): Promise<PublicKeyRecord[]>;
+  /** Merchant accounts partners onboarded, with their compare-and-set version. */
+  merchantAccount(merchantAccountId: string): Promise<(MerchantAccount & { version: number }) | undefined>;
+  merchantAccountByReference(
+    partnerId: string,
+    environment: Environment,
+    uniqueReferenceId: string,
+  ): Promise<(MerchantAccount & { version: number }) | undefined>;
+  merchantAccountsOf(partnerId: string): Promise<MerchantAccount[]>;
+  delegation(mwsAuthToken: string): Promise<Delegation | undefined>;
+  delegationsOf(who: { partnerId: string } | { merchantId: string }): Promise<Delegation[]>;
 }
 
 /** Merchants inside a transaction. */
@@ -31,4 +43,11 @@ export interface MerchantTx extends MerchantReads {
   setThrottling(merchantId: string, on: boolean): Promise<void>;
   /** Compare-and-set on `faultsVersion`: false when another call changed the list first. */
   replaceArmedFaults(merchantId: string, expectedVersion: number, faults: readonly ArmedFault[]): Promise<boolean>;
+  insertMerchantAccount(account: MerchantAccount): Promise<void>;
+  /** Compare-and-set on `version`; also copies the state to the merchant row that authentication reads. */
+  updateMerchantAccount(account: MerchantAccount, version: number): Promise<void>;
+  updateStore(store: MerchantStore): Promise<void>;
+  insertDelegation(delegation: Delegation): Promise<void>;
+  /** False when the grant was already revoked (or does not exist). */
+  revokeDelegation(mwsAuthToken: string, at: Instant): Promise<boolean>;
 }

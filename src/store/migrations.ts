@@ -437,6 +437,59 @@ const STEPS: Record<string, Step> = {
       .addColumn('faults_version', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
   },
+  // ---- partners, delegation, JP onboarding and in-store payments (issue 13) ----
+  '0010_partners': async (db) => {
+    // A partner is an account like a merchant (its keys reference it); an onboarded merchant carries its review.
+    await db.schema
+      .alterTable('merchants')
+      .addColumn('kind', 'text', (c) => c.notNull().defaultTo('merchant'))
+      .execute();
+    await db.schema.alterTable('merchants').addColumn('partner_id', 'text').execute();
+    await db.schema.alterTable('merchants').addColumn('account_state', 'text').execute();
+    await db.schema.alterTable('merchants').addColumn('review_due_at', 'bigint').execute();
+    await db.schema
+      .createTable('merchant_accounts')
+      .addColumn('merchant_account_id', 'text', (c) => c.primaryKey())
+      .addColumn('partner_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('unique_reference_id', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('merchant_accounts_by_reference')
+      .on('merchant_accounts')
+      .columns(['partner_id', 'environment', 'unique_reference_id'])
+      .unique()
+      .execute();
+    await db.schema
+      .createTable('delegations')
+      .addColumn('mws_auth_token', 'text', (c) => c.primaryKey())
+      .addColumn('partner_id', 'text', (c) => c.notNull())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('secret', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('revoked_at', 'bigint')
+      .execute();
+    await db.schema.createIndex('delegations_by_partner').on('delegations').columns(['partner_id']).execute();
+    await db.schema.createIndex('delegations_by_merchant').on('delegations').columns(['merchant_id']).execute();
+    await db.schema
+      .createTable('in_store_transactions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('parent_id', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('in_store_transactions_by_parent')
+      .on('in_store_transactions')
+      .columns(['parent_id'])
+      .execute();
+  },
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -34,6 +34,10 @@ export interface Database {
   report_documents: ReportDocumentRow;
   report_schedules: ReportScheduleRow;
   delivery_trackers: DeliveryTrackerRow;
+  // 0010_partners
+  merchant_accounts: MerchantAccountRow;
+  delegations: DelegationRow;
+  in_store_transactions: InStoreRow;
 }
 
 export interface MerchantRow {
@@ -50,6 +54,14 @@ export interface MerchantRow {
   /** JSON list of ArmedFault. */
   armed_faults: Generated<string>;
   faults_version: Generated<number>;
+  // 0010_partners
+  /** 'merchant' or 'partner'. */
+  kind: Generated<string>;
+  /** The partner that onboarded this merchant, null for merchants the operator made. */
+  partner_id: string | null;
+  /** The onboarded account's stored state (UnderReview, Active, Deleted). */
+  account_state: string | null;
+  review_due_at: number | null;
 }
 
 /** An evidence file: its metadata as JSON, the upload URL's token, and the bytes once uploaded. */
@@ -63,6 +75,40 @@ export interface EvidenceFileRow {
   /** Bytes uploaded (0 before): what the per-merchant bound sums. */
   size: Generated<number>;
   content: Uint8Array | null;
+}
+
+/** A merchant account a partner registered or created (the wire details as a JSON document). */
+export interface MerchantAccountRow {
+  merchant_account_id: string;
+  partner_id: string;
+  environment: string;
+  unique_reference_id: string;
+  version: number;
+  created_at: number;
+  doc: string;
+}
+
+/** A merchant's grant of delegated access to a partner. */
+export interface DelegationRow {
+  mws_auth_token: string;
+  partner_id: string;
+  merchant_id: string;
+  secret: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** In-store scans (charge permissions), charges and refunds. */
+export interface InStoreRow {
+  id: string;
+  merchant_id: string;
+  environment: string;
+  /** 'scan', 'charge' or 'refund'. */
+  kind: string;
+  /** The scan of a charge, the charge of a refund. */
+  parent_id: string | null;
+  created_at: number;
+  doc: string;
 }
 
 export interface StoreRow {

@@ -4,6 +4,7 @@ import type { FileReads, FileTx } from './files.js';
 import type { HostedReads, HostedTx } from './hosted.js';
 import type { IdempotencyTx } from './idempotency.js';
 import type { LedgerReads, LedgerTx } from './ledger.js';
+import type { InStoreTx } from './in-store.js';
 import type { MerchantReads, MerchantTx } from './merchants.js';
 import type { DialectName } from './migrations.js';
 import type { NotificationReads, NotificationTx } from './notifications.js';
@@ -18,6 +19,7 @@ export type * from './files.js';
 export type * from './hosted.js';
 export type * from './idempotency.js';
 export type * from './ledger.js';
+export type * from './in-store.js';
 export type * from './merchants.js';
 export type * from './notifications.js';
 export type * from './reports.js';
@@ -78,6 +80,7 @@ export interface StoreTx extends StoreReads {
   readonly ledger: LedgerTx;
   readonly reports: ReportTx;
   readonly deliveryTrackers: DeliveryTrackerTx;
+  readonly inStore: InStoreTx;
   /** Runs `fn` so that a failure undoes only what `fn` did. */
   savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 }

@@ -541,6 +541,165 @@ export const testingFaultRequest = object({
 
 /** Turns Amazon's throttle table on or off for the caller, for `POST /v2/testing/throttling`. */
 export const testingThrottlingRequest = object({ enabled: boolean() });
+// ---- partners: JP onboarding (spec 12 §12.6) and delegation (§12.7) ----
+
+const countryCode = string({ max: 2, min: 2, pattern: /^[A-Z]{2}$/, patternHint: 'Use an ISO 3166 code such as JP.' });
+const phoneNumber = object({
+  countryCode: string({ max: 5, min: 1 }),
+  number: string({ max: 20, min: 1 }),
+  extension: optional(string({ max: 10 })),
+});
+const accountAddressFields = {
+  addressLine1: string({ max: 180, min: 1 }),
+  addressLine2: optional(string({ max: 60 })),
+  addressLine3: optional(string({ max: 60 })),
+  city: optional(string({ max: 50 })),
+  stateOrRegion: optional(string({ max: 50 })),
+  postalCode: string({ max: 20, min: 1 }),
+  countryCode,
+  phoneNumber: optional(phoneNumber),
+};
+const accountAddress = object(accountAddressFields);
+const partialAccountAddress = object({
+  ...accountAddressFields,
+  addressLine1: optional(accountAddressFields.addressLine1),
+  postalCode: optional(accountAddressFields.postalCode),
+  countryCode: optional(countryCode),
+});
+/** `YYYYMMDD`, as the SDKs' samples send it. */
+const dateOfBirth = string({ max: 10, min: 8, pattern: /^\d{4}-?\d{2}-?\d{2}$/, patternHint: 'Use YYYYMMDD.' });
+const personFields = {
+  personId: optional(string({ max: 100, min: 1 })),
+  personFullName: string({ max: 200, min: 1 }),
+  residentialAddress: optional(accountAddress),
+  dateOfBirth: optional(dateOfBirth),
+};
+const person = object(personFields);
+const businessInfoFields = {
+  email: optional(string({ max: 254, min: 3 })),
+  businessType: literal(['CORPORATE', 'INDIVIDUAL'] as const),
+  countryOfEstablishment: countryCode,
+  businessLegalName: string({ max: 200, min: 1 }),
+  businessCategory: optional(string({ max: 100, min: 1 })),
+  businessAddress: accountAddress,
+  businessDisplayName: optional(string({ max: 200, min: 1 })),
+  annualSalesVolume: optional(object({ amount: string({ max: 20, min: 1 }), currencyCode: currencyCode })),
+  customerSupportInformation: optional(
+    object({
+      customerSupportEmail: optional(string({ max: 254, min: 3 })),
+      customerSupportPhoneNumber: optional(phoneNumber),
+    }),
+  ),
+};
+/** `ACTIVE` (PHP, Ruby) and `Active` (Java) are both sent (spec 12 §12.6.2). */
+const activeState = literal(['ACTIVE', 'Active', 'INACTIVE', 'Inactive'] as const);
+const onboardingStore = object({
+  domainUrls: optional(array(string({ max: 1024, min: 1 }), { max: 20 })),
+  storeName: optional(string({ max: 100, min: 1 })),
+  privacyPolicyUrl: optional(url(TEXT_LIMITS.url)),
+  storeStatus: optional(object({ state: activeState, reasonCode: optional(string({ max: 100 })) })),
+});
+const accountLedgerCurrency = literal(['GBP', 'EUR', 'JPY', 'USD'] as const);
+
+/** Register Amazon Pay Account and Create Merchant Account share `POST /merchantAccounts` (decisions.md). */
+export const registerMerchantAccountRequest = object({
+  uniqueReferenceId: string({ max: 100, min: 1 }),
+  ledgerCurrency: accountLedgerCurrency,
+  businessInfo: object(businessInfoFields),
+  primaryContactPerson: optional(object({ ...personFields, personFullName: personFields.personFullName })),
+  beneficiaryOwners: optional(array(person, { max: 10 })),
+  integrationInfo: optional(object({ ipnEndpointUrls: optional(array(url(TEXT_LIMITS.url), { max: 5 })) })),
+  stores: optional(array(onboardingStore, { max: 1, min: 1 })),
+  defaultStore: optional(onboardingStore),
+  merchantStatus: optional(
+    object({
+      statusProvider: optional(string({ max: 100 })),
+      state: activeState,
+      reasonCode: optional(string({ max: 100 })),
+    }),
+  ),
+});
+
+/** Update Amazon Pay Account / Update Merchant Account: every field optional, objects merged into what is kept. */
+export const updateMerchantAccountRequest = object({
+  uniqueReferenceId: optional(string({ max: 100, min: 1 })),
+  ledgerCurrency: optional(accountLedgerCurrency),
+  businessInfo: optional(
+    object({
+      ...businessInfoFields,
+      businessType: optional(businessInfoFields.businessType),
+      countryOfEstablishment: optional(countryCode),
+      businessLegalName: optional(businessInfoFields.businessLegalName),
+      businessAddress: optional(partialAccountAddress),
+    }),
+  ),
+  primaryContactPerson: optional(
+    object({
+      ...personFields,
+      personFullName: optional(personFields.personFullName),
+      residentialAddress: optional(partialAccountAddress),
+    }),
+  ),
+  beneficiaryOwners: optional(array(person, { max: 10 })),
+  integrationInfo: optional(object({ ipnEndpointUrls: optional(array(url(TEXT_LIMITS.url), { max: 5 })) })),
+  stores: optional(array(onboardingStore, { max: 1, min: 1 })),
+  defaultStore: optional(onboardingStore),
+});
+
+export const claimMerchantAccountRequest = object({ uniqueReferenceId: string({ max: 100, min: 1 }) });
+
+const storeFields = {
+  allowedOriginDomains: optional(array(string({ max: 1024, min: 1 }), { max: 20 })),
+  allowedRedirectURLs: optional(array(url(TEXT_LIMITS.url), { max: 20 })),
+  storeName: string({ max: 100, min: 1 }),
+  privacyPolicyUrl: optional(url(TEXT_LIMITS.url)),
+  merchantLogoUrl: optional(url(TEXT_LIMITS.url)),
+};
+export const createStoreRequest = object(storeFields);
+export const updateStoreRequest = object({ ...storeFields, storeName: optional(storeFields.storeName) });
+
+/** A merchant grants a partner delegated access (`POST /v2/testing/delegations`, docs/sandbox.md). */
+export const testingDelegationRequest = object({ partnerId: string({ max: 100, min: 1 }) });
+
+// ---- in-store (spec 12 §12.11) ----
+
+const inStoreMetadata = object({
+  merchantNote: optional(string({ max: 255 })),
+  customInformation: optional(string({ max: TEXT_LIMITS.customInformation })),
+  communicationContext: optional(
+    object({
+      merchantStoreName: optional(string({ max: TEXT_LIMITS.merchantStoreName })),
+      merchantOrderId: optional(string({ max: TEXT_LIMITS.merchantReferenceId })),
+    }),
+  ),
+});
+const referenceId = string({ max: 64, min: 1 });
+
+export const merchantScanRequest = object({
+  scanData: string({ max: 4096, min: 1 }),
+  scanReferenceId: referenceId,
+  merchantCOE: countryCode,
+  ledgerCurrency: currencyCode,
+  chargeTotal: optional(price()),
+  storeLocation: optional(object({ countryCode: optional(countryCode) })),
+  metadata: optional(inStoreMetadata),
+});
+
+export const inStoreChargeRequest = object({
+  chargePermissionId: string({ max: 64, min: 1 }),
+  chargeReferenceId: referenceId,
+  chargeTotal: price(),
+  softDescriptor: optional(softDescriptor),
+  metadata: optional(inStoreMetadata),
+});
+
+export const inStoreRefundRequest = object({
+  chargeId: string({ max: 64, min: 1 }),
+  refundReferenceId: referenceId,
+  refundTotal: price(),
+  softDescriptor: optional(softDescriptor),
+  metadata: optional(inStoreMetadata),
+});
 
 export type UpdateCheckoutSessionBody = Input<typeof updateCheckoutSessionRequest>;
 export type UpdateCheckoutSessionPaymentDetails = NonNullable<UpdateCheckoutSessionBody['paymentDetails']>;
@@ -575,4 +734,13 @@ export const REQUESTS = {
   TestingFaultRequest: testingFaultRequest,
   TestingProcessPaymentRequest: testingProcessPaymentRequest,
   TestingThrottlingRequest: testingThrottlingRequest,
+  RegisterMerchantAccountRequest: registerMerchantAccountRequest,
+  UpdateMerchantAccountRequest: updateMerchantAccountRequest,
+  ClaimMerchantAccountRequest: claimMerchantAccountRequest,
+  CreateStoreRequest: createStoreRequest,
+  UpdateStoreRequest: updateStoreRequest,
+  TestingDelegationRequest: testingDelegationRequest,
+  MerchantScanRequest: merchantScanRequest,
+  InStoreChargeRequest: inStoreChargeRequest,
+  InStoreRefundRequest: inStoreRefundRequest,
 } as const;

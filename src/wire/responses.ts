@@ -395,6 +395,39 @@ export const deliveryTrackerResponse = object({
   deliveryDetails: array(object({ trackingNumber: text(), carrierCode: text() })),
 });
 
+/** Register Amazon Pay Account / Create Merchant Account (201), Update Merchant Account (200): spec 12 §12.6. */
+export const merchantAccountResponse = object({ uniqueReferenceId: text(), merchantAccountId: text() });
+
+/** Merchant Account Claim (303): where the merchant goes to take the account over (reji's choice of keys). */
+export const merchantAccountClaimResponse = object({ merchantAccountId: text(), claimUrl: text() });
+
+/** Create Store (201) and Update Store (200). */
+export const storeIdResponse = object({ storeId: text() });
+
+/** Get Authorization Token (spec 12 §12.7). */
+export const authorizationTokenResponse = object({ authorizationToken: text() });
+
+/** A merchant's grant of delegated access (testing endpoints, docs/sandbox.md). */
+export const delegationResponse = object({
+  mwsAuthToken: text(),
+  merchantId: text(),
+  partnerId: text(),
+  creationTimestamp: wireTimestamp,
+  revocationTimestamp: nullable(wireTimestamp),
+});
+export const delegationListResponse = object({ delegations: array(delegationResponse) });
+
+/** In-store Merchant Scan, Charge and Refund: the exact key sets of spec 12 §12.11. */
+export const merchantScanResponse = object({ chargePermissionId: text() });
+export const inStoreChargeResponse = object({
+  chargeId: text(),
+  chargeStatus: object({ state: literal(['Completed'] as const) }),
+});
+export const inStoreRefundResponse = object({
+  refundId: text(),
+  refundStatus: object({ state: literal(['Pending'] as const) }),
+});
+
 /** Every response declaration by name (JSON Schema components, tests). */
 export const RESPONSES = {
   CheckoutSession: checkoutSessionResponse,
@@ -414,4 +447,13 @@ export const RESPONSES = {
   Empty: emptyResponse,
   DisbursementList: disbursementListResponse,
   DeliveryTracker: deliveryTrackerResponse,
+  MerchantAccount: merchantAccountResponse,
+  MerchantAccountClaim: merchantAccountClaimResponse,
+  StoreId: storeIdResponse,
+  AuthorizationToken: authorizationTokenResponse,
+  Delegation: delegationResponse,
+  DelegationList: delegationListResponse,
+  MerchantScan: merchantScanResponse,
+  InStoreCharge: inStoreChargeResponse,
+  InStoreRefund: inStoreRefundResponse,
 } as const satisfies Record<string, Schema<unknown, unknown>>;

@@ -16,6 +16,33 @@ import { startTestReji, type TestMerchant, type TestReji } from '../support/reji
 import type { RequestRecord } from '../../src/http/server.js';
 import { answersNotMatchingOpenApi } from '../support/openapi-check.js';
 import { teaCart } from '../support/buy-now.js';
+import { createRequire } from 'node:module';
+import { createPartner } from '../../src/app/delegation.js';
+import { createKeyPair } from '../../src/app/merchants.js';
+
+// The partner and in-store methods of the official SDK (untyped JavaScript), for the flows at the end.
+type Call = Promise<OfficialResponse>;
+type Headers = Record<string, string> | null;
+const AmazonPayModule = createRequire(import.meta.url)('@amazonpay/amazon-pay-api-sdk-nodejs') as {
+  WebStoreClient: new (
+    config: Record<string, unknown>,
+  ) => OfficialClient & {
+    registerAmazonPayAccount(payload: unknown, headers?: Headers): Call;
+    updateAmazonPayAccount(id: string, payload: unknown, headers?: Headers): Call;
+    deleteAmazonPayAccount(id: string, headers?: Headers): Call;
+    createMerchantAccount(payload: unknown, headers?: Headers): Call;
+    updateMerchantAccount(id: string, payload: unknown, headers?: Headers): Call;
+    merchantAccountClaim(id: string, payload: unknown, headers?: Headers): Call;
+    getAuthorizationToken(mwsAuthToken: string, merchantId: string, headers?: Headers): Call;
+  };
+  InStoreClient: new (
+    config: Record<string, unknown>,
+  ) => {
+    merchantScan(payload: unknown, headers?: Headers): Call;
+    charge(payload: unknown, headers?: Headers): Call;
+    refund(payload: unknown, headers?: Headers): Call;
+  };
+};
 
 /**
  * Conformance: whole flows driven by Amazon's official Node SDK, every response reduced to its shape (key
@@ -576,6 +603,167 @@ for (const { dialect, skip } of await dialectCases()) {
         client.completeCheckoutSession(id, { chargeAmount: price('1980', 'JPY') }),
       );
       await f.call('getCheckoutSession (Completed)', client.getCheckoutSession(id));
+      f.check(writer);
+    });
+
+    test('partners: register, store, token exchange, a delegated call, update, claim, delete (JP onboarding)', async () => {
+      const f = new Flow('partners');
+      const partner = await createPartner(reji.ctx, { region: 'jp' });
+      const key = await createKeyPair(reji.ctx, {
+        merchantId: partner.merchantId,
+        environment: 'Sandbox',
+        legacy: false,
+      });
+      const sdk = new AmazonPayModule.WebStoreClient({
+        publicKeyId: key.publicKeyId,
+        privateKey: key.privateKeyPem,
+        region: 'jp',
+        sandbox: true,
+        overrideServiceUrl: reji.httpsHost,
+      });
+      const address = {
+        addressLine1: '1-2-3 Shibuya',
+        city: '渋谷区',
+        stateOrRegion: '東京都',
+        postalCode: '150-0002',
+        countryCode: 'JP',
+      };
+      const businessInfo = {
+        businessType: 'CORPORATE',
+        countryOfEstablishment: 'JP',
+        businessLegalName: '株式会社サンプル',
+        businessAddress: address,
+      };
+      const registered = await f.call(
+        'registerAmazonPayAccount',
+        sdk.registerAmazonPayAccount({ uniqueReferenceId: 'conf-1', ledgerCurrency: 'JPY', businessInfo }),
+      );
+      const id = registered.data.merchantAccountId as string;
+      const store = await f.call(
+        'createStore',
+        sdk.apiCall({
+          method: 'POST',
+          urlFragment: `merchantAccounts/${id}/stores`,
+          payload: { storeName: 'Shop' },
+          headers: {},
+        }),
+      );
+      await f.call(
+        'updateStore',
+        sdk.apiCall({
+          method: 'PATCH',
+          urlFragment: `merchantAccounts/${id}/stores/${store.data.storeId}`,
+          payload: { allowedOriginDomains: ['shop.example'] },
+          headers: {},
+        }),
+      );
+      const grants = await f.call(
+        'listDelegations',
+        sdk.apiCall({ method: 'GET', urlFragment: 'testing/delegations', headers: {} }),
+      );
+      const token = await f.call(
+        'getAuthorizationToken',
+        sdk.getAuthorizationToken(grants.data.delegations[0].mwsAuthToken, id),
+      );
+      const as = { 'x-amz-pay-authtoken': token.data.authorizationToken as string };
+      await f.call(
+        'createCheckoutSession (under review)',
+        sdk.createCheckoutSession(
+          {
+            webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' },
+            storeId: store.data.storeId,
+          },
+          { ...idem(), ...as },
+        ),
+      );
+      await sdk.apiCall({
+        method: 'POST',
+        urlFragment: 'testing/clock',
+        payload: { advanceBySeconds: 16 * 60 },
+        headers: as,
+      });
+      await f.call(
+        'createCheckoutSession (delegated)',
+        sdk.createCheckoutSession(
+          {
+            webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' },
+            storeId: store.data.storeId,
+          },
+          { ...idem(), ...as },
+        ),
+      );
+      await f.call(
+        'updateAmazonPayAccount',
+        sdk.updateAmazonPayAccount(id, { businessInfo: { businessAddress: { addressLine2: 'Bldg 5' } } }),
+      );
+      const created = await f.call(
+        'createMerchantAccount',
+        sdk.createMerchantAccount({
+          uniqueReferenceId: 'conf-2',
+          ledgerCurrency: 'JPY',
+          businessInfo: { ...businessInfo, email: 'owner@shop.example' },
+          stores: [{ domainUrls: ['https://shop.example'], storeName: 'Shop' }],
+        }),
+      );
+      await f.call(
+        'updateMerchantAccount',
+        sdk.updateMerchantAccount(
+          created.data.merchantAccountId,
+          { businessInfo: { businessDisplayName: 'Shop' } },
+          {},
+        ),
+      );
+      await f.call(
+        'merchantAccountClaim',
+        sdk.merchantAccountClaim(created.data.merchantAccountId, { uniqueReferenceId: 'conf-2' }),
+      );
+      await f.call('deleteAmazonPayAccount', sdk.deleteAmazonPayAccount(id));
+      f.check(writer);
+    });
+
+    test('in-store: scan, charge, refund, a replay and a declining test code', async () => {
+      const f = new Flow('in-store');
+      const till = new AmazonPayModule.InStoreClient({
+        publicKeyId: jp.sandboxKey.publicKeyId,
+        privateKey: jp.sandboxKey.privateKeyPem,
+        region: 'jp',
+        sandbox: true,
+        overrideServiceUrl: reji.httpsHost,
+      });
+      const scanBody = (scanData: string, scanReferenceId: string) => ({
+        scanData,
+        scanReferenceId,
+        merchantCOE: 'JP',
+        ledgerCurrency: 'JPY',
+        chargeTotal: { currencyCode: 'JPY', amount: 1000 },
+      });
+      const scan = await f.call('merchantScan', till.merchantScan(scanBody('qr-1', `conf-scan-${dialect}`)));
+      await f.call('merchantScan (replay)', till.merchantScan(scanBody('qr-1', `conf-scan-${dialect}`)));
+      const charge = await f.call(
+        'charge',
+        till.charge({
+          chargePermissionId: scan.data.chargePermissionId,
+          chargeReferenceId: `conf-charge-${dialect}`,
+          chargeTotal: { currencyCode: 'JPY', amount: 800 },
+        }),
+      );
+      await f.call(
+        'refund',
+        till.refund({
+          chargeId: charge.data.chargeId,
+          refundReferenceId: `conf-refund-${dialect}`,
+          refundTotal: { currencyCode: 'JPY', amount: 300 },
+        }),
+      );
+      const declining = await till.merchantScan(scanBody('AMZN-TEST-HARD-DECLINE', `conf-scan-d-${dialect}`));
+      await f.call(
+        'charge (HardDeclined)',
+        till.charge({
+          chargePermissionId: declining.data.chargePermissionId,
+          chargeReferenceId: `conf-charge-d-${dialect}`,
+          chargeTotal: { currencyCode: 'JPY', amount: 500 },
+        }),
+      );
       f.check(writer);
     });
 

@@ -52,6 +52,53 @@ for (const { dialect, skip } of await dialectCases()) {
       rmSync(dataDir, { recursive: true, force: true });
     });
 
+    test('partner create, partner keys create, grant, delegations, revoke', async () => {
+      const m = JSON.parse((await reji(['merchant', 'create', '--region', 'jp', ...common, '--json'])).stdout);
+      const p = await reji(['partner', 'create', '--region', 'jp', '--name', 'Cart platform', ...common, '--json']);
+      assert.equal(p.code, 0, p.stderr);
+      const partner = JSON.parse(p.stdout);
+      assert.deepEqual(partner, { partnerId: partner.partnerId, name: 'Cart platform', region: 'jp' });
+      const keyFile = join(dataDir, 'partner.pem');
+      const keyArgs = ['partner', 'keys', 'create', '--private-key-out', keyFile, ...common, '--json'];
+      const k = await reji([...keyArgs, '--partner-id', partner.partnerId]);
+      assert.equal(k.code, 0, k.stderr);
+      assert.match(JSON.parse(k.stdout).publicKeyId, /^SANDBOX-/);
+      const notPartner = await reji([...keyArgs, '--partner-id', m.merchantId]);
+      assert.equal(notPartner.code, 2);
+      assert.match(notPartner.stderr, /not a partner/);
+
+      const g = await reji([
+        'partner',
+        'grant',
+        '--merchant-id',
+        m.merchantId,
+        '--partner-id',
+        partner.partnerId,
+        ...common,
+        '--json',
+      ]);
+      assert.equal(g.code, 0, g.stderr);
+      const grant = JSON.parse(g.stdout);
+      assert.match(grant.mwsAuthToken, /^amzn\.mws\./);
+      const backwards = await reji([
+        'partner',
+        'grant',
+        '--merchant-id',
+        partner.partnerId,
+        '--partner-id',
+        m.merchantId,
+        ...common,
+      ]);
+      assert.equal(backwards.code, 1);
+      const r = await reji(['partner', 'revoke', '--mws-auth-token', grant.mwsAuthToken, ...common, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const list = JSON.parse(
+        (await reji(['partner', 'delegations', '--merchant-id', m.merchantId, ...common, '--json'])).stdout,
+      );
+      assert.equal(list.delegations.length, 1);
+      assert.notEqual(list.delegations[0].revokedAt, null);
+    });
+
     test('merchant create, keys create (sandbox, live, legacy), keys register, store allow-origin', async () => {
       const m = await reji(['merchant', 'create', '--region', 'us', '--name', 'CLI shop', ...common, '--json']);
       assert.equal(m.code, 0, m.stderr);

@@ -31,6 +31,12 @@ export function answersNotMatchingOpenApi(document: Json, answers: readonly Requ
       problems.push(`${answer.operation}: status ${status} is not among the document's responses`);
       continue;
     }
+    const declared = op.responses[key] as { content?: Record<string, unknown> };
+    if (declared.content === undefined) {
+      // A bodyless answer (202/204 of the onboarding operations): the document declares no content.
+      if (answer.responseBody !== '') problems.push(`${answer.operation} ${status}: a body where none is declared`);
+      continue;
+    }
     const ref = `openapi.json#/paths/${pointer(op.path)}/${op.method}/responses/${key}/content/application~1json/schema`;
     let validate = validators.get(ref);
     if (!validate) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ERROR_CATALOGUE } from '../../src/domain/errors.js';
+import { IN_STORE_TEST_CODES } from '../../src/domain/in-store.js';
 import { SIMULATIONS } from '../../src/domain/simulations.js';
 import { API_ROUTES } from '../../src/http/routes.js';
 
@@ -20,6 +21,17 @@ test('docs/sandbox.md lists exactly the simulation table', () => {
   assert.deepEqual(
     rows,
     SIMULATIONS.map((s) => `${s.operation} ${s.code}`),
+  );
+});
+
+test('docs/sandbox.md lists exactly the in-store test codes', () => {
+  const rows = [...read('docs/sandbox.md').matchAll(/^\| `(AMZN-TEST-[A-Z-]+)` \| (.+) \|$/gm)].map((m) => [
+    m[1],
+    m[2],
+  ]);
+  assert.deepEqual(
+    rows,
+    Object.entries(IN_STORE_TEST_CODES).map(([code, { description }]) => [code, description]),
   );
 });
 

@@ -60,7 +60,9 @@ test('request bodies and responses come from the wire declarations', () => {
 test('every Amazon Pay object operation declares its response; refused operations answer 405', () => {
   const objectOperations = API_ROUTES.filter((r) => r.supported && !r.sandboxOnly);
   assert.ok(objectOperations.length >= 14);
-  for (const route of objectOperations) assert.ok(route.response, `${route.operation} declares its response`);
+  // Delete Amazon Pay Account answers 202 with no body.
+  for (const route of objectOperations.filter((r) => r.status !== 202))
+    assert.ok(route.response, `${route.operation} declares its response`);
   for (const route of API_ROUTES.filter((r) => !r.supported)) {
     const op = doc.paths[openApiPath(route.path)]![route.method.toLowerCase()]!;
     assert.deepEqual(Object.keys(op['responses'] as Json), ['405']);

@@ -37,10 +37,11 @@ describe('the API route table', () => {
   test('the metadata an OpenAPI document needs is there', () => {
     for (const r of API_ROUTES) {
       assert.ok(HTTP_METHODS.includes(r.method), r.operation);
-      // Amazon's report paths have hyphens (report-documents, report-schedules).
+      // Amazon's report paths (report-documents, report-schedules) and in-store (the Node SDK's InStoreClient) have hyphens.
       assert.match(r.path, /^\/v2(\/[A-Za-z:-]+)+$/, r.operation);
       assert.match(r.operation, /^[A-Z][A-Za-z]+$/, r.path);
-      assert.ok([200, 201].includes(r.status), r.operation);
+      // 202: Delete Amazon Pay Account; 303: Merchant Account Claim (spec 12 §12.1).
+      assert.ok([200, 201, 202, 303].includes(r.status), r.operation);
       if (r.method === 'GET') assert.equal(r.body, undefined, `${r.operation}: a GET reads no body`);
       if (r.idempotency !== 'none') assert.equal(r.method, 'POST', `${r.operation}: only POSTs are idempotent`);
       if (r.simulation !== null && r.simulation !== 'Other') assert.ok(SIMULATED_OPERATIONS.includes(r.simulation));
@@ -61,5 +62,38 @@ describe('the API route table', () => {
     for (const path of ['/v1/charges', 'v2/charges', '/v2', '/v2/', '/v2//charges', '/v2/charges/']) {
       assert.throws(() => defineRoute({ method: 'GET', path, operation: 'X', simulation: 'Other', handler }), path);
     }
+  });
+
+  test("idempotency 'reference' needs the body field that names the request, and only it takes one", () => {
+    const handler = async () => ({});
+    const base = { method: 'POST', path: '/v2/x', operation: 'X', simulation: 'Other', handler } as const;
+    assert.throws(() => defineRoute({ ...base, idempotency: 'reference' }));
+    assert.throws(() => defineRoute({ ...base, referenceId: { field: 'id', of: () => 'a' } }));
+    const route = defineRoute({ ...base, idempotency: 'reference', referenceId: { field: 'id', of: () => 'a' } });
+    assert.equal(route.referenceId?.field, 'id');
+    const inStore = API_ROUTES.filter((r) => r.path.startsWith('/v2/in-store/'));
+    assert.deepEqual(
+      inStore.map((r) => [r.operation, r.idempotency, r.referenceId?.field]),
+      [
+        ['InStoreMerchantScan', 'reference', 'scanReferenceId'],
+        ['InStoreCharge', 'reference', 'chargeReferenceId'],
+        ['InStoreRefund', 'reference', 'refundReferenceId'],
+      ],
+    );
+  });
+
+  test('who may call: partner operations for partners, the clock for both, everything else for merchants', () => {
+    const partnerOnly = API_ROUTES.filter((r) => r.access === 'partner').map((r) => r.operation);
+    assert.deepEqual(partnerOnly.sort(), [
+      'CreateStore',
+      'DeleteMerchantAccount',
+      'GetAuthorizationToken',
+      'MerchantAccountClaim',
+      'RegisterMerchantAccount',
+      'UpdateMerchantAccount',
+      'UpdateStore',
+    ]);
+    const any = API_ROUTES.filter((r) => r.access === 'any').map((r) => r.operation);
+    assert.deepEqual(any.sort(), ['TestingAdvanceClock', 'TestingGetClock', 'TestingListDelegations']);
   });
 });
