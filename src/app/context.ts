@@ -3,6 +3,7 @@ import type { Merchant } from '../domain/merchant.js';
 import type { RandomSource } from '../domain/random.js';
 import type { Instant } from '../domain/time.js';
 import type { Store } from '../store/store.js';
+import type { RequestLogWriter } from './request-log.js';
 
 export interface Clock {
   /** Real time; sandbox objects add their merchant's clock offset on top. */
@@ -25,6 +26,8 @@ export interface AppContext {
   /** Base URL of reji's own pages (hosted checkout, processing), without a trailing slash. */
   readonly publicUrl: string;
   readonly log: Logger;
+  /** The console's request log; absent when it is turned off. */
+  readonly requestLog?: RequestLogWriter | undefined;
 }
 
 /** The authenticated merchant of an API call and the environment its key and path select. */

@@ -18,6 +18,8 @@ Usage:
              [--ipn-worker true|false] [--ipn-timeout-ms N] [--ipn-concurrency N] [--ipn-lease-ms N]
              [--ipn-endpoint-concurrency N]
              [--trust-proxy 10.0.0.1,10.1.0.0/16]
+             [--no-console] [--console-password SECRET] [--request-log true|false]
+             [--request-log-max-per-merchant 1000] [--request-log-hours 24]
   reji migrate [--json]
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
   reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]
@@ -51,15 +53,28 @@ async function serve(args: string[]): Promise<void> {
     'ipn-concurrency': { type: 'string' },
     'ipn-poll-interval-ms': { type: 'string' },
     'ipn-lease-ms': { type: 'string' },
+    'no-console': { type: 'boolean' },
+    'console-password': { type: 'string' },
+    'request-log': { type: 'string' },
+    'request-log-max-per-merchant': { type: 'string' },
+    'request-log-hours': { type: 'string' },
   });
   const config = readServeConfig(values as RawOptions);
-  const reji = await startReji(config, { pages: defaultPages });
+  const reji = await startReji(config, { pages: (ctx) => defaultPages(ctx, config.console) });
   const lines = [
     '',
     `reji is running (${reji.app.ctx.store.dialect === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,
     `  API and hosted pages: ${reji.servers.httpUrl}${reji.servers.httpsUrl ? `  and  ${reji.servers.httpsUrl}` : ''}`,
     `  health:               ${reji.servers.httpUrl}/healthz`,
   ];
+  if (config.console.enabled) {
+    const access = config.console.password
+      ? 'password required'
+      : config.console.loopbackOnly
+        ? 'open on this machine'
+        : 'locked: set REJI_CONSOLE_PASSWORD';
+    lines.splice(3, 0, `  console:              ${reji.servers.httpUrl}/  (${access})`);
+  }
   if (reji.demo) {
     lines.push(
       '',

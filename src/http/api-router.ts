@@ -1,5 +1,5 @@
 import { ApiError } from '../app/api-error.js';
-import type { AppContext } from '../app/context.js';
+import type { AppContext, Caller } from '../app/context.js';
 import type { Environment } from '../domain/environment.js';
 import { runIdempotent } from '../app/idempotency.js';
 import { requireSandbox } from '../app/testing.js';
@@ -81,12 +81,14 @@ export type ApiCallHandler = (
   ctx: AppContext,
   call: ApiCall,
   onRoute?: (operation: string) => void,
+  /** Told who called once the signature checked out (the request log). */
+  onCaller?: (caller: Caller) => void,
 ) => Promise<ApiResult>;
 
 /** The API router over a route table (no state of its own beyond the table). */
 export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
   /** Finds the route (404 / 405 in Amazon's shape before any authentication), authenticates, runs it. */
-  return async (ctx, call, onRoute = () => {}) => {
+  return async (ctx, call, onRoute = () => {}, onCaller = () => {}) => {
     const parsed = parseApiPath(call.rawPath);
     if (!parsed) throw new ApiError('ResourceNotFound', `No API operation at ${call.rawPath}.`);
     const candidates = routes.filter((r) => match(r, parsed.segments) !== undefined);
@@ -101,6 +103,7 @@ export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
     onRoute(route.operation);
     const parts: SignedRequestParts = { ...call, pathEnvironment: parsed.pathEnvironment };
     const caller = await authenticate(ctx, parts);
+    onCaller(caller);
     const req: ApiRequest = {
       method: call.method,
       rawPath: call.rawPath,

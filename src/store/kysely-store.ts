@@ -5,6 +5,7 @@ import { KyselyHostedReads, KyselyHostedTx } from './kysely-hosted.js';
 import { IdempotencyQueries, KyselyIdempotencyTx } from './kysely-idempotency.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
+import { KyselyRequestLogReads, KyselyRequestLogTx } from './kysely-request-log.js';
 import { KyselyTimerTx, TimerQueries } from './kysely-timers.js';
 import type { DialectName } from './migrations.js';
 import type { Database } from './schema.js';
@@ -34,6 +35,7 @@ class KyselyTx implements StoreTx {
   #idempotency: KyselyIdempotencyTx | undefined;
   #timers: KyselyTimerTx | undefined;
   #notifications: KyselyNotificationTx | undefined;
+  #requestLog: KyselyRequestLogTx | undefined;
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -68,6 +70,10 @@ class KyselyTx implements StoreTx {
   get notifications(): KyselyNotificationTx {
     this.#notifications ??= new KyselyNotificationTx(this.trx, this.dialect, this.q.notifications);
     return this.#notifications;
+  }
+  get requestLog(): KyselyRequestLogTx {
+    this.#requestLog ??= new KyselyRequestLogTx(this.trx);
+    return this.#requestLog;
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -119,6 +125,7 @@ export class KyselyStore implements Store {
       buyers: wrapErrors(new KyselyBuyerReads(db, q.buyers), classify),
       hosted: wrapErrors(new KyselyHostedReads(db), classify),
       notifications: wrapErrors(new KyselyNotificationReads(db), classify),
+      requestLog: wrapErrors(new KyselyRequestLogReads(db), classify),
     });
   }
 

@@ -16,6 +16,8 @@ export interface MerchantReads {
   /** The key with its merchant in one query: every API call needs both. */
   credentials(publicKeyId: string): Promise<Credentials | undefined>;
   publicKeysOf(merchantId: string): Promise<PublicKeyRecord[]>;
+  /** Every merchant, newest first (the console's list). */
+  list(limit: number): Promise<Merchant[]>;
 }
 
 /** Merchants inside a transaction. */

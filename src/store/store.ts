@@ -5,6 +5,7 @@ import type { IdempotencyTx } from './idempotency.js';
 import type { MerchantReads, MerchantTx } from './merchants.js';
 import type { DialectName } from './migrations.js';
 import type { NotificationReads, NotificationTx } from './notifications.js';
+import type { RequestLogReads, RequestLogTx } from './request-log.js';
 import type { TimerTx } from './timers.js';
 
 // The store is split by aggregate (one interface per file beside this one); the facade composes them so
@@ -15,6 +16,7 @@ export type * from './hosted.js';
 export type * from './idempotency.js';
 export type * from './merchants.js';
 export type * from './notifications.js';
+export type * from './request-log.js';
 export type * from './timers.js';
 
 /** Another writer changed the row since it was read: the whole transaction is retried. */
@@ -41,6 +43,7 @@ export interface StoreReads {
   readonly buyers: BuyerReads;
   readonly hosted: HostedReads;
   readonly notifications: NotificationReads;
+  readonly requestLog: RequestLogReads;
 }
 
 /** Everything a use case may do inside one transaction, by aggregate; a transaction spans them all. */
@@ -52,6 +55,7 @@ export interface StoreTx extends StoreReads {
   readonly idempotency: IdempotencyTx;
   readonly timers: TimerTx;
   readonly notifications: NotificationTx;
+  readonly requestLog: RequestLogTx;
   /** Runs `fn` so that a failure undoes only what `fn` did. */
   savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 }
