@@ -147,7 +147,7 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
     ),
     ipn: readIpnConfig(flags, env),
     trustProxy: readTrustProxy(pick(flags, env, 'trust-proxy', 'REJI_TRUST_PROXY')),
-    console: readConsoleConfig(flags, env, host),
+    console: readConsoleConfig(flags, env, host, pick(flags, env, 'trust-proxy', 'REJI_TRUST_PROXY') !== undefined),
     requestLog: Object.freeze({
       ...DEFAULT_REQUEST_LOG_OPTIONS,
       enabled: bool(pick(flags, env, 'request-log', 'REJI_REQUEST_LOG'), '--request-log (REJI_REQUEST_LOG)', true),
@@ -167,14 +167,20 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
   });
 }
 
-function readConsoleConfig(flags: RawOptions, env: NodeJS.ProcessEnv, host: string): ConsoleOptions {
+function readConsoleConfig(
+  flags: RawOptions,
+  env: NodeJS.ProcessEnv,
+  host: string,
+  behindProxy: boolean,
+): ConsoleOptions {
   // `--no-console` wins; REJI_CONSOLE=false does the same for deployments.
   const enabled =
     flags['no-console'] === true ? false : bool(pick(flags, env, 'console', 'REJI_CONSOLE'), 'REJI_CONSOLE', true);
   const password = pick(flags, env, 'console-password', 'REJI_CONSOLE_PASSWORD');
   if (password !== undefined && password.length < 8)
     throw new ConfigError('--console-password (REJI_CONSOLE_PASSWORD) must have at least 8 characters');
-  return Object.freeze({ enabled, password, loopbackOnly: isLoopbackHost(host) });
+  // Behind a reverse proxy (--trust-proxy) a loopback listener is reachable from elsewhere.
+  return Object.freeze({ enabled, password, loopbackOnly: isLoopbackHost(host) && !behindProxy });
 }
 
 function readTrustProxy(value: string | undefined): readonly string[] {

@@ -38,6 +38,7 @@ describe('console configuration', () => {
     assert.equal(readServeConfig({ host: '::1' }, env).console.loopbackOnly, true);
     assert.equal(readServeConfig({ host: '0.0.0.0' }, env).console.loopbackOnly, false);
     assert.equal(readServeConfig({ host: '192.168.1.5' }, env).console.loopbackOnly, false);
+    assert.equal(readServeConfig({ 'trust-proxy': '127.0.0.1' }, env).console.loopbackOnly, false);
     assert.equal(readServeConfig({ 'no-console': true }, env).console.enabled, false);
     assert.equal(readServeConfig({}, { REJI_CONSOLE: 'false' }).console.enabled, false);
     assert.equal(readServeConfig({}, { REJI_CONSOLE_PASSWORD: 'correct horse' }).console.password, 'correct horse');
@@ -78,6 +79,8 @@ for (const { dialect, skip } of await dialectCases()) {
       const page = await getPage(`${reji.httpUrl}/`);
       assert.equal(page.status, 200);
       assert.match(page.html, new RegExp(merchant.merchantId));
+      // Through a proxy a loopback listener is reachable from elsewhere: locked.
+      assert.equal((await fetch(`${reji.httpUrl}/`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status, 403);
       const off = await serverWith({ enabled: false, loopbackOnly: true, password: undefined });
       const res = await fetch(`${off}/`);
       assert.equal(res.status, 404);

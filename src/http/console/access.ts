@@ -56,7 +56,10 @@ export function readCookieValue(req: IncomingMessage, name: string): string | un
   return undefined;
 }
 
+/** Arrived on a loopback address and not through a proxy (which would make it reachable from elsewhere). */
 function loopbackConnection(req: IncomingMessage): boolean {
+  const h = req.headers;
+  if (h['x-forwarded-for'] !== undefined || h.forwarded !== undefined || h['x-real-ip'] !== undefined) return false;
   const local = req.socket.localAddress ?? '';
   return isLoopbackHost(local.replace(/^::ffff:/, ''));
 }
