@@ -212,6 +212,31 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.deepEqual(Object.keys(JSON.parse(decoded)), Object.keys(got.data));
     });
 
+    test('object search by id, merchantReferenceId, state, merchant and date', async () => {
+      const client = officialClient(reji, merchant);
+      const created = await client.createCheckoutSession(
+        {
+          webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' },
+          storeId: merchant.storeId,
+          merchantMetadata: { merchantReferenceId: 'Order_42%' },
+        },
+        idem(),
+      );
+      const id = created.data.checkoutSessionId as string;
+      const search = async (query: string) =>
+        (await getPage(`${reji.httpUrl}/console/objects?${query}`)).html.includes(`>${id}</a>`);
+      assert.equal(await search(`q=${id}`), true);
+      assert.equal(await search('q=Order_42%25'), true);
+      assert.equal(await search('q=Order_4'), false);
+      assert.equal(await search('q=OrderX42%25'), false);
+      assert.equal(await search(`kind=checkoutSession&state=Open&merchant=${merchant.merchantId}`), true);
+      assert.equal(await search('kind=checkoutSession&state=Canceled'), false);
+      assert.equal(await search('kind=refund'), false);
+      const today = new Date(reji.ctx.clock.now()).toISOString().slice(0, 10);
+      assert.equal(await search(`from=${today}&to=${today}`), true);
+      assert.equal(await search('to=2001-01-01'), false);
+    });
+
     test('sandbox controls: act as the buyer, move the clock (a refund settles), replay, reset; Live objects are read-only', async () => {
       const client = officialClient(reji, merchant);
       const page = await getPage(`${reji.httpUrl}/`);
