@@ -26,6 +26,7 @@ export type {
   DocumentKind,
   IpnAttempt,
   IpnEndpoint,
+  NewRequestLogEntry,
   NotificationRecord,
   RequestLogEntry,
   SignatureDebug,

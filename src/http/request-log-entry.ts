@@ -1,7 +1,7 @@
 import { ID_PATTERNS } from '../domain/ids.js';
 import { nowFor, type AppContext, type Caller } from '../app/context.js';
 import { cutBody, keepsBodies, redactAuthorization } from '../app/request-log.js';
-import type { SignatureDebug } from '../app/console.js';
+import type { NewRequestLogEntry, SignatureDebug } from '../app/console.js';
 import { SignatureMismatchError } from './auth.js';
 import { diagnoseSignature } from './signature-debug.js';
 
@@ -22,27 +22,21 @@ export interface AnsweredCall {
   readonly error: unknown;
 }
 
-const ID_FIELDS = ['checkoutSessionId', 'chargePermissionId', 'chargeId', 'refundId'] as const;
-/** Headers the log keeps (the rest say nothing about Amazon Pay integration). */
-const KEPT_HEADERS = /^(x-amz-pay-|authorization$|content-type$|accept$|user-agent$|host$)/;
-
-function idsIn(json: string | undefined, into: Set<string>): void {
-  if (json?.[0] !== '{') return;
-  try {
-    const value = JSON.parse(json) as Record<string, unknown>;
-    for (const f of ID_FIELDS) if (typeof value[f] === 'string') into.add(value[f]);
-  } catch {}
-}
+/** Headers the log keeps besides `x-amz-pay-*` (the rest say nothing about an Amazon Pay integration). */
+const KEPT_HEADERS: ReadonlySet<string> = new Set(['authorization', 'content-type', 'accept', 'user-agent', 'host']);
+/** The ids a body names: a scan, cheaper than parsing every response (nested ids link the object too). */
+const ID_IN_BODY = /"(?:checkoutSessionId|chargePermissionId|chargeId|refundId)":"([^"\\]{1,100})"/g;
 
 function objectIds(call: AnsweredCall, bodyText: string): string[] {
   const ids = new Set<string>();
-  // `/v2/charges/:chargeId/...`: every segment after a resource name that looks like an id.
+  // `/v2/charges/:chargeId/...`: every path segment that has the form of an object id.
   for (const segment of call.rawPath.split('/')) {
+    if (segment.length < 19) continue;
     const id = decodeURIComponentSafe(segment);
     if (Object.values(ID_PATTERNS).some((p) => p.test(id))) ids.add(id);
   }
-  idsIn(bodyText, ids);
-  if (call.status < 400) idsIn(call.responseBody, ids);
+  for (const m of bodyText.matchAll(ID_IN_BODY)) ids.add(m[1]!);
+  if (call.status < 400) for (const m of call.responseBody.matchAll(ID_IN_BODY)) ids.add(m[1]!);
   return [...ids].filter((id) => !id.includes(' '));
 }
 
@@ -67,40 +61,53 @@ function reasonCodeOf(status: number, body: string): string | null {
 export function logApiCall(ctx: AppContext, call: AnsweredCall, at: number): void {
   const log = ctx.requestLog;
   if (!log) return;
-  void (async () => {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of call.headers) {
-      if (KEPT_HEADERS.test(name)) headers[name] = name === 'authorization' ? redactAuthorization(value) : value;
-    }
-    const bodyText = Buffer.from(call.body).toString('utf8');
-    const environment = call.caller?.environment ?? null;
-    let signature: SignatureDebug | undefined;
-    let merchantId = call.caller?.merchant.merchantId;
-    if (call.error instanceof SignatureMismatchError) {
-      signature = await diagnoseSignature(call.error.failure);
-      merchantId = call.error.failure.merchantId;
-    }
-    const keep = keepsBodies(environment);
-    log.record({
-      requestId: call.requestId,
-      merchantId: merchantId ?? '',
-      environment,
-      at,
-      method: call.method,
-      path: call.rawPath,
-      operation: call.operation,
-      status: call.status,
-      reasonCode: reasonCodeOf(call.status, call.responseBody),
-      latencyMs: Math.round(call.latencyMs * 100) / 100,
-      objectIds: objectIds(call, bodyText),
-      detail: {
-        requestHeaders: headers,
-        query: call.rawQuery,
-        requestBody: keep ? cutBody(bodyText, log.options) : null,
-        responseBody: keep || call.status >= 400 ? cutBody(call.responseBody, log.options) : null,
-        ...(signature ? { signature } : {}),
-        ...(call.caller ? { clockAt: nowFor(ctx, call.caller.merchant, call.caller.environment) } : {}),
-      },
-    });
-  })().catch((error) => ctx.log.warn('request log: entry not recorded', { error: String(error) }));
+  // The signature debugger verifies variants (RSA, asynchronous); every other entry is built at once.
+  if (call.error instanceof SignatureMismatchError) {
+    const failure = call.error.failure;
+    diagnoseSignature(failure).then(
+      (signature) => log.record(entryOf(ctx, call, at, failure.merchantId, signature)),
+      (error) => ctx.log.warn('request log: entry not recorded', { error: String(error) }),
+    );
+    return;
+  }
+  log.record(entryOf(ctx, call, at, call.caller?.merchant.merchantId, undefined));
+}
+
+function entryOf(
+  ctx: AppContext,
+  call: AnsweredCall,
+  at: number,
+  merchantId: string | undefined,
+  signature: SignatureDebug | undefined,
+): NewRequestLogEntry {
+  const options = ctx.requestLog!.options;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of call.headers) {
+    if (name.startsWith('x-amz-pay-') || KEPT_HEADERS.has(name))
+      headers[name] = name === 'authorization' ? redactAuthorization(value) : value;
+  }
+  const bodyText = call.body.length === 0 ? '' : Buffer.from(call.body).toString('utf8');
+  const environment = call.caller?.environment ?? null;
+  const keep = keepsBodies(environment);
+  return {
+    requestId: call.requestId,
+    merchantId: merchantId ?? '',
+    environment,
+    at,
+    method: call.method,
+    path: call.rawPath,
+    operation: call.operation,
+    status: call.status,
+    reasonCode: reasonCodeOf(call.status, call.responseBody),
+    latencyMs: Math.round(call.latencyMs * 100) / 100,
+    objectIds: objectIds(call, bodyText),
+    detail: {
+      requestHeaders: headers,
+      query: call.rawQuery,
+      requestBody: keep ? cutBody(bodyText, options) : null,
+      responseBody: keep || call.status >= 400 ? cutBody(call.responseBody, options) : null,
+      ...(signature ? { signature } : {}),
+      ...(call.caller ? { clockAt: nowFor(ctx, call.caller.merchant, call.caller.environment) } : {}),
+    },
+  };
 }

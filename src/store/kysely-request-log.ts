@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Environment } from '../domain/environment.js';
 import type { Instant } from '../domain/time.js';
-import type { Executor } from './prepared.js';
+import { type Executor, PreparedQuery } from './prepared.js';
 import type {
   NewRequestLogEntry,
   RequestLogEntry,
@@ -55,32 +55,74 @@ export class KyselyRequestLogReads implements RequestLogReads {
   }
 }
 
+const COLUMNS = [
+  'request_id',
+  'merchant_id',
+  'environment',
+  'at',
+  'method',
+  'path',
+  'operation',
+  'status',
+  'reason_code',
+  'latency_ms',
+  'object_ids',
+  'doc',
+] as const;
+/** Rows per compiled insert: fewer statements per batch, one compilation each. */
+const CHUNK = 32;
+
+function rowValues(e: NewRequestLogEntry): unknown[] {
+  return [
+    e.requestId,
+    e.merchantId,
+    e.environment,
+    e.at,
+    e.method,
+    e.path,
+    e.operation,
+    e.status,
+    e.reasonCode,
+    e.latencyMs,
+    e.objectIds.length === 0 ? ' ' : ` ${e.objectIds.join(' ')} `,
+    JSON.stringify(e.detail),
+  ];
+}
+
+function insertOf(rows: number): PreparedQuery<unknown[], unknown> {
+  return new PreparedQuery((db, ...values: unknown[]) =>
+    db
+      .insertInto('request_log')
+      .values(
+        Array.from(
+          { length: rows },
+          (_, r) => Object.fromEntries(COLUMNS.map((c, i) => [c, values[r * COLUMNS.length + i]])) as never,
+        ),
+      ),
+  );
+}
+
+/** The request log's inserts (one row, and CHUNK rows), compiled once per store (see PreparedQuery). */
+export class RequestLogQueries {
+  readonly insertOne = insertOf(1);
+  readonly insertChunk = insertOf(CHUNK);
+}
+
 export class KyselyRequestLogTx extends KyselyRequestLogReads implements RequestLogTx {
-  constructor(private readonly trx: Transaction<Database>) {
+  constructor(
+    private readonly trx: Transaction<Database>,
+    private readonly q: RequestLogQueries,
+  ) {
     super(trx);
   }
 
   async append(entries: readonly NewRequestLogEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.trx
-      .insertInto('request_log')
-      .values(
-        entries.map((e) => ({
-          request_id: e.requestId,
-          merchant_id: e.merchantId,
-          environment: e.environment,
-          at: e.at,
-          method: e.method,
-          path: e.path,
-          operation: e.operation,
-          status: e.status,
-          reason_code: e.reasonCode,
-          latency_ms: e.latencyMs,
-          object_ids: e.objectIds.length === 0 ? ' ' : ` ${e.objectIds.join(' ')} `,
-          doc: JSON.stringify(e.detail),
-        })),
-      )
-      .execute();
+    // Compiled statements (building a many-row insert anew costs more than writing the rows).
+    let i = 0;
+    for (; i + CHUNK <= entries.length; i += CHUNK) {
+      await this.q.insertChunk.execute(this.trx, ...entries.slice(i, i + CHUNK).flatMap(rowValues));
+    }
+    for (; i < entries.length; i++) await this.q.insertOne.execute(this.trx, ...rowValues(entries[i]!));
   }
 
   async prune(before: Instant, keepPerMerchant: number, merchantIds: readonly string[]): Promise<number> {

@@ -5,7 +5,7 @@ import { KyselyHostedReads, KyselyHostedTx } from './kysely-hosted.js';
 import { IdempotencyQueries, KyselyIdempotencyTx } from './kysely-idempotency.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
-import { KyselyRequestLogReads, KyselyRequestLogTx } from './kysely-request-log.js';
+import { KyselyRequestLogReads, KyselyRequestLogTx, RequestLogQueries } from './kysely-request-log.js';
 import { KyselyTimerTx, TimerQueries } from './kysely-timers.js';
 import type { DialectName } from './migrations.js';
 import type { Database } from './schema.js';
@@ -19,6 +19,7 @@ class Queries {
   readonly idempotency = new IdempotencyQueries();
   readonly timers = new TimerQueries();
   readonly notifications = new NotificationQueries();
+  readonly requestLog = new RequestLogQueries();
 
   constructor(dialect: DialectName) {
     this.documents = new DocumentQueries(dialect);
@@ -72,7 +73,7 @@ class KyselyTx implements StoreTx {
     return this.#notifications;
   }
   get requestLog(): KyselyRequestLogTx {
-    this.#requestLog ??= new KyselyRequestLogTx(this.trx);
+    this.#requestLog ??= new KyselyRequestLogTx(this.trx, this.q.requestLog);
     return this.#requestLog;
   }
 
