@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readServeConfig } from '../../src/cli/config.js';
 import { defaultPages } from '../../src/http/pages.js';
@@ -7,6 +10,7 @@ import { HOUR } from '../../src/domain/time.js';
 import { dialectCases } from '../support/dialects.js';
 import { checkout } from '../support/flows.js';
 import { idem, officialClient, settle } from '../support/official-sdk.js';
+import { spawnReji } from '../support/processes.js';
 import { rawRequest, signedHeaders } from '../support/raw.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
 
@@ -45,6 +49,41 @@ describe('console configuration', () => {
     assert.throws(() => readServeConfig({ 'console-password': 'short' }, env), /at least 8/);
     assert.equal(readServeConfig({ 'request-log': 'false' }, env).requestLog.enabled, false);
     assert.equal(readServeConfig({}, { REJI_REQUEST_LOG_HOURS: '2' }).requestLog.retentionHours, 2);
+  });
+});
+
+describe('reji serve and the console', () => {
+  test('--host 0.0.0.0 with --console-password needs signing in; --no-console answers 404', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reji-console-'));
+    const open = await spawnReji({
+      name: 'console-password',
+      databaseUrl: `sqlite:${join(dir, 'a.sqlite')}`,
+      args: ['--host', '0.0.0.0', '--console-password', 'spawned secret'],
+    });
+    try {
+      const page = await getPage(`${open.httpUrl}/`);
+      assert.equal(page.status, 200);
+      assert.match(page.html, /type="password"/);
+      const bearer = await fetch(`${open.httpUrl}/console/requests.json`, {
+        headers: { authorization: 'Bearer spawned secret' },
+      });
+      assert.equal(bearer.status, 200);
+    } finally {
+      await open.stop();
+    }
+    const off = await spawnReji({
+      name: 'no-console',
+      databaseUrl: `sqlite:${join(dir, 'b.sqlite')}`,
+      args: ['--no-console'],
+    });
+    try {
+      const res = await fetch(`${off.httpUrl}/`);
+      assert.equal(res.status, 404);
+      assert.equal(((await res.json()) as { reasonCode: string }).reasonCode, 'ResourceNotFound');
+    } finally {
+      await off.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
