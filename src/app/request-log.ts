@@ -132,6 +132,15 @@ export function redactAuthorization(value: string): string {
   return value.replace(/Signature=([^,\s]*)/, (_, sig: string) => `Signature=<redacted sha256:${fingerprint(sig)}>`);
 }
 
+/** A button payload's `"signature"` in a request body (the testing button endpoint) is redacted the same way. */
+export function redactBody(body: string): string {
+  if (!body.includes('"signature"')) return body;
+  return body.replace(
+    /("signature"\s*:\s*)"((?:[^"\\]|\\.)*)"/g,
+    (_, key: string, sig: string) => `${key}"<redacted sha256:${fingerprint(sig)}>"`,
+  );
+}
+
 export function fingerprint(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }

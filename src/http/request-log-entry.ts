@@ -1,6 +1,6 @@
 import { ID_PATTERNS } from '../domain/ids.js';
 import { nowFor, type AppContext, type Caller } from '../app/context.js';
-import { cutBody, keepsBodies, redactAuthorization } from '../app/request-log.js';
+import { cutBody, keepsBodies, redactAuthorization, redactBody } from '../app/request-log.js';
 import type { NewRequestLogEntry, SignatureDebug } from '../app/console.js';
 import { SignatureMismatchError } from './auth.js';
 import { diagnoseSignature } from './signature-debug.js';
@@ -104,7 +104,7 @@ function entryOf(
     detail: {
       requestHeaders: headers,
       query: call.rawQuery,
-      requestBody: keep ? cutBody(bodyText, options) : null,
+      requestBody: keep ? cutBody(redactBody(bodyText), options) : null,
       responseBody: keep || call.status >= 400 ? cutBody(call.responseBody, options) : null,
       ...(signature ? { signature } : {}),
       ...(call.caller ? { clockAt: nowFor(ctx, call.caller.merchant, call.caller.environment) } : {}),

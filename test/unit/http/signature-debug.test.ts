@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import { diagnoseSignature, type SignatureFailure } from '../../../src/http/signature-debug.js';
 import { diffView } from '../../../src/http/console/views.js';
+import { fingerprint, redactAuthorization, redactBody } from '../../../src/app/request-log.js';
 import { canonicalRequest, signString, stringToSign, type CanonicalRequestInput } from '../../../src/signing/index.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -70,6 +71,19 @@ test('with no matching variant it gives hints, and never the signature itself', 
   assert.ok(d.hints.some((h) => h.startsWith('host:')));
   assert.ok(d.hints.some((h) => h.startsWith('body:')));
   assert.doesNotMatch(JSON.stringify(d), new RegExp(f.signature.slice(0, 24).replace(/[+/]/g, '.')));
+});
+
+test('signatures in an Authorization header or a button payload body are stored only as fingerprints', () => {
+  const header = 'AMZN-PAY-RSASSA-PSS-V2 PublicKeyId=K, SignedHeaders=accept, Signature=abc+/=';
+  assert.equal(
+    redactAuthorization(header),
+    `AMZN-PAY-RSASSA-PSS-V2 PublicKeyId=K, SignedHeaders=accept, Signature=<redacted sha256:${fingerprint('abc+/=')}>`,
+  );
+  const body = JSON.stringify({ payloadJSON: '{"signature":"x"}', signature: 'c2lnbmF0dXJl\\"', publicKeyId: 'K' });
+  const redacted = redactBody(body);
+  assert.doesNotMatch(redacted, /c2lnbmF0dXJl/);
+  assert.equal(JSON.parse(redacted).publicKeyId, 'K');
+  assert.match(JSON.parse(redacted).signature, /^<redacted sha256:[0-9a-f]{12}>$/);
 });
 
 test('the diff view marks the first differing line from the first differing character', () => {
