@@ -16,7 +16,8 @@ function stateOf(body: string | null, kind: ConsoleObjectKind, id: string): { st
   if (body?.[0] !== '{') return undefined;
   try {
     const value = JSON.parse(body) as Record<string, unknown>;
-    if (value[kind.idField] !== id) return undefined;
+    // The answer is about this object only when its own id comes first (a refund names its charge too).
+    if (Object.keys(value)[0] !== kind.idField || value[kind.idField] !== id) return undefined;
     const details = value['statusDetails'] as { state?: unknown; lastUpdatedTimestamp?: unknown } | undefined;
     return typeof details?.state === 'string'
       ? { state: details.state, at: String(details.lastUpdatedTimestamp ?? '') }
@@ -64,7 +65,8 @@ export function buildTimeline(
   const wire = object.wire as { statusDetails?: { state?: string; lastUpdatedTimestamp?: string } };
   const now = wire.statusDetails?.state;
   if (now !== undefined && now !== last) {
-    const at = wireTime(wire.statusDetails?.lastUpdatedTimestamp ?? '') ?? object.createdAt;
+    // The wire time has whole seconds: never before the object's creation.
+    const at = Math.max(wireTime(wire.statusDetails?.lastUpdatedTimestamp ?? '') ?? 0, object.createdAt);
     events.push({ at, type: 'state', title: now, detail: last === undefined ? '' : `${last} → ${now}` });
   }
   for (const n of notifications) {
@@ -84,5 +86,6 @@ export function buildTimeline(
       failed: a.outcome !== 'delivered',
     });
   }
+  // Stable: at the same moment, creation, then calls and the states they showed, then notifications.
   return events.sort((a, b) => a.at - b.at);
 }
