@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   // One JSON line per request would bury the shop's URL; REJI_LOG_LEVEL=info brings them back.
   const config = readServeConfig({ demo: true, 'log-level': process.env['REJI_LOG_LEVEL'] || 'warn' });
   const settings = readShopSettings();
-  const reji = await startReji(config, { pages: (ctx) => defaultPages(ctx, config.console) });
+  const reji = await startReji(config, {
+    pages: (ctx) => defaultPages(ctx, { limits: config.anonymousLimits, console: config.console }),
+  });
   const demo = reji.demo!;
   const https = reji.servers.httpsUrl;
   let shop: Awaited<ReturnType<typeof startShop>>;

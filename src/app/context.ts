@@ -18,6 +18,14 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** Events operators count (/metrics); every method must return at once and never throw. */
+export interface AppMetrics {
+  /** An API call failed authentication (signature, key, date, headers) with this reason code. */
+  authenticationFailed(reasonCode: string): void;
+  /** One delivery attempt of a payment notification ended so. */
+  notificationAttempt(outcome: string): void;
+}
+
 /** What every use case needs; built once at start-up. */
 export interface AppContext {
   readonly store: Store;
@@ -28,6 +36,8 @@ export interface AppContext {
   readonly log: Logger;
   /** The console's request log; absent when it is turned off. */
   readonly requestLog?: RequestLogWriter | undefined;
+  /** Where counted events go; absent when nothing counts them (most tests). */
+  readonly metrics?: AppMetrics;
 }
 
 /** The authenticated merchant of an API call and the environment its key and path select. */

@@ -5,7 +5,7 @@ import { isRegion, REGIONS } from '../domain/regions.js';
 import { defaultPages } from '../http/pages.js';
 import { ConfigError, readServeConfig, type RawOptions } from './config.js';
 import { ipnCommand, IPN_USAGE } from './ipn-command.js';
-import { startReji } from './runtime.js';
+import { ensureLocalCa, startReji } from './runtime.js';
 import { environmentFlag, parseCommand, print, required, UsageError, withApp, type Values } from './command-support.js';
 
 const USAGE = `reji: a self-hosted Amazon Pay Checkout v2 platform and sandbox
@@ -17,10 +17,13 @@ Usage:
              [--timer-interval-ms 1000] [--demo] [--log-level info]
              [--ipn-worker true|false] [--ipn-timeout-ms N] [--ipn-concurrency N] [--ipn-lease-ms N]
              [--ipn-endpoint-concurrency N]
-             [--trust-proxy 10.0.0.1,10.1.0.0/16]
+             [--trust-proxy 10.0.0.1,10.1.0.0/16] [--metrics true|false] [--metrics-token TOKEN]
+             [--page-rate-limit 600] [--button-rate-limit 120] [--payload-start-limit 60]
+             [--sdk-proxy true|false]
              [--no-console] [--console-password SECRET] [--request-log true|false]
              [--request-log-max-per-merchant 1000] [--request-log-hours 24]
   reji migrate [--json]
+  reji ca [--path] [--json]      the local CA's certificate, for SDKs that use reji as their proxy
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
   reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]
   reji keys register --merchant-id ID --public-key FILE [--env sandbox|live] [--legacy] [--json]
@@ -53,6 +56,14 @@ async function serve(args: string[]): Promise<void> {
     'ipn-concurrency': { type: 'string' },
     'ipn-poll-interval-ms': { type: 'string' },
     'ipn-lease-ms': { type: 'string' },
+    'ipn-endpoint-concurrency': { type: 'string' },
+    'trust-proxy': { type: 'string' },
+    'page-rate-limit': { type: 'string' },
+    'button-rate-limit': { type: 'string' },
+    'payload-start-limit': { type: 'string' },
+    metrics: { type: 'string' },
+    'metrics-token': { type: 'string' },
+    'sdk-proxy': { type: 'string' },
     'no-console': { type: 'boolean' },
     'console-password': { type: 'string' },
     'request-log': { type: 'string' },
@@ -60,12 +71,19 @@ async function serve(args: string[]): Promise<void> {
     'request-log-hours': { type: 'string' },
   });
   const config = readServeConfig(values as RawOptions);
-  const reji = await startReji(config, { pages: (ctx) => defaultPages(ctx, config.console) });
+  const reji = await startReji(config, {
+    pages: (ctx) => defaultPages(ctx, { limits: config.anonymousLimits, console: config.console }),
+  });
   const lines = [
     '',
     `reji is running (${reji.app.ctx.store.dialect === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,
     `  API and hosted pages: ${reji.servers.httpUrl}${reji.servers.httpsUrl ? `  and  ${reji.servers.httpsUrl}` : ''}`,
     `  health:               ${reji.servers.httpUrl}/healthz`,
+    `  API description:      ${reji.servers.httpUrl}/openapi.json`,
+    ...(config.metrics.enabled ? [`  metrics:              ${reji.servers.httpUrl}/metrics`] : []),
+    ...(reji.sdkProxyCaPath
+      ? [`  SDK proxy:            ${reji.servers.httpUrl} (trust ${reji.sdkProxyCaPath}; README "Official SDKs")`]
+      : []),
   ];
   if (config.console.enabled) {
     const access = config.console.password
@@ -205,8 +223,17 @@ async function storeCommand(args: string[]): Promise<void> {
   );
 }
 
+/** `reji ca`: the local CA's certificate (PEM on stdout, or its path with --path), made on first use. */
+async function caCommand(args: string[]): Promise<void> {
+  const values = parseValues(args, { path: { type: 'boolean' } });
+  const config = readServeConfig({ 'data-dir': values['data-dir'] as string | undefined });
+  const ca = ensureLocalCa(config.dataDir);
+  print(values, { certPath: ca.certPath, certPem: ca.cert }, values['path'] ? ca.certPath : ca.cert.trimEnd());
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve,
+  ca: caCommand,
   migrate,
   merchant,
   keys,

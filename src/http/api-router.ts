@@ -102,7 +102,10 @@ export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
     }
     onRoute(route.operation);
     const parts: SignedRequestParts = { ...call, pathEnvironment: parsed.pathEnvironment };
-    const caller = await authenticate(ctx, parts);
+    const caller = await authenticate(ctx, parts).catch((error: unknown) => {
+      if (error instanceof ApiError) ctx.metrics?.authenticationFailed(error.reasonCode);
+      throw error;
+    });
     onCaller(caller);
     const req: ApiRequest = {
       method: call.method,

@@ -1,11 +1,21 @@
 import type { AppContext } from '../app/context.js';
 import { DEFAULT_CONSOLE_OPTIONS, type ConsoleOptions } from './console/access.js';
 import { consolePages } from './console/pages.js';
-import { hostedPages } from './hosted/checkout-pages.js';
+import { hostedPages, type HostedPagesOptions } from './hosted/checkout-pages.js';
 import { ipnCertificatePage } from './ipn-certificate-page.js';
+import { openApiPage } from './openapi.js';
+import { API_ROUTES } from './routes.js';
 import type { PageHandler } from './server.js';
 
 /** Every browser-facing handler reji serves beside the API, in the order they are tried. */
-export function defaultPages(ctx: AppContext, console: ConsoleOptions = DEFAULT_CONSOLE_OPTIONS): PageHandler[] {
-  return [ipnCertificatePage(ctx), hostedPages(ctx), consolePages(ctx, console)];
+export function defaultPages(
+  ctx: AppContext,
+  options: HostedPagesOptions & { readonly console?: ConsoleOptions } = {},
+): PageHandler[] {
+  return [
+    openApiPage(API_ROUTES),
+    ipnCertificatePage(ctx),
+    hostedPages(ctx, options),
+    consolePages(ctx, options.console ?? DEFAULT_CONSOLE_OPTIONS),
+  ];
 }

@@ -13,7 +13,7 @@ import {
 } from '../app/testing.js';
 import { formatAmount } from '../domain/money.js';
 import { formatWireTimestamp } from '../domain/time.js';
-import { prepareButton } from './hosted/button-request.js';
+import { prepareButton } from '../app/button-request.js';
 import { defineRoute } from './route-table.js';
 import {
   buyerConsentRequest,

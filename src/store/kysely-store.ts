@@ -6,10 +6,10 @@ import { IdempotencyQueries, KyselyIdempotencyTx } from './kysely-idempotency.js
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
 import { KyselyRequestLogReads, KyselyRequestLogTx, RequestLogQueries } from './kysely-request-log.js';
-import { KyselyTimerTx, TimerQueries } from './kysely-timers.js';
+import { KyselyTimerReads, KyselyTimerTx, TimerQueries } from './kysely-timers.js';
 import type { DialectName } from './migrations.js';
 import type { Database } from './schema.js';
-import type { Store, StoreReads, StoreTx } from './store.js';
+import type { PoolStats, Store, StoreReads, StoreTx } from './store.js';
 
 /** Every aggregate's prepared queries, compiled once per store (see PreparedQuery). */
 class Queries {
@@ -101,6 +101,8 @@ export interface KyselyStoreOptions {
   /** Turns driver errors into StoreUnavailableError / ConcurrentUpdateError where they mean that. */
   readonly classifyError: (error: unknown) => unknown;
   readonly onClose?: () => Promise<void>;
+  /** The connection pool's state (PostgreSQL); SQLite has one connection and no pool. */
+  readonly poolStats?: () => PoolStats;
 }
 
 export class KyselyStore implements Store {
@@ -110,6 +112,7 @@ export class KyselyStore implements Store {
   readonly #classify: (error: unknown) => unknown;
   readonly #onClose: (() => Promise<void>) | undefined;
   readonly #queries: Queries;
+  readonly #poolStats: (() => PoolStats) | undefined;
 
   constructor(options: KyselyStoreOptions) {
     this.dialect = options.dialect;
@@ -117,6 +120,7 @@ export class KyselyStore implements Store {
     this.#classify = options.classifyError;
     this.#onClose = options.onClose;
     this.#queries = new Queries(options.dialect);
+    this.#poolStats = options.poolStats;
     const db = options.db;
     const q = this.#queries;
     const classify = this.#classify;
@@ -127,7 +131,12 @@ export class KyselyStore implements Store {
       hosted: wrapErrors(new KyselyHostedReads(db), classify),
       notifications: wrapErrors(new KyselyNotificationReads(db), classify),
       requestLog: wrapErrors(new KyselyRequestLogReads(db), classify),
+      timers: wrapErrors(new KyselyTimerReads(db), classify),
     });
+  }
+
+  poolStats(): PoolStats | undefined {
+    return this.#poolStats?.();
   }
 
   /** Kysely access for migrations, the notification worker and benchmarks. */

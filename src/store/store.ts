@@ -6,7 +6,7 @@ import type { MerchantReads, MerchantTx } from './merchants.js';
 import type { DialectName } from './migrations.js';
 import type { NotificationReads, NotificationTx } from './notifications.js';
 import type { RequestLogReads, RequestLogTx } from './request-log.js';
-import type { TimerTx } from './timers.js';
+import type { TimerReads, TimerTx } from './timers.js';
 
 // The store is split by aggregate (one interface per file beside this one); the facade composes them so
 // that one transaction spans all. The records' types are re-exported here for the store's users.
@@ -36,6 +36,17 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+export interface PoolStats {
+  /** Connections open. */
+  readonly total: number;
+  /** Open connections not in use. */
+  readonly idle: number;
+  /** Requests waiting for a connection. */
+  readonly waiting: number;
+  /** The pool's size limit. */
+  readonly max: number;
+}
+
 /** Reads that need no transaction, by aggregate. */
 export interface StoreReads {
   readonly documents: DocumentReads;
@@ -44,6 +55,7 @@ export interface StoreReads {
   readonly hosted: HostedReads;
   readonly notifications: NotificationReads;
   readonly requestLog: RequestLogReads;
+  readonly timers: TimerReads;
 }
 
 /** Everything a use case may do inside one transaction, by aggregate; a transaction spans them all. */
@@ -66,5 +78,7 @@ export interface Store {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** One round trip to the database (readiness checks); throws StoreUnavailableError when it cannot be reached. */
   ping(): Promise<void>;
+  /** The connection pool's state, where there is a pool (PostgreSQL). */
+  poolStats(): PoolStats | undefined;
   close(): Promise<void>;
 }

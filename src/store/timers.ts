@@ -12,8 +12,14 @@ export interface TimerDue {
   readonly clockOffsetMs: number;
 }
 
+/** What operators watch: how many deadlines are waiting (the /metrics backlog). */
+export interface TimerReads {
+  /** Timers set and not yet settled, and of those the ones already due by real time (sandbox clocks may run ahead). */
+  backlog(realNow: Instant): Promise<{ readonly scheduled: number; readonly due: number }>;
+}
+
 /** A document's next deadline (expiry, pending settle); only used inside a transaction. */
-export interface TimerTx {
+export interface TimerTx extends TimerReads {
   /** Sets (or with null clears) the timer of the document `id`. */
   set(
     kind: DocumentKind,

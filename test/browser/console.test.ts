@@ -249,7 +249,9 @@ for (const { dialect, skip } of await dialectCases()) {
         ctx: reji.ctx,
         host: '127.0.0.1',
         port: 0,
-        pages: defaultPages(reji.ctx, { enabled: true, loopbackOnly: false, password: 'browser secret 1' }),
+        pages: defaultPages(reji.ctx, {
+          console: { enabled: true, loopbackOnly: false, password: 'browser secret 1' },
+        }),
       });
       extra.push(guarded);
       await page.goto(`${guarded.httpUrl}/console/objects`);

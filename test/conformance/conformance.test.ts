@@ -12,6 +12,8 @@ import {
   type OfficialResponse,
 } from '../support/official-sdk.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
+import type { RequestRecord } from '../../src/http/server.js';
+import { answersNotMatchingOpenApi } from '../support/openapi-check.js';
 
 /**
  * Conformance: whole flows driven by Amazon's official Node SDK, every response reduced to its shape (key
@@ -81,8 +83,9 @@ for (const { dialect, skip } of await dialectCases()) {
     let eu: TestMerchant;
     let client: OfficialClient;
     let euClient: OfficialClient;
+    const answers: RequestRecord[] = [];
     before(async () => {
-      reji = await startTestReji({ dialect });
+      reji = await startTestReji({ dialect, observers: [(r) => answers.push(r)] });
       jp = await reji.merchant('jp');
       eu = await reji.merchant('eu');
       client = officialClient(reji, jp);
@@ -338,6 +341,13 @@ for (const { dialect, skip } of await dialectCases()) {
         client.completeCheckoutSession(card.id, { chargeAmount: price(card.amount, card.currency) }),
       );
       f.check(writer);
+    });
+
+    test('every API answer of these flows is valid against the served /openapi.json', async () => {
+      const document = (await (await fetch(`${reji.httpUrl}/openapi.json`)).json()) as Record<string, unknown>;
+      const api = answers.filter((r) => r.responseBody !== undefined);
+      assert.ok(api.length > 50, `the flows made API calls (${api.length})`);
+      assert.deepEqual(answersNotMatchingOpenApi(document, api), []);
     });
   });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readServeConfig } from '../../src/cli/config.js';
+import type { ConsoleOptions } from '../../src/http/console/access.js';
 import { defaultPages } from '../../src/http/pages.js';
 import { startServers, type RunningServer } from '../../src/http/server.js';
 import { HOUR } from '../../src/domain/time.js';
@@ -94,12 +95,12 @@ for (const { dialect, skip } of await dialectCases()) {
     const extra: RunningServer[] = [];
 
     /** Another listener on the same database with other console options (what `reji serve` flags choose). */
-    async function serverWith(console: Parameters<typeof defaultPages>[1]): Promise<string> {
+    async function serverWith(console: ConsoleOptions): Promise<string> {
       const s = await startServers({
         ctx: reji.ctx,
         host: '127.0.0.1',
         port: 0,
-        pages: defaultPages(reji.ctx, console),
+        pages: defaultPages(reji.ctx, { console }),
       });
       extra.push(s);
       return s.httpUrl;
