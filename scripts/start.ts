@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   // One JSON line per request would bury the shop's URL; REJI_LOG_LEVEL=info brings them back.
   const config = readServeConfig({ demo: true, 'log-level': process.env['REJI_LOG_LEVEL'] || 'warn' });
   const settings = readShopSettings();
-  const reji = await startReji(config, { pages: (ctx) => defaultPages(ctx, { limits: config.anonymousLimits }) });
+  const reji = await startReji(config, {
+    pages: (ctx) => defaultPages(ctx, { limits: config.anonymousLimits, console: config.console }),
+  });
   const demo = reji.demo!;
   const https = reji.servers.httpsUrl;
   let shop: Awaited<ReturnType<typeof startShop>>;
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
       '',
       `reji is running (${reji.app.ctx.store.dialect === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,
       `  API and hosted pages: ${reji.servers.httpUrl}${https ? `  and  ${https}` : ''}`,
+      ...(config.console.enabled ? [`  コンソール / Console: ${reji.servers.httpUrl}/`] : []),
       `  checkout.js:          ${config.publicUrl}/checkout.js`,
       `  demo merchant (JP, sandbox): merchantId ${demo.merchantId}, publicKeyId ${demo.publicKeyId}`,
       `                               storeId ${demo.storeId}, private key ${demo.privateKeyPath}`,

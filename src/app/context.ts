@@ -3,6 +3,7 @@ import type { Merchant } from '../domain/merchant.js';
 import type { RandomSource } from '../domain/random.js';
 import type { Instant } from '../domain/time.js';
 import type { Store } from '../store/store.js';
+import type { RequestLogWriter } from './request-log.js';
 
 export interface Clock {
   /** Real time; sandbox objects add their merchant's clock offset on top. */
@@ -33,6 +34,8 @@ export interface AppContext {
   /** Base URL of reji's own pages (hosted checkout, processing), without a trailing slash. */
   readonly publicUrl: string;
   readonly log: Logger;
+  /** The console's request log; absent when it is turned off. */
+  readonly requestLog?: RequestLogWriter | undefined;
   /** Where counted events go; absent when nothing counts them (most tests). */
   readonly metrics?: AppMetrics;
 }

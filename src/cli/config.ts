@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { parseTrustedProxies } from '../http/client-address.js';
 import { DEFAULT_ANONYMOUS_LIMITS, type AnonymousLimits } from '../http/hosted/rate-limits.js';
 import { POSTGRES_DEFAULTS } from '../store/open-store.js';
+import { DEFAULT_REQUEST_LOG_OPTIONS, type RequestLogOptions } from '../app/request-log.js';
+import { isLoopbackHost, type ConsoleOptions } from '../http/console/access.js';
 import type { LogLevel } from './logger.js';
 
 /** Configuration of `reji serve`, read once from flags and REJI_* variables, checked, then frozen. */
@@ -30,6 +32,10 @@ export interface ServeConfig {
   readonly ipn: IpnConfig;
   /** Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client; empty: none. */
   readonly trustProxy: readonly string[];
+  /** The developer console at `/` (docs/deploy.md, "The console"). */
+  readonly console: ConsoleOptions;
+  /** The console's request log of API calls. */
+  readonly requestLog: RequestLogOptions;
   /** Per-minute limits for anonymous hosted-page and button traffic (0: no limit). */
   readonly anonymousLimits: AnonymousLimits;
   /** `GET /metrics` (REJI_METRICS, on by default); with a token it needs `Authorization: Bearer <token>`. */
@@ -155,10 +161,43 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
     ),
     ipn: readIpnConfig(flags, env),
     trustProxy: readTrustProxy(pick(flags, env, 'trust-proxy', 'REJI_TRUST_PROXY')),
+    console: readConsoleConfig(flags, env, host, pick(flags, env, 'trust-proxy', 'REJI_TRUST_PROXY') !== undefined),
+    requestLog: Object.freeze({
+      ...DEFAULT_REQUEST_LOG_OPTIONS,
+      enabled: bool(pick(flags, env, 'request-log', 'REJI_REQUEST_LOG'), '--request-log (REJI_REQUEST_LOG)', true),
+      maxPerMerchant: positiveInt(
+        pick(flags, env, 'request-log-max-per-merchant', 'REJI_REQUEST_LOG_MAX_PER_MERCHANT'),
+        '--request-log-max-per-merchant (REJI_REQUEST_LOG_MAX_PER_MERCHANT)',
+        DEFAULT_REQUEST_LOG_OPTIONS.maxPerMerchant,
+        1_000_000,
+      ),
+      retentionHours: positiveInt(
+        pick(flags, env, 'request-log-hours', 'REJI_REQUEST_LOG_HOURS'),
+        '--request-log-hours (REJI_REQUEST_LOG_HOURS)',
+        DEFAULT_REQUEST_LOG_OPTIONS.retentionHours,
+        24 * 365,
+      ),
+    }),
     anonymousLimits: readAnonymousLimits(flags, env),
     metrics: readMetricsConfig(flags, env),
     sdkProxy: bool(pick(flags, env, 'sdk-proxy', 'REJI_SDK_PROXY'), '--sdk-proxy (REJI_SDK_PROXY)', true),
   });
+}
+
+function readConsoleConfig(
+  flags: RawOptions,
+  env: NodeJS.ProcessEnv,
+  host: string,
+  behindProxy: boolean,
+): ConsoleOptions {
+  // `--no-console` wins; REJI_CONSOLE=false does the same for deployments.
+  const enabled =
+    flags['no-console'] === true ? false : bool(pick(flags, env, 'console', 'REJI_CONSOLE'), 'REJI_CONSOLE', true);
+  const password = pick(flags, env, 'console-password', 'REJI_CONSOLE_PASSWORD');
+  if (password !== undefined && password.length < 8)
+    throw new ConfigError('--console-password (REJI_CONSOLE_PASSWORD) must have at least 8 characters');
+  // Behind a reverse proxy (--trust-proxy) a loopback listener is reachable from elsewhere.
+  return Object.freeze({ enabled, password, loopbackOnly: isLoopbackHost(host) && !behindProxy });
 }
 
 function readAnonymousLimits(flags: RawOptions, env: NodeJS.ProcessEnv): AnonymousLimits {

@@ -28,6 +28,8 @@ Usage:
              [--trust-proxy 10.0.0.1,10.1.0.0/16] [--metrics true|false] [--metrics-token TOKEN]
              [--page-rate-limit 600] [--button-rate-limit 120] [--payload-start-limit 60]
              [--sdk-proxy true|false]
+             [--no-console] [--console-password SECRET] [--request-log true|false]
+             [--request-log-max-per-merchant 1000] [--request-log-hours 24]
   reji migrate [--json]
   reji ca [--path] [--json]      the local CA's certificate, for SDKs that use reji as their proxy
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
@@ -74,9 +76,16 @@ async function serve(args: string[]): Promise<void> {
     metrics: { type: 'string' },
     'metrics-token': { type: 'string' },
     'sdk-proxy': { type: 'string' },
+    'no-console': { type: 'boolean' },
+    'console-password': { type: 'string' },
+    'request-log': { type: 'string' },
+    'request-log-max-per-merchant': { type: 'string' },
+    'request-log-hours': { type: 'string' },
   });
   const config = readServeConfig(values as RawOptions);
-  const reji = await startReji(config, { pages: (ctx) => defaultPages(ctx, { limits: config.anonymousLimits }) });
+  const reji = await startReji(config, {
+    pages: (ctx) => defaultPages(ctx, { limits: config.anonymousLimits, console: config.console }),
+  });
   const lines = [
     '',
     `reji is running (${reji.app.ctx.store.dialect === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,
@@ -88,6 +97,14 @@ async function serve(args: string[]): Promise<void> {
       ? [`  SDK proxy:            ${reji.servers.httpUrl} (trust ${reji.sdkProxyCaPath}; README "Official SDKs")`]
       : []),
   ];
+  if (config.console.enabled) {
+    const access = config.console.password
+      ? 'password required'
+      : config.console.loopbackOnly
+        ? 'open on this machine'
+        : 'locked: set REJI_CONSOLE_PASSWORD';
+    lines.splice(3, 0, `  console:              ${reji.servers.httpUrl}/  (${access})`);
+  }
   if (reji.demo) {
     lines.push(
       '',

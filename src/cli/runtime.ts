@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AppContext, AppMetrics, Clock, Logger } from '../app/context.js';
 import { startIpnWorker } from '../app/ipn/worker.js';
 import { startTimerWorker } from '../app/scheduler.js';
+import { DEFAULT_REQUEST_LOG_OPTIONS, startRequestLog, type RequestLogOptions } from '../app/request-log.js';
 import { ensureTestBuyers } from '../app/test-buyers.js';
 import { inTransaction } from '../app/transactions.js';
 import { createKeyPair, createMerchant } from '../app/merchants.js';
@@ -40,6 +41,8 @@ export async function openApp(options: {
   publicUrl: string;
   log?: Logger;
   clock?: Clock;
+  /** The console's request log; on with the defaults unless turned off. */
+  requestLog?: RequestLogOptions;
   metrics?: AppMetrics;
 }): Promise<AppHandle> {
   const log = options.log ?? jsonLogger('warn');
@@ -52,15 +55,25 @@ export async function openApp(options: {
     waitForDatabaseMs: options.waitForDatabaseMs ?? 0,
     warn: (message, fields) => log.warn(message, fields),
   });
+  const clock = options.clock ?? systemClock;
+  const logOptions = options.requestLog ?? DEFAULT_REQUEST_LOG_OPTIONS;
+  const requestLog = logOptions.enabled ? startRequestLog(store, clock, log, logOptions) : undefined;
   const ctx: AppContext = {
     store,
-    clock: options.clock ?? systemClock,
+    clock,
     random: cryptoRandom,
     publicUrl: options.publicUrl,
     log,
+    requestLog,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
-  return { ctx, close: () => store.close() };
+  return {
+    ctx,
+    async close() {
+      await requestLog?.close();
+      await store.close();
+    },
+  };
 }
 
 /** The self-signed certificate for localhost and 127.0.0.1, made once and kept in the data directory. */
@@ -197,6 +210,7 @@ export async function startReji(
     waitForDatabaseMs: STARTUP_DATABASE_WAIT_MS,
     publicUrl: config.publicUrl,
     log,
+    requestLog: config.requestLog,
   });
   const { ctx } = app;
   // Race-free when several processes start at once (each buyer is inserted if absent).

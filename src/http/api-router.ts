@@ -1,5 +1,5 @@
 import { ApiError } from '../app/api-error.js';
-import type { AppContext } from '../app/context.js';
+import type { AppContext, Caller } from '../app/context.js';
 import type { Environment } from '../domain/environment.js';
 import { takeFault } from '../app/faults.js';
 import { runIdempotent } from '../app/idempotency.js';
@@ -9,7 +9,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { requireSandbox } from '../app/testing.js';
 import { isStorableText } from '../domain/text.js';
 import { callerNow, idempotencyOf, readBody, referenceOf, simulationOf, type ApiRequest } from './api-request.js';
-import type { Caller } from '../app/context.js';
 import { usableMerchant } from '../domain/partners.js';
 import type { Instant } from '../domain/time.js';
 import { authenticate, parseQuery, type SignedRequestParts } from './auth.js';
@@ -92,12 +91,14 @@ export type ApiCallHandler = (
   ctx: AppContext,
   call: ApiCall,
   onRoute?: (operation: string) => void,
+  /** Told who called once the signature checked out (the request log). */
+  onCaller?: (caller: Caller) => void,
 ) => Promise<ApiResult>;
 
 /** The API router over a route table (no state of its own beyond the table). */
 export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
   /** Finds the route (404 / 405 in Amazon's shape before any authentication), authenticates, runs it. */
-  return async (ctx, call, onRoute = () => {}) => {
+  return async (ctx, call, onRoute = () => {}, onCaller = () => {}) => {
     const parsed = parseApiPath(call.rawPath);
     if (!parsed) throw new ApiError('ResourceNotFound', `No API operation at ${call.rawPath}.`);
     const candidates = routes.filter((r) => match(r, parsed.segments) !== undefined);
@@ -115,6 +116,7 @@ export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
       if (error instanceof ApiError) ctx.metrics?.authenticationFailed(error.reasonCode);
       throw error;
     });
+    onCaller(caller);
     const req: ApiRequest = {
       method: call.method,
       rawPath: call.rawPath,

@@ -8,7 +8,18 @@ import type { Environment } from '../domain/environment.js';
 import { REGION_INFO, apiRegionOf } from '../domain/regions.js';
 import { MINUTE, parseRequestDate } from '../domain/time.js';
 import { isStorableText } from '../domain/text.js';
+import type { SignatureFailure } from './signature-debug.js';
 import { canonicalRequest, parseAuthorization, stringToSign, verifyStringAsync } from '../signing/index.js';
+
+/** A failed signature check, with what the signature debugger needs (src/http/signature-debug.ts). */
+export class SignatureMismatchError extends ApiError {
+  constructor(
+    readonly failure: SignatureFailure,
+    message: string,
+  ) {
+    super('InvalidRequestSignature', message);
+  }
+}
 
 /** How far `x-amz-pay-date` may be from the server's clock, either way (docs/decisions.md). */
 export const ALLOWED_CLOCK_SKEW_MS = 15 * MINUTE;
@@ -113,18 +124,29 @@ export async function authenticate(ctx: AppContext, parts: SignedRequestParts): 
   if (!credentials) throw new ApiError('UnauthorizedAccess', `Unknown PublicKeyId ${publicKeyId}.`);
   const { key, merchant } = credentials;
 
-  const canonical = canonicalRequest({
+  const canonicalInput = {
     method: parts.method,
     path: parts.rawPath,
     query: parseQuery(parts.rawQuery),
     headers: parts.headers,
     signedHeaders,
     body: parts.body,
-  });
+  };
+  const canonical = canonicalRequest(canonicalInput);
   const toSign = stringToSign(algorithm, canonical);
   if (!(await verifyStringAsync(algorithm, publicKeyObject(key.publicKeyPem), toSign, signature))) {
-    throw new ApiError(
-      'InvalidRequestSignature',
+    throw new SignatureMismatchError(
+      {
+        algorithm,
+        publicKeyId,
+        signature,
+        key: publicKeyObject(key.publicKeyPem),
+        input: canonicalInput,
+        rawQuery: parts.rawQuery,
+        canonicalRequest: canonical,
+        stringToSign: toSign,
+        merchantId: merchant?.merchantId,
+      },
       `The request signature does not match. reji computed the canonical request\n${canonical}\nand the string to sign\n${toSign}\n` +
         `with ${algorithm} and the public key ${publicKeyId}. Compare them with what your client signed.`,
     );

@@ -1,5 +1,7 @@
 import type { AppContext } from '../app/context.js';
 import { filePages } from './file-pages.js';
+import { DEFAULT_CONSOLE_OPTIONS, type ConsoleOptions } from './console/access.js';
+import { consolePages } from './console/pages.js';
 import { hostedPages, type HostedPagesOptions } from './hosted/checkout-pages.js';
 import { ipnCertificatePage } from './ipn-certificate-page.js';
 import { openApiPage } from './openapi.js';
@@ -8,12 +10,16 @@ import { API_ROUTES } from './routes.js';
 import type { PageHandler } from './server.js';
 
 /** Every browser-facing handler reji serves beside the API, in the order they are tried. */
-export function defaultPages(ctx: AppContext, options: HostedPagesOptions = {}): PageHandler[] {
+export function defaultPages(
+  ctx: AppContext,
+  options: HostedPagesOptions & { readonly console?: ConsoleOptions } = {},
+): PageHandler[] {
   return [
     openApiPage(API_ROUTES),
     ipnCertificatePage(ctx),
     reportDocumentPage(ctx),
     filePages(ctx),
     hostedPages(ctx, options),
+    consolePages(ctx, options.console ?? DEFAULT_CONSOLE_OPTIONS),
   ];
 }

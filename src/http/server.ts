@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../app/api-error.js';
 import { pingDatabase, storeTrouble } from '../app/availability.js';
-import type { AppContext } from '../app/context.js';
+import type { AppContext, Caller } from '../app/context.js';
+import { logApiCall } from './request-log-entry.js';
 import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { handleApiCall, isApiPath } from './api-router.js';
 import { NO_TRUSTED_PROXIES, resolveClientAddress, type TrustedProxies } from './client-address.js';
@@ -262,12 +263,19 @@ export function createRequestListener(
         );
       } else if (isApiPath(rawPath)) {
         operation = 'Api';
+        const headers = headerMap(req);
+        let body: Buffer = EMPTY;
+        let caller: Caller | undefined;
+        let answer: { status: number; body: string; headers?: Readonly<Record<string, string>> | undefined };
+        let dropped = false;
+        let failure: unknown;
         try {
-          const body = await readBody(req, BODY_LIMIT_BYTES);
+          body = await readBody(req, BODY_LIMIT_BYTES);
           const result = await handleApiCall(
             ctx,
-            { method: req.method ?? 'GET', rawPath, rawQuery, headers: headerMap(req), body },
+            { method: req.method ?? 'GET', rawPath, rawQuery, headers, body },
             (op) => (operation = op),
+            (c) => (caller = c),
           );
           merchantId = result.merchantId;
           if (result.dropAfterMs !== undefined) {
@@ -275,14 +283,37 @@ export function createRequestListener(
             await sleep(result.dropAfterMs, undefined, { ref: false });
             operation = `${operation} (dropped)`;
             req.socket.destroy();
+            dropped = true;
+            answer = { status: 0, body: '' };
           } else {
+            answer = result;
             apiBody = result.body;
-            sendJson(res, result.status, result.body, requestId, result.headers);
           }
         } catch (error) {
-          const { status, body } = errorResponse(ctx, error, requestId);
-          apiBody = body;
-          sendJson(res, status, body, requestId);
+          failure = error;
+          answer = errorResponse(ctx, error, requestId);
+          apiBody = answer.body;
+        }
+        if (!dropped) sendJson(res, answer.status, answer.body, requestId, answer.headers);
+        if (ctx.requestLog) {
+          logApiCall(
+            ctx,
+            {
+              requestId,
+              method: req.method ?? 'GET',
+              rawPath,
+              rawQuery,
+              headers,
+              body,
+              operation,
+              status: answer.status,
+              responseBody: answer.body,
+              latencyMs: Number(process.hrtime.bigint() - started) / 1e6,
+              caller,
+              error: failure,
+            },
+            ctx.clock.now(),
+          );
         }
       } else {
         let handled = false;

@@ -3,6 +3,8 @@ import type { ChargePermission } from '../domain/charge-permission.js';
 import type { CheckoutSession } from '../domain/checkout-session.js';
 import type { Dispute } from '../domain/dispute.js';
 import type { Refund } from '../domain/refund.js';
+import type { Environment } from '../domain/environment.js';
+import type { Instant } from '../domain/time.js';
 
 /** The versioned documents reji keeps, by kind. */
 export interface Documents {
@@ -20,6 +22,21 @@ export interface DocumentReads {
   chargesOfPermission(chargePermissionId: string): Promise<Charge[]>;
   refundsOfCharge(chargeId: string): Promise<Refund[]>;
   disputesOfCharge(chargeId: string): Promise<Dispute[]>;
+  /** The console's object browser: newest first, every given criterion must hold. */
+  search<K extends DocumentKind>(kind: K, filter: DocumentFilter): Promise<Documents[K][]>;
+}
+
+export interface DocumentFilter {
+  readonly merchantId?: string | undefined;
+  readonly environment?: Environment | undefined;
+  readonly id?: string | undefined;
+  readonly state?: string | undefined;
+  /** Matches the document's `merchantReferenceId` exactly (wherever the document keeps it). */
+  readonly merchantReferenceId?: string | undefined;
+  /** `createdAt` range, inclusive start and exclusive end. */
+  readonly createdFrom?: Instant | undefined;
+  readonly createdTo?: Instant | undefined;
+  readonly limit: number;
 }
 
 /** The documents inside a transaction. */
@@ -32,4 +49,6 @@ export interface DocumentTx extends DocumentReads {
   update<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]>;
   /** Deletes the document and its timer. */
   remove(kind: DocumentKind, id: string): Promise<void>;
+  /** Deletes every document (and timer) of a merchant's environment (the console's sandbox reset). */
+  removeAllOf(merchantId: string, environment: Environment): Promise<void>;
 }

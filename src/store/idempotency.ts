@@ -29,4 +29,6 @@ export interface IdempotencyTx {
     status: number,
     response: string,
   ): Promise<void>;
+  /** Forgets a merchant's keys of one environment (the console's sandbox reset). */
+  removeAllOf(merchantId: string, environment: Environment): Promise<void>;
 }

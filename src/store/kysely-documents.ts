@@ -1,8 +1,9 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Environment } from '../domain/environment.js';
 import type { Charge } from '../domain/charge.js';
 import type { Dispute } from '../domain/dispute.js';
 import type { Refund } from '../domain/refund.js';
-import type { DocumentKind, DocumentReads, Documents, DocumentTx } from './documents.js';
+import type { DocumentFilter, DocumentKind, DocumentReads, Documents, DocumentTx } from './documents.js';
 import type { DialectName } from './migrations.js';
 import { byKind, type Executor, PreparedQuery, rowLock } from './prepared.js';
 import type { Database, DocumentRow } from './schema.js';
@@ -161,6 +162,27 @@ export class KyselyDocumentReads implements DocumentReads {
     const { rows } = await this.q.disputesOfCharge.execute(this.db, chargeId);
     return rows.map((r) => fromDocRow<'dispute'>(r));
   }
+
+  async search<K extends DocumentKind>(kind: K, f: DocumentFilter): Promise<Documents[K][]> {
+    let q = this.db.selectFrom(docTable(kind)).select(['doc', 'version']);
+    if (f.merchantId !== undefined) q = q.where('merchant_id', '=', f.merchantId);
+    if (f.environment !== undefined) q = q.where('environment', '=', f.environment);
+    if (f.id !== undefined) q = q.where('id', '=', f.id);
+    if (f.state !== undefined) q = q.where('state', '=', f.state);
+    if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
+    if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
+    // The reference lives inside the JSON document; the LIKE narrows, the exact check below decides.
+    if (f.merchantReferenceId !== undefined) {
+      const needle = JSON.stringify(f.merchantReferenceId).replace(/[\\%_]/g, (c) => `\\${c}`);
+      q = q.where(sql<boolean>`doc like ${`%"merchantReferenceId":${needle}%`} escape '\\'`);
+    }
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+    const docs = rows.map((r) => fromDocRow<K>(r));
+    if (f.merchantReferenceId === undefined) return docs;
+    return docs.filter((d) =>
+      JSON.stringify(d).includes(`"merchantReferenceId":${JSON.stringify(f.merchantReferenceId)}`),
+    );
+  }
 }
 
 export class KyselyDocumentTx extends KyselyDocumentReads implements DocumentTx {
@@ -215,5 +237,20 @@ export class KyselyDocumentTx extends KyselyDocumentReads implements DocumentTx 
     await this.trx.deleteFrom(docTable(kind)).where('id', '=', id).execute();
     // A removed document's timer goes with it (the timers table is keyed by the document).
     await this.trx.deleteFrom('timers').where('object_type', '=', kind).where('object_id', '=', id).execute();
+  }
+
+  async removeAllOf(merchantId: string, environment: Environment): Promise<void> {
+    for (const kind of DOCUMENT_KINDS) {
+      await this.trx
+        .deleteFrom(docTable(kind))
+        .where('merchant_id', '=', merchantId)
+        .where('environment', '=', environment)
+        .execute();
+    }
+    await this.trx
+      .deleteFrom('timers')
+      .where('merchant_id', '=', merchantId)
+      .where('environment', '=', environment)
+      .execute();
   }
 }

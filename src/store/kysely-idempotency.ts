@@ -104,4 +104,12 @@ export class KyselyIdempotencyTx implements IdempotencyTx {
   ): Promise<void> {
     await this.q.saveResponse.execute(this.trx, status, response, merchantId, environment, key, operation);
   }
+
+  async removeAllOf(merchantId: string, environment: Environment): Promise<void> {
+    await this.trx
+      .deleteFrom('idempotency_keys')
+      .where('merchant_id', '=', merchantId)
+      .where('environment', '=', environment)
+      .execute();
+  }
 }

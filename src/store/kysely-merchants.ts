@@ -141,6 +141,10 @@ export class KyselyMerchantReads implements MerchantReads {
     const r = await this.q.merchantStore.first(this.db, storeId);
     return r && toStore(r);
   }
+  async list(limit: number): Promise<Merchant[]> {
+    const rows = await this.db.selectFrom('merchants').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
+    return rows.map(toMerchant);
+  }
   async storesOf(merchantId: string): Promise<MerchantStore[]> {
     const rows = await this.db
       .selectFrom('stores')

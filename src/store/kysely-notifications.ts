@@ -380,4 +380,14 @@ export class KyselyNotificationTx extends KyselyNotificationReads implements Not
       .onConflict((oc) => oc.column('slot').doNothing())
       .execute();
   }
+
+  async removeAllOf(merchantId: string, environment: Environment): Promise<void> {
+    for (const table of ['notifications', 'ipn_attempts'] as const) {
+      await this.trx
+        .deleteFrom(table)
+        .where('merchant_id', '=', merchantId)
+        .where('environment', '=', environment)
+        .execute();
+    }
+  }
 }

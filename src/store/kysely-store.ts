@@ -14,6 +14,7 @@ import {
 import { KyselyInStoreTx } from './kysely-in-store.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
+import { KyselyRequestLogReads, KyselyRequestLogTx, RequestLogQueries } from './kysely-request-log.js';
 import { KyselyTimerReads, KyselyTimerTx, TimerQueries } from './kysely-timers.js';
 import type { DialectName } from './migrations.js';
 import type { Database } from './schema.js';
@@ -27,6 +28,7 @@ class Queries {
   readonly idempotency = new IdempotencyQueries();
   readonly timers = new TimerQueries();
   readonly notifications = new NotificationQueries();
+  readonly requestLog = new RequestLogQueries();
 
   constructor(dialect: DialectName) {
     this.documents = new DocumentQueries(dialect);
@@ -48,6 +50,7 @@ class KyselyTx implements StoreTx {
   #reports: KyselyReportTx | undefined;
   #deliveryTrackers: KyselyDeliveryTrackerTx | undefined;
   #inStore: KyselyInStoreTx | undefined;
+  #requestLog: KyselyRequestLogTx | undefined;
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -103,6 +106,11 @@ class KyselyTx implements StoreTx {
   get inStore(): KyselyInStoreTx {
     this.#inStore ??= new KyselyInStoreTx(this.trx, this.dialect);
     return this.#inStore;
+  }
+
+  get requestLog(): KyselyRequestLogTx {
+    this.#requestLog ??= new KyselyRequestLogTx(this.trx, this.q.requestLog);
+    return this.#requestLog;
   }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -162,6 +170,7 @@ export class KyselyStore implements Store {
       ledger: wrapErrors(new KyselyLedgerReads(db), classify),
       reports: wrapErrors(new KyselyReportReads(db), classify),
       deliveryTrackers: wrapErrors(new KyselyDeliveryTrackerReads(db), classify),
+      requestLog: wrapErrors(new KyselyRequestLogReads(db), classify),
       timers: wrapErrors(new KyselyTimerReads(db), classify),
     });
   }

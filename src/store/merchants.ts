@@ -29,6 +29,8 @@ export interface MerchantReads {
   merchantAccountsOf(partnerId: string): Promise<MerchantAccount[]>;
   delegation(mwsAuthToken: string): Promise<Delegation | undefined>;
   delegationsOf(who: { partnerId: string } | { merchantId: string }): Promise<Delegation[]>;
+  /** Every merchant, newest first (the console's list). */
+  list(limit: number): Promise<Merchant[]>;
 }
 
 /** Merchants inside a transaction. */

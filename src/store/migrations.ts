@@ -490,6 +490,29 @@ const STEPS: Record<string, Step> = {
       .columns(['parent_id'])
       .execute();
   },
+  // ---- the console's request log (issue 14): every API call, bounded by count per merchant and by age ----
+  '0011_request_log': async (db, dialect) => {
+    await db.schema
+      .createTable('request_log')
+      .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+        dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
+      .addColumn('request_id', 'text', (c) => c.notNull())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text')
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .addColumn('method', 'text', (c) => c.notNull())
+      .addColumn('path', 'text', (c) => c.notNull())
+      .addColumn('operation', 'text', (c) => c.notNull())
+      .addColumn('status', 'integer', (c) => c.notNull())
+      .addColumn('reason_code', 'text')
+      .addColumn('latency_ms', 'double precision', (c) => c.notNull())
+      .addColumn('object_ids', 'text', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('request_log_by_merchant').on('request_log').columns(['merchant_id', 'seq']).execute();
+    await db.schema.createIndex('request_log_by_at').on('request_log').column('at').execute();
+  },
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -122,4 +122,6 @@ export interface NotificationTx extends NotificationReads {
   replay(notificationId: string, now: Instant): Promise<boolean>;
   /** Keeps the first certificate written as the active one; later ones are ignored. */
   insertCertificateIfNone(certificate: IpnCertificate): Promise<void>;
+  /** Deletes a merchant's notifications and delivery log of one environment (the console's sandbox reset). */
+  removeAllOf(merchantId: string, environment: Environment): Promise<void>;
 }

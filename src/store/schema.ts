@@ -38,6 +38,7 @@ export interface Database {
   merchant_accounts: MerchantAccountRow;
   delegations: DelegationRow;
   in_store_transactions: InStoreRow;
+  request_log: RequestLogRow;
 }
 
 export interface MerchantRow {
@@ -332,4 +333,24 @@ export interface DeliveryTrackerRow {
   charge_permission_id: string | null;
   amazon_order_reference_id: string | null;
   created_at: number;
+}
+
+/** One API call as the console's request log keeps it (src/store/request-log.ts). */
+export interface RequestLogRow {
+  seq: Generated<number>;
+  request_id: string;
+  /** '' when the call named no known merchant (e.g. an unknown key). */
+  merchant_id: string;
+  environment: string | null;
+  at: number;
+  method: string;
+  path: string;
+  operation: string;
+  status: number;
+  reason_code: string | null;
+  latency_ms: number;
+  /** ' id1 id2 ': the objects the call named or answered with, space-delimited for a LIKE search. */
+  object_ids: string;
+  /** Headers (signature redacted), bodies and the signature debugger's data, as JSON. */
+  doc: string;
 }

@@ -9,6 +9,7 @@ import type { MerchantReads, MerchantTx } from './merchants.js';
 import type { DialectName } from './migrations.js';
 import type { NotificationReads, NotificationTx } from './notifications.js';
 import type { DeliveryTrackerReads, DeliveryTrackerTx, ReportReads, ReportTx } from './reports.js';
+import type { RequestLogReads, RequestLogTx } from './request-log.js';
 import type { TimerReads, TimerTx } from './timers.js';
 
 // The store is split by aggregate (one interface per file beside this one); the facade composes them so
@@ -23,6 +24,7 @@ export type * from './in-store.js';
 export type * from './merchants.js';
 export type * from './notifications.js';
 export type * from './reports.js';
+export type * from './request-log.js';
 export type * from './timers.js';
 
 /** Another writer changed the row since it was read: the whole transaction is retried. */
@@ -60,6 +62,7 @@ export interface StoreReads {
   readonly buyers: BuyerReads;
   readonly hosted: HostedReads;
   readonly notifications: NotificationReads;
+  readonly requestLog: RequestLogReads;
   readonly timers: TimerReads;
   readonly files: FileReads;
   readonly ledger: LedgerReads;
@@ -81,6 +84,7 @@ export interface StoreTx extends StoreReads {
   readonly reports: ReportTx;
   readonly deliveryTrackers: DeliveryTrackerTx;
   readonly inStore: InStoreTx;
+  readonly requestLog: RequestLogTx;
   /** Runs `fn` so that a failure undoes only what `fn` did. */
   savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 }
