@@ -4,6 +4,7 @@ import { createKeyPair, createMerchant, registerPublicKey, setAllowedOrigins } f
 import { isRegion, REGIONS } from '../domain/regions.js';
 import { defaultPages } from '../http/pages.js';
 import { ConfigError, readServeConfig, type RawOptions } from './config.js';
+import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup-command.js';
 import { ipnCommand, IPN_USAGE } from './ipn-command.js';
 import { startReji } from './runtime.js';
 import { environmentFlag, parseCommand, print, required, UsageError, withApp, type Values } from './command-support.js';
@@ -24,6 +25,7 @@ Usage:
   reji keys register --merchant-id ID --public-key FILE [--env sandbox|live] [--legacy] [--json]
   reji store allow-origin --store-id ID --origin URL [--origin URL]... [--json]
 ${IPN_USAGE}
+${BACKUP_USAGE}
 
 Every command takes --data-dir DIR (REJI_DATA_DIR, default ./.reji) and --database-url URL
 (REJI_DATABASE_URL); every serve flag can also be given as REJI_<FLAG>, e.g. REJI_PORT=9000.
@@ -197,6 +199,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   keys,
   store: storeCommand,
   ipn: ipnCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
