@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { migrationProvider } from './migrations.js';
@@ -40,6 +40,8 @@ export async function backupSqlite(source: string, out: string): Promise<SqliteC
   }
   try {
     const report = await checkMigrationLevel(inspect(partial, { makeStandalone: true }));
+    // Buyers' data and password hashes: readable by the operator only.
+    chmodSync(partial, 0o600);
     renameSync(partial, out);
     return report;
   } finally {
