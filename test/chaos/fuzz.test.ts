@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { API_ROUTES } from '../../src/http/routes.js';
+import { BODY_LIMIT_BYTES } from '../../src/http/server.js';
 import { CHAOS_SEED, chaosSize } from '../support/chaos.js';
 import { createTestDatabase, dialectCases } from '../support/dialects.js';
 import { buttonFields, csrfOf, PageClient } from '../support/page-client.js';
@@ -43,6 +44,7 @@ const HOSTILE_TEXT = [
   "' or 1=1 --",
   '../../etc/passwd',
   '%00',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log-injection probe, meant literally.
   '${jndi:ldap://x}',
   '__proto__',
   'constructor',
@@ -349,8 +351,9 @@ async function sendApi(baseUrl: string, merchant: TestMerchant, c: ApiCase): Pro
 const HEAD_LIMIT = 16 * 1024;
 
 /**
- * rawRequest, except that a connection closed on a request whose head is over Node's limit counts as that 431
- * (the client may still be writing its body when the server closes, and then sees a reset instead).
+ * rawRequest, except that a connection closed on a request over a limit counts as the refusal it is: a head over
+ * Node's 16 KiB (431), a body over reji's 64 KiB (400). The server answers and closes without reading the rest,
+ * so a client still writing may see a reset instead of the answer (docs/decisions.md).
  */
 async function send(
   baseUrl: string,
@@ -361,8 +364,11 @@ async function send(
   } catch (error) {
     const head = req.path.length + Object.entries(req.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
     const code = (error as { code?: string }).code;
-    if ((code === 'ECONNRESET' || code === 'EPIPE') && head > HEAD_LIMIT)
+    const reset = code === 'ECONNRESET' || code === 'EPIPE';
+    if (reset && head > HEAD_LIMIT)
       return { status: 431, headers: {}, text: 'connection closed: request head over 16 KiB', json: undefined };
+    if (reset && Buffer.byteLength(req.body ?? '') > BODY_LIMIT_BYTES)
+      return { status: 400, headers: {}, text: 'connection closed: body over 64 KiB', json: undefined };
     throw new Error(`${req.method} ${req.path.slice(0, 200)} (${head} bytes of head): ${(error as Error).message}`);
   }
 }

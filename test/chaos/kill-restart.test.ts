@@ -56,10 +56,13 @@ for (const { dialect, skip } of await dialectCases()) {
           stop: () => stopping,
           tag: `k${CHAOS_SEED.toString(36)}`,
         });
+        // A load that failed ends early; awaiting it below reports why.
+        let loadEnded = false;
+        void load.finally(() => (loadEnded = true)).catch(() => {});
         for (let k = 0; k < KILLS; k++) {
           // Some writes acknowledged since the last start, then a random moment.
           const mark = acknowledgementMark();
-          while (acknowledgementMark() < mark + 2 * WORKERS) await new Promise((r) => setTimeout(r, 20));
+          while (acknowledgementMark() < mark + 2 * WORKERS && !loadEnded) await new Promise((r) => setTimeout(r, 20));
           await new Promise((r) => setTimeout(r, random() * 400));
           const name = processes[k % processes.length]!;
           await live.get(name)!.kill();

@@ -12,11 +12,14 @@ import { runCli, seedMerchant, spawnReji, type RejiProcess } from '../support/pr
 import { acknowledgementMark, missingAcknowledged, runWriteLoad } from '../support/write-load.js';
 
 const postgres = (await dialectCases()).find((c) => c.dialect === 'postgres')!;
-const untilMark = async (n: number) => {
-  while (acknowledgementMark() < n) await new Promise((r) => setTimeout(r, 20));
+/** Waits for `n` acknowledgements in all, or for the load to end (when it failed, awaiting it throws). */
+const untilMark = async (n: number, load: Promise<unknown>) => {
+  let ended = false;
+  void load.finally(() => (ended = true)).catch(() => {});
+  while (acknowledgementMark() < n && !ended) await new Promise((r) => setTimeout(r, 20));
 };
 
-describe('reji backup and reji restore (SQLite)', () => {
+describe('reji backup and reji restore (SQLite)', { timeout: 180_000 }, () => {
   let dir: string;
   const running: RejiProcess[] = [];
   before(() => {
@@ -43,7 +46,7 @@ describe('reji backup and reji restore (SQLite)', () => {
     const file = join(dir, 'reji-backup.sqlite');
     let mark: number;
     try {
-      await untilMark(acknowledgementMark() + 20);
+      await untilMark(acknowledgementMark() + 20, load);
       mark = acknowledgementMark();
       const backup = await runCli(['backup', '--out', file, '--data-dir', live, '--json']);
       assert.equal(backup.code, 0, backup.stderr);
@@ -51,7 +54,7 @@ describe('reji backup and reji restore (SQLite)', () => {
       assert.equal(report.file, file);
       assert.deepEqual(report.pending, []);
       // The load went on while the copy was made.
-      await untilMark(acknowledgementMark() + 5);
+      await untilMark(acknowledgementMark() + 5, load);
     } finally {
       stopping = true;
     }
