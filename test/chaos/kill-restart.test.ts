@@ -86,6 +86,8 @@ for (const { dialect, skip } of await dialectCases()) {
         );
         assert.deepEqual(result.serverErrors, [], 'no answer of 500 or above other than 503');
         assert.ok(result.unknownOutcomes > 0, 'the kills cut requests in flight');
+        for (const f of flows)
+          if (f.abandoned) assert.match(f.abandoned, /after an unknown outcome/, `flow ${f.n} refused out of the blue`);
         assert.ok(flows.filter((f) => f.refundId).length > KILLS, 'whole checkouts went through between kills');
 
         assert.deepEqual(await missingAcknowledged(reji.httpUrl, merchant, flows), [], 'acknowledged writes lost');

@@ -60,6 +60,10 @@ describe('reji backup and reji restore (SQLite)', { timeout: 180_000 }, () => {
     }
     const result = await load;
     assert.deepEqual(result.serverErrors, []);
+    assert.deepEqual(
+      result.flows.filter((f) => f.abandoned).map((f) => f.abandoned),
+      [],
+    );
     assert.equal(statSync(file).mode & 0o777, 0o600, 'the backup is readable by its owner only');
     t.diagnostic(`${mark} writes acknowledged before the backup, ${acknowledgementMark()} in all`);
 

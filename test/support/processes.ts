@@ -50,7 +50,24 @@ export interface SpawnOptions {
   readonly readyTimeoutMs?: number;
 }
 
+/** Raised when the ports picked for a process were taken by another process before it could bind them. */
+class PortTaken extends Error {}
+
+/**
+ * Starts `reji serve` on free ports and waits until it is ready. The ports are free when picked but another
+ * process on the machine may bind one first: then reji exits with EADDRINUSE and it is started again on others.
+ */
 export async function spawnReji(options: SpawnOptions): Promise<RejiProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOnce(options);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+async function spawnOnce(options: SpawnOptions): Promise<RejiProcess> {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `reji-${options.name}-`));
   const port = await freePort();
@@ -115,12 +132,20 @@ export async function spawnReji(options: SpawnOptions): Promise<RejiProcess> {
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
+    if (/EADDRINUSE/.test(output)) {
+      await proc.kill();
+      await proc.stop();
+      throw new PortTaken(output);
+    }
     if (!running) throw new Error(`reji ${options.name} exited before it was ready:\n${output}`);
-    try {
-      const r = await fetch(`${httpUrl}/healthz`);
-      if (r.status === 200) return proc;
-    } catch {
-      // not listening yet
+    // Its own start-up line first: a /healthz answer alone could come from whoever took the port.
+    if (output.includes(`API and hosted pages: ${httpUrl}`)) {
+      try {
+        const r = await fetch(`${httpUrl}/healthz`);
+        if (r.status === 200) return proc;
+      } catch {
+        // not listening yet
+      }
     }
     if (Date.now() > deadline) {
       await proc.stop();

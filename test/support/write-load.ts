@@ -10,6 +10,16 @@ import type { TestMerchant } from './reji.js';
 
 export const STEPS = ['create', 'consent', 'update', 'process', 'complete', 'capture', 'refund'] as const;
 export type Step = (typeof STEPS)[number];
+/** The id each step's answer must carry. */
+const ID_OF: Partial<Record<Step, string>> = {
+  create: 'checkoutSessionId',
+  consent: 'checkoutSessionId',
+  update: 'checkoutSessionId',
+  process: 'checkoutSessionId',
+  complete: 'chargeId',
+  capture: 'chargeId',
+  refund: 'refundId',
+};
 /** The steps that carry an idempotency key. */
 const KEYED: ReadonlySet<Step> = new Set(['create', 'complete', 'capture', 'refund']);
 
@@ -30,6 +40,8 @@ export interface Flow {
   readonly resolved: { step: Step; answers: { status: number; text: string }[] }[];
   /** Where the flow stopped, when a step was refused after an unknown outcome of the step before it. */
   abandoned?: string;
+  /** Every answer the flow got, in order (for the failure message when something is missing). */
+  readonly log: string[];
 }
 
 export interface LoadOptions {
@@ -113,6 +125,7 @@ export async function runWriteLoad(options: LoadOptions): Promise<LoadResult> {
     const req = request(flow, name, options.merchant.storeId);
     const first = await send(worker, req);
     let res = first.res;
+    flow.log.push(`${name}${first.unknown ? ' (resent)' : ''}: ${res.status} ${res.text.slice(0, 400)}`);
     if (first.unknown && KEYED.has(name)) {
       // The answer to the resend is the request's one result: a second resend must repeat it exactly.
       const again = await send(worker, req);
@@ -124,8 +137,13 @@ export async function runWriteLoad(options: LoadOptions): Promise<LoadResult> {
         ],
       });
       res = again.res;
+      flow.log.push(`${name} (resent again): ${res.status} ${res.text.slice(0, 400)}`);
     }
     if (res.status >= 200 && res.status < 300) {
+      const id = ID_OF[name];
+      // A 2xx without the object's id is not reji's answer (a port taken by another process): fail loudly.
+      if (id && typeof res.json?.[id] !== 'string')
+        throw new Error(`flow ${flow.n} ${name}: ${res.status} without ${id}: ${res.text.slice(0, 300)}`);
       flow.acked.set(name, ++ackSequence);
       return res;
     }
@@ -150,6 +168,7 @@ export async function runWriteLoad(options: LoadOptions): Promise<LoadResult> {
         },
         acked: new Map(),
         resolved: [],
+        log: [],
       };
       flows.push(flow);
       const created = await step(w, flow, 'create');
@@ -241,7 +260,10 @@ export async function missingAcknowledged(
   const acked = (flow: Flow, s: Step) => (flow.acked.get(s) ?? Number.POSITIVE_INFINITY) <= upTo;
   const problems: string[] = [];
   const expect = (flow: Flow, what: string, ok: boolean, res: RawResponse) => {
-    if (!ok) problems.push(`flow ${flow.n} ${what}: ${res.status} ${res.text.slice(0, 300)}`);
+    if (!ok)
+      problems.push(
+        `flow ${flow.n} ${what}: ${res.status} ${res.text.slice(0, 300)}\n    the flow's answers:\n    ${flow.log.join('\n    ')}`,
+      );
   };
   for (const flow of flows) {
     if (acked(flow, 'create')) {
