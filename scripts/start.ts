@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   // One JSON line per request would bury the shop's URL; REJI_LOG_LEVEL=info brings them back.
   const config = readServeConfig({ demo: true, 'log-level': process.env['REJI_LOG_LEVEL'] || 'warn' });
   const settings = readShopSettings();
-  const reji = await startReji(config, { pages: defaultPages });
+  const reji = await startReji(config, { pages: (ctx) => defaultPages(ctx, { limits: config.anonymousLimits }) });
   const demo = reji.demo!;
   const https = reji.servers.httpsUrl;
   let shop: Awaited<ReturnType<typeof startShop>>;

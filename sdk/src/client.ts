@@ -21,7 +21,15 @@ import {
   type PrepareInput,
   type RequestOptions,
 } from './request-sender.js';
-import { Buyers, ChargePermissions, Charges, CheckoutSessions, Refunds, Testing } from './resources.js';
+import {
+  Buyers,
+  ChargePermissions,
+  Charges,
+  CheckoutSessions,
+  DeliveryTrackers,
+  Refunds,
+  Testing,
+} from './resources.js';
 import { resolveRetryOptions, type RetryOptions } from './retry.js';
 import { nodeTransport, type NodeTransport, type Transport } from './transport.js';
 import { SDK_VERSION } from './version.js';
@@ -78,6 +86,7 @@ export class AmazonPayClient {
   readonly charges: Charges;
   readonly refunds: Refunds;
   readonly buyers: Buyers;
+  readonly deliveryTrackers: DeliveryTrackers;
   /** reji's sandbox testing endpoints. */
   readonly testing: Testing;
   readonly publicKeyId: string;
@@ -136,6 +145,7 @@ export class AmazonPayClient {
     this.charges = new Charges(this.#sender);
     this.refunds = new Refunds(this.#sender);
     this.buyers = new Buyers(this.#sender);
+    this.deliveryTrackers = new DeliveryTrackers(this.#sender);
     this.testing = new Testing(this.#sender);
   }
 

@@ -3,7 +3,15 @@
  * No runtime dependencies beyond Node's own modules.
  */
 export { AmazonPayClient, type AmazonPayClientOptions } from './client.js';
-export { CheckoutSessions, ChargePermissions, Charges, Refunds, Buyers, Testing } from './resources.js';
+export {
+  CheckoutSessions,
+  ChargePermissions,
+  Charges,
+  Refunds,
+  Buyers,
+  DeliveryTrackers,
+  Testing,
+} from './resources.js';
 export {
   IDEMPOTENCY_KEY_PATTERN,
   newIdempotencyKey,

@@ -12,6 +12,8 @@ import type {
   CreateChargeRequest,
   CreateCheckoutSessionRequest,
   CreateRefundRequest,
+  DeliveryTracker,
+  DeliveryTrackerRequest,
   FinalizeCheckoutSessionRequest,
   Refund,
   TestBuyerList,
@@ -296,6 +298,37 @@ export class Refunds {
    */
   async get(refundId: string, options?: RequestOptions): Promise<ApiResponse<Refund>> {
     return this.#sender.send({ method: 'GET', path: `/refunds/${segment(refundId, 'refundId')}`, options });
+  }
+}
+
+/**
+ * Delivery trackers: tell Amazon Pay the tracking number of a shipped order. Reach it as `client.deliveryTrackers`.
+ *
+ * @example
+ * await client.deliveryTrackers.create({
+ *   chargePermissionId,
+ *   deliveryDetails: [{ trackingNumber: '1234-5678-9012', carrierCode: 'TAQBIN_JP' }],
+ * });
+ */
+export class DeliveryTrackers {
+  readonly #sender: RequestSender;
+
+  constructor(sender: RequestSender) {
+    this.#sender = sender;
+  }
+
+  /**
+   * Create Delivery Tracker (200, the request echoed). A tracking number is accepted once; send an idempotency
+   * key so that a retry replays instead of failing as a reused number.
+   *
+   * @example
+   * await client.deliveryTrackers.create(
+   *   { chargePermissionId, deliveryDetails: [{ trackingNumber, carrierCode: 'SAGAWA' }] },
+   *   { idempotencyKey: `ship-${orderId}` },
+   * );
+   */
+  async create(body: DeliveryTrackerRequest, options?: RequestOptions): Promise<ApiResponse<DeliveryTracker>> {
+    return this.#sender.send({ method: 'POST', path: '/deliveryTrackers', body, options });
   }
 }
 

@@ -22,6 +22,10 @@ import { inTransaction } from './transactions.js';
  */
 
 export const BROWSER_SESSION_LIFETIME = 12 * HOUR;
+/** A signed-out session that holds no flow (a page view, a form's CSRF token) lives only this long (issue 17). */
+export const ANONYMOUS_SESSION_LIFETIME = 30 * MINUTE;
+/** Expired sessions and tokens are swept at most this often per process, when a session is created. */
+export const SWEEP_INTERVAL = 1 * MINUTE;
 export const SIGN_IN_WINDOW = 15 * MINUTE;
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -88,6 +92,15 @@ export async function loadBrowserSession(
   return fromRecord(r);
 }
 
+/** How long a session lives: anonymous traffic that neither signed in nor started a flow keeps nothing for long. */
+export function sessionLifetime(s: { buyerId: string | null; flows: Readonly<Record<string, FlowBinding>> }): number {
+  return s.buyerId === null && Object.keys(s.flows).length === 0
+    ? ANONYMOUS_SESSION_LIFETIME
+    : BROWSER_SESSION_LIFETIME;
+}
+
+const lastSweep = new WeakMap<AppContext, Instant>();
+
 /** A fresh session (new cookie value, new CSRF token); `replacing` is deleted, so a signed-in session never keeps a pre-sign-in id. */
 export async function newBrowserSession(
   ctx: AppContext,
@@ -100,18 +113,21 @@ export async function newBrowserSession(
 ): Promise<{ cookieValue: string; session: BrowserSession }> {
   const now = ctx.clock.now();
   const cookieValue = newSecret();
+  const flows = init.flows ?? init.replacing?.flows ?? {};
   const session: BrowserSession = {
     sessionHash: hashSecret(cookieValue),
     buyerId: init.buyerId,
     csrfToken: newSecret(),
-    expiresAt: now + BROWSER_SESSION_LIFETIME,
-    flows: init.flows ?? init.replacing?.flows ?? {},
+    expiresAt: now + sessionLifetime({ buyerId: init.buyerId, flows }),
+    flows,
   };
+  // Housekeeping rides along with session creation, at most once a minute per process.
+  const sweep = now - (lastSweep.get(ctx) ?? 0) >= SWEEP_INTERVAL;
+  if (sweep) lastSweep.set(ctx, now);
   const run = async (t: StoreTx) => {
     if (init.replacing) await t.hosted.deleteSession(init.replacing.sessionHash);
     await t.hosted.insertSession(toRecord(session, now));
-    // Housekeeping rides along with session creation.
-    if (Math.random() < 0.05) await t.hosted.purge(now, now - SIGN_IN_WINDOW);
+    if (sweep) await t.hosted.purge(now, now - SIGN_IN_WINDOW);
   };
   if (tx) await run(tx);
   else await inTransaction(ctx, run);
@@ -128,7 +144,11 @@ export async function bindFlow(
   const entries = Object.entries(session.flows)
     .filter(([id]) => id !== flowId)
     .slice(-19);
-  const updated: BrowserSession = { ...session, flows: Object.fromEntries([...entries, [flowId, binding]]) };
+  const flows = Object.fromEntries([...entries, [flowId, binding]]);
+  // A short-lived anonymous session that now holds a flow lives as long as any other.
+  const renewed = sessionLifetime(session) === ANONYMOUS_SESSION_LIFETIME;
+  const expiresAt = renewed ? ctx.clock.now() + BROWSER_SESSION_LIFETIME : session.expiresAt;
+  const updated: BrowserSession = { ...session, flows, expiresAt };
   await inTransaction(ctx, (tx) => tx.hosted.updateSession(toRecord(updated, 0)));
   return updated;
 }
@@ -226,18 +246,22 @@ export async function signIn(
 }
 
 export type RegisterResult =
-  | { readonly ok: true; readonly buyer: BuyerRecord }
+  | { readonly ok: true }
   | {
       readonly ok: false;
       readonly problems: Partial<
         Record<
           'name' | 'email' | 'password' | 'phoneNumber',
-          'required' | 'invalidEmail' | 'passwordTooShort' | 'emailTaken' | 'tooLong' | 'tooManyAttempts'
+          'required' | 'invalidEmail' | 'passwordTooShort' | 'tooLong' | 'tooManyAttempts'
         >
       >;
     };
 
-/** A new buyer account in one marketplace (no wallet yet; the buyer adds addresses and cards). */
+/**
+ * A new buyer account in one marketplace (no wallet yet; the buyer adds addresses and cards). An email that
+ * already has an account answers exactly as a new one (same result, same work: the password is hashed either
+ * way) and the account is left as it was: registration is no oracle for which emails have accounts.
+ */
 export async function registerBuyer(
   ctx: AppContext,
   input: {
@@ -250,7 +274,7 @@ export async function registerBuyer(
     ip: string;
   },
 ): Promise<RegisterResult> {
-  // Registration says whether an email is taken; counting it with sign-in's per-client limit keeps probing slow.
+  // Counted with sign-in's per-client limit, so that account creation from one client stays slow.
   const now = ctx.clock.now();
   const clientKey = `client:${input.ip}`;
   const taken = await takeAttempts(ctx, [[clientKey, CLIENT_POLICY]], now);
@@ -274,15 +298,16 @@ async function registerChecked(
   else if (email.length > 254 || !/^[^\s@<>"']+@[^\s@<>"']+\.[^\s@<>"']+$/.test(email)) problems.email = 'invalidEmail';
   if (input.password.length < MIN_PASSWORD_LENGTH) problems.password = 'passwordTooShort';
   if (phone.length > 20) problems.phoneNumber = 'tooLong';
-  if (!problems.email && (await ctx.store.reader.buyers.byEmail(input.region, email))) problems.email = 'emailTaken';
   if (Object.keys(problems).length > 0) return { ok: false, problems };
+  const passwordHash = await hashPassword(input.password);
+  if (await ctx.store.reader.buyers.byEmail(input.region, email)) return { ok: true };
   const buyer: BuyerRecord = {
     buyerId: newBuyerId(ctx.random),
     region: input.region,
     email,
     name,
     phoneNumber: phone === '' ? null : phone,
-    passwordHash: await hashPassword(input.password),
+    passwordHash,
     isTest: false,
     createdAt: ctx.clock.now(),
     profile: { language: input.language, primeMembershipTypes: [] },
@@ -291,11 +316,10 @@ async function registerChecked(
     await inTransaction(ctx, (tx) => tx.buyers.insert(buyer));
   } catch (error) {
     // Two registrations with one email at once: the unique index lets one win.
-    if (await ctx.store.reader.buyers.byEmail(input.region, email))
-      return { ok: false, problems: { email: 'emailTaken' } };
+    if (await ctx.store.reader.buyers.byEmail(input.region, email)) return { ok: true };
     throw error;
   }
-  return { ok: true, buyer };
+  return { ok: true };
 }
 
 // ---------- one-time and bearer tokens ----------

@@ -17,6 +17,14 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** Events operators count (/metrics); every method must return at once and never throw. */
+export interface AppMetrics {
+  /** An API call failed authentication (signature, key, date, headers) with this reason code. */
+  authenticationFailed(reasonCode: string): void;
+  /** One delivery attempt of a payment notification ended so. */
+  notificationAttempt(outcome: string): void;
+}
+
 /** What every use case needs; built once at start-up. */
 export interface AppContext {
   readonly store: Store;
@@ -25,6 +33,8 @@ export interface AppContext {
   /** Base URL of reji's own pages (hosted checkout, processing), without a trailing slash. */
   readonly publicUrl: string;
   readonly log: Logger;
+  /** Where counted events go; absent when nothing counts them (most tests). */
+  readonly metrics?: AppMetrics;
 }
 
 /** The authenticated merchant of an API call and the environment its key and path select. */

@@ -1,5 +1,6 @@
 import { nextChargeDeadline } from '../domain/charge.js';
 import { retentionEndsAt } from '../domain/checkout-session.js';
+import { nextDisputeDeadline } from '../domain/dispute.js';
 import { nextRefundDeadline } from '../domain/refund.js';
 import type { Instant } from '../domain/time.js';
 import type { DocumentKind, Documents } from '../store/store.js';
@@ -19,6 +20,8 @@ export function nextDeadline<K extends DocumentKind>(kind: K, doc: Documents[K])
       return nextChargeDeadline(doc as Documents['charge']);
     case 'refund':
       return nextRefundDeadline(doc as Documents['refund']);
+    case 'dispute':
+      return nextDisputeDeadline(doc as Documents['dispute']);
     default:
       throw new Error(`unknown document kind ${String(kind)}`);
   }

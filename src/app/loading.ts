@@ -10,6 +10,7 @@ const LABELS: Readonly<Record<DocumentKind, string>> = {
   chargePermission: 'Charge Permission',
   charge: 'Charge',
   refund: 'Refund',
+  dispute: 'Dispute',
 };
 
 /** Objects of another merchant or of the other environment do not exist for the caller. */

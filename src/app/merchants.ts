@@ -111,6 +111,15 @@ export async function createKeyPair(
   return { publicKeyId, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 
+/**
+ * Flags a merchant as a payment service provider (Update Charge, Create and Update Dispute), or back. A flag on
+ * the merchant account, kept apart from partner accounts (docs/decisions.md, "Payment service providers").
+ */
+export async function setPaymentServiceProvider(ctx: AppContext, merchantId: string, on: boolean): Promise<void> {
+  const found = await inTransaction(ctx, (tx) => tx.merchants.setPaymentServiceProvider(merchantId, on));
+  if (!found) throw new ApiError('ResourceNotFound', `Merchant ${merchantId} does not exist.`);
+}
+
 export async function setAllowedOrigins(
   ctx: AppContext,
   storeId: string,

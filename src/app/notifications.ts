@@ -1,12 +1,13 @@
 import type { Charge } from '../domain/charge.js';
 import type { ChargePermission } from '../domain/charge-permission.js';
+import type { Dispute } from '../domain/dispute.js';
 import { randomUpperAlnum, type RandomSource } from '../domain/random.js';
 import type { Refund } from '../domain/refund.js';
 import type { Instant } from '../domain/time.js';
 import type { DocumentKind, Documents, NewNotification } from '../store/store.js';
 import type { IpnMessage, IpnNotificationType, IpnObjectType } from '../wire/types.js';
 
-export type NotificationObjectType = Exclude<IpnObjectType, 'CHARGEBACK'>;
+export type NotificationObjectType = IpnObjectType;
 export type NotificationType = IpnNotificationType;
 
 function changeOf<K extends DocumentKind>(
@@ -18,9 +19,10 @@ function changeOf<K extends DocumentKind>(
     case 'checkoutSession':
       return null; // Checkout sessions are not an IPN object type.
     case 'charge':
-    case 'refund': {
-      const b = before as Charge | Refund | undefined;
-      const a = after as Charge | Refund;
+    case 'refund':
+    case 'dispute': {
+      const b = before as Charge | Refund | Dispute | undefined;
+      const a = after as Charge | Refund | Dispute;
       return !b || b.state !== a.state || b.reasonCode !== a.reasonCode ? 'STATE_CHANGE' : null;
     }
     case 'chargePermission': {
@@ -40,11 +42,13 @@ const OBJECT_TYPES: Readonly<Record<Exclude<DocumentKind, 'checkoutSession'>, No
   chargePermission: 'CHARGE_PERMISSION',
   charge: 'CHARGE',
   refund: 'REFUND',
+  dispute: 'CHARGEBACK',
 };
 
 /**
  * The notification a saved change produces, if any: creation and every state change of a charge,
- * refund or charge permission, and attribute changes of a charge permission.
+ * refund, charge permission or dispute (CHARGEBACK, its ObjectId the dispute id), and attribute changes
+ * of a charge permission.
  */
 export function notificationFor<K extends DocumentKind>(
   kind: K,
@@ -57,13 +61,15 @@ export function notificationFor<K extends DocumentKind>(
   const type = changeOf(kind, before, after);
   if (type === null) return null;
   const objectType = OBJECT_TYPES[kind as Exclude<DocumentKind, 'checkoutSession'>];
-  const doc = after as Charge | Refund | ChargePermission;
+  const doc = after as Charge | Refund | ChargePermission | Dispute;
   const objectId =
     kind === 'charge'
       ? (doc as Charge).chargeId
       : kind === 'refund'
         ? (doc as Refund).refundId
-        : (doc as ChargePermission).chargePermissionId;
+        : kind === 'dispute'
+          ? (doc as Dispute).disputeId
+          : (doc as ChargePermission).chargePermissionId;
   const notificationId = randomUpperAlnum(random, 32);
   const message: IpnMessage = {
     MerchantID: doc.merchantId,

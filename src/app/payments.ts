@@ -4,11 +4,13 @@ import {
   checkChargeAmount,
   checkRefund,
   createCharge as createChargeDomain,
+  pspUpdateCharge,
   type AuthorizationOutcome,
   type CaptureProcessing,
   type Charge,
   type ChargeInitiator,
   type Channel,
+  type ChargeState,
 } from '../domain/charge.js';
 import {
   checkNewCharge,
@@ -29,6 +31,7 @@ import type { StoreTx } from '../store/store.js';
 import { applyChargeChange, applyRefundChange } from './accounting.js';
 import { ApiError, unwrap } from './api-error.js';
 import type { AppContext, Caller } from './context.js';
+import { requirePaymentServiceProvider } from './disputes.js';
 import { lockOwned, peekOwned } from './loading.js';
 import { save } from './transactions.js';
 
@@ -226,6 +229,22 @@ export async function captureCharge(
   const captured = unwrap(captureChargeDomain(charge, input.captureAmount, now, processing, input.softDescriptor));
   await save(ctx, tx, 'chargePermission', cp, applyChargeChange(cp, charge, captured, now), now);
   return save(ctx, tx, 'charge', charge, captured, now);
+}
+
+/** Update Charge: a payment service provider reports the outcome of a charge it processes (spec 12 §12.8). */
+export async function updateChargeAsPsp(
+  ctx: AppContext,
+  tx: StoreTx,
+  caller: Caller,
+  chargeId: string,
+  input: { statusDetails: { state: ChargeState; reasonCode?: string | undefined } },
+  now: Instant,
+): Promise<Charge> {
+  requirePaymentServiceProvider(caller, 'Update Charge');
+  const { cp, charge } = await lockCharge(ctx, tx, caller, chargeId, now);
+  const updated = unwrap(pspUpdateCharge(charge, input.statusDetails, now));
+  await save(ctx, tx, 'chargePermission', cp, applyChargeChange(cp, charge, updated, now), now);
+  return save(ctx, tx, 'charge', charge, updated, now);
 }
 
 export async function cancelCharge(

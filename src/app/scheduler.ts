@@ -1,5 +1,6 @@
 import { ConcurrentUpdateError, StoreUnavailableError } from '../store/store.js';
 import type { AppContext } from './context.js';
+import { settleReport, settleReportSchedule } from './reports.js';
 import { settleDue } from './settle.js';
 import { inTransaction } from './transactions.js';
 
@@ -22,7 +23,16 @@ export async function runDueTimers(ctx: AppContext, merchantId?: string): Promis
       // settling by an older reading would find nothing due and leave the timer to be claimed again.
       const now = Math.max(claimedAt, ctx.clock.now()) + timer.clockOffsetMs;
       try {
-        await inTransaction(ctx, (tx) => settleDue(ctx, tx, timer.objectType, timer.objectId, now));
+        await inTransaction(ctx, (tx) => {
+          switch (timer.objectType) {
+            case 'report':
+              return settleReport(ctx, tx, timer.objectId, now);
+            case 'reportSchedule':
+              return settleReportSchedule(ctx, tx, timer.objectId, now);
+            default:
+              return settleDue(ctx, tx, timer.objectType, timer.objectId, now);
+          }
+        });
         fired++;
         // Yield to the event loop: SQLite's calls are synchronous, and without this a clock move over
         // thousands of timers would answer no other tenant's request until it is done (issue 17).

@@ -1,6 +1,7 @@
 import { settleChargeIfDue, type Charge } from '../domain/charge.js';
 import { expirePermissionIfDue } from '../domain/charge-permission.js';
 import { expireIfDue, retentionEndsAt } from '../domain/checkout-session.js';
+import { settleDisputeIfDue } from '../domain/dispute.js';
 import { settleRefundIfDue } from '../domain/refund.js';
 import type { Instant } from '../domain/time.js';
 import type { DocumentKind, Documents, StoreTx } from '../store/store.js';
@@ -33,7 +34,18 @@ export async function settleDue(
     }
     case 'refund':
       return settleRefund(ctx, tx, id, now);
+    case 'dispute':
+      return settleDispute(ctx, tx, id, now);
   }
+}
+
+/** A dispute the merchant did not answer in time is lost. */
+async function settleDispute(ctx: AppContext, tx: StoreTx, id: string, now: Instant): Promise<void> {
+  const dispute = await tx.documents.getForUpdate('dispute', id);
+  if (!dispute) return tx.timers.set('dispute', { merchantId: '', environment: 'Sandbox' }, id, null);
+  const settled = settleDisputeIfDue(dispute, now);
+  if (settled) await save(ctx, tx, 'dispute', dispute, settled, now);
+  else await refreshTimer(tx, 'dispute', dispute, id);
 }
 
 async function settleCheckoutSession(ctx: AppContext, tx: StoreTx, id: string, now: Instant): Promise<void> {

@@ -5,6 +5,7 @@ import { ConcurrentUpdateError, type DocumentKind, type Documents, type StoreTx 
 import { ApiError } from './api-error.js';
 import type { AppContext } from './context.js';
 import { nextDeadline } from './deadlines.js';
+import { bookLedger } from './ledger.js';
 import { notificationFor } from './notifications.js';
 
 const MAX_ATTEMPTS = 8;
@@ -47,8 +48,8 @@ export class IllegalTransitionError extends Error {
 
 /**
  * Saves a document (insert when `before` is undefined, compare-and-set otherwise), keeps its timer row
- * in step with its next deadline, and writes the notification the change produces into the outbox,
- * all in the caller's transaction. A status change the domain's table forbids throws IllegalTransitionError.
+ * in step with its next deadline, books the money it moves into the ledger, and writes the notification
+ * the change produces into the outbox, all in the caller's transaction. A status change the domain's table forbids throws IllegalTransitionError.
  */
 export async function save<K extends DocumentKind>(
   ctx: AppContext,
@@ -68,6 +69,7 @@ export async function save<K extends DocumentKind>(
   if (before === undefined ? deadline !== null : deadline !== previousDeadline) {
     await tx.timers.set(kind, saved as { merchantId: string; environment: Environment }, id, deadline);
   }
+  await bookLedger(tx, kind, before, saved);
   const notification = notificationFor(kind, before, saved, ctx.random, now);
   if (notification) await tx.notifications.enqueue(notification);
   return saved;
@@ -83,6 +85,8 @@ export function idOf<K extends DocumentKind>(kind: K, doc: Documents[K]): string
       return (doc as Documents['charge']).chargeId;
     case 'refund':
       return (doc as Documents['refund']).refundId;
+    case 'dispute':
+      return (doc as Documents['dispute']).disputeId;
     default:
       throw new Error(`unknown document kind ${String(kind)}`);
   }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseTrustedProxies } from '../http/client-address.js';
+import { DEFAULT_ANONYMOUS_LIMITS, type AnonymousLimits } from '../http/hosted/rate-limits.js';
 import { POSTGRES_DEFAULTS } from '../store/open-store.js';
 import type { LogLevel } from './logger.js';
 
@@ -29,6 +30,12 @@ export interface ServeConfig {
   readonly ipn: IpnConfig;
   /** Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client; empty: none. */
   readonly trustProxy: readonly string[];
+  /** Per-minute limits for anonymous hosted-page and button traffic (0: no limit). */
+  readonly anonymousLimits: AnonymousLimits;
+  /** `GET /metrics` (REJI_METRICS, on by default); with a token it needs `Authorization: Bearer <token>`. */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | undefined };
+  /** Answer as the HTTP proxy of official SDKs for Amazon Pay's API hosts (REJI_SDK_PROXY, on by default). */
+  readonly sdkProxy: boolean;
 }
 
 export interface IpnConfig {
@@ -70,6 +77,13 @@ function positiveInt(value: string | undefined, name: string, fallback: number, 
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
     throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${value}"`);
+  return Number(value);
+}
+
+function nonNegativeInt(value: string | undefined, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) > max)
+    throw new ConfigError(`${name} must be a whole number from 0 to ${max}, got "${value}"`);
   return Number(value);
 }
 
@@ -141,7 +155,34 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
     ),
     ipn: readIpnConfig(flags, env),
     trustProxy: readTrustProxy(pick(flags, env, 'trust-proxy', 'REJI_TRUST_PROXY')),
+    anonymousLimits: readAnonymousLimits(flags, env),
+    metrics: readMetricsConfig(flags, env),
+    sdkProxy: bool(pick(flags, env, 'sdk-proxy', 'REJI_SDK_PROXY'), '--sdk-proxy (REJI_SDK_PROXY)', true),
   });
+}
+
+function readAnonymousLimits(flags: RawOptions, env: NodeJS.ProcessEnv): AnonymousLimits {
+  const limit = (flag: string, variable: string, fallback: number) =>
+    nonNegativeInt(pick(flags, env, flag, variable), `--${flag} (${variable})`, fallback, 1_000_000);
+  return Object.freeze({
+    pagesPerMinute: limit('page-rate-limit', 'REJI_PAGE_RATE_LIMIT', DEFAULT_ANONYMOUS_LIMITS.pagesPerMinute),
+    buttonPerMinute: limit('button-rate-limit', 'REJI_BUTTON_RATE_LIMIT', DEFAULT_ANONYMOUS_LIMITS.buttonPerMinute),
+    payloadStartsPerMinute: limit(
+      'payload-start-limit',
+      'REJI_PAYLOAD_START_LIMIT',
+      DEFAULT_ANONYMOUS_LIMITS.payloadStartsPerMinute,
+    ),
+  });
+}
+
+function readMetricsConfig(flags: RawOptions, env: NodeJS.ProcessEnv): ServeConfig['metrics'] {
+  const enabled = bool(pick(flags, env, 'metrics', 'REJI_METRICS'), '--metrics (REJI_METRICS)', true);
+  const token = pick(flags, env, 'metrics-token', 'REJI_METRICS_TOKEN');
+  if (token !== undefined && !/^[\x21-\x7e]{16,256}$/.test(token))
+    throw new ConfigError(
+      '--metrics-token (REJI_METRICS_TOKEN) must be 16 to 256 printable ASCII characters without spaces',
+    );
+  return Object.freeze({ enabled, token });
 }
 
 function readTrustProxy(value: string | undefined): readonly string[] {

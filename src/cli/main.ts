@@ -1,12 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ApiError } from '../app/api-error.js';
-import { createKeyPair, createMerchant, registerPublicKey, setAllowedOrigins } from '../app/merchants.js';
+import {
+  createKeyPair,
+  createMerchant,
+  registerPublicKey,
+  setAllowedOrigins,
+  setPaymentServiceProvider,
+} from '../app/merchants.js';
 import { isRegion, REGIONS } from '../domain/regions.js';
 import { defaultPages } from '../http/pages.js';
 import { ConfigError, readServeConfig, type RawOptions } from './config.js';
 import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup-command.js';
 import { ipnCommand, IPN_USAGE } from './ipn-command.js';
-import { startReji } from './runtime.js';
+import { ensureLocalCa, startReji } from './runtime.js';
 import { environmentFlag, parseCommand, print, required, UsageError, withApp, type Values } from './command-support.js';
 
 const USAGE = `reji: a self-hosted Amazon Pay Checkout v2 platform and sandbox
@@ -18,9 +24,13 @@ Usage:
              [--timer-interval-ms 1000] [--demo] [--log-level info]
              [--ipn-worker true|false] [--ipn-timeout-ms N] [--ipn-concurrency N] [--ipn-lease-ms N]
              [--ipn-endpoint-concurrency N]
-             [--trust-proxy 10.0.0.1,10.1.0.0/16]
+             [--trust-proxy 10.0.0.1,10.1.0.0/16] [--metrics true|false] [--metrics-token TOKEN]
+             [--page-rate-limit 600] [--button-rate-limit 120] [--payload-start-limit 60]
+             [--sdk-proxy true|false]
   reji migrate [--json]
+  reji ca [--path] [--json]      the local CA's certificate, for SDKs that use reji as their proxy
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
+  reji merchant psp --merchant-id ID [--off] [--json]
   reji keys create --merchant-id ID [--env sandbox|live] [--legacy] --private-key-out FILE [--json]
   reji keys register --merchant-id ID --public-key FILE [--env sandbox|live] [--legacy] [--json]
   reji store allow-origin --store-id ID --origin URL [--origin URL]... [--json]
@@ -53,14 +63,27 @@ async function serve(args: string[]): Promise<void> {
     'ipn-concurrency': { type: 'string' },
     'ipn-poll-interval-ms': { type: 'string' },
     'ipn-lease-ms': { type: 'string' },
+    'ipn-endpoint-concurrency': { type: 'string' },
+    'trust-proxy': { type: 'string' },
+    'page-rate-limit': { type: 'string' },
+    'button-rate-limit': { type: 'string' },
+    'payload-start-limit': { type: 'string' },
+    metrics: { type: 'string' },
+    'metrics-token': { type: 'string' },
+    'sdk-proxy': { type: 'string' },
   });
   const config = readServeConfig(values as RawOptions);
-  const reji = await startReji(config, { pages: defaultPages });
+  const reji = await startReji(config, { pages: (ctx) => defaultPages(ctx, { limits: config.anonymousLimits }) });
   const lines = [
     '',
     `reji is running (${reji.app.ctx.store.dialect === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,
     `  API and hosted pages: ${reji.servers.httpUrl}${reji.servers.httpsUrl ? `  and  ${reji.servers.httpsUrl}` : ''}`,
     `  health:               ${reji.servers.httpUrl}/healthz`,
+    `  API description:      ${reji.servers.httpUrl}/openapi.json`,
+    ...(config.metrics.enabled ? [`  metrics:              ${reji.servers.httpUrl}/metrics`] : []),
+    ...(reji.sdkProxyCaPath
+      ? [`  SDK proxy:            ${reji.servers.httpUrl} (trust ${reji.sdkProxyCaPath}; README "Official SDKs")`]
+      : []),
   ];
   if (reji.demo) {
     lines.push(
@@ -102,7 +125,23 @@ async function migrate(args: string[]): Promise<void> {
 
 async function merchant(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  if (sub !== 'create') throw new UsageError('usage: reji merchant create --region jp|us|uk|de|eu [--name NAME]');
+  if (sub === 'psp') {
+    // A payment service provider may call Update Charge, Create Dispute and Update Dispute.
+    const values = parseValues(rest, { 'merchant-id': { type: 'string' }, off: { type: 'boolean' } });
+    const merchantId = required(values, 'merchant-id');
+    const on = values['off'] !== true;
+    await withApp(values, (app) => setPaymentServiceProvider(app.ctx, merchantId, on));
+    print(
+      values,
+      { merchantId, paymentServiceProvider: on },
+      `merchant ${merchantId} is ${on ? 'now' : 'no longer'} a payment service provider`,
+    );
+    return;
+  }
+  if (sub !== 'create')
+    throw new UsageError(
+      'usage: reji merchant create --region jp|us|uk|de|eu [--name NAME] | reji merchant psp --merchant-id ID [--off]',
+    );
   const values = parseValues(rest, {
     region: { type: 'string' },
     name: { type: 'string' },
@@ -192,8 +231,17 @@ async function storeCommand(args: string[]): Promise<void> {
   );
 }
 
+/** `reji ca`: the local CA's certificate (PEM on stdout, or its path with --path), made on first use. */
+async function caCommand(args: string[]): Promise<void> {
+  const values = parseValues(args, { path: { type: 'boolean' } });
+  const config = readServeConfig({ 'data-dir': values['data-dir'] as string | undefined });
+  const ca = ensureLocalCa(config.dataDir);
+  print(values, { certPath: ca.certPath, certPem: ca.cert }, values['path'] ? ca.certPath : ca.cert.trimEnd());
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve,
+  ca: caCommand,
   migrate,
   merchant,
   keys,

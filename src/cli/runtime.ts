@@ -1,15 +1,19 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { AppContext, Clock, Logger } from '../app/context.js';
+import type { AppContext, AppMetrics, Clock, Logger } from '../app/context.js';
 import { startIpnWorker } from '../app/ipn/worker.js';
 import { startTimerWorker } from '../app/scheduler.js';
 import { ensureTestBuyers } from '../app/test-buyers.js';
 import { inTransaction } from '../app/transactions.js';
 import { createKeyPair, createMerchant } from '../app/merchants.js';
 import { pooledRandomBytes } from '../crypto/random-pool.js';
-import { selfSignedCertificate } from '../crypto/x509.js';
+import { certificateAuthority, issueCertificate, selfSignedCertificate } from '../crypto/x509.js';
+import { AMAZON_PAY_API_HOSTS } from '../http/sdk-proxy.js';
 import type { RandomSource } from '../domain/random.js';
 import { parseTrustedProxies } from '../http/client-address.js';
+import { metricsPage, RejiMetrics } from '../http/metrics.js';
 import { startServers, type PageHandler, type RunningServer } from '../http/server.js';
 import { openStore, whileUnavailable } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -36,6 +40,7 @@ export async function openApp(options: {
   publicUrl: string;
   log?: Logger;
   clock?: Clock;
+  metrics?: AppMetrics;
 }): Promise<AppHandle> {
   const log = options.log ?? jsonLogger('warn');
   const store: Store = await openStore({
@@ -53,6 +58,7 @@ export async function openApp(options: {
     random: cryptoRandom,
     publicUrl: options.publicUrl,
     log,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   return { ctx, close: () => store.close() };
 }
@@ -75,6 +81,49 @@ export function ensureTlsCertificate(dataDir: string): { key: string; cert: stri
   writeFileSync(keyFile, generated.keyPem, { mode: 0o600 });
   writeFileSync(certFile, generated.certPem);
   return { key: generated.keyPem, cert: generated.certPem, created: true };
+}
+
+/** reji's local certificate authority: clients trust it to reach reji under Amazon Pay's host names (`--sdk-proxy`). */
+export function ensureLocalCa(dataDir: string): { certPath: string; cert: string; key: string } {
+  const dir = join(dataDir, 'ca');
+  const certPath = join(dir, 'reji-ca.pem');
+  const keyFile = join(dir, 'reji-ca-key.pem');
+  if (existsSync(certPath) && existsSync(keyFile)) {
+    return { certPath, cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const ca = certificateAuthority({ commonName: `reji local CA (${hostname()})`, validDays: 3650 });
+  writeFileSync(keyFile, ca.keyPem, { mode: 0o600 });
+  writeFileSync(certPath, ca.certPem);
+  return { certPath, cert: ca.certPem, key: ca.keyPem };
+}
+
+/** The certificate reji shows as Amazon Pay's API hosts to SDKs that use it as their proxy, issued by the local CA. */
+export function ensureSdkProxyCertificate(dataDir: string): { key: string; cert: string; caPath: string } {
+  const ca = ensureLocalCa(dataDir);
+  const keyFile = join(dataDir, 'ca', 'amazon-pay-hosts-key.pem');
+  const certFile = join(dataDir, 'ca', 'amazon-pay-hosts.pem');
+  if (existsSync(keyFile) && existsSync(certFile)) {
+    const cert = readFileSync(certFile, 'utf8');
+    const parsed = new X509Certificate(cert);
+    // Reissued when the CA changed or the certificate is within 30 days of its end (clients check both).
+    if (parsed.checkIssued(new X509Certificate(ca.cert)) && Date.parse(parsed.validTo) - Date.now() > 30 * 86_400_000) {
+      return { key: readFileSync(keyFile, 'utf8'), cert, caPath: ca.certPath };
+    }
+  }
+  const issued = issueCertificate(
+    {
+      commonName: AMAZON_PAY_API_HOSTS[0]!,
+      altNames: AMAZON_PAY_API_HOSTS,
+      // Clients refuse server certificates valid for more than 398 days (Apple, Chrome); reji renews them itself.
+      validDays: 397,
+      keyUsage: 'tls-server',
+    },
+    { certPem: ca.cert, keyPem: ca.key },
+  );
+  writeFileSync(keyFile, issued.keyPem, { mode: 0o600 });
+  writeFileSync(certFile, issued.certPem);
+  return { key: issued.keyPem, cert: issued.certPem, caPath: ca.certPath };
 }
 
 export interface DemoMerchant {
@@ -126,6 +175,8 @@ export interface RunningReji {
   readonly app: AppHandle;
   readonly servers: RunningServer;
   readonly demo: DemoMerchant | null;
+  /** The local CA's certificate file when reji answers as the SDKs' proxy (`--sdk-proxy`). */
+  readonly sdkProxyCaPath: string | null;
   stop(): Promise<void>;
 }
 
@@ -135,7 +186,9 @@ export async function startReji(
   extras: { pages?: (ctx: AppContext) => PageHandler[]; log?: Logger } = {},
 ): Promise<RunningReji> {
   const log = extras.log ?? jsonLogger(config.logLevel);
+  const metrics = config.metrics.enabled ? new RejiMetrics() : undefined;
   const app = await openApp({
+    ...(metrics ? { metrics } : {}),
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     poolSize: config.databasePoolSize,
@@ -155,13 +208,19 @@ export async function startReji(
   );
   const demo = config.demo ? (await ensureDemoMerchant(ctx, config.dataDir, DEMO_ALLOWED_ORIGINS)).demo : null;
   const tls = config.httpsPort === 0 ? undefined : ensureTlsCertificate(config.dataDir);
+  const sdkProxy = config.sdkProxy ? ensureSdkProxyCertificate(config.dataDir) : undefined;
   const servers = await startServers({
     ctx,
     host: config.host,
     port: config.port,
     https: tls ? { port: config.httpsPort, key: tls.key, cert: tls.cert } : undefined,
-    pages: extras.pages?.(ctx) ?? [],
+    pages: [
+      ...(metrics ? [metricsPage(ctx, metrics, config.metrics.token ? { token: config.metrics.token } : {})] : []),
+      ...(extras.pages?.(ctx) ?? []),
+    ],
     trustProxy: parseTrustedProxies(config.trustProxy.join(',')),
+    observers: metrics ? [metrics.observe] : [],
+    sdkProxy,
   });
   // With --port 0 the public URL (hosted pages, SigningCertURL) can only be known now.
   if (new URL(config.publicUrl).port === '0') (ctx as { publicUrl: string }).publicUrl = servers.httpUrl;
@@ -172,6 +231,7 @@ export async function startReji(
     app,
     servers,
     demo,
+    sdkProxyCaPath: sdkProxy?.caPath ?? null,
     async stop() {
       await ipnWorker?.stop();
       await worker.stop();

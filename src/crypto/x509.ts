@@ -1,4 +1,13 @@
-import { X509Certificate, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import {
+  X509Certificate,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 import { isIP } from 'node:net';
 
 /**
@@ -79,8 +88,15 @@ export interface CertificateOptions {
   /** DNS names and IP addresses for subjectAltName. */
   readonly altNames?: readonly string[];
   readonly validDays: number;
-  readonly keyUsage: 'tls-server' | 'signing';
+  /** `ca`: a certificate authority that signs other certificates (keyCertSign, CA:true). */
+  readonly keyUsage: 'tls-server' | 'signing' | 'ca';
   readonly now?: Date;
+}
+
+/** The certificate authority that signs an issued certificate (see `issueCertificate`). */
+export interface Issuer {
+  readonly certPem: string;
+  readonly keyPem: string;
 }
 
 export interface GeneratedCertificate {
@@ -97,18 +113,95 @@ export function selfSignedCertificate(options: CertificateOptions): GeneratedCer
   return { certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 
+/** A certificate authority of reji's own (RSA-2048), to be trusted by clients that cannot skip verification. */
+export function certificateAuthority(options: Omit<CertificateOptions, 'keyUsage' | 'altNames'>): GeneratedCertificate {
+  return selfSignedCertificate({ ...options, keyUsage: 'ca' });
+}
+
+/** A new key and a certificate for it signed by `issuer` (CA:false, with the issuer's key id). */
+export function issueCertificate(options: CertificateOptions, issuer: Issuer): GeneratedCertificate {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const issuerCert = new X509Certificate(issuer.certPem);
+  const issuerKey = createPrivateKey(issuer.keyPem);
+  const certPem = buildCertificate(options, privateKey, publicKey, {
+    name: subjectOf(issuerCert),
+    privateKey: issuerKey,
+    keyId: keyIdentifier(issuerCert.publicKey),
+  });
+  return { certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+}
+
+/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
+function keyIdentifier(publicKey: KeyObject): Buffer {
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha1').update(subjectPublicKeyBits(spki)).digest();
+}
+
+/** The BIT STRING content (without the unused-bits byte) of a SubjectPublicKeyInfo. */
+function subjectPublicKeyBits(spki: Buffer): Buffer {
+  const items = children(children(spki)[0]!.content);
+  return items[1]!.content.subarray(1);
+}
+
+interface Der {
+  readonly tag: number;
+  readonly content: Buffer;
+  readonly whole: Buffer;
+}
+
+function readDer(buf: Buffer, at: number): Der & { readonly end: number } {
+  const tag = buf[at]!;
+  let len = buf[at + 1]!;
+  let offset = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[offset + i]!;
+    offset += n;
+  }
+  return { tag, content: buf.subarray(offset, offset + len), whole: buf.subarray(at, offset + len), end: offset + len };
+}
+
+function children(content: Buffer): Der[] {
+  const out: Der[] = [];
+  for (let at = 0; at < content.length; ) {
+    const item = readDer(content, at);
+    out.push(item);
+    at = item.end;
+  }
+  return out;
+}
+
+/** The subject Name of a certificate, DER, exactly as encoded (an issued certificate's issuer must match it byte for byte). */
+function subjectOf(cert: X509Certificate): Buffer {
+  const tbs = children(children(cert.raw)[0]!.content)[0]!;
+  const fields = children(tbs.content);
+  // version [0] is present in v3 certificates: serial, signature, issuer, validity, subject follow.
+  const first = fields[0]!.tag === 0xa0 ? 1 : 0;
+  return fields[first + 4]!.whole;
+}
+
 export function buildCertificate(
   options: CertificateOptions,
   privateKey: KeyObject,
   publicKey: KeyObject = createPublicKey(privateKey),
+  issuer?: { readonly name: Buffer; readonly privateKey: KeyObject; readonly keyId: Buffer },
 ): string {
   const now = options.now ?? new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + options.validDays * 24 * 60 * 60 * 1000);
   const subject = name(options.commonName, options.organization ?? 'reji');
   const spki = publicKey.export({ type: 'spki', format: 'der' });
-  const extensions: Buffer[] = [seq(oid('2.5.29.19'), bool(true), octets(seq()))];
-  if (options.keyUsage === 'tls-server') {
+  // basicConstraints, critical: CA:true only for a certificate authority (an empty SEQUENCE means CA:false).
+  const extensions: Buffer[] = [
+    seq(oid('2.5.29.19'), bool(true), octets(options.keyUsage === 'ca' ? seq(bool(true)) : seq())),
+  ];
+  const ownKeyId = keyIdentifier(publicKey);
+  if (options.keyUsage === 'ca') {
+    // keyCertSign | cRLSign
+    extensions.push(seq(oid('2.5.29.15'), bool(true), octets(tlv(0x03, Buffer.from([0x01, 0x06])))));
+    extensions.push(seq(oid('2.5.29.14'), octets(octets(ownKeyId))));
+  } else if (options.keyUsage === 'tls-server') {
     // digitalSignature | keyEncipherment
     extensions.push(seq(oid('2.5.29.15'), bool(true), octets(tlv(0x03, Buffer.from([0x05, 0xa0])))));
     extensions.push(seq(oid('2.5.29.37'), octets(seq(oid('1.3.6.1.5.5.7.3.1')))));
@@ -120,17 +213,21 @@ export function buildCertificate(
     const entries = options.altNames.map((n) => (isIP(n) ? tlv(0x87, ipBytes(n)) : tlv(0x82, Buffer.from(n, 'ascii'))));
     extensions.push(seq(oid('2.5.29.17'), octets(seq(...entries))));
   }
+  if (issuer !== undefined) {
+    extensions.push(seq(oid('2.5.29.14'), octets(octets(ownKeyId))));
+    extensions.push(seq(oid('2.5.29.35'), octets(seq(tlv(0x80, issuer.keyId)))));
+  }
   const tbs = seq(
     explicit(0, integer(Buffer.from([2]))),
     integer(randomBytes(16)),
     SHA256_WITH_RSA,
-    subject,
+    issuer?.name ?? subject,
     seq(time(notBefore), time(notAfter)),
     subject,
     spki,
     explicit(3, seq(...extensions)),
   );
-  const signature = sign('sha256', tbs, privateKey);
+  const signature = sign('sha256', tbs, issuer?.privateKey ?? privateKey);
   const der = seq(tbs, SHA256_WITH_RSA, bitString(signature));
   const pem = `-----BEGIN CERTIFICATE-----\n${der
     .toString('base64')

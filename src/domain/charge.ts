@@ -37,6 +37,8 @@ export const CHARGE_OPERATION_SOURCES = {
   resolvePending: ['AuthorizationInitiated', 'CaptureInitiated'],
   expire: ['Authorized'],
   refund: ['Captured'],
+  /** Update Charge: a payment service provider reports the outcome of a charge it processes (spec 12 §12.8). */
+  pspUpdate: ['AuthorizationInitiated', 'Authorized', 'CaptureInitiated'],
 } as const satisfies Record<string, readonly ChargeState[]>;
 
 export const CHARGE_CANCEL_REASONS = [
@@ -388,6 +390,58 @@ export function recordRefundSettled(charge: Charge, amount: Money, refunded: boo
     refundPendingMinor: Math.max(0, charge.refundPendingMinor - amount.minor),
     refundedMinor: refunded ? charge.refundedMinor + amount.minor : charge.refundedMinor,
   };
+}
+
+/**
+ * Update Charge as a PSP: the charge moves along its table to the reported state, with a reason code exactly where
+ * the state carries one. A capture takes the pending capture's amount, else the whole authorization.
+ */
+export function pspUpdateCharge(
+  charge: Charge,
+  input: { readonly state: ChargeState; readonly reasonCode?: string | undefined },
+  now: Instant,
+): Result<Charge> {
+  if (!inState(charge, CHARGE_OPERATION_SOURCES.pspUpdate)) return fail(wrongState(charge, 'update'));
+  const target = input.state;
+  if (!CHARGE_TRANSITIONS[charge.state].includes(target)) {
+    return fail(
+      'InvalidChargeStatus',
+      `Charge ${charge.chargeId} cannot go from ${charge.state} to ${target} (allowed: ${CHARGE_TRANSITIONS[charge.state].join(', ')}).`,
+    );
+  }
+  const reasons = CHARGE_STATE_REASONS[target];
+  const reasonCode = (input.reasonCode ?? null) as ChargeReasonCode | null;
+  if (reasons.length === 0 && reasonCode !== null) {
+    return fail('InvalidParameterValue', `statusDetails.reasonCode must be absent for ${target}.`);
+  }
+  if (reasons.length > 0 && (reasonCode === null || !reasons.includes(reasonCode))) {
+    return fail(
+      reasonCode === null ? 'MissingParameterValue' : 'InvalidParameterValue',
+      `statusDetails.reasonCode for ${target} must be one of ${reasons.join(', ')}.`,
+    );
+  }
+  const base: Charge = {
+    ...charge,
+    state: target,
+    reasonCode,
+    reasonDescription: reasonCode === null ? null : REASON_DESCRIPTIONS[reasonCode],
+    pending: null,
+    lastUpdatedAt: now,
+  };
+  switch (target) {
+    case 'Authorized':
+      return ok({ ...base, authorizedAt: now });
+    case 'Captured': {
+      const captured = charge.pending?.kind === 'Capture' ? charge.pending.captureAmount : charge.chargeAmount;
+      return ok({ ...base, authorizedAt: charge.authorizedAt ?? now, capturedAmount: captured });
+    }
+    // Without a pending step no timer moves it on: the PSP reports the outcome.
+    case 'CaptureInitiated':
+    case 'AuthorizationInitiated':
+    case 'Canceled':
+    case 'Declined':
+      return ok(base);
+  }
 }
 
 export function chargeReasonDescription(code: ChargeReasonCode): string {

@@ -54,6 +54,7 @@ export const ERROR_CATALOGUE = {
   },
   ChargePermissionNotModifiable: { status: 422, description: 'The charge permission can no longer be modified.' },
   InvalidChargeStatus: { status: 422, description: 'The charge is not in a state that allows the operation.' },
+  InvalidDisputeStatus: { status: 422, description: 'The dispute is not in a state that allows the operation.' },
   SoftDeclined: { status: 422, description: 'The payment was declined; it may succeed if retried later.' },
   HardDeclined: { status: 422, description: 'The payment was declined; the buyer must use another payment method.' },
   PaymentMethodNotAllowed: { status: 422, description: 'The payment method cannot be used for this transaction.' },

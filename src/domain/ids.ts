@@ -36,6 +36,16 @@ export function newRefundId(random: RandomSource, chargePermissionId: string): s
   return `${chargePermissionId}-R${randomDigits(random, 6)}`;
 }
 
+/** `S01-0000000-0000000-B000000`: the six digits of Amazon's examples (spec 12 §12.9.1). */
+export function newDisputeId(random: RandomSource, chargePermissionId: string): string {
+  return `${chargePermissionId}-B${randomDigits(random, 6)}`;
+}
+
+/** Evidence files: `file_` and 32 hex digits (the documentation's example starts with `file_`). */
+export function newFileId(random: RandomSource): string {
+  return `file_${randomHex(random, 32)}`;
+}
+
 export function newBuyerId(random: RandomSource): string {
   return `amzn1.account.${randomUpperAlnum(random, 28)}`;
 }
@@ -46,4 +56,6 @@ export const ID_PATTERNS = {
   chargePermission: /^[A-Z]\d{2}-\d{7}-\d{7}$/,
   charge: /^[A-Z]\d{2}-\d{7}-\d{7}-C\d{6}$/,
   refund: /^[A-Z]\d{2}-\d{7}-\d{7}-R\d{6}$/,
+  dispute: /^[A-Z]\d{2}-\d{7}-\d{7}-B\d{6}$/,
+  file: /^file_[0-9a-f]{32}$/,
 } as const;

@@ -12,6 +12,8 @@ export interface Merchant {
   readonly createdAt: Instant;
   /** How far this merchant's sandbox clock runs ahead of real time. Live objects always use real time. */
   readonly sandboxClockOffsetMs: number;
+  /** A payment service provider may call Update Charge, Create and Update Dispute (absent: an ordinary merchant). */
+  readonly paymentServiceProvider?: boolean;
 }
 
 /** A Login-with-Amazon client ("store") of a merchant, with the origins its return URLs may use. */

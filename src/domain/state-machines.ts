@@ -11,11 +11,12 @@ import {
   CHECKOUT_SESSION_TRANSITIONS,
   type CheckoutSession,
 } from './checkout-session.js';
+import { DISPUTE_INITIAL_STATES, DISPUTE_STATE_REASONS, DISPUTE_TRANSITIONS, type Dispute } from './dispute.js';
 import { ok, type Result } from './errors.js';
 import { REFUND_INITIAL_STATES, REFUND_STATE_REASONS, REFUND_TRANSITIONS, type Refund } from './refund.js';
 
 /**
- * The four state machines as one table, read by `save` on every write: an object may only be created in an
+ * The state machines as one table, read by `save` on every write: an object may only be created in an
  * initial status, and may only change its status (state plus reason codes) along its table. Changes that keep
  * the status (updates, refund totals, the books) are not transitions.
  */
@@ -25,6 +26,7 @@ export interface StatefulObjects {
   chargePermission: ChargePermission;
   charge: Charge;
   refund: Refund;
+  dispute: Dispute;
 }
 export type StatefulKind = keyof StatefulObjects;
 
@@ -59,6 +61,14 @@ export const STATE_MACHINES: Readonly<Record<StatefulKind, StateMachine>> = {
   },
   charge: { initial: bare(CHARGE_INITIAL_STATES), transitions: CHARGE_TRANSITIONS, reasons: CHARGE_STATE_REASONS },
   refund: { initial: bare(REFUND_INITIAL_STATES), transitions: REFUND_TRANSITIONS, reasons: REFUND_STATE_REASONS },
+  dispute: {
+    // A new dispute waits for the merchant's first response, or for more evidence (a PSP may say either).
+    initial: DISPUTE_STATE_REASONS.ActionRequired.flatMap((reason) =>
+      DISPUTE_INITIAL_STATES.map((state) => ({ state, reasons: [reason] })),
+    ),
+    transitions: DISPUTE_TRANSITIONS,
+    reasons: DISPUTE_STATE_REASONS,
+  },
 };
 
 export function statusOf<K extends StatefulKind>(kind: K, object: StatefulObjects[K]): Status {
@@ -66,7 +76,7 @@ export function statusOf<K extends StatefulKind>(kind: K, object: StatefulObject
     const cp = object as ChargePermission;
     return { state: cp.state, reasons: cp.reasons.map((r) => r.reasonCode) };
   }
-  const { state, reasonCode } = object as CheckoutSession | Charge | Refund;
+  const { state, reasonCode } = object as CheckoutSession | Charge | Refund | Dispute;
   return { state, reasons: reasonCode === null ? [] : [reasonCode] };
 }
 

@@ -15,6 +15,7 @@ export interface ApiRequest {
   readonly rawPath: string;
   /** The path without `/{env}` and without a trailing slash, e.g. `/v2/charges/S01-.../capture`. */
   readonly routePath: string;
+  readonly rawQuery: string;
   readonly headers: ReadonlyMap<string, string>;
   readonly body: Uint8Array;
   readonly caller: Caller;

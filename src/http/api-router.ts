@@ -5,7 +5,7 @@ import { runIdempotent } from '../app/idempotency.js';
 import { requireSandbox } from '../app/testing.js';
 import { isStorableText } from '../domain/text.js';
 import { callerNow, idempotencyOf, readBody, simulationOf, type ApiRequest } from './api-request.js';
-import { authenticate, type SignedRequestParts } from './auth.js';
+import { authenticate, parseQuery, type SignedRequestParts } from './auth.js';
 import { Reply, type ApiRoute, type ErasedInput } from './route-table.js';
 import { API_ROUTES } from './routes.js';
 
@@ -100,11 +100,15 @@ export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
     }
     onRoute(route.operation);
     const parts: SignedRequestParts = { ...call, pathEnvironment: parsed.pathEnvironment };
-    const caller = await authenticate(ctx, parts);
+    const caller = await authenticate(ctx, parts).catch((error: unknown) => {
+      if (error instanceof ApiError) ctx.metrics?.authenticationFailed(error.reasonCode);
+      throw error;
+    });
     const req: ApiRequest = {
       method: call.method,
       rawPath: call.rawPath,
       routePath: parsed.routePath,
+      rawQuery: call.rawQuery,
       headers: call.headers,
       body: call.body,
       caller,
@@ -129,6 +133,7 @@ async function runRoute(
   const simulation = route.simulation === null ? undefined : simulationOf(req, route.simulation);
   const input: ErasedInput = {
     params,
+    query: queryOf(req.rawQuery),
     body: route.body === undefined ? undefined : readBody(req, route.body),
     simulation,
     caller: req.caller,
@@ -148,6 +153,16 @@ async function runRoute(
     render,
   );
   return { status: r.status, body: r.body };
+}
+
+function queryOf(rawQuery: string): Record<string, string[]> {
+  const query: Record<string, string[]> = Object.create(null);
+  for (const [k, v] of parseQuery(rawQuery)) {
+    const values = query[k] ?? [];
+    values.push(v);
+    query[k] = values;
+  }
+  return query;
 }
 
 /** Answers every operation of API_ROUTES. */

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REQUESTS } from '../wire/requests.js';
 import { RESPONSES } from '../wire/responses.js';
 import type { JsonSchema, Schema } from '../wire/schema.js';
 import type { ApiRoute } from './route-table.js';
+import type { PageHandler } from './server.js';
 
 /**
  * The OpenAPI 3.1 description of reji's API, built from the route table and the wire declarations (never
@@ -55,6 +58,7 @@ function operationOf(route: ApiRoute, names: Map<Schema<unknown, unknown>, strin
   }
   const parameters: Json[] = [
     ...route.pathParams.map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } })),
+    ...route.query.map((q) => ({ name: q, in: 'query', required: false, schema: { type: 'string' } })),
     ...SIGNED_HEADERS,
   ];
   if (route.idempotency !== 'none') {
@@ -113,5 +117,40 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): J
     servers: [{ url: '/' }],
     paths,
     components: { schemas },
+  };
+}
+
+/** reji's version from its package.json (found by walking up from this module, in the source tree or a package). */
+export function rejiVersion(): string {
+  let dir = new URL('.', import.meta.url);
+  for (let i = 0; i < 6; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'reji' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not here: one level up
+    }
+    dir = new URL('..', dir);
+  }
+  return '0.0.0';
+}
+
+/** `GET /openapi.json`: the document of every route, built once, from the same declarations that validate and render. */
+export function openApiPage(routes: readonly ApiRoute[], version = rejiVersion()): PageHandler {
+  let body: string | undefined;
+  return {
+    async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+      const path = (req.url ?? '/').split('?', 1)[0];
+      if (path !== '/openapi.json' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+      body ??= JSON.stringify(openApiDocument(routes, version), null, 2);
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        'access-control-allow-origin': '*',
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return true;
+    },
   };
 }

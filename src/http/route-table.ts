@@ -38,6 +38,8 @@ export interface RouteInput<P extends string, B> {
   readonly params: PathParams<P>;
   /** The validated body; undefined when the route declares no body (it is then not read at all). */
   readonly body: B;
+  /** The query's parameters (decoded; a repeated name, as Java's SDK sends lists, keeps every value in order). */
+  readonly query: Readonly<Record<string, readonly string[]>>;
   /** The effect of `x-amz-pay-simulation-code`, undefined when none was sent. */
   readonly simulation: SimulationEffect | undefined;
   readonly caller: Caller;
@@ -72,6 +74,8 @@ export interface RouteSpec<P extends string, B, I extends Idempotency> {
   readonly body?: Schema<unknown, B>;
   /** The declaration the handler's answer renders through (the API description's response schema). */
   readonly response?: Schema<unknown, unknown>;
+  /** The query parameters the operation reads (the API description lists them). */
+  readonly query?: readonly string[];
   readonly simulation: SimulationRule;
   /** Testing endpoints: a Live key is refused (401 UnauthorizedAccess) before the body is read. */
   readonly sandboxOnly?: boolean;
@@ -96,6 +100,7 @@ export interface ApiRoute {
   readonly pathParams: readonly string[];
   readonly body: Schema<unknown, unknown> | undefined;
   readonly response: Schema<unknown, unknown> | undefined;
+  readonly query: readonly string[];
   readonly simulation: SimulationRule;
   readonly sandboxOnly: boolean;
   readonly idempotency: Idempotency;
@@ -128,6 +133,7 @@ export function defineRoute<const P extends string, B = undefined, I extends Ide
     pathParams: segments.filter((s) => s.startsWith(':')).map((s) => s.slice(1)),
     body: spec.body as Schema<unknown, unknown> | undefined,
     response: spec.response,
+    query: spec.query ?? [],
     simulation: spec.simulation,
     sandboxOnly: spec.sandboxOnly ?? false,
     idempotency: spec.idempotency ?? 'none',

@@ -5,11 +5,12 @@ import {
   closeChargePermission,
   createCharge,
   createRefund,
+  updateChargeAsPsp,
   updateChargePermission,
 } from '../app/payments.js';
 import { inTransaction } from '../app/transactions.js';
 import { RESPONSES } from '../wire/responses.js';
-import { defineRoute, unsupportedRoute } from './route-table.js';
+import { defineRoute } from './route-table.js';
 import {
   cancelChargeRequest,
   captureChargeRequest,
@@ -17,6 +18,7 @@ import {
   createChargeRequest,
   createRefundRequest,
   updateChargePermissionRequest,
+  updateChargeRequest,
 } from '../wire/requests.js';
 import { wireCharge, wireChargePermission, wireRefund } from './wire-mapping.js';
 
@@ -84,11 +86,20 @@ export const PAYMENT_ROUTES = [
     handler: async (ctx, { caller, params }) =>
       wireCharge((await readOwned(ctx, caller, 'charge', params.chargeId)).doc),
   }),
-  unsupportedRoute({
+  defineRoute({
     method: 'PATCH',
     path: '/v2/charges/:chargeId',
     operation: 'UpdateCharge',
-    message: 'Update Charge is only available to payment service providers and is not supported by reji.',
+    response: RESPONSES.Charge,
+    body: updateChargeRequest,
+    simulation: 'Other',
+    // A PATCH: the key is ignored, as on every PATCH (docs/decisions.md); Amazon's Node sample sends none.
+    handler: async (ctx, { caller, params, body, now }) => {
+      const at = now();
+      return wireCharge(
+        await inTransaction(ctx, (tx) => updateChargeAsPsp(ctx, tx, caller, params.chargeId, body, at)),
+      );
+    },
   }),
   defineRoute({
     method: 'POST',

@@ -2,6 +2,7 @@ import { ApiError } from '../app/api-error.js';
 import { marketplaceOf } from '../app/buyer-flow.js';
 import { allowedReturnUrl, cancelUrl } from '../app/return-urls.js';
 import { testBuyersWithWallets } from '../app/test-buyers.js';
+import { deliveryTrackersOf } from '../app/delivery-trackers.js';
 import { startCheckout, startSignIn } from '../app/hosted-checkout.js';
 import {
   advanceClock,
@@ -13,7 +14,7 @@ import {
 } from '../app/testing.js';
 import { formatAmount } from '../domain/money.js';
 import { formatWireTimestamp } from '../domain/time.js';
-import { prepareButton } from './hosted/button-request.js';
+import { prepareButton } from '../app/button-request.js';
 import { defineRoute } from './route-table.js';
 import {
   buyerConsentRequest,
@@ -67,6 +68,22 @@ export const TESTING_ROUTES = [
     simulation: 'Other',
     sandboxOnly: true,
     handler: async (ctx, { caller }) => ({ now: formatWireTimestamp(clockNow(ctx, caller)) }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v2/testing/chargePermissions/:chargePermissionId/deliveryTrackers',
+    operation: 'TestingListDeliveryTrackers',
+    simulation: 'Other',
+    sandboxOnly: true,
+    // What Create Delivery Tracker recorded for the order: the tracking numbers Amazon would notify the buyer of.
+    handler: async (ctx, { caller, params }) => ({
+      chargePermissionId: params.chargePermissionId,
+      deliveryTrackers: (await deliveryTrackersOf(ctx, caller, params.chargePermissionId)).map((t) => ({
+        trackingNumber: t.trackingNumber,
+        carrierCode: t.carrierCode,
+        creationTimestamp: formatWireTimestamp(t.createdAt),
+      })),
+    }),
   }),
   defineRoute({
     method: 'GET',

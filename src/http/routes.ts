@@ -1,6 +1,8 @@
 import { BUYER_ROUTES } from './routes-buyers.js';
 import { CHECKOUT_ROUTES } from './routes-checkout.js';
+import { DISPUTE_ROUTES, DISPUTE_TESTING_ROUTES } from './routes-disputes.js';
 import { PAYMENT_ROUTES } from './routes-payments.js';
+import { REPORT_ROUTES } from './routes-reports.js';
 import { TESTING_ROUTES } from './routes-testing.js';
 import type { ApiRoute } from './route-table.js';
 
@@ -11,6 +13,9 @@ import type { ApiRoute } from './route-table.js';
 export const API_ROUTES: readonly ApiRoute[] = [
   ...CHECKOUT_ROUTES,
   ...PAYMENT_ROUTES,
+  ...DISPUTE_ROUTES,
+  ...REPORT_ROUTES,
   ...TESTING_ROUTES,
+  ...DISPUTE_TESTING_ROUTES,
   ...BUYER_ROUTES,
 ];

@@ -7,6 +7,7 @@ import type { AppContext } from '../app/context.js';
 import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { handleApiCall, isApiPath } from './api-router.js';
 import { NO_TRUSTED_PROXIES, resolveClientAddress, type TrustedProxies } from './client-address.js';
+import { acceptSdkProxy, AMAZON_PAY_API_HOSTS, originFormOf } from './sdk-proxy.js';
 
 /** The largest request body reji reads; larger ones answer 400 InvalidRequest. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -17,9 +18,29 @@ export interface PageHandler {
   handle(
     req: IncomingMessage,
     res: ServerResponse,
-    context: { readonly requestId: string; readonly body: () => Promise<Buffer> },
+    /** `body(limit)`: the request body, refused (400 InvalidRequest) above `limit` bytes (default BODY_LIMIT_BYTES). */
+    context: { readonly requestId: string; readonly body: (limit?: number) => Promise<Buffer> },
   ): Promise<boolean>;
 }
+
+/** One answered request, for observers (/metrics, tests); no bodies except the API's own JSON answer. */
+export interface RequestRecord {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  /** The API operation from the route table, or Health, Ready, Page, NotFound; Api when no route matched. */
+  readonly operation: string;
+  readonly status: number;
+  readonly seconds: number;
+  readonly merchantId?: string;
+  /** An API error's reasonCode. */
+  readonly reasonCode?: string;
+  /** The API's JSON answer as sent (API calls only). */
+  readonly responseBody?: string;
+}
+
+/** Told of every answered request, after the answer; must not throw (a throw is logged and ignored). */
+export type RequestObserver = (record: RequestRecord) => void;
 
 export interface ServerOptions {
   readonly ctx: AppContext;
@@ -29,6 +50,9 @@ export interface ServerOptions {
   readonly pages?: readonly PageHandler[];
   /** Proxies whose X-Forwarded-For is believed (`--trust-proxy`); none by default. */
   readonly trustProxy?: TrustedProxies;
+  readonly observers?: readonly RequestObserver[];
+  /** Answer as the HTTP proxy of official SDKs for Amazon Pay's API hosts (src/http/sdk-proxy.ts), with this certificate. */
+  readonly sdkProxy?: { readonly key: string; readonly cert: string } | undefined;
 }
 
 export interface RunningServer {
@@ -41,7 +65,11 @@ export function newRequestId(): string {
   return pooledRandomBytes(16).toString('hex');
 }
 
-class BodyTooLarge extends Error {}
+class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`body larger than ${limit} bytes`);
+  }
+}
 
 /** The client went away before its request body arrived: nothing to answer, nothing wrong with reji. */
 class ClientAborted extends Error {}
@@ -57,7 +85,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > limit) {
-      reject(new BodyTooLarge());
+      reject(new BodyTooLarge(limit));
       return;
     }
     const chunks: Buffer[] = [];
@@ -65,7 +93,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new BodyTooLarge());
+        reject(new BodyTooLarge(limit));
         req.removeAllListeners('data');
         req.resume();
         return;
@@ -109,7 +137,7 @@ export function errorResponse(ctx: AppContext, error: unknown, requestId: string
       status: 400,
       body: JSON.stringify({
         reasonCode: 'InvalidRequest',
-        message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`,
+        message: `The request body is larger than ${error.limit} bytes.`,
       }),
     };
   }
@@ -164,21 +192,50 @@ async function databaseReachable(ctx: AppContext): Promise<boolean> {
   }
 }
 
+/** The reasonCode of an API error answer (only parsed for error statuses). */
+function reasonCodeOf(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { reasonCode?: unknown };
+    return typeof parsed.reasonCode === 'string' ? parsed.reasonCode : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createRequestListener(
   ctx: AppContext,
   pages: readonly PageHandler[] = [],
   trustProxy: TrustedProxies = NO_TRUSTED_PROXIES,
+  observers: readonly RequestObserver[] = [],
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     resolveClientAddress(req, trustProxy);
     const started = process.hrtime.bigint();
     const requestId = newRequestId();
+    if (req.url !== undefined && !req.url.startsWith('/')) {
+      // Absolute-form: a client using reji as its HTTP proxy (sdk-proxy.ts); only Amazon Pay's API hosts are served.
+      const originForm = originFormOf(req.url);
+      if (originForm === undefined) {
+        sendJson(
+          res,
+          400,
+          JSON.stringify({
+            reasonCode: 'InvalidRequest',
+            message: `reji serves absolute-form requests only for ${AMAZON_PAY_API_HOSTS.join(', ')}; it forwards nothing.`,
+          }),
+          requestId,
+        );
+        return;
+      }
+      req.url = originForm;
+    }
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const rawPath = q === -1 ? url : url.slice(0, q);
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
     let operation = 'Unknown';
     let merchantId: string | undefined;
+    let apiBody: string | undefined;
     try {
       if (rawPath === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
         // Liveness: the process serves requests. It stays 200 while the database is down, so that an
@@ -205,15 +262,17 @@ export function createRequestListener(
             (op) => (operation = op),
           );
           merchantId = result.merchantId;
+          apiBody = result.body;
           sendJson(res, result.status, result.body, requestId);
         } catch (error) {
           const { status, body } = errorResponse(ctx, error, requestId);
+          apiBody = body;
           sendJson(res, status, body, requestId);
         }
       } else {
         let handled = false;
         for (const page of pages) {
-          if (await page.handle(req, res, { requestId, body: () => readBody(req, BODY_LIMIT_BYTES) })) {
+          if (await page.handle(req, res, { requestId, body: (limit = BODY_LIMIT_BYTES) => readBody(req, limit) })) {
             handled = true;
             operation = 'Page';
             break;
@@ -245,6 +304,26 @@ export function createRequestListener(
         ms: Math.round(ms * 100) / 100,
         ...(merchantId ? { merchantId } : {}),
       });
+      if (observers.length > 0) {
+        const record: RequestRecord = {
+          requestId,
+          method: req.method ?? 'GET',
+          path: rawPath,
+          operation,
+          status: res.statusCode,
+          seconds: ms / 1000,
+          ...(merchantId ? { merchantId } : {}),
+          ...(apiBody !== undefined && res.statusCode >= 400 ? { reasonCode: reasonCodeOf(apiBody) } : {}),
+          ...(apiBody !== undefined ? { responseBody: apiBody } : {}),
+        };
+        for (const observe of observers) {
+          try {
+            observe(record);
+          } catch (error) {
+            ctx.log.warn('request observer failed', { requestId, error: String(error) });
+          }
+        }
+      }
     }
   };
 }
@@ -264,9 +343,10 @@ function urlHost(host: string): string {
 }
 
 export async function startServers(options: ServerOptions): Promise<RunningServer> {
-  const listener = createRequestListener(options.ctx, options.pages, options.trustProxy);
+  const listener = createRequestListener(options.ctx, options.pages, options.trustProxy, options.observers);
   const handler = (req: IncomingMessage, res: ServerResponse) => void listener(req, res);
   const plain = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+  if (options.sdkProxy) acceptSdkProxy(plain, { ...options.sdkProxy, handler });
   const httpPort = await listen(plain, options.host, options.port);
   let secure: https.Server | undefined;
   let httpsPort: number | undefined;

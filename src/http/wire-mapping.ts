@@ -5,15 +5,26 @@ import type { Charge } from '../domain/charge.js';
 import { buyerDataVisible, limitsOf, type ChargePermission } from '../domain/charge-permission.js';
 import { constraintsOf, type CheckoutSession, type Scope } from '../domain/checkout-session.js';
 import { formatRate, toLedger } from '../domain/conversion.js';
+import type { Dispute } from '../domain/dispute.js';
+import type { EvidenceFile } from '../domain/evidence-file.js';
 import { formatAmount, money, type Money } from '../domain/money.js';
 import type { Refund } from '../domain/refund.js';
 import type { Address, BuyerSnapshot, MerchantMetadata, RecurringMetadata } from '../domain/shared-types.js';
 import { formatWireTimestamp, type Instant } from '../domain/time.js';
+import type { Report, ReportSchedule } from '../domain/report.js';
+import { formatDisbursementTime, type Disbursement } from '../domain/settlement.js';
 import {
   buyerProfileResponse,
+  deliveryTrackerResponse,
+  disbursementResponse,
+  reportDocumentResponse,
+  reportResponse,
+  reportScheduleResponse,
   chargePermissionResponse,
   chargeResponse,
   checkoutSessionResponse,
+  disputeResponse,
+  fileResponse,
   refundResponse,
 } from '../wire/responses.js';
 import { render } from '../wire/schema.js';
@@ -266,5 +277,93 @@ export function wireBuyerProfile(profile: BuyerProfileView): Wire.BuyerProfile {
     shippingAddress: wireAddress(profile.shippingAddress),
     billingAddress: wireAddress(profile.billingAddress),
     primeMembershipTypes: profile.primeMembershipTypes === null ? null : [...profile.primeMembershipTypes],
+  });
+}
+
+export function wireDispute(dispute: Dispute): Wire.Dispute {
+  return render(disputeResponse, {
+    disputeId: dispute.disputeId,
+    releaseEnvironment: dispute.environment,
+    chargeId: dispute.chargeId,
+    disputeType: 'Chargeback',
+    disputeAmount: wirePrice(dispute.disputeAmount),
+    filingReason: dispute.filingReason,
+    statusDetails: {
+      state: dispute.state,
+      reasonCode: dispute.reasonCode,
+      reasonDescription: dispute.reasonDescription,
+      resolution: dispute.resolution,
+      lastUpdatedTimestamp: formatWireTimestamp(dispute.lastUpdatedAt),
+    },
+    merchantEvidences: dispute.evidences.map((e) => ({ ...e })),
+    merchantResponseDeadline: formatWireTimestamp(dispute.merchantResponseDeadline),
+    resolutionAuthority: dispute.resolutionAuthority,
+    creationTimestamp: formatWireTimestamp(dispute.filedAt),
+  });
+}
+
+export function wireFile(file: EvidenceFile, url: string): Wire.EvidenceFile {
+  return render(fileResponse, {
+    id: file.fileId,
+    type: file.type,
+    purpose: file.purpose,
+    size: file.size ?? 0,
+    uploadTimestamp: file.uploadedAt === null ? null : formatWireTimestamp(file.uploadedAt),
+    url,
+    urlExpirationTimestamp: formatWireTimestamp(file.urlExpiresAt),
+  });
+}
+
+export function wireReport(r: Report): Wire.Report {
+  return render(reportResponse, {
+    createdTime: formatWireTimestamp(r.createdTime),
+    endTime: formatWireTimestamp(r.endTime),
+    processingEndTime: r.processingEndTime === null ? null : formatWireTimestamp(r.processingEndTime),
+    processingStartTime: formatWireTimestamp(r.processingStartTime),
+    processingStatus: r.processingStatus,
+    reportDocumentId: r.reportDocumentId,
+    reportId: r.reportId,
+    reportType: r.reportType,
+    startTime: formatWireTimestamp(r.startTime),
+  });
+}
+
+export function wireReportDocument(d: {
+  compressionAlgorithm: string;
+  reportDocumentId: string;
+  url: string;
+}): Wire.ReportDocument {
+  return render(reportDocumentResponse, d);
+}
+
+export function wireReportSchedule(s: ReportSchedule): Wire.ReportSchedule {
+  return render(reportScheduleResponse, {
+    nextReportCreationTime: formatWireTimestamp(s.nextReportCreationTime),
+    reportScheduleId: s.reportScheduleId,
+    reportType: s.reportType,
+    scheduleFrequency: s.scheduleFrequency,
+  });
+}
+
+export function wireDisbursement(sellerId: string, d: Disbursement): Wire.Disbursement {
+  return render(disbursementResponse, {
+    sellerId,
+    settlementId: d.settlementId,
+    amazonDisbursementReferenceId: d.amazonDisbursementReferenceId,
+    amount: formatAmount(money(d.amount, d.currencyCode)),
+    currencyCode: d.currencyCode,
+    transactionTime: formatDisbursementTime(d.transactionTime),
+  });
+}
+
+export function wireDeliveryTracker(t: {
+  chargePermissionId?: string;
+  amazonOrderReferenceId?: string;
+  deliveryDetails: readonly { trackingNumber: string; carrierCode: string }[];
+}): Wire.DeliveryTracker {
+  return render(deliveryTrackerResponse, {
+    ...(t.amazonOrderReferenceId !== undefined ? { amazonOrderReferenceId: t.amazonOrderReferenceId } : {}),
+    ...(t.chargePermissionId !== undefined ? { chargePermissionId: t.chargePermissionId } : {}),
+    deliveryDetails: t.deliveryDetails.map((d) => ({ trackingNumber: d.trackingNumber, carrierCode: d.carrierCode })),
   });
 }

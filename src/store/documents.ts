@@ -1,6 +1,7 @@
 import type { Charge } from '../domain/charge.js';
 import type { ChargePermission } from '../domain/charge-permission.js';
 import type { CheckoutSession } from '../domain/checkout-session.js';
+import type { Dispute } from '../domain/dispute.js';
 import type { Refund } from '../domain/refund.js';
 
 /** The versioned documents reji keeps, by kind. */
@@ -9,6 +10,7 @@ export interface Documents {
   chargePermission: ChargePermission;
   charge: Charge;
   refund: Refund;
+  dispute: Dispute;
 }
 export type DocumentKind = keyof Documents;
 
@@ -17,6 +19,7 @@ export interface DocumentReads {
   get<K extends DocumentKind>(kind: K, id: string): Promise<Documents[K] | undefined>;
   chargesOfPermission(chargePermissionId: string): Promise<Charge[]>;
   refundsOfCharge(chargeId: string): Promise<Refund[]>;
+  disputesOfCharge(chargeId: string): Promise<Dispute[]>;
 }
 
 /** The documents inside a transaction. */

@@ -10,7 +10,8 @@ export interface BuyerSessionRecord {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-export type HostedTokenKind = 'claim' | 'signInRequest' | 'buyerToken';
+/** `reportDownload`: a Get Report Document URL (app/reports.ts), valid 30 s on the merchant's clock. */
+export type HostedTokenKind = 'claim' | 'signInRequest' | 'buyerToken' | 'reportDownload';
 
 export interface HostedTokenRecord {
   readonly tokenHash: string;

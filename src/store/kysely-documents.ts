@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Charge } from '../domain/charge.js';
+import type { Dispute } from '../domain/dispute.js';
 import type { Refund } from '../domain/refund.js';
 import type { DocumentKind, DocumentReads, Documents, DocumentTx } from './documents.js';
 import type { DialectName } from './migrations.js';
@@ -12,6 +13,7 @@ const TABLES = {
   chargePermission: 'charge_permissions',
   charge: 'charges',
   refund: 'refunds',
+  dispute: 'disputes',
 } as const satisfies Record<DocumentKind, keyof Database>;
 
 const ID_FIELDS = {
@@ -19,6 +21,7 @@ const ID_FIELDS = {
   chargePermission: 'chargePermissionId',
   charge: 'chargeId',
   refund: 'refundId',
+  dispute: 'disputeId',
 } as const satisfies Record<DocumentKind, string>;
 
 /** The document tables share the columns these queries touch, so one of them stands for all in the types. */
@@ -37,6 +40,7 @@ const LINK_COLUMNS = {
   chargePermission: ['checkout_session_id'],
   charge: ['charge_permission_id'],
   refund: ['charge_id', 'charge_permission_id'],
+  dispute: ['charge_id', 'charge_permission_id'],
 } as const satisfies Record<DocumentKind, readonly string[]>;
 
 function linkValues(kind: DocumentKind, doc: Documents[DocumentKind]): string[] {
@@ -47,6 +51,8 @@ function linkValues(kind: DocumentKind, doc: Documents[DocumentKind]): string[] 
       return [(doc as Documents['charge']).chargePermissionId];
     case 'refund':
       return [(doc as Documents['refund']).chargeId, (doc as Documents['refund']).chargePermissionId];
+    case 'dispute':
+      return [(doc as Documents['dispute']).chargeId, (doc as Documents['dispute']).chargePermissionId];
     case 'checkoutSession':
       return [];
   }
@@ -78,6 +84,14 @@ export class DocumentQueries {
   readonly refundsOfCharge = new PreparedQuery((db, chargeId: string) =>
     db
       .selectFrom('refunds')
+      .select(['doc', 'version'])
+      .where('charge_id', '=', chargeId)
+      .orderBy('created_at')
+      .orderBy('id'),
+  );
+  readonly disputesOfCharge = new PreparedQuery((db, chargeId: string) =>
+    db
+      .selectFrom('disputes')
       .select(['doc', 'version'])
       .where('charge_id', '=', chargeId)
       .orderBy('created_at')
@@ -142,6 +156,10 @@ export class KyselyDocumentReads implements DocumentReads {
   async refundsOfCharge(chargeId: string): Promise<Refund[]> {
     const { rows } = await this.q.refundsOfCharge.execute(this.db, chargeId);
     return rows.map((r) => fromDocRow<'refund'>(r));
+  }
+  async disputesOfCharge(chargeId: string): Promise<Dispute[]> {
+    const { rows } = await this.q.disputesOfCharge.execute(this.db, chargeId);
+    return rows.map((r) => fromDocRow<'dispute'>(r));
   }
 }
 

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { type Selectable, sql, type Transaction } from 'kysely';
 import type { Environment } from '../domain/environment.js';
 import type { Merchant, MerchantStore, PublicKeyRecord } from '../domain/merchant.js';
 import type { CurrencyCode } from '../domain/money.js';
@@ -8,7 +8,7 @@ import type { Credentials, MerchantReads, MerchantTx } from './merchants.js';
 import { type Executor, PreparedQuery } from './prepared.js';
 import type { Database, MerchantRow, PublicKeyRow, StoreRow } from './schema.js';
 
-function toMerchant(r: MerchantRow): Merchant {
+function toMerchant(r: Selectable<MerchantRow>): Merchant {
   return {
     merchantId: r.merchant_id,
     name: r.name,
@@ -16,6 +16,7 @@ function toMerchant(r: MerchantRow): Merchant {
     ledgerCurrency: r.ledger_currency as CurrencyCode,
     createdAt: Number(r.created_at),
     sandboxClockOffsetMs: Number(r.sandbox_clock_offset_ms),
+    ...(Number(r.payment_service_provider) === 1 ? { paymentServiceProvider: true } : {}),
   };
 }
 
@@ -65,6 +66,7 @@ export class MerchantQueries {
         'm.ledger_currency as m_ledger_currency',
         'm.created_at as m_created_at',
         'm.sandbox_clock_offset_ms as m_sandbox_clock_offset_ms',
+        'm.payment_service_provider as m_payment_service_provider',
       ])
       .where('k.public_key_id', '=', publicKeyId),
   );
@@ -110,6 +112,7 @@ export class KyselyMerchantReads implements MerchantReads {
             ledger_currency: r.m_ledger_currency!,
             created_at: r.m_created_at!,
             sandbox_clock_offset_ms: r.m_sandbox_clock_offset_ms!,
+            payment_service_provider: r.m_payment_service_provider!,
           });
     return { key: toKey(r), merchant };
   }
@@ -142,8 +145,17 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
         ledger_currency: m.ledgerCurrency,
         created_at: m.createdAt,
         sandbox_clock_offset_ms: m.sandboxClockOffsetMs,
+        payment_service_provider: m.paymentServiceProvider ? 1 : 0,
       })
       .execute();
+  }
+  async setPaymentServiceProvider(merchantId: string, on: boolean): Promise<boolean> {
+    const r = await this.trx
+      .updateTable('merchants')
+      .set({ payment_service_provider: on ? 1 : 0 })
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
   async insertStore(s: MerchantStore, createdAt: Instant): Promise<void> {
     await this.trx

@@ -183,6 +183,17 @@ export class KyselyNotificationReads implements NotificationReads {
     const r = await q.executeTakeFirst();
     return r && { fingerprint: r.fingerprint, certPem: r.cert_pem, keyPem: r.key_pem, createdAt: Number(r.created_at) };
   }
+
+  async countByStatus(): Promise<Partial<Record<NotificationStatus, number>>> {
+    const rows = await this.db
+      .selectFrom('notifications')
+      .select(['status', sql<number>`count(*)`.as('n')])
+      .groupBy('status')
+      .execute();
+    const out: Partial<Record<NotificationStatus, number>> = {};
+    for (const r of rows) out[r.status as NotificationStatus] = Number(r.n);
+    return out;
+  }
 }
 
 export class KyselyNotificationTx extends KyselyNotificationReads implements NotificationTx {

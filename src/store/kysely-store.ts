@@ -1,14 +1,22 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { KyselyBuyerReads, KyselyBuyerTx, BuyerQueries } from './kysely-buyers.js';
 import { DocumentQueries, KyselyDocumentReads, KyselyDocumentTx } from './kysely-documents.js';
+import { KyselyFileReads, KyselyFileTx } from './kysely-files.js';
 import { KyselyHostedReads, KyselyHostedTx } from './kysely-hosted.js';
 import { IdempotencyQueries, KyselyIdempotencyTx } from './kysely-idempotency.js';
+import { KyselyLedgerReads, KyselyLedgerTx } from './kysely-ledger.js';
+import {
+  KyselyDeliveryTrackerReads,
+  KyselyDeliveryTrackerTx,
+  KyselyReportReads,
+  KyselyReportTx,
+} from './kysely-reports.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
-import { KyselyTimerTx, TimerQueries } from './kysely-timers.js';
+import { KyselyTimerReads, KyselyTimerTx, TimerQueries } from './kysely-timers.js';
 import type { DialectName } from './migrations.js';
 import type { Database } from './schema.js';
-import type { Store, StoreReads, StoreTx } from './store.js';
+import type { PoolStats, Store, StoreReads, StoreTx } from './store.js';
 
 /** Every aggregate's prepared queries, compiled once per store (see PreparedQuery). */
 class Queries {
@@ -34,6 +42,10 @@ class KyselyTx implements StoreTx {
   #idempotency: KyselyIdempotencyTx | undefined;
   #timers: KyselyTimerTx | undefined;
   #notifications: KyselyNotificationTx | undefined;
+  #files: KyselyFileTx | undefined;
+  #ledger: KyselyLedgerTx | undefined;
+  #reports: KyselyReportTx | undefined;
+  #deliveryTrackers: KyselyDeliveryTrackerTx | undefined;
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -69,6 +81,22 @@ class KyselyTx implements StoreTx {
     this.#notifications ??= new KyselyNotificationTx(this.trx, this.dialect, this.q.notifications);
     return this.#notifications;
   }
+  get files(): KyselyFileTx {
+    this.#files ??= new KyselyFileTx(this.trx);
+    return this.#files;
+  }
+  get ledger(): KyselyLedgerTx {
+    this.#ledger ??= new KyselyLedgerTx(this.trx);
+    return this.#ledger;
+  }
+  get reports(): KyselyReportTx {
+    this.#reports ??= new KyselyReportTx(this.trx, this.dialect);
+    return this.#reports;
+  }
+  get deliveryTrackers(): KyselyDeliveryTrackerTx {
+    this.#deliveryTrackers ??= new KyselyDeliveryTrackerTx(this.trx);
+    return this.#deliveryTrackers;
+  }
 
   async savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     // Named by depth: nested savepoints differ, and the same few statements serve every transaction.
@@ -94,6 +122,8 @@ export interface KyselyStoreOptions {
   /** Turns driver errors into StoreUnavailableError / ConcurrentUpdateError where they mean that. */
   readonly classifyError: (error: unknown) => unknown;
   readonly onClose?: () => Promise<void>;
+  /** The connection pool's state (PostgreSQL); SQLite has one connection and no pool. */
+  readonly poolStats?: () => PoolStats;
 }
 
 export class KyselyStore implements Store {
@@ -103,6 +133,7 @@ export class KyselyStore implements Store {
   readonly #classify: (error: unknown) => unknown;
   readonly #onClose: (() => Promise<void>) | undefined;
   readonly #queries: Queries;
+  readonly #poolStats: (() => PoolStats) | undefined;
 
   constructor(options: KyselyStoreOptions) {
     this.dialect = options.dialect;
@@ -110,6 +141,7 @@ export class KyselyStore implements Store {
     this.#classify = options.classifyError;
     this.#onClose = options.onClose;
     this.#queries = new Queries(options.dialect);
+    this.#poolStats = options.poolStats;
     const db = options.db;
     const q = this.#queries;
     const classify = this.#classify;
@@ -119,7 +151,16 @@ export class KyselyStore implements Store {
       buyers: wrapErrors(new KyselyBuyerReads(db, q.buyers), classify),
       hosted: wrapErrors(new KyselyHostedReads(db), classify),
       notifications: wrapErrors(new KyselyNotificationReads(db), classify),
+      files: wrapErrors(new KyselyFileReads(db), classify),
+      ledger: wrapErrors(new KyselyLedgerReads(db), classify),
+      reports: wrapErrors(new KyselyReportReads(db), classify),
+      deliveryTrackers: wrapErrors(new KyselyDeliveryTrackerReads(db), classify),
+      timers: wrapErrors(new KyselyTimerReads(db), classify),
     });
+  }
+
+  poolStats(): PoolStats | undefined {
+    return this.#poolStats?.();
   }
 
   /** Kysely access for migrations, the notification worker and benchmarks. */

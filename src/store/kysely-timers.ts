@@ -1,11 +1,10 @@
 import { sql, type Transaction } from 'kysely';
 import type { Environment } from '../domain/environment.js';
 import type { Instant } from '../domain/time.js';
-import type { DocumentKind } from './documents.js';
 import type { DialectName } from './migrations.js';
-import { PreparedQuery } from './prepared.js';
+import { type Executor, PreparedQuery } from './prepared.js';
 import type { Database } from './schema.js';
-import type { TimerDue, TimerTx } from './timers.js';
+import type { TimerDue, TimerKind, TimerReads, TimerTx } from './timers.js';
 
 /** The timer queries of every save, compiled once per store (see PreparedQuery). */
 export class TimerQueries {
@@ -36,15 +35,35 @@ export class TimerQueries {
   );
 }
 
-export class KyselyTimerTx implements TimerTx {
+export class KyselyTimerReads implements TimerReads {
+  constructor(protected readonly db: Executor) {}
+
+  async backlog(realNow: Instant): Promise<{ scheduled: number; due: number }> {
+    const row = await this.db
+      .selectFrom('timers')
+      .innerJoin('merchants', 'merchants.merchant_id', 'timers.merchant_id')
+      .select(sql<number>`count(*)`.as('scheduled'))
+      .select(
+        sql<number>`coalesce(sum(case when timers.due_at <= ${realNow} + (case when timers.environment = 'Sandbox' then merchants.sandbox_clock_offset_ms else 0 end) then 1 else 0 end), 0)`.as(
+          'due',
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    return { scheduled: Number(row.scheduled), due: Number(row.due) };
+  }
+}
+
+export class KyselyTimerTx extends KyselyTimerReads implements TimerTx {
   constructor(
     private readonly trx: Transaction<Database>,
     private readonly dialect: DialectName,
     private readonly q: TimerQueries,
-  ) {}
+  ) {
+    super(trx);
+  }
 
   async set(
-    kind: DocumentKind,
+    kind: TimerKind,
     owner: { merchantId: string; environment: Environment },
     id: string,
     dueAt: Instant | null,
@@ -88,7 +107,7 @@ export class KyselyTimerTx implements TimerTx {
         .execute();
     }
     return rows.map((r) => ({
-      objectType: r.object_type as DocumentKind,
+      objectType: r.object_type as TimerKind,
       objectId: r.object_id,
       merchantId: r.merchant_id,
       environment: r.environment as Environment,

@@ -25,4 +25,6 @@ export interface MerchantTx extends MerchantReads {
   updateAllowedOrigins(storeId: string, origins: readonly string[]): Promise<void>;
   insertPublicKey(key: PublicKeyRecord): Promise<void>;
   advanceSandboxClock(merchantId: string, byMs: number): Promise<Merchant>;
+  /** Flags (or unflags) a merchant as a payment service provider; false when there is no such merchant. */
+  setPaymentServiceProvider(merchantId: string, on: boolean): Promise<boolean>;
 }

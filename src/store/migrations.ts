@@ -297,6 +297,131 @@ const STEPS: Record<string, Step> = {
       .execute();
     await db.schema.createIndex('sign_in_throttle_by_last').on('sign_in_throttle').column('last_at').execute();
   },
+
+  // ---- the ledger, reports and delivery trackers (issue 12) ----
+  '0007_ledger_reports': async (db, dialect) => {
+    // Append-only: rows are inserted with the money movement they record, in its transaction, and never changed.
+    await db.schema
+      .createTable('ledger_entries')
+      .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+        dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
+      .addColumn('entry_id', 'text', (c) => c.notNull().unique())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('amount', 'bigint', (c) => c.notNull())
+      .addColumn('currency_code', 'text', (c) => c.notNull())
+      .addColumn('charge_permission_id', 'text', (c) => c.notNull())
+      .addColumn('charge_id', 'text')
+      .addColumn('refund_id', 'text')
+      .addColumn('dispute_id', 'text')
+      .addColumn('occurred_at', 'bigint', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('ledger_entries_by_merchant_time')
+      .on('ledger_entries')
+      .columns(['merchant_id', 'environment', 'occurred_at'])
+      .execute();
+    await db.schema.createIndex('ledger_entries_by_charge').on('ledger_entries').column('charge_id').execute();
+
+    await db.schema
+      .createTable('reports')
+      .addColumn('report_id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('report_type', 'text', (c) => c.notNull())
+      .addColumn('processing_status', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('reports_by_merchant_created')
+      .on('reports')
+      .columns(['merchant_id', 'environment', 'created_at'])
+      .execute();
+    await db.schema
+      .createTable('report_documents')
+      .addColumn('report_document_id', 'text', (c) => c.primaryKey())
+      .addColumn('report_id', 'text', (c) => c.notNull())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('content', 'text', (c) => c.notNull())
+      .execute();
+    // One schedule per merchant, environment and report type: the unique index decides between racing creators.
+    await db.schema
+      .createTable('report_schedules')
+      .addColumn('report_schedule_id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('report_type', 'text', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('report_schedules_by_type')
+      .unique()
+      .on('report_schedules')
+      .columns(['merchant_id', 'environment', 'report_type'])
+      .execute();
+
+    // A tracking number is accepted once per merchant and environment (spec 12 §12.3): the primary key says so.
+    await db.schema
+      .createTable('delivery_trackers')
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('tracking_number', 'text', (c) => c.notNull())
+      .addColumn('carrier_code', 'text', (c) => c.notNull())
+      .addColumn('charge_permission_id', 'text')
+      .addColumn('amazon_order_reference_id', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('delivery_trackers_pk', ['merchant_id', 'environment', 'tracking_number'])
+      .execute();
+    await db.schema
+      .createIndex('delivery_trackers_by_permission')
+      .on('delivery_trackers')
+      .column('charge_permission_id')
+      .execute();
+  },
+
+  // ---- disputes, evidence files, payment service providers (issues 12 and 13) ----
+  '0009_disputes': async (db, dialect) => {
+    await db.schema
+      .createTable('disputes')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .addColumn('charge_id', 'text', (c) => c.notNull())
+      .addColumn('charge_permission_id', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('disputes_by_charge').on('disputes').column('charge_id').execute();
+    // The bytes live beside their metadata; MAX_FILE_BYTES bounds each row.
+    await db.schema
+      .createTable('evidence_files')
+      .addColumn('file_id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('doc', 'text', (c) => c.notNull())
+      .addColumn('upload_token', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('size', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('content', dialect === 'postgres' ? 'bytea' : 'blob')
+      .execute();
+    await db.schema
+      .createIndex('evidence_files_by_merchant')
+      .on('evidence_files')
+      .columns(['merchant_id', 'environment'])
+      .execute();
+    await db.schema
+      .alterTable('merchants')
+      .addColumn('payment_service_provider', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

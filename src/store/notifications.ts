@@ -94,6 +94,8 @@ export interface NotificationReads {
   attemptsOf(merchantId: string, options?: { notificationId?: string; limit?: number }): Promise<IpnAttempt[]>;
   /** The certificate with this fingerprint, or the active one. */
   certificate(fingerprint?: string): Promise<IpnCertificate | undefined>;
+  /** How many notifications the outbox holds in each status (the /metrics backlog). */
+  countByStatus(): Promise<Partial<Record<NotificationStatus, number>>>;
 }
 
 export interface NotificationTx extends NotificationReads {

@@ -90,7 +90,13 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
       onConnectionError: (error) => options.warn?.('database connection lost', { error: error.message }),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return new KyselyStore({ db, dialect, classifyError: classifyPostgresError });
+    const max = options.poolSize ?? POSTGRES_DEFAULTS.poolSize;
+    return new KyselyStore({
+      db,
+      dialect,
+      classifyError: classifyPostgresError,
+      poolStats: () => ({ ...pool.stats(), max }),
+    });
   }
   const path = sqlitePath(options.dataDir, options.databaseUrl);
   if (path !== ':memory:') mkdirSync(options.dataDir, { recursive: true });

@@ -28,7 +28,12 @@ const types = {
     oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
 } as never;
 
-export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
+/** Kysely's pool interface, plus what /metrics shows of it. */
+export interface ObservablePostgresPool extends PostgresPool {
+  stats(): { total: number; idle: number; waiting: number };
+}
+
+export function createPostgresPool(options: PostgresPoolOptions): ObservablePostgresPool {
   const report = (error: Error) => options.onConnectionError?.(error);
   const timeouts =
     options.statementTimeoutMs > 0
@@ -75,6 +80,7 @@ export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
       };
     },
     end: () => pool.end(),
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 

@@ -9,6 +9,9 @@ export interface Database {
   charge_permissions: DocumentRow & { checkout_session_id: string };
   charges: DocumentRow & { charge_permission_id: string };
   refunds: DocumentRow & { charge_id: string; charge_permission_id: string };
+  // 0009_disputes
+  disputes: DocumentRow & { charge_id: string; charge_permission_id: string };
+  evidence_files: EvidenceFileRow;
   idempotency_keys: IdempotencyRow;
   timers: TimerRow;
   buyers: BuyerRow;
@@ -25,6 +28,12 @@ export interface Database {
   ipn_endpoints: IpnEndpointRow;
   ipn_attempts: IpnAttemptRow;
   ipn_certificates: IpnCertificateRow;
+  // 0007_ledger_reports
+  ledger_entries: LedgerEntryRow;
+  reports: ReportRow;
+  report_documents: ReportDocumentRow;
+  report_schedules: ReportScheduleRow;
+  delivery_trackers: DeliveryTrackerRow;
 }
 
 export interface MerchantRow {
@@ -34,6 +43,21 @@ export interface MerchantRow {
   ledger_currency: string;
   created_at: number;
   sandbox_clock_offset_ms: number;
+  /** 1: the merchant may call the payment service provider operations (0009_disputes). */
+  payment_service_provider: Generated<number>;
+}
+
+/** An evidence file: its metadata as JSON, the upload URL's token, and the bytes once uploaded. */
+export interface EvidenceFileRow {
+  file_id: string;
+  merchant_id: string;
+  environment: string;
+  doc: string;
+  upload_token: string;
+  created_at: number;
+  /** Bytes uploaded (0 before): what the per-merchant bound sums. */
+  size: Generated<number>;
+  content: Uint8Array | null;
 }
 
 export interface StoreRow {
@@ -201,4 +225,60 @@ export interface SignInFailureRow {
   id: string;
   attempt_key: string;
   at: number;
+}
+
+// ---- the ledger, reports and delivery trackers (0007_ledger_reports) ----
+
+/** One money movement; what queries need as columns, the rest of the entry in `doc`. Never updated. */
+export interface LedgerEntryRow {
+  seq: Generated<number>;
+  entry_id: string;
+  merchant_id: string;
+  environment: string;
+  kind: string;
+  amount: number;
+  currency_code: string;
+  charge_permission_id: string;
+  charge_id: string | null;
+  refund_id: string | null;
+  dispute_id: string | null;
+  occurred_at: number;
+  doc: string;
+}
+
+export interface ReportRow {
+  report_id: string;
+  merchant_id: string;
+  environment: string;
+  report_type: string;
+  processing_status: string;
+  created_at: number;
+  doc: string;
+}
+
+export interface ReportDocumentRow {
+  report_document_id: string;
+  report_id: string;
+  merchant_id: string;
+  environment: string;
+  created_at: number;
+  content: string;
+}
+
+export interface ReportScheduleRow {
+  report_schedule_id: string;
+  merchant_id: string;
+  environment: string;
+  report_type: string;
+  doc: string;
+}
+
+export interface DeliveryTrackerRow {
+  merchant_id: string;
+  environment: string;
+  tracking_number: string;
+  carrier_code: string;
+  charge_permission_id: string | null;
+  amazon_order_reference_id: string | null;
+  created_at: number;
 }

@@ -2,8 +2,11 @@ import type { Environment } from '../domain/environment.js';
 import type { Instant } from '../domain/time.js';
 import type { DocumentKind } from './documents.js';
 
+/** What a timer row belongs to: a document, a report (its processing end) or a report schedule (its next run). */
+export type TimerKind = DocumentKind | 'report' | 'reportSchedule';
+
 export interface TimerDue {
-  readonly objectType: DocumentKind;
+  readonly objectType: TimerKind;
   readonly objectId: string;
   readonly merchantId: string;
   readonly environment: Environment;
@@ -12,11 +15,17 @@ export interface TimerDue {
   readonly clockOffsetMs: number;
 }
 
+/** What operators watch: how many deadlines are waiting (the /metrics backlog). */
+export interface TimerReads {
+  /** Timers set and not yet settled, and of those the ones already due by real time (sandbox clocks may run ahead). */
+  backlog(realNow: Instant): Promise<{ readonly scheduled: number; readonly due: number }>;
+}
+
 /** A document's next deadline (expiry, pending settle); only used inside a transaction. */
-export interface TimerTx {
+export interface TimerTx extends TimerReads {
   /** Sets (or with null clears) the timer of the document `id`. */
   set(
-    kind: DocumentKind,
+    kind: TimerKind,
     doc: { merchantId: string; environment: Environment },
     id: string,
     dueAt: Instant | null,

@@ -1,12 +1,30 @@
-import { CHANNELS, CHARGE_INITIATORS } from '../domain/charge.js';
+import { CHANNELS, CHARGE_INITIATORS, CHARGE_STATES } from '../domain/charge.js';
 import { SCOPES, type DeliverySpecifications } from '../domain/checkout-session.js';
-import { ok } from '../domain/errors.js';
+import {
+  DISPUTE_REASON_CODES,
+  DISPUTE_RESOLUTIONS,
+  DISPUTE_STATES,
+  EVIDENCE_TEXT_MAX,
+  EVIDENCE_TYPES,
+  FILING_REASONS,
+  MAX_EVIDENCES,
+} from '../domain/dispute.js';
+import { fail, ok } from '../domain/errors.js';
+import { FILE_PURPOSES, FILE_TYPES } from '../domain/evidence-file.js';
 import { TEXT_LIMITS } from '../domain/limits.js';
 import { CURRENCIES, type CurrencyCode } from '../domain/money.js';
+import {
+  REPORT_TYPES,
+  SCHEDULE_FREQUENCY_NAMES,
+  checkRequestable,
+  checkSchedulable,
+  parseReportTime,
+} from '../domain/report.js';
 import { FREQUENCY_UNITS, type Address, type RecurringMetadata } from '../domain/shared-types.js';
 import {
   array,
   boolean,
+  instant,
   integerLike,
   invalid,
   literal,
@@ -18,6 +36,7 @@ import {
   string,
   url,
   type Input,
+  type Schema,
 } from './schema.js';
 
 /** Request bodies of every operation, checked once at the edge; their `Input` types are the SDK's (types.ts). */
@@ -241,6 +260,73 @@ export const createRefundRequest = object({
   softDescriptor: optional(softDescriptor),
 });
 
+/** Update Charge (payment service providers only, spec 12 §12.8). */
+export const updateChargeRequest = object({
+  statusDetails: object({
+    state: literal(CHARGE_STATES),
+    reasonCode: optional(string({ max: 64, min: 1 })),
+  }),
+});
+
+const disputeReasonDescription = string({ max: 1024, min: 1 });
+
+/** Create Dispute (payment service providers only, spec 12 §12.9.3); timestamps as `instant()` accepts them. */
+export const createDisputeRequest = object({
+  chargeId: string({ max: 64, min: 1 }),
+  providerMetadata: optional(object({ providerDisputeId: optional(string({ max: 256, min: 1 })) })),
+  disputeAmount: price(),
+  filingReason: literal(FILING_REASONS),
+  filingTimestamp: optional(instant()),
+  // The PHP README's name for the filing time.
+  creationTimestamp: optional(instant()),
+  statusDetails: optional(
+    object({
+      state: literal(['ActionRequired'] as const),
+      reasonCode: optional(literal(DISPUTE_REASON_CODES)),
+      reasonDescription: optional(disputeReasonDescription),
+    }),
+  ),
+  merchantResponseDeadline: optional(instant()),
+});
+
+/** Update Dispute (payment service providers only): the status a PSP reports. */
+export const updateDisputeRequest = object({
+  statusDetails: object({
+    state: literal(DISPUTE_STATES),
+    reasonCode: optional(literal(DISPUTE_REASON_CODES)),
+    reasonDescription: optional(disputeReasonDescription),
+    resolution: optional(literal(DISPUTE_RESOLUTIONS)),
+  }),
+  closureTimestamp: optional(instant()),
+});
+
+export const contestDisputeRequest = object({
+  merchantEvidences: array(
+    object({
+      evidenceType: literal(EVIDENCE_TYPES),
+      fileId: optional(string({ max: 100, min: 1 })),
+      evidenceText: optional(string({ max: EVIDENCE_TEXT_MAX, min: 1 })),
+    }),
+    { max: MAX_EVIDENCES, min: 1 },
+  ),
+});
+
+export const uploadFileRequest = object({
+  type: literal(FILE_TYPES),
+  purpose: literal(FILE_PURPOSES),
+});
+
+/** `POST /v2/testing/charges/{chargeId}/chargeback`: the buyer files a chargeback (docs/sandbox.md). */
+export const testingChargebackRequest = object({
+  disputeAmount: optional(price()),
+  filingReason: optional(literal(FILING_REASONS)),
+});
+
+/** `POST /v2/testing/disputes/{disputeId}/decision`: the investigator decides, or asks for more evidence. */
+export const testingDisputeDecisionRequest = object({
+  decision: literal(['MerchantWon', 'BuyerWon', 'NoFault', 'RequestEvidence'] as const),
+});
+
 export const buyerConsentRequest = object({
   buyerEmail: optional(string({ max: 254, min: 3 })),
   shippingAddressId: optional(string({ max: 100, min: 1 })),
@@ -274,6 +360,49 @@ export const clockAdvanceRequest = object({
   advanceBySeconds: integerLike({ min: 0, max: 10 * 366 * 24 * 3600 }),
 });
 
+/** A report or disbursement time: compact `20221114T074550Z` or extended ISO-8601 (spec 12 §12.15); epoch ms. */
+export const reportTime = map(string({ max: 40, min: 1 }), (v, p) => {
+  const at = parseReportTime(v);
+  return at === undefined
+    ? invalid(p, 'Expected a UTC date-time such as 20221114T074550Z or 2022-11-14T07:45:50Z.')
+    : ok(at);
+});
+
+/** `true`/`false`, or the strings Java's SDK sends for them. */
+const booleanLike: Schema<boolean | 'true' | 'false', boolean> = {
+  ...boolean(),
+  parse: (v, p) => (v === 'true' || v === 'false' ? ok(v === 'true') : boolean().parse(v, p)),
+  json: () => ({ anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false'] }] }),
+};
+
+export const createReportRequest = object({
+  reportType: map(literal(REPORT_TYPES), (t, p) => checkRequestable(t, p)),
+  startTime: optional(reportTime),
+  endTime: optional(reportTime),
+});
+
+export const createReportScheduleRequest = object({
+  reportType: map(literal(REPORT_TYPES), (t, p) => checkSchedulable(t, p)),
+  scheduleFrequency: literal(SCHEDULE_FREQUENCY_NAMES),
+  nextReportCreationTime: optional(reportTime),
+  deleteExistingSchedule: optional(booleanLike),
+});
+
+export const deliveryTrackerRequest = map(
+  object({
+    amazonOrderReferenceId: optional(string({ max: 64, min: 1 })),
+    chargePermissionId: optional(string({ max: 64, min: 1 })),
+    deliveryDetails: array(
+      object({ trackingNumber: string({ max: 100, min: 1 }), carrierCode: string({ max: 100, min: 1 }) }),
+      { min: 1, max: 10 },
+    ),
+  }),
+  (v) =>
+    (v.amazonOrderReferenceId === undefined) === (v.chargePermissionId === undefined)
+      ? fail('InvalidParameterCombination', 'Send exactly one of chargePermissionId and amazonOrderReferenceId.')
+      : ok(v),
+);
+
 export type UpdateCheckoutSessionBody = Input<typeof updateCheckoutSessionRequest>;
 export type UpdateCheckoutSessionPaymentDetails = NonNullable<UpdateCheckoutSessionBody['paymentDetails']>;
 
@@ -289,8 +418,18 @@ export const REQUESTS = {
   CaptureChargeRequest: captureChargeRequest,
   CancelChargeRequest: cancelChargeRequest,
   CreateRefundRequest: createRefundRequest,
+  UpdateChargeRequest: updateChargeRequest,
+  CreateDisputeRequest: createDisputeRequest,
+  UpdateDisputeRequest: updateDisputeRequest,
+  ContestDisputeRequest: contestDisputeRequest,
+  UploadFileRequest: uploadFileRequest,
+  TestingChargebackRequest: testingChargebackRequest,
+  TestingDisputeDecisionRequest: testingDisputeDecisionRequest,
   BuyerConsentRequest: buyerConsentRequest,
   ClockAdvanceRequest: clockAdvanceRequest,
   TestingButtonRequest: testingButtonRequest,
   TestingSignInRequest: testingSignInRequest,
+  CreateReportRequest: createReportRequest,
+  CreateReportScheduleRequest: createReportScheduleRequest,
+  DeliveryTrackerRequest: deliveryTrackerRequest,
 } as const;

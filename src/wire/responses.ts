@@ -1,8 +1,18 @@
 import { CHANNELS, CHARGE_INITIATORS, CHARGE_STATES } from '../domain/charge.js';
 import { CHARGE_PERMISSION_STATES } from '../domain/charge-permission.js';
 import { CHECKOUT_SESSION_STATES } from '../domain/checkout-session.js';
+import {
+  DISPUTE_RESOLUTIONS,
+  DISPUTE_STATES,
+  DISPUTE_TYPES,
+  EVIDENCE_TYPES,
+  FILING_REASONS,
+  RESOLUTION_AUTHORITIES,
+} from '../domain/dispute.js';
+import { FILE_PURPOSES, FILE_TYPES } from '../domain/evidence-file.js';
 import { ENVIRONMENTS } from '../domain/environment.js';
 import { REFUND_STATES } from '../domain/refund.js';
+import { PROCESSING_STATUSES, REPORT_TYPES, SCHEDULE_FREQUENCY_NAMES } from '../domain/report.js';
 import { FREQUENCY_UNITS } from '../domain/shared-types.js';
 import {
   array,
@@ -242,6 +252,105 @@ export const buyerProfileResponse = object({
   primeMembershipTypes: nullable(array(text())),
 });
 
+/**
+ * Dispute (Create, Get, Update, Contest): the fields of spec 12 §12.9.1 in the documentation's order, which holds
+ * the live service's key set (spec 12: "suggested order: doc order").
+ */
+export const disputeResponse = object({
+  disputeId: text(),
+  releaseEnvironment,
+  chargeId: text(),
+  disputeType: literal(DISPUTE_TYPES),
+  disputeAmount: priceResponse,
+  filingReason: literal(FILING_REASONS),
+  statusDetails: object({
+    state: literal(DISPUTE_STATES),
+    reasonCode: nullableText(),
+    reasonDescription: nullableText(),
+    resolution: nullable(literal(DISPUTE_RESOLUTIONS)),
+    lastUpdatedTimestamp: wireTimestamp,
+  }),
+  merchantEvidences: array(
+    object({ evidenceType: literal(EVIDENCE_TYPES), fileId: nullableText(), evidenceText: nullableText() }),
+  ),
+  merchantResponseDeadline: wireTimestamp,
+  resolutionAuthority: literal(RESOLUTION_AUTHORITIES),
+  creationTimestamp: wireTimestamp,
+});
+
+/** Upload File: the 7 keys of the File object (spec 12 §12.10); size is 0 and uploadTimestamp null until the PUT. */
+export const fileResponse = object({
+  id: text(),
+  type: literal(FILE_TYPES),
+  purpose: literal(FILE_PURPOSES),
+  size: number(),
+  uploadTimestamp: nullable(wireTimestamp),
+  url: text(),
+  urlExpirationTimestamp: wireTimestamp,
+});
+
+/** Report (Get Reports' items, Get Report By Id): alphabetical keys, as the live service (spec 12 §12.4.1, §12.15). */
+export const reportResponse = object({
+  createdTime: wireTimestamp,
+  endTime: wireTimestamp,
+  processingEndTime: nullable(wireTimestamp),
+  processingStartTime: nullable(wireTimestamp),
+  processingStatus: literal(PROCESSING_STATUSES),
+  reportDocumentId: nullableText(),
+  reportId: text(),
+  reportType: literal(REPORT_TYPES),
+  startTime: wireTimestamp,
+});
+
+export const reportListResponse = object({
+  reports: array(reportResponse),
+  nextToken: optional(text()),
+});
+
+export const createReportResponse = object({ reportId: text() });
+
+/** Get Report Document: alphabetical like the other report objects (docs/decisions.md). */
+export const reportDocumentResponse = object({
+  compressionAlgorithm: text(),
+  reportDocumentId: text(),
+  url: text(),
+});
+
+export const reportScheduleResponse = object({
+  nextReportCreationTime: wireTimestamp,
+  reportScheduleId: text(),
+  reportType: literal(REPORT_TYPES),
+  scheduleFrequency: literal(SCHEDULE_FREQUENCY_NAMES),
+});
+
+export const reportScheduleListResponse = object({ reportSchedules: array(reportScheduleResponse) });
+
+export const createReportScheduleResponse = object({ reportScheduleId: text() });
+
+export const emptyResponse = object({});
+
+/** Get Disbursements (spec 12 §12.5): amount a decimal string, transactionTime extended ISO-8601 with ms. */
+export const disbursementResponse = object({
+  sellerId: text(),
+  settlementId: text(),
+  amazonDisbursementReferenceId: text(),
+  amount: text(),
+  currencyCode: text(),
+  transactionTime: text(),
+});
+
+export const disbursementListResponse = object({
+  disbursements: array(disbursementResponse),
+  nextToken: optional(text()),
+});
+
+/** Create Delivery Tracker: the request echoed, with the one id it was sent (spec 12 §12.3). */
+export const deliveryTrackerResponse = object({
+  amazonOrderReferenceId: optional(text()),
+  chargePermissionId: optional(text()),
+  deliveryDetails: array(object({ trackingNumber: text(), carrierCode: text() })),
+});
+
 /** Every response declaration by name (JSON Schema components, tests). */
 export const RESPONSES = {
   CheckoutSession: checkoutSessionResponse,
@@ -249,4 +358,16 @@ export const RESPONSES = {
   Charge: chargeResponse,
   Refund: refundResponse,
   BuyerProfile: buyerProfileResponse,
+  Dispute: disputeResponse,
+  File: fileResponse,
+  Report: reportResponse,
+  ReportList: reportListResponse,
+  CreateReportResult: createReportResponse,
+  ReportDocument: reportDocumentResponse,
+  ReportSchedule: reportScheduleResponse,
+  ReportScheduleList: reportScheduleListResponse,
+  CreateReportScheduleResult: createReportScheduleResponse,
+  Empty: emptyResponse,
+  DisbursementList: disbursementListResponse,
+  DeliveryTracker: deliveryTrackerResponse,
 } as const satisfies Record<string, Schema<unknown, unknown>>;

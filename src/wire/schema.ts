@@ -342,6 +342,41 @@ export function integerLike(options: { min: number; max: number }): Schema<numbe
   );
 }
 
+/**
+ * A point in time as the dispute operations send it (spec 12 §12.15): epoch seconds (PHP, Java) or milliseconds
+ * (Node's `Date.now()`), as a number or a numeric string, or an ISO-8601 dateTime (`2026-01-27T10:10:10Z`, basic
+ * `20260127T101010Z`). Numbers below 10^11 are seconds (10^11 ms is 1973; 10^11 s is the year 5138).
+ */
+export function instant(): Schema<number | string, number> {
+  return schema(
+    (v, p) => {
+      let at = Number.NaN;
+      if (typeof v === 'number' || (typeof v === 'string' && /^\d{1,16}$/.test(v.trim()))) {
+        const n = Number(v);
+        at = n < 1e11 ? n * 1000 : n;
+      } else if (typeof v === 'string') {
+        const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(v);
+        const iso = basic ? `${basic[1]}-${basic[2]}-${basic[3]}T${basic[4]}:${basic[5]}:${basic[6]}Z` : v;
+        if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(iso)) at = Date.parse(iso);
+      }
+      if (!Number.isSafeInteger(Math.round(at)) || at < 0 || at > 253402300799000)
+        return invalid(
+          p,
+          'Expected epoch seconds or milliseconds, or an ISO-8601 dateTime such as 2026-01-27T10:10:10Z.',
+        );
+      return ok(Math.round(at));
+    },
+    () => ({
+      anyOf: [
+        { type: 'integer', minimum: 0 },
+        { type: 'string', pattern: '^\\d{1,16}$' },
+        { type: 'string', format: 'date-time' },
+      ],
+    }),
+    requestOnly,
+  );
+}
+
 /** A transform after parsing (request side: the wire value becomes a domain value). */
 export function map<In, A, B>(inner: Schema<In, A>, f: (a: A, path: string) => Result<B>): Schema<In, B> {
   return {

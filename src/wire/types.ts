@@ -36,6 +36,16 @@ export interface ChargePermission extends Output<typeof R.chargePermissionRespon
 export interface Charge extends Output<typeof R.chargeResponse> {}
 export interface Refund extends Output<typeof R.refundResponse> {}
 export interface BuyerProfile extends Output<typeof R.buyerProfileResponse> {}
+export interface Dispute extends Output<typeof R.disputeResponse> {}
+export interface EvidenceFile extends Output<typeof R.fileResponse> {}
+export interface Report extends Output<typeof R.reportResponse> {}
+export interface ReportList extends Output<typeof R.reportListResponse> {}
+export interface ReportDocument extends Output<typeof R.reportDocumentResponse> {}
+export interface ReportSchedule extends Output<typeof R.reportScheduleResponse> {}
+export interface ReportScheduleList extends Output<typeof R.reportScheduleListResponse> {}
+export interface Disbursement extends Output<typeof R.disbursementResponse> {}
+export interface DisbursementList extends Output<typeof R.disbursementListResponse> {}
+export interface DeliveryTracker extends Output<typeof R.deliveryTrackerResponse> {}
 
 export interface StatusDetails<State extends string = string> {
   state: State;
@@ -75,6 +85,9 @@ export interface CreateChargeRequest extends Input<typeof Q.createChargeRequest>
 export interface CaptureChargeRequest extends Input<typeof Q.captureChargeRequest> {}
 export interface CancelChargeRequest extends Input<typeof Q.cancelChargeRequest> {}
 export interface CreateRefundRequest extends Input<typeof Q.createRefundRequest> {}
+export interface CreateReportRequest extends Input<typeof Q.createReportRequest> {}
+export interface CreateReportScheduleRequest extends Input<typeof Q.createReportScheduleRequest> {}
+export type DeliveryTrackerRequest = Input<typeof Q.deliveryTrackerRequest>;
 export type MerchantMetadataInput = NonNullable<CreateCheckoutSessionRequest['merchantMetadata']>;
 export type RecurringMetadataInput = NonNullable<CreateCheckoutSessionRequest['recurringMetadata']>;
 export type AddressDetails = NonNullable<CreateCheckoutSessionRequest['addressDetails']>;

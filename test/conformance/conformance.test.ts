@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { setPaymentServiceProvider } from '../../src/app/merchants.js';
 import { dialectCases } from '../support/dialects.js';
 import { checkoutUntilComplete, type CheckoutOptions } from '../support/flows.js';
 import {
@@ -12,6 +13,8 @@ import {
   type OfficialResponse,
 } from '../support/official-sdk.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
+import type { RequestRecord } from '../../src/http/server.js';
+import { answersNotMatchingOpenApi } from '../support/openapi-check.js';
 
 /**
  * Conformance: whole flows driven by Amazon's official Node SDK, every response reduced to its shape (key
@@ -81,8 +84,9 @@ for (const { dialect, skip } of await dialectCases()) {
     let eu: TestMerchant;
     let client: OfficialClient;
     let euClient: OfficialClient;
+    const answers: RequestRecord[] = [];
     before(async () => {
-      reji = await startTestReji({ dialect });
+      reji = await startTestReji({ dialect, observers: [(r) => answers.push(r)] });
       jp = await reji.merchant('jp');
       eu = await reji.merchant('eu');
       client = officialClient(reji, jp);
@@ -338,6 +342,129 @@ for (const { dialect, skip } of await dialectCases()) {
         client.completeCheckoutSession(card.id, { chargeAmount: price(card.amount, card.currency) }),
       );
       f.check(writer);
+    });
+
+    test('dispute: a chargeback, an evidence file, contest, the investigator decides', async () => {
+      const f = new Flow('dispute');
+      const { completed } = await throughComplete(f, client, jp, { intent: 'AuthorizeWithCapture', amount: '3000' });
+      const opened = await f.call('testing chargeback', testing(client).chargeback(completed.data.chargeId));
+      const disputeId = opened.data.disputeId;
+      await f.call('getDispute', client.getDispute(disputeId));
+      const file = await f.call('uploadFile', client.uploadFile({ type: 'pdf', purpose: 'disputeEvidence' }, idem()));
+      await fetch(file.data.url, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/pdf' },
+        body: Buffer.from('%PDF-1.4\n'),
+      });
+      await f.call(
+        'contestDispute',
+        client.contestDispute(disputeId, {
+          merchantEvidences: [
+            { evidenceType: 'Receipt', fileId: file.data.id },
+            { evidenceType: 'TrackingNumber', evidenceText: '1Z999AA10123456784' },
+          ],
+        }),
+      );
+      await f.call('testing decision', testing(client).decideDispute(disputeId, 'MerchantWon'));
+      f.check(writer);
+    });
+
+    test('PSP: Update Charge, Create Dispute, Update Dispute (Amazon Node README samples)', async () => {
+      const f = new Flow('psp');
+      const psp = await reji.merchant('jp');
+      await setPaymentServiceProvider(reji.ctx, psp.merchantId, true);
+      const pspClient = officialClient(reji, psp);
+      const authorized = await throughComplete(f, pspClient, psp, { intent: 'Authorize', amount: '2000' });
+      await f.call(
+        'updateCharge',
+        pspClient.updateCharge(authorized.completed.data.chargeId, {
+          statusDetails: { state: 'Canceled', reasonCode: 'ExpiredUnused' },
+        }),
+      );
+      const captured = await throughComplete(f, pspClient, psp, { intent: 'AuthorizeWithCapture', amount: '1000' });
+      const now = Date.parse('2026-01-27T10:10:10Z');
+      const dispute = await f.call(
+        'createDispute',
+        pspClient.createDispute(
+          {
+            chargeId: captured.completed.data.chargeId,
+            providerMetadata: { providerDisputeId: 'XXXXXXXXXXXX' },
+            disputeAmount: price('1', 'JPY'),
+            filingReason: 'ProductNotReceived',
+            filingTimestamp: now,
+            statusDetails: { state: 'ActionRequired' },
+            merchantResponseDeadline: Date.now() + 14 * 24 * 60 * 60 * 1000,
+          },
+          idem(),
+        ),
+      );
+      await f.call(
+        'updateDispute',
+        pspClient.updateDispute(dispute.data.disputeId, {
+          statusDetails: {
+            resolution: 'MerchantWon',
+            state: 'Resolved',
+            reasonCode: 'MerchantAcceptedDispute',
+            reasonDescription: 'Merchant accepted the dispute request',
+          },
+          closureTimestamp: Date.now(),
+        }),
+      );
+      f.check(writer);
+    });
+
+    test('reports, report schedules, disbursements and a delivery tracker (spec 12 §12.3–12.5)', async () => {
+      const f = new Flow('reports');
+      const m = await reji.merchant('jp');
+      const c = officialClient(reji, m);
+      const { completed } = await throughComplete(f, c, m, { intent: 'AuthorizeWithCapture', amount: '3000' });
+      const refund = await c.createRefund(
+        { chargeId: completed.data.chargeId, refundAmount: price('1000', 'JPY') },
+        idem(),
+      );
+      await testing(c).advanceClock(60);
+      await c.getRefund(refund.data.refundId);
+      await f.call(
+        'deliveryTrackers',
+        c.deliveryTrackers({
+          chargePermissionId: completed.data.chargePermissionId,
+          deliveryDetails: [{ trackingNumber: '4455-6677-8899', carrierCode: 'TAQBIN_JP' }],
+        }),
+      );
+      const type = '_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SANDBOX_SETTLEMENT_DATA_';
+      const clock = (await testing(c).clock()).data.now as string;
+      const at = Date.UTC(+clock.slice(0, 4), +clock.slice(4, 6) - 1, +clock.slice(6, 8), +clock.slice(9, 11));
+      // Extended ISO-8601 here (the SDK samples send the compact form; both are accepted).
+      const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const created = await f.call(
+        'createReport',
+        c.createReport({ reportType: type, startTime: iso(at - 86_400_000), endTime: iso(at + 7_200_000) }, idem()),
+      );
+      await f.call('getReportById (IN_PROGRESS)', c.getReportById(created.data.reportId));
+      await testing(c).advanceClock(60);
+      const done = await f.call('getReportById (COMPLETED)', c.getReportById(created.data.reportId));
+      await f.call('getReports', c.getReports({ reportTypes: [type], processingStatuses: ['COMPLETED'] }));
+      await f.call('getReportDocument', c.getReportDocument(done.data.reportDocumentId));
+      const schedule = await f.call(
+        'createReportSchedule',
+        c.createReportSchedule({ reportType: type, scheduleFrequency: 'P1D' }, idem()),
+      );
+      await f.call('getReportSchedules', c.getReportSchedules([type]));
+      await f.call('getReportScheduleById', c.getReportScheduleById(schedule.data.reportScheduleId));
+      await f.call('cancelReportSchedule', c.cancelReportSchedule(schedule.data.reportScheduleId));
+      await testing(c).advanceClock(2 * 24 * 3600);
+      await f.call(
+        'getDisbursements (signed apiCall; the Node SDK has no method)',
+        c.apiCall({ method: 'GET', urlFragment: 'disbursements', headers: {}, queryParams: { pageSize: '30' } }),
+      );
+      f.check(writer);
+    });
+
+    test('every API answer of these flows is valid against the served /openapi.json', async () => {
+      const document = (await (await fetch(`${reji.httpUrl}/openapi.json`)).json()) as Record<string, unknown>;
+      const api = answers.filter((r) => r.responseBody !== undefined);
+      assert.ok(api.length > 50, `the flows made API calls (${api.length})`);
+      assert.deepEqual(answersNotMatchingOpenApi(document, api), []);
     });
   });
 }

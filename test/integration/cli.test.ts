@@ -59,6 +59,12 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.deepEqual(Object.keys(merchant), ['merchantId', 'storeId', 'region', 'ledgerCurrency']);
       assert.equal(merchant.region, 'us');
       assert.equal(merchant.ledgerCurrency, 'USD');
+      const psp = await reji(['merchant', 'psp', '--merchant-id', merchant.merchantId, ...common, '--json']);
+      assert.equal(psp.code, 0, psp.stderr);
+      assert.deepEqual(JSON.parse(psp.stdout), { merchantId: merchant.merchantId, paymentServiceProvider: true });
+      const nobody = await reji(['merchant', 'psp', '--merchant-id', 'ANOBODY', '--off', ...common]);
+      assert.equal(nobody.code, 1);
+      assert.match(nobody.stderr, /Merchant ANOBODY does not exist/);
 
       const keyFile = join(dataDir, 'sandbox.pem');
       const k = await reji([

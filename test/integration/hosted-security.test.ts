@@ -226,12 +226,19 @@ for (const { dialect, skip } of await dialectCases()) {
       const c = new PageClient(reji.httpUrl);
       const reg = await c.get('/checkout/register?next=/checkout/wallet&region=jp');
       const email = `x${Date.now()}@example.jp`;
-      const registered = await c.post('/checkout/register', {
+      const signIn = await c.post('/checkout/register', {
         _csrf: csrfOf(reg.html),
         name: XSS[1]!,
         email,
         password: 'correct horse',
         phoneNumber: '',
+        next: '/checkout/wallet',
+        region: 'jp',
+      });
+      const registered = await c.post('/checkout/signin', {
+        _csrf: csrfOf(signIn.html),
+        email,
+        password: 'correct horse',
         next: '/checkout/wallet',
         region: 'jp',
       });

@@ -46,7 +46,28 @@ export interface OfficialClient {
   createRefund(payload: unknown, headers: Record<string, string>): Promise<OfficialResponse>;
   getRefund(id: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
   getBuyer(token: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  updateCharge(id: string, payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  createDispute(payload: unknown, headers: Record<string, string>): Promise<OfficialResponse>;
+  getDispute(id: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  updateDispute(id: string, payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  contestDispute(id: string, payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  uploadFile(payload: unknown, headers: Record<string, string>): Promise<OfficialResponse>;
   generateButtonSignature(payload: unknown): string;
+  deliveryTrackers(payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  getReports(
+    query?: Record<string, unknown> | null,
+    headers?: Record<string, string> | null,
+  ): Promise<OfficialResponse>;
+  getReportById(reportId: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  getReportDocument(reportDocumentId: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  createReport(payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  getReportSchedules(
+    reportTypes?: string | string[] | null,
+    headers?: Record<string, string> | null,
+  ): Promise<OfficialResponse>;
+  getReportScheduleById(id: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  createReportSchedule(payload: unknown, headers?: Record<string, string> | null): Promise<OfficialResponse>;
+  cancelReportSchedule(id: string, headers?: Record<string, string> | null): Promise<OfficialResponse>;
   apiCall(options: {
     method: string;
     urlFragment: string;
@@ -119,6 +140,20 @@ export function testing(client: OfficialClient) {
         method: 'POST',
         urlFragment: `testing/checkoutSessions/${id}/cancel`,
         payload: {},
+        headers: {},
+      }),
+    chargeback: (chargeId: string, body: Record<string, unknown> = {}) =>
+      client.apiCall({
+        method: 'POST',
+        urlFragment: `testing/charges/${chargeId}/chargeback`,
+        payload: body,
+        headers: {},
+      }),
+    decideDispute: (disputeId: string, decision: 'MerchantWon' | 'BuyerWon' | 'NoFault' | 'RequestEvidence') =>
+      client.apiCall({
+        method: 'POST',
+        urlFragment: `testing/disputes/${disputeId}/decision`,
+        payload: { decision },
         headers: {},
       }),
     signIn: (signInRequestId: string, body: { buyerEmail?: string; decision?: 'allow' | 'deny' }) =>

@@ -5,12 +5,14 @@ import type { AppContext, Clock } from '../../src/app/context.js';
 import { createKeyPair, createMerchant } from '../../src/app/merchants.js';
 import { ensureTestBuyers } from '../../src/app/test-buyers.js';
 import { inTransaction } from '../../src/app/transactions.js';
-import { ensureTlsCertificate, openApp } from '../../src/cli/runtime.js';
+import { ensureSdkProxyCertificate, ensureTlsCertificate, openApp } from '../../src/cli/runtime.js';
 import { jsonLogger } from '../../src/cli/logger.js';
 import type { Region } from '../../src/domain/regions.js';
 import { parseTrustedProxies } from '../../src/http/client-address.js';
+import { DEFAULT_ANONYMOUS_LIMITS, type AnonymousLimits } from '../../src/http/hosted/rate-limits.js';
 import { defaultPages } from '../../src/http/pages.js';
-import { startServers, type RunningServer } from '../../src/http/server.js';
+import { metricsPage, RejiMetrics } from '../../src/http/metrics.js';
+import { startServers, type RequestObserver, type RunningServer } from '../../src/http/server.js';
 import { startTimerWorker } from '../../src/app/scheduler.js';
 import {
   DEFAULT_IPN_WORKER_OPTIONS,
@@ -57,11 +59,21 @@ export async function startTestReji(options: {
   beforeOpen?: (where: { dataDir: string; databaseUrl: string | undefined }) => Promise<void>;
   /** `--trust-proxy`: proxies whose X-Forwarded-For names the client. */
   trustProxy?: string;
+  /** Limits for anonymous traffic (the defaults when absent). */
+  limits?: Partial<AnonymousLimits>;
+  /** Serve `/metrics` and count as `reji serve` does. */
+  metrics?: boolean;
+  /** Told of every answered request (e.g. to check responses against the OpenAPI document). */
+  observers?: readonly RequestObserver[];
+  /** Answer as the official SDKs' proxy (`--sdk-proxy`); the CA is `<dataDir>/ca/reji-ca.pem`. */
+  sdkProxy?: boolean;
 }): Promise<TestReji> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reji-test-'));
   const database = options.dialect === 'postgres' ? await createTestDatabase() : undefined;
   await options.beforeOpen?.({ dataDir, databaseUrl: database?.url });
+  const metrics = options.metrics ? new RejiMetrics() : undefined;
   const app = await openApp({
+    ...(metrics ? { metrics } : {}),
     dataDir,
     databaseUrl: database?.url,
     poolSize: 10,
@@ -76,8 +88,13 @@ export async function startTestReji(options: {
     host: '127.0.0.1',
     port: 0,
     https: { port: 0, key: tls.key, cert: tls.cert },
-    pages: defaultPages(app.ctx),
+    pages: [
+      ...(metrics ? [metricsPage(app.ctx, metrics)] : []),
+      ...defaultPages(app.ctx, { limits: { ...DEFAULT_ANONYMOUS_LIMITS, ...options.limits } }),
+    ],
     ...(options.trustProxy ? { trustProxy: parseTrustedProxies(options.trustProxy) } : {}),
+    observers: [...(metrics ? [metrics.observe] : []), ...(options.observers ?? [])],
+    ...(options.sdkProxy ? { sdkProxy: ensureSdkProxyCertificate(dataDir) } : {}),
   });
   // The hosted pages must be reachable at the real port.
   (app.ctx as { publicUrl: string }).publicUrl = servers.httpUrl;

@@ -65,8 +65,9 @@ const RUNTIME: Record<string, readonly string[]> = {
   'src/wire': ['src/wire', 'src/domain'],
   'src/store': ['src/store', 'src/domain', 'node:', 'kysely', 'better-sqlite3', 'pg'],
   'src/app': ['src/app', 'src/domain', 'src/signing', 'src/crypto', 'src/wire', 'src/store', 'node:'],
-  // http reaches the store only through app's use cases (store-boundary.test.ts names the few types it may import).
-  'src/http': ['src/http', 'src/app', 'src/domain', 'src/signing', 'src/crypto', 'src/wire', 'node:'],
+  // http reaches the store only through app's use cases (store-boundary.test.ts names the few types it may import);
+  // prom-client renders /metrics.
+  'src/http': ['src/http', 'src/app', 'src/domain', 'src/signing', 'src/crypto', 'src/wire', 'node:', 'prom-client'],
   'src/cli': ['src/cli', 'src/http', 'src/app', 'src/domain', 'src/crypto', 'src/store', 'node:'],
   // The SDK shares only the pure signing code at run time; esbuild bundles it into dist/.
   sdk: ['sdk', 'src/signing', 'node:'],

@@ -2,7 +2,7 @@
 // (Get Charge, Get Refund) on an order.
 import { createHash } from 'node:crypto';
 import { AmazonPayApiError } from '@reji/sdk';
-import { refundedAmount, statusFromCharge, type Order } from './orders.js';
+import { refundedAmount, SHIPPING_CARRIERS, statusFromCharge, type Order } from './orders.js';
 import { parseYen, yen } from './pricing.js';
 import { flash, form, go, HttpProblem, page, secure, view, type Request, type Route } from './request.js';
 import { adminLoginPage, adminPage } from './views.js';
@@ -126,6 +126,27 @@ async function adminAction(r: Request): Promise<void> {
         const next = { ...order, refunds };
         await r.ctx.orders.put({ ...next, status: statusFromCharge(next) });
         flash(r, 'ok', r.t.adminRefunded(order.orderId, yen(amount)));
+      } else if (
+        action === 'ship' &&
+        order.chargePermissionId &&
+        ['authorized', 'captured', 'refunded'].includes(order.status)
+      ) {
+        const trackingNumber = (body.get('trackingNumber') ?? '').trim();
+        const carrierCode = body.get('carrierCode') ?? '';
+        if (!/^[A-Za-z0-9-]{1,40}$/.test(trackingNumber) || !SHIPPING_CARRIERS.some((c) => c.code === carrierCode)) {
+          flash(r, 'error', r.t.adminTrackingInvalid);
+          return go(r, '/admin');
+        }
+        // Amazon Pay uses the tracking number to tell the buyer about the delivery; a retry replays, not refuses.
+        await r.ctx.client.deliveryTrackers.create(
+          { chargePermissionId: order.chargePermissionId, deliveryDetails: [{ trackingNumber, carrierCode }] },
+          { idempotencyKey: idempotencyKey('ship', `${order.orderId}\n${trackingNumber}`) },
+        );
+        const shipments = (order.shipments ?? []).some((x) => x.trackingNumber === trackingNumber)
+          ? (order.shipments ?? [])
+          : [...(order.shipments ?? []), { trackingNumber, carrierCode, shippedAt: new Date().toISOString() }];
+        await r.ctx.orders.put({ ...order, shipments });
+        flash(r, 'ok', r.t.adminShipped(order.orderId, trackingNumber));
       } else if (action === 'refresh' && chargeId) {
         await r.ctx.orders.put(await refresh(r, order));
         flash(r, 'ok', r.t.adminRefreshed(order.orderId));

@@ -127,6 +127,13 @@ const ja = {
   adminRefundInvalid: (max: string) => `返金額は 1 円から ${max} までの整数で入力してください。`,
   adminApiError: (reasonCode: string, message: string) => `Amazon Pay がエラーを返しました: ${reasonCode} — ${message}`,
   adminNotAllowed: 'この注文の状態ではその操作はできません。',
+  adminShip: '出荷済みにする (配送追跡を送信)',
+  adminCarrier: '配送業者',
+  adminTrackingNumber: '追跡番号',
+  adminShipments: '出荷',
+  adminShipped: (id: string, tracking: string) =>
+    `注文 ${id} を出荷済みにし、追跡番号 ${tracking} を Amazon Pay に送りました。`,
+  adminTrackingInvalid: '追跡番号は英数字とハイフンで 1〜40 文字で入力し、配送業者を選んでください。',
 };
 
 export type Messages = { readonly [K in keyof typeof ja]: (typeof ja)[K] };
@@ -252,6 +259,12 @@ const en: Messages = {
   adminRefundInvalid: (max) => `The refund must be a whole number of yen from 1 to ${max}.`,
   adminApiError: (reasonCode, message) => `Amazon Pay answered with an error: ${reasonCode} — ${message}`,
   adminNotAllowed: 'That is not possible in this order’s state.',
+  adminShip: 'Mark shipped (send tracking)',
+  adminCarrier: 'Carrier',
+  adminTrackingNumber: 'Tracking number',
+  adminShipments: 'Shipments',
+  adminShipped: (id, tracking) => `Order ${id} marked shipped; tracking number ${tracking} sent to Amazon Pay.`,
+  adminTrackingInvalid: 'Enter a tracking number of 1 to 40 letters, digits and hyphens, and choose a carrier.',
 };
 
 export const MESSAGES: Readonly<Record<Lang, Messages>> = { ja, en };

@@ -32,6 +32,21 @@ export interface OrderRefund {
   readonly createdAt: string;
 }
 
+/** A tracking number sent to Amazon Pay (Create Delivery Tracker) when the order was marked shipped. */
+export interface OrderShipment {
+  readonly trackingNumber: string;
+  readonly carrierCode: string;
+  readonly shippedAt: string;
+}
+
+/** The carriers the admin offers (codes from Amazon Pay's carrier list). */
+export const SHIPPING_CARRIERS = [
+  { code: 'TAQBIN_JP', name: 'ヤマト運輸 / Yamato' },
+  { code: 'SAGAWA', name: '佐川急便 / Sagawa' },
+  { code: 'JAPAN_POST', name: '日本郵便 / Japan Post' },
+  { code: 'SEINO', name: '西濃運輸 / Seino' },
+] as const;
+
 export interface Order {
   /** Our order number, sent as `merchantMetadata.merchantReferenceId`. */
   readonly orderId: string;
@@ -64,6 +79,8 @@ export interface Order {
   readonly completedAt: string | null;
   /** Why the payment did not go through (`Declined`, `BuyerCanceled`, `AmountMismatch`, …). */
   readonly failureReason: string | null;
+  /** Absent on orders saved before shipping existed. */
+  readonly shipments?: readonly OrderShipment[];
 }
 
 /** Refunds that count against the captured amount (not declined ones). */

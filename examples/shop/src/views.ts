@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PRODUCTS, productById } from './catalog.js';
 import { html, jsonScript, type SafeHtml } from './html.js';
 import type { Lang, Messages } from './i18n.js';
-import { refundedAmount, type Order, type OrderAddress, type OrderStatus } from './orders.js';
+import { refundedAmount, SHIPPING_CARRIERS, type Order, type OrderAddress, type OrderStatus } from './orders.js';
 import { FREE_SHIPPING_FROM, MAX_QUANTITY, yen, type Line, type Totals } from './pricing.js';
 
 /** Everything a page needs from the request: language, strings, CSRF token, cart size, a one-time message. */
@@ -352,6 +352,18 @@ function adminActions(v: ViewContext, order: Order): SafeHtml {
       ),
     );
   }
+  if (order.chargePermissionId && ['authorized', 'captured', 'refunded'].includes(order.status)) {
+    out.push(
+      form(
+        'ship',
+        t.adminShip,
+        html`<label class="sr">${t.adminCarrier} <select name="carrierCode">${SHIPPING_CARRIERS.map(
+          (c) => html`<option value="${c.code}">${c.name}</option>`,
+        )}</select></label>
+    <label class="sr">${t.adminTrackingNumber} <input type="text" name="trackingNumber" maxlength="40" pattern="[A-Za-z0-9-]{1,40}" required class="tracking"></label>`,
+      ),
+    );
+  }
   if (order.chargeId) out.push(form('refresh', t.adminRefresh));
   return html`${out}`;
 }
@@ -368,6 +380,7 @@ export function adminPage(v: ViewContext, orders: readonly Order[]): SafeHtml {
     ${o.chargePermissionId ? html`<div><span class="k">chargePermissionId</span> <code class="cp">${o.chargePermissionId}</code></div>` : ''}
     ${o.chargeId ? html`<div><span class="k">chargeId</span> <code class="charge">${o.chargeId}</code></div>` : ''}
     ${o.refunds.map((r) => html`<div><span class="k">refundId</span> <code class="refund" data-state="${r.state}">${r.refundId}</code> ${yen(r.amount)} · ${r.state}</div>`)}
+    ${(o.shipments ?? []).map((s) => html`<div><span class="k">${t.adminShipments}</span> <code class="tracking" data-carrier="${s.carrierCode}">${s.trackingNumber}</code> ${s.carrierCode}</div>`)}
   </td>
   <td class="actions">${adminActions(v, o)}</td>
 </tr>`,

@@ -220,6 +220,26 @@ describe('demo shop: the seed flow through the shop', () => {
     assert.match(after.html, /売上を確定しました/);
     assert.equal(h.shop.orders.get(id)!.status, 'captured');
     assert.equal((await h.merchantClient.charges.get(updated.chargeId!)).body.statusDetails.state, 'Captured');
+    // Marked shipped: the tracking number goes to Amazon Pay (Create Delivery Tracker) and shows on the order.
+    after = await adminDo(admin, orderId, 'ship', { carrierCode: 'TAQBIN_JP', trackingNumber: 'bad number!' });
+    assert.match(after.html, /追跡番号は英数字とハイフンで/);
+    after = await adminDo(admin, orderId, 'ship', { carrierCode: 'TAQBIN_JP', trackingNumber: '4455-6677-8899' });
+    assert.match(after.html, /追跡番号 4455-6677-8899 を Amazon Pay に送りました/);
+    assert.match(after.html, /<code class="tracking" data-carrier="TAQBIN_JP">4455-6677-8899<\/code>/);
+    // Sent twice (a double click): the idempotency key replays, the order keeps one shipment.
+    await adminDo(admin, orderId, 'ship', { carrierCode: 'TAQBIN_JP', trackingNumber: '4455-6677-8899' });
+    assert.deepEqual(
+      h.shop.orders.get(id)!.shipments?.map((x) => [x.trackingNumber, x.carrierCode]),
+      [['4455-6677-8899', 'TAQBIN_JP']],
+    );
+    const { body: recorded } = await h.merchantClient.request<{ deliveryTrackers: { trackingNumber: string }[] }>(
+      'GET',
+      `/testing/chargePermissions/${updated.chargePermissionId}/deliveryTrackers`,
+    );
+    assert.deepEqual(
+      recorded.deliveryTrackers.map((x) => x.trackingNumber),
+      ['4455-6677-8899'],
+    );
     after = await adminDo(admin, orderId, 'refund', { amount: '3000', nonce: 'n-too-much' });
     assert.match(after.html, /返金額は 1 円から ¥2,282 までの整数で入力してください/);
     after = await adminDo(admin, orderId, 'refund', { amount: '282', nonce: 'n-1' });

@@ -177,6 +177,7 @@ export async function deliverClaimed(
       },
       { status: 'no_endpoint', attempts: n.attempts, nextAttemptAt: n.nextAttemptAt },
     );
+    ctx.metrics?.notificationAttempt('no_endpoint');
     return 'no_endpoint';
   }
   const certificate = await signingCertificate(ctx);
@@ -225,6 +226,7 @@ export async function deliverClaimed(
     statusCode: result.statusCode,
     latencyMs,
   };
+  ctx.metrics?.notificationAttempt(outcome);
   if (outcome === 'delivered') ctx.log.info('notification delivered', fields);
   else
     ctx.log.warn(outcome === 'failed' ? 'notification failed for good' : 'notification not acknowledged', {

@@ -1,11 +1,11 @@
-import { bindFlow, consumeToken, endBrowserSession, issueToken, type FlowBinding } from '../../app/buyer-sessions.js';
-import { startCheckout, startSignIn } from '../../app/hosted-checkout.js';
-import { merchantOf } from '../../app/merchants.js';
-import { REGION_INFO } from '../../domain/regions.js';
+import type { ButtonFields } from '../../app/button-request.js';
+import { prepareButton } from '../../app/button-request.js';
+import { claimFlow, startFromButton as startFlow } from '../../app/hosted-button.js';
 import { firstUnstorable } from '../../domain/text.js';
-import { prepareButton, type ButtonFields } from './button-request.js';
+import { refusalError } from './flow-access.js';
 import { t } from './i18n.js';
-import { ensureSession, languageOf, PageError, redirectTo, renderPage, type Page } from './page-context.js';
+import { adoptSession, languageOf, PageError, redirectTo, renderPage, type Page } from './page-context.js';
+import { tooManyRequests } from './rate-limit-pages.js';
 import { errorBody } from './views.js';
 import { parseForm, sendAsset, sendJson } from './web.js';
 
@@ -13,8 +13,6 @@ import { parseForm, sendAsset, sendJson } from './web.js';
  * What the merchant's page talks to: checkout.js, the payload check it calls first, the cross-site
  * POST that starts a flow, and the claim that binds the new flow to this browser (docs/hosted-pages.md).
  */
-
-const CLAIM_LIFETIME = 10 * 60 * 1000;
 
 export async function checkoutJs(p: Page): Promise<void> {
   sendAsset(p.req, p.res, p.assets.checkoutJs, {
@@ -28,7 +26,7 @@ export async function verifyPayloadPreflight(p: Page): Promise<void> {
   p.res.end();
 }
 
-function corsHeaders(): Record<string, string> {
+export function corsHeaders(): Record<string, string> {
   return {
     'access-control-allow-origin': '*',
     'access-control-allow-methods': 'POST, OPTIONS',
@@ -73,65 +71,32 @@ export async function verifyPayload(p: Page): Promise<void> {
 export async function startFromButton(p: Page): Promise<void> {
   const fields = await readButtonFields(p, false);
   if (firstUnstorable(fields) !== undefined) throw new PageError(400, 'badInput', languageOf(p));
-  const prepared = await prepareButton(p.ctx, fields);
-  if (!prepared.ok) {
-    const known = typeof fields.merchantId === 'string' ? await merchantOf(p.ctx, fields.merchantId) : undefined;
-    const lang = prepared.language ?? (known ? REGION_INFO[known.region].defaultLanguage : languageOf(p));
-    p.ctx.log.warn('button refused', { reasonCode: prepared.reasonCode, merchantId: fields.merchantId });
+  const options = {
+    signout: p.form.get('signout') === '1',
+    mayStart: (key: string) => p.limiters.payloadStarts.take(key),
+  };
+  const outcome = await startFlow(p.ctx, fields, options);
+  if ('tooMany' in outcome) return tooManyRequests(p, outcome.tooMany.retryAfterSeconds);
+  if ('refused' in outcome) {
+    const { reasonCode, message } = outcome.refused;
+    const lang = outcome.refused.lang ?? languageOf(p);
     renderPage(
       p,
       400,
       lang,
       t(lang, 'buttonErrorTitle'),
-      errorBody(lang, t(lang, 'buttonErrorText'), `${prepared.reasonCode}: ${prepared.message}`),
+      errorBody(lang, t(lang, 'buttonErrorText'), `${reasonCode}: ${message}`),
     );
     return;
   }
-  const signout = p.form.get('signout') === '1';
-  let flowId: string;
-  let binding: FlowBinding;
-  if (prepared.kind === 'checkout') {
-    const cs = await startCheckout(p.ctx, prepared.caller, prepared.input, prepared.options);
-    flowId = cs.checkoutSessionId;
-    binding = {
-      kind: 'checkout',
-      startedFrom: prepared.startedFrom,
-      estimatedOrderAmount: prepared.estimatedOrderAmount,
-    };
-  } else {
-    flowId = await startSignIn(p.ctx, prepared.caller, prepared.payload, prepared.language);
-    binding = { kind: 'signIn', startedFrom: prepared.startedFrom, estimatedOrderAmount: null };
-  }
-  // The POST came from the merchant's page (no reji cookie on a cross-site POST); the claim, a
-  // one-time secret, binds the new flow to this browser's session on the next, same-site GET.
-  const claimSecret = await issueToken(p.ctx, 'claim', flowId, CLAIM_LIFETIME, { ...binding, signout });
-  redirectTo(p, `/checkout/claim?flow=${encodeURIComponent(flowId)}&claim=${claimSecret}`);
+  redirectTo(p, outcome.redirect);
 }
 
 export async function claim(p: Page): Promise<void> {
-  const flowId = p.url.searchParams.get('flow') ?? '';
-  const secret = p.url.searchParams.get('claim') ?? '';
-  const nextOf = (kind: string) =>
-    kind === 'signIn'
-      ? `/checkout/consent?signInRequestId=${encodeURIComponent(flowId)}`
-      : `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(flowId)}`;
-  const token = await consumeToken(p.ctx, 'claim', secret);
-  if (!token || token.subject !== flowId) {
-    // Reloading the claim URL: fine when this browser already holds the flow.
-    const known = p.session?.flows[flowId];
-    if (known) return redirectTo(p, nextOf(known.kind));
-    throw new PageError(404, 'sessionNotFound', languageOf(p));
-  }
-  const data = token.data as unknown as FlowBinding & { signout?: boolean };
-  if (data.signout && p.session) {
-    await endBrowserSession(p.ctx, p.session);
-    p.session = undefined;
-  }
-  const session = await ensureSession(p);
-  p.session = await bindFlow(p.ctx, session, flowId, {
-    kind: data.kind,
-    startedFrom: data.startedFrom,
-    estimatedOrderAmount: data.estimatedOrderAmount,
-  });
-  redirectTo(p, nextOf(data.kind));
+  const form = { flowId: p.url.searchParams.get('flow') ?? '', secret: p.url.searchParams.get('claim') ?? '' };
+  const outcome = await claimFlow(p.ctx, p.session, form, languageOf(p));
+  if ('refused' in outcome) throw refusalError(outcome.refused);
+  if (outcome.started) adoptSession(p, outcome.started);
+  p.session = outcome.session;
+  redirectTo(p, outcome.redirect);
 }

@@ -2,12 +2,22 @@ import { csrfMatches, loadBrowserSession } from '../../app/buyer-sessions.js';
 import type { AppContext } from '../../app/context.js';
 import { isStorableText } from '../../domain/text.js';
 import type { PageHandler } from '../server.js';
-import { checkoutJs, claim, startFromButton, verifyPayload, verifyPayloadPreflight } from './button-pages.js';
+import { clientAddress } from '../client-address.js';
+import {
+  checkoutJs,
+  claim,
+  corsHeaders,
+  startFromButton,
+  verifyPayload,
+  verifyPayloadPreflight,
+} from './button-pages.js';
 import { cancelPost, giveUpPost } from './cancel-pages.js';
 import { consentPage, consentPost } from './consent-pages.js';
 import { t } from './i18n.js';
 import { buildAssets, hostedCss, hostedJs } from './page-assets.js';
 import { languageOf, PageError, renderPage, type Page, type Route } from './page-context.js';
+import { hostedLimiters, tooManyRequests, tooManyRequestsJson } from './rate-limit-pages.js';
+import type { AnonymousLimits } from './rate-limits.js';
 import { declinedPage, processingPage, processingPost } from './payment-pages.js';
 import { changePage, selectPage, selectPost } from './select-pages.js';
 import { registerPage, registerPost, signInPage, signInPost, signOutPost } from './sign-in-pages.js';
@@ -55,13 +65,27 @@ const ROUTES: Readonly<Record<string, Route>> = {
 /** The button's endpoints take cross-site POSTs: their authority is the payload signature, not a form of ours. */
 const CROSS_SITE_POSTS: ReadonlySet<string> = new Set(['/checkout/start', '/checkout/verify-payload']);
 
+/** Static files, counted by no limit (a browser fetches them with every page). */
+const UNLIMITED: ReadonlySet<string> = new Set([
+  'GET /checkout.js',
+  'GET /checkout/assets/hosted.css',
+  'GET /checkout/assets/hosted.js',
+  'OPTIONS /checkout/verify-payload',
+]);
+
+export interface HostedPagesOptions {
+  /** Limits for anonymous traffic (src/http/hosted/rate-limits.ts); the defaults when absent. */
+  readonly limits?: AnonymousLimits;
+}
+
 function formIsStorable(form: URLSearchParams): boolean {
   for (const [k, v] of form) if (!isStorableText(k) || !isStorableText(v)) return false;
   return true;
 }
 
-export function hostedPages(ctx: AppContext): PageHandler {
+export function hostedPages(ctx: AppContext, options: HostedPagesOptions = {}): PageHandler {
   const assets = buildAssets();
+  const limiters = hostedLimiters(ctx, options.limits);
   return {
     async handle(req, res, { body }) {
       const path = (req.url ?? '/').split('?')[0]!;
@@ -79,6 +103,7 @@ export function hostedPages(ctx: AppContext): PageHandler {
         origin,
         assets,
         reqBody: body,
+        limiters,
         url: new URL(req.url ?? '/', origin),
         session: undefined,
         cookies: [],
@@ -86,11 +111,29 @@ export function hostedPages(ctx: AppContext): PageHandler {
       };
       try {
         if (!route) throw new PageError(404, 'notFound', languageOf(p));
+        const key = `${method} ${path}`;
+        // The button's endpoints are anonymous by nature: limited per client before anything is read.
+        if (CROSS_SITE_POSTS.has(path)) {
+          const verdict = limiters.button.take(clientAddress(req));
+          if (!verdict.allowed) {
+            if (path === '/checkout/verify-payload') tooManyRequestsJson(p, verdict.retryAfterSeconds, corsHeaders());
+            else tooManyRequests(p, verdict.retryAfterSeconds);
+            return true;
+          }
+        }
         if (ourForm) p.form = parseForm(await body());
         // Text no database keeps (NUL, lone surrogates) is refused here, once, for every page.
         if (!formIsStorable(p.url.searchParams) || !formIsStorable(p.form))
           throw new PageError(400, 'badInput', languageOf(p));
         p.session = await loadBrowserSession(ctx, readCookie(req, cookieName(secure)));
+        // Pages and forms of browsers not signed in: limited per client before they create anything.
+        if (!UNLIMITED.has(key) && !CROSS_SITE_POSTS.has(path) && !p.session?.buyerId) {
+          const verdict = limiters.pages.take(clientAddress(req));
+          if (!verdict.allowed) {
+            tooManyRequests(p, verdict.retryAfterSeconds);
+            return true;
+          }
+        }
         // Every form of ours carries the session's CSRF token and comes from our own origin.
         if (
           ourForm &&

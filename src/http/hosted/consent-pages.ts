@@ -1,5 +1,4 @@
-import { leaveSignIn } from '../../app/hosted-cancel.js';
-import { approveSignIn } from '../../app/hosted-checkout.js';
+import { consentFromPage } from '../../app/hosted-consent.js';
 import { allowedReturnUrl, signInCancelUrl } from '../../app/return-urls.js';
 import { REGION_INFO } from '../../domain/regions.js';
 import { html } from '../html.js';
@@ -9,8 +8,7 @@ import {
   csrfField,
   currentBuyer,
   currentPath,
-  PageError,
-  redirectTo,
+  languageOf,
   redirectToSignIn,
   renderPage,
   type Page,
@@ -48,14 +46,6 @@ export async function consentPage(p: Page): Promise<void> {
 }
 
 export async function consentPost(p: Page): Promise<void> {
-  const r = await requireSignInRequest(p, p.form.get('signInRequestId'));
-  const buyer = await currentBuyer(p, REGION_INFO[r.merchant.region].apiRegion);
-  if (!buyer) throw new PageError(403, 'formExpired', r.lang);
-  if (p.form.get('decision') !== 'allow') return showOutcome(p, await leaveSignIn(p.ctx, r.id, r, r.binding, r.lang));
-  const returnUrl = allowedReturnUrl(r.request.signInReturnUrl, r.store, r.request.environment);
-  if (!returnUrl) throw new PageError(409, 'signInRequestExpired', r.lang);
-  const { buyerToken } = await approveSignIn(p.ctx, r.id, buyer.buyerId);
-  const u = new URL(returnUrl);
-  u.searchParams.set('buyerToken', buyerToken);
-  redirectTo(p, u.toString());
+  const form = { signInRequestId: p.form.get('signInRequestId'), decision: p.form.get('decision') };
+  showOutcome(p, await consentFromPage(p.ctx, p.session, form, languageOf(p)));
 }

@@ -1,24 +1,11 @@
-import type { FlowBinding } from '../../app/buyer-sessions.js';
-import {
-  checkoutAccess,
-  signInLanguage,
-  type CheckoutAccess,
-  type PageOutcome,
-  type PageRefusal,
-} from '../../app/checkout-access.js';
-import { loadSignInRequest, type HostedCheckout, type SignInRequest } from '../../app/hosted-checkout.js';
-import type { Merchant, MerchantStore } from '../../domain/merchant.js';
-import type { CheckoutLanguage } from '../../domain/regions.js';
+import { checkoutAccess, type CheckoutAccess, type PageOutcome, type PageRefusal } from '../../app/checkout-access.js';
+import { signInRequestAccess, type SignInRequestAccess } from '../../app/hosted-consent.js';
 import { languageOf, PageError, redirectTo, signInFirst, type Page } from './page-context.js';
 
 /** The page side of src/app/checkout-access.ts: a refusal becomes an error page, or the sign-in page first. */
 
 export { checkoutLanguage, signInLanguage, type CheckoutAccess } from '../../app/checkout-access.js';
-
-/** The store name the buyer sees: the session's merchantStoreName, else the store's. */
-export function merchantName(h: HostedCheckout): string {
-  return h.checkoutSession.merchantMetadata.merchantStoreName ?? h.store.name;
-}
+export { merchantName } from '../../app/flow-of-next.js';
 
 export function refusalError(r: PageRefusal): PageError {
   return new PageError(r.status, r.reason, r.lang, r.details);
@@ -45,23 +32,9 @@ export async function requireCheckout(
   throw refusalError(found.refused);
 }
 
-/** The sign-in request `id`, if this browser started it. */
-export async function requireSignInRequest(
-  p: Page,
-  id: string | null,
-): Promise<{
-  id: string;
-  request: SignInRequest;
-  merchant: Merchant;
-  store: MerchantStore;
-  lang: CheckoutLanguage;
-  binding: FlowBinding;
-}> {
-  const lang = languageOf(p);
-  if (!id) throw new PageError(404, 'signInRequestExpired', lang);
-  const r = await loadSignInRequest(p.ctx, id);
-  if (!r) throw new PageError(404, 'signInRequestExpired', lang);
-  const binding = p.session?.flows[id];
-  if (!binding) throw new PageError(403, 'notYourCheckout', r.request.language ?? lang);
-  return { ...r, id, lang: signInLanguage(r), binding };
+/** The sign-in request `id`, if this browser started it (a refusal becomes an error page). */
+export async function requireSignInRequest(p: Page, id: string | null): Promise<SignInRequestAccess> {
+  const found = await signInRequestAccess(p.ctx, p.session, id, languageOf(p));
+  if ('refused' in found) throw refusalError(found.refused);
+  return found.access;
 }

@@ -7,6 +7,7 @@ import type { BuyerRecord } from '../../store/store.js';
 import type { SafeHtml } from '../html.js';
 import { languageFromHeader, type MessageKey } from './i18n.js';
 import type { PageAssets } from './page-assets.js';
+import type { HostedLimiters } from './rate-limit-pages.js';
 import { hidden, layout } from './views.js';
 import { redirect, sendPage, sessionCookie } from './web.js';
 
@@ -23,6 +24,7 @@ export interface Page {
   form: URLSearchParams;
   readonly assets: PageAssets;
   readonly reqBody: () => Promise<Buffer>;
+  readonly limiters: HostedLimiters;
 }
 
 export type Route = (p: Page) => Promise<void>;
@@ -46,29 +48,17 @@ export function languageOf(p: Page): CheckoutLanguage {
   return languageFromHeader(p.req.headers['accept-language']) ?? 'en_US';
 }
 
-async function startSession(p: Page, init: Parameters<typeof newBrowserSession>[1]): Promise<BrowserSession> {
-  const { cookieValue, session } = await newBrowserSession(p.ctx, init);
-  p.session = session;
-  p.cookies.push(sessionCookie(cookieValue, p.secure, BROWSER_SESSION_LIFETIME / 1000));
-  return session;
-}
-
 /** The browser's session, started (signed out) when it has none: every form needs its CSRF token. */
 export async function ensureSession(p: Page): Promise<BrowserSession> {
-  return p.session ?? startSession(p, { buyerId: null });
+  if (p.session) return p.session;
+  adoptSession(p, await newBrowserSession(p.ctx, { buyerId: null }));
+  return p.session!;
 }
 
-/** A new session id for a buyer who signs in or registers (no fixation); the flows stay with it. */
-export async function replaceSession(p: Page, buyerId: string | null): Promise<BrowserSession> {
-  return startSession(p, { buyerId, replacing: p.session });
-}
-
-/** A new signed-out session that keeps `flows`, after the old one was ended. */
-export async function freshSession(
-  p: Page,
-  flows: Parameters<typeof newBrowserSession>[1]['flows'],
-): Promise<BrowserSession> {
-  return startSession(p, { buyerId: null, flows });
+/** A session a use case started (sign-in, sign-out, claim): this browser gets its cookie. */
+export function adoptSession(p: Page, started: { cookieValue: string; session: BrowserSession }): void {
+  p.session = started.session;
+  p.cookies.push(sessionCookie(started.cookieValue, p.secure, BROWSER_SESSION_LIFETIME / 1000));
 }
 
 /** The signed-in buyer, if any (and only one of `marketplace`, when given). */

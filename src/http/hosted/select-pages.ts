@@ -1,14 +1,17 @@
-import { ApiError } from '../../app/api-error.js';
-import { addressesOf, walletOf } from '../../app/buyer-wallet.js';
-import { chooseForCheckout } from '../../app/hosted-checkout.js';
-import { formTargetsOf, resultUrl, reviewUrl } from '../../app/return-urls.js';
-import { addressMeetsDeliverySpecifications, type CheckoutSession } from '../../domain/checkout-session.js';
-import type { CheckoutLanguage } from '../../domain/regions.js';
+import { walletOf } from '../../app/buyer-wallet.js';
+import {
+  choiceModeOf as modeOf,
+  chooseFromPage,
+  choosesAddress,
+  choosesCard,
+  walletAddressOf,
+} from '../../app/hosted-choose.js';
+import { formTargetsOf, resultUrl } from '../../app/return-urls.js';
+import { addressMeetsDeliverySpecifications } from '../../domain/checkout-session.js';
 import type { Address } from '../../domain/shared-types.js';
-import type { BuyerItem } from '../../store/store.js';
 import { html, raw } from '../html.js';
 import { cancelForm } from './cancel-pages.js';
-import { merchantName, requireCheckout } from './flow-access.js';
+import { merchantName, requireCheckout, showOutcome } from './flow-access.js';
 import { t } from './i18n.js';
 import { orderSummary } from './order-summary.js';
 import { csrfField, languageOf, PageError, redirectTo, renderPage, type Page } from './page-context.js';
@@ -27,34 +30,6 @@ export async function changePage(p: Page): Promise<void> {
   const found = await requireCheckout(p, id, true);
   if (!found) return;
   redirectTo(p, `/checkout/select?amazonCheckoutSessionId=${encodeURIComponent(id!)}&action=${action}`);
-}
-
-type Mode = 'initial' | 'changeAddress' | 'changePayment' | 'retry';
-
-function modeOf(raw: string | null, retry: boolean): Mode {
-  if (retry) return 'retry';
-  return raw === 'changeAddress' || raw === 'changePayment' || raw === 'retry' ? raw : 'initial';
-}
-
-/** Physical goods chosen here (not APB, which ships to the merchant's address), unless only the card changes. */
-function choosesAddress(cs: CheckoutSession, mode: Mode): boolean {
-  return (
-    cs.productType !== 'PayOnly' &&
-    cs.webCheckoutDetails.checkoutMode !== 'ProcessOrder' &&
-    mode !== 'changePayment' &&
-    mode !== 'retry'
-  );
-}
-
-function choosesCard(mode: Mode): boolean {
-  return mode !== 'changeAddress';
-}
-
-/** The wallet address the session's shipping address was chosen from. */
-function walletAddressOf(addresses: readonly BuyerItem<Address>[], cs: CheckoutSession): string | undefined {
-  const shipping = cs.shippingAddress;
-  if (shipping === null) return undefined;
-  return addresses.find((a) => JSON.stringify(a.value) === JSON.stringify(shipping))?.id;
 }
 
 export async function selectPage(p: Page, error?: string, status = 200): Promise<void> {
@@ -135,42 +110,14 @@ ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, mode === 
 }
 
 export async function selectPost(p: Page): Promise<void> {
-  const id = p.form.get('amazonCheckoutSessionId');
-  const found = await requireCheckout(p, id, true);
-  if (!found) return;
-  const { h, lang, buyer } = found;
-  const cs = h.checkoutSession;
-  const mode = modeOf(p.form.get('mode'), false);
-  const addressId = choosesAddress(cs, mode) ? (p.form.get('addressId') ?? undefined) : undefined;
-  const paymentMethodId = choosesCard(mode) ? (p.form.get('paymentMethodId') ?? undefined) : undefined;
-  if (choosesAddress(cs, mode) && !addressId) return selectPage(p, t(lang, 'noAddresses'), 400);
-  if (choosesCard(mode) && !paymentMethodId) return selectPage(p, t(lang, 'noPaymentMethods'), 400);
-  // A change keeps the other half of the earlier choice.
-  const keepAddress =
-    !addressId && cs.shippingAddress ? walletAddressOf(await addressesOf(p.ctx, buyer!.buyerId), cs) : undefined;
-  try {
-    const r = await chooseForCheckout(p.ctx, h, {
-      buyerId: buyer!.buyerId,
-      shippingAddressId: addressId ?? keepAddress,
-      paymentMethodId: paymentMethodId ?? cs.paymentMethod?.paymentMethodId,
-    });
-    const saved = r.checkoutSession;
-    if (saved.webCheckoutDetails.checkoutMode === 'ProcessOrder' || mode === 'retry') {
-      return redirectTo(
-        p,
-        `/checkout/processing?amazonCheckoutSessionId=${encodeURIComponent(saved.checkoutSessionId)}`,
-      );
-    }
-    const review = reviewUrl({ ...h, checkoutSession: saved });
-    if (!review) throw new PageError(409, 'sessionClosed', lang);
-    redirectTo(p, review);
-  } catch (error) {
-    if (error instanceof ApiError) return selectPage(p, localizeChoiceError(error, lang), 400);
-    throw error;
-  }
-}
-
-function localizeChoiceError(error: ApiError, lang: CheckoutLanguage): string {
-  if (/does not ship|deliver/i.test(error.message)) return t(lang, 'notDeliverable');
-  return `${t(lang, 'errorTitle')}: ${error.message}`;
+  const form = {
+    checkoutSessionId: p.form.get('amazonCheckoutSessionId'),
+    mode: p.form.get('mode'),
+    addressId: p.form.get('addressId'),
+    paymentMethodId: p.form.get('paymentMethodId'),
+  };
+  const outcome = await chooseFromPage(p.ctx, p.session, form, languageOf(p));
+  if (!('again' in outcome)) return showOutcome(p, outcome);
+  const { lang, again } = outcome;
+  return selectPage(p, 'problem' in again ? t(lang, again.problem) : `${t(lang, 'errorTitle')}: ${again.error}`, 400);
 }

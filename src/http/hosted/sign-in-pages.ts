@@ -1,17 +1,17 @@
-import { endBrowserSession, MIN_PASSWORD_LENGTH, registerBuyer, signIn } from '../../app/buyer-sessions.js';
+import { MIN_PASSWORD_LENGTH } from '../../app/buyer-sessions.js';
+import { registerFromPage, signInFromPage, signOutFromPage } from '../../app/hosted-identity.js';
 import { TEST_BUYER_PASSWORD, testBuyersOf } from '../../app/test-buyers.js';
 import { html, type SafeHtml } from '../html.js';
-import { flowOfNext, type FlowOfNext } from './flow-of-next.js';
+import { flowHints, flowOfNext, type FlowOfNext } from './flow-of-next.js';
 import { t, type MessageKey } from './i18n.js';
 import {
+  adoptSession,
   csrfField,
   currentBuyer,
   ensureSession,
-  freshSession,
   nextPage,
   redirectTo,
   renderPage,
-  replaceSession,
   safeNext,
   signInUrl,
   type Page,
@@ -41,7 +41,7 @@ export async function signInPage(
   const testBuyers = flow.sandbox ? await testBuyersOf(p.ctx, flow.marketplace) : [];
   const body = html`
 ${flow.merchant ? html`<p class="muted">${t(lang, 'orderFrom', { merchant: flow.merchant })}</p>` : ''}
-${problem ? alert(t(lang, problem.key, problem.params)) : ''}
+${problem ? alert(t(lang, problem.key, problem.params)) : p.url.searchParams.get('registered') === '1' ? alert(t(lang, 'registeredNotice'), 'info') : ''}
 <form method="post" action="/checkout/signin" novalidate>
   ${flowFields(p, next, flow)}
   ${field({ name: 'email', label: t(lang, 'email'), type: 'email', autocomplete: 'username', value: email, required: true })}
@@ -68,21 +68,15 @@ ${flow.cancel ?? ''}`;
 
 export async function signInPost(p: Page): Promise<void> {
   const next = safeNext(p.form.get('next'), '/checkout/wallet');
-  const flow = await flowOfNext(p, next);
   const email = p.form.get('email') ?? '';
-  const result = await signIn(p.ctx, {
-    region: flow.marketplace,
-    email,
-    password: p.form.get('password') ?? '',
-    ip: clientIp(p.req),
-  });
+  const form = { next, email, password: p.form.get('password') ?? '' };
+  const result = await signInFromPage(p.ctx, p.session, form, flowHints(p), clientIp(p.req));
   if (!result.ok) {
     return result.reason === 'tooManyAttempts'
       ? signInPage(p, { key: 'tooManyAttempts', params: { minutes: result.retryAfterMinutes } }, 429, email)
       : signInPage(p, { key: 'badCredentials' }, 401, email);
   }
-  // A new session id at sign-in (no fixation); the flows this browser started stay with it.
-  await replaceSession(p, result.buyer.buyerId);
+  adoptSession(p, result.started);
   redirectTo(p, next);
 }
 
@@ -110,31 +104,26 @@ ${flow.cancel ?? ''}`;
 
 export async function registerPost(p: Page): Promise<void> {
   const next = safeNext(p.form.get('next'), '/checkout/wallet');
-  const flow = await flowOfNext(p, next);
-  const result = await registerBuyer(p.ctx, {
-    region: flow.marketplace,
+  const form = {
+    next,
     name: p.form.get('name') ?? '',
     email: p.form.get('email') ?? '',
     password: p.form.get('password') ?? '',
     phoneNumber: p.form.get('phoneNumber') ?? '',
-    language: flow.lang,
-    ip: clientIp(p.req),
-  });
-  if (!result.ok) {
-    const status = result.problems.email === 'tooManyAttempts' ? 429 : 400;
-    return registerPage(p, result.problems as Record<string, string>, status);
-  }
-  await replaceSession(p, result.buyer.buyerId);
-  redirectTo(p, next);
+  };
+  const hints = flowHints(p);
+  const result = await registerFromPage(p.ctx, form, hints, clientIp(p.req));
+  if (!result.ok) return registerPage(p, result.problems, result.status);
+  // The same answer for a new email and one that has an account: the buyer signs in next.
+  const region = hints.region === 'na' || hints.region === 'eu' ? hints.region : 'jp';
+  const lang = hints.lang ? `&lang=${encodeURIComponent(hints.lang)}` : '';
+  redirectTo(p, `${signInUrl(next)}&region=${region}${lang}&registered=1`);
 }
 
 export async function signOutPost(p: Page): Promise<void> {
   const next = safeNext(p.form.get('next'), '/checkout/wallet');
-  if (p.session) await endBrowserSession(p.ctx, p.session);
-  // Keep the flows this browser started, so that the buyer can sign in as someone else and go on.
-  const flows = p.session?.flows ?? {};
-  p.session = undefined;
+  const started = await signOutFromPage(p.ctx, p.session);
   p.cookies.push(clearedSessionCookie(p.secure));
-  await freshSession(p, flows);
+  adoptSession(p, started);
   redirectTo(p, signInUrl(next));
 }

@@ -1,8 +1,10 @@
-import { addAddress, addCard, deleteWalletItem, walletOf } from '../../app/buyer-wallet.js';
+import { walletOf } from '../../app/buyer-wallet.js';
+import { addAddressFromPage, addCardFromPage, removeFromWalletPage } from '../../app/hosted-wallet.js';
 import { ADDRESS_COUNTRIES, JP_PREFECTURES, type AddressEntry } from '../../domain/address-entry.js';
 import { isCheckoutLanguage, type ApiRegion, type CheckoutLanguage } from '../../domain/regions.js';
 import type { BuyerRecord } from '../../store/store.js';
 import { html } from '../html.js';
+import { refusalError } from './flow-access.js';
 import { flowOfNext } from './flow-of-next.js';
 import { t } from './i18n.js';
 import {
@@ -117,8 +119,6 @@ ${problem.alert}
 }
 
 export async function addressPost(p: Page): Promise<void> {
-  const w = await requireBuyer(p);
-  if (!w) return;
   const entry: AddressEntry = {
     name: p.form.get('name') ?? '',
     addressLine1: p.form.get('addressLine1') ?? '',
@@ -129,9 +129,10 @@ export async function addressPost(p: Page): Promise<void> {
     countryCode: p.form.get('countryCode') ?? '',
     phoneNumber: p.form.get('phoneNumber') ?? '',
   };
-  const r = await addAddress(p.ctx, w.buyer, entry);
-  if (!r.ok) return addressPage(p, r.problems as Record<string, string>, 400);
-  redirectTo(p, w.next);
+  const r = await addAddressFromPage(p.ctx, p.session, entry, languageOf(p));
+  if ('refused' in r) throw refusalError(r.refused);
+  if (!r.ok) return addressPage(p, r.problems, 400);
+  redirectTo(p, nextPage(p));
 }
 
 export async function cardPage(p: Page, problems: Record<string, string> = {}, status = 200): Promise<void> {
@@ -154,21 +155,23 @@ ${problem.alert}
 }
 
 export async function cardPost(p: Page): Promise<void> {
-  const w = await requireBuyer(p);
-  if (!w) return;
-  const r = await addCard(p.ctx, w.buyer.buyerId, {
+  const entry = {
     number: p.form.get('number') ?? '',
     expiry: p.form.get('expiry') ?? '',
     holderName: p.form.get('holderName') ?? '',
-  });
-  if (!r.ok) return cardPage(p, r.problems as Record<string, string>, 400);
-  redirectTo(p, w.next);
+  };
+  const r = await addCardFromPage(p.ctx, p.session, entry, languageOf(p));
+  if ('refused' in r) throw refusalError(r.refused);
+  if (!r.ok) return cardPage(p, r.problems, 400);
+  redirectTo(p, nextPage(p));
 }
 
 export async function deletePost(p: Page): Promise<void> {
-  const w = await requireBuyer(p);
-  if (!w) return;
-  const kind = p.form.get('kind') === 'address' ? 'address' : 'paymentMethod';
-  await deleteWalletItem(p.ctx, w.buyer.buyerId, kind, p.form.get('id') ?? '');
-  redirectTo(p, walletUrl(w.next));
+  const item = {
+    kind: p.form.get('kind') === 'address' ? 'address' : 'paymentMethod',
+    id: p.form.get('id') ?? '',
+  } as const;
+  const r = await removeFromWalletPage(p.ctx, p.session, item, languageOf(p));
+  if ('refused' in r) throw refusalError(r.refused);
+  redirectTo(p, walletUrl(nextPage(p)));
 }

@@ -9,6 +9,7 @@ import {
   captureCharge,
   checkRefund,
   createCharge,
+  pspUpdateCharge,
   recordRefundInitiated,
   recordRefundSettled,
   settleChargeIfDue,
@@ -45,6 +46,16 @@ import {
   type CheckoutSession,
   type ProcessingDecision,
 } from '../../../src/domain/checkout-session.js';
+import {
+  DISPUTE_OPERATION_SOURCES,
+  DISPUTE_RESOLUTIONS,
+  DISPUTE_STATES,
+  changeDisputeStatus,
+  contestDispute,
+  openDispute,
+  settleDisputeIfDue,
+  type Dispute,
+} from '../../../src/domain/dispute.js';
 import type { Result } from '../../../src/domain/errors.js';
 import type { Merchant, MerchantStore } from '../../../src/domain/merchant.js';
 import { money } from '../../../src/domain/money.js';
@@ -77,6 +88,7 @@ const STATES: Record<StatefulKind, readonly string[]> = {
   chargePermission: CHARGE_PERMISSION_STATES,
   charge: CHARGE_STATES,
   refund: REFUND_STATES,
+  dispute: DISPUTE_STATES,
 };
 
 test('every table has an entry for every state, targets are states, and final states lead nowhere', () => {
@@ -379,6 +391,13 @@ test('charge operations stay inside the table', () => {
     // A pending step resolves before the authorization could lapse.
     resolvePending: [(c) => (c.pending ? settleChargeIfDue(c, c.pending.resolvesAt) : null)],
     expire: [(c) => (c.pending ? null : settleChargeIfDue(c, c.expiresAt))],
+    pspUpdate: [
+      (c) => pspUpdateCharge(c, { state: 'Authorized' }, NOW + HOUR),
+      (c) => pspUpdateCharge(c, { state: 'Captured' }, NOW + HOUR),
+      (c) => pspUpdateCharge(c, { state: 'CaptureInitiated' }, NOW + HOUR),
+      (c) => pspUpdateCharge(c, { state: 'Canceled', reasonCode: 'ExpiredUnused' }, NOW + HOUR),
+      (c) => pspUpdateCharge(c, { state: 'Declined', reasonCode: 'HardDeclined' }, NOW + HOUR),
+    ],
     refund: [
       (c) => {
         if (!checkRefund(c, money(100, 'JPY')).ok) return null;
@@ -393,3 +412,98 @@ test('refund operations stay inside the table', () => {
     settle: [(r) => settleRefundIfDue(r, NOW + DAY)],
   });
 });
+
+function disputes(): Dispute[] {
+  const open = value(
+    openDispute(
+      {
+        disputeId: 'S01-0000000-0000000-B000001',
+        chargeId: 'S01-0000000-0000000-C000001',
+        chargePermissionId: 'S01-0000000-0000000',
+        merchantId: 'AMERCHANT',
+        environment: 'Sandbox',
+        disputeAmount: money(1000, 'JPY'),
+        filingReason: 'ProductNotReceived',
+        filedAt: NOW,
+        merchantResponseDeadline: NOW + 11 * DAY,
+        resolutionAuthority: 'AmazonPay',
+      },
+      money(1000, 'JPY'),
+      NOW,
+    ),
+  );
+  const evidence = [{ evidenceType: 'TrackingNumber' as const, fileId: null, evidenceText: '1Z999' }];
+  const review = value(contestDispute(open, evidence, NOW + DAY));
+  const more = value(changeDisputeStatus(review, { state: 'ActionRequired' }, NOW + 2 * DAY, 'decide'));
+  return [
+    open,
+    review,
+    more,
+    ...DISPUTE_RESOLUTIONS.map((r) =>
+      value(changeDisputeStatus(review, { state: 'Resolved', resolution: r }, NOW + 3 * DAY, 'decide')),
+    ),
+    value(
+      changeDisputeStatus(
+        open,
+        { state: 'Closed', reasonCode: 'ChargebackFiled', resolution: 'MerchantWon' },
+        NOW,
+        'update',
+      ),
+    ),
+    settleDisputeIfDue(open, NOW + 30 * DAY)!,
+  ];
+}
+
+test('dispute operations stay inside the table', () => {
+  const evidence = [{ evidenceType: 'Receipt' as const, fileId: null, evidenceText: 'receipt' }];
+  const statuses = [
+    { state: 'UnderReview' as const },
+    { state: 'ActionRequired' as const, reasonCode: 'MerchantAdditionalEvidencesRequired' as const },
+    { state: 'Resolved' as const, reasonCode: 'MerchantAcceptedDispute' as const, resolution: 'BuyerWon' as const },
+    { state: 'Closed' as const, reasonCode: 'ChargebackFiled' as const, resolution: 'MerchantWon' as const },
+  ];
+  checkOperations<'dispute'>('dispute', DISPUTE_STATES, disputes(), DISPUTE_OPERATION_SOURCES, {
+    contest: [(d) => contestDispute(d, evidence, NOW + 2 * HOUR)],
+    update: statuses.map((s) => (d: Dispute) => changeDisputeStatus(d, s, NOW + HOUR, 'update')),
+    decide: DISPUTE_RESOLUTIONS.map(
+      (r) => (d: Dispute) => changeDisputeStatus(d, { state: 'Resolved', resolution: r }, NOW + HOUR, 'decide'),
+    ),
+    expire: [(d) => settleDisputeIfDue(d, d.merchantResponseDeadline)],
+  });
+});
+
+test('a dispute: amount within what may be disputed, contest only before the deadline, resolution only when it ends', () => {
+  const [open] = disputes();
+  const base = { ...open! };
+  const again = (amount: number, disputable: number) =>
+    openDispute(
+      { ...base, disputeAmount: money(amount, 'JPY'), reasonCode: undefined, reasonDescription: undefined },
+      money(disputable, 'JPY'),
+      NOW,
+    );
+  assert.equal(outcomeCode(again(1001, 1000)), 'TransactionAmountExceeded');
+  assert.equal(outcomeCode(again(0, 1000)), 'InvalidParameterValue');
+  assert.ok(again(1000, 1000).ok);
+  const late = contestDispute(open!, [{ evidenceType: 'Other', fileId: null, evidenceText: 'x' }], NOW + 11 * DAY);
+  assert.equal(outcomeCode(late), 'InvalidDisputeStatus');
+  assert.equal(outcomeCode(contestDispute(open!, [], NOW)), 'MissingParameterValue');
+  const noResolution = changeDisputeStatus(open!, { state: 'Resolved' }, NOW, 'update');
+  assert.equal(outcomeCode(noResolution), 'MissingParameterValue');
+  const wrongReason = changeDisputeStatus(
+    open!,
+    { state: 'Resolved', reasonCode: 'ChargebackFiled', resolution: 'BuyerWon' },
+    NOW,
+    'update',
+  );
+  assert.equal(outcomeCode(wrongReason), 'InvalidParameterValue');
+  const lost = settleDisputeIfDue(open!, open!.merchantResponseDeadline)!;
+  assert.deepEqual(
+    [lost.state, lost.reasonCode, lost.resolution],
+    ['Resolved', 'MerchantResponseDeadlineExpired', 'BuyerWon'],
+  );
+  assert.equal(settleDisputeIfDue(open!, open!.merchantResponseDeadline - 1), null);
+});
+
+function outcomeCode(r: Result<unknown>): string | null {
+  return r.ok ? null : r.error.reasonCode;
+}

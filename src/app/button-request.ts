@@ -1,6 +1,6 @@
-import type { ReasonCode } from '../../domain/errors.js';
-import { ApiError } from '../../app/api-error.js';
-import { verifyButtonSignature } from '../../app/button-signature.js';
+import type { ReasonCode } from '../domain/errors.js';
+import { ApiError } from './api-error.js';
+import { verifyButtonSignature } from './button-signature.js';
 import {
   checkCheckoutStart,
   checkSignInStart,
@@ -8,16 +8,16 @@ import {
   SIGN_IN_SCOPES,
   type SignInPayload,
   type StartOptions,
-} from '../../app/hosted-checkout.js';
-import type { AppContext, Caller } from '../../app/context.js';
-import { merchantStoreOf } from '../../app/merchants.js';
-import type { CheckoutSessionCreateInput } from '../../domain/checkout-session.js';
-import { isOwnMerchantPage } from '../../domain/redirects.js';
-import { formatAmount, type Money } from '../../domain/money.js';
-import { isCheckoutLanguage, type CheckoutLanguage } from '../../domain/regions.js';
-import { firstUnstorable } from '../../domain/text.js';
-import { createCheckoutSessionRequest } from '../../wire/requests.js';
-import { array, literal, object, optional, price, string, url } from '../../wire/schema.js';
+} from './hosted-checkout.js';
+import type { AppContext, Caller } from './context.js';
+import { merchantStoreOf } from './merchants.js';
+import type { CheckoutSessionCreateInput } from '../domain/checkout-session.js';
+import { isOwnMerchantPage } from '../domain/redirects.js';
+import { formatAmount, type Money } from '../domain/money.js';
+import { isCheckoutLanguage, type CheckoutLanguage } from '../domain/regions.js';
+import { firstUnstorable } from '../domain/text.js';
+import { createCheckoutSessionRequest } from '../wire/requests.js';
+import { array, literal, object, optional, price, string, url } from '../wire/schema.js';
 
 /**
  * What checkout.js submits for a button (renderButton / initCheckout options plus the signed payload),
