@@ -11,6 +11,7 @@ import {
 import { isRegion, REGIONS } from '../domain/regions.js';
 import { defaultPages } from '../http/pages.js';
 import { ConfigError, readServeConfig, type RawOptions } from './config.js';
+import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup-command.js';
 import { ipnCommand, IPN_USAGE } from './ipn-command.js';
 import { partnerCommand, PARTNER_USAGE } from './partner-command.js';
 import { ensureLocalCa, startReji } from './runtime.js';
@@ -41,6 +42,7 @@ Usage:
   reji store allow-origin --store-id ID --origin URL [--origin URL]... [--json]
 ${IPN_USAGE}
 ${PARTNER_USAGE}
+${BACKUP_USAGE}
 
 Every command takes --data-dir DIR (REJI_DATA_DIR, default ./.reji) and --database-url URL
 (REJI_DATABASE_URL); every serve flag can also be given as REJI_<FLAG>, e.g. REJI_PORT=9000.
@@ -294,6 +296,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   store: storeCommand,
   ipn: ipnCommand,
   partner: partnerCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

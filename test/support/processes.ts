@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createKeyPair, createMerchant } from '../../src/app/merchants.js';
+import { openApp } from '../../src/cli/runtime.js';
 import type { TestMerchant } from './reji.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -29,20 +31,45 @@ export interface RejiProcess {
   output(): string;
   /** Whether it is still running. */
   alive(): boolean;
+  /** Its resident set size now, from /proc (Linux), in bytes. */
+  rssBytes(): number;
+  /** SIGKILL (no shutdown at all, like a crash or the OOM killer); resolves once it is gone. Keeps the data directory. */
+  kill(): Promise<void>;
   /** SIGTERM, then waits for it to exit and returns the exit code; one that does not stop in 20 s is killed and reported. */
   stop(): Promise<number | null>;
 }
 
 export interface SpawnOptions {
   readonly name: string;
-  readonly databaseUrl: string;
+  /** PostgreSQL's URL; absent: SQLite in the data directory. */
+  readonly databaseUrl?: string;
+  /** Reuse this data directory (a restart on the same SQLite file); it is then left in place by stop() and kill(). */
+  readonly dataDir?: string;
   readonly args?: readonly string[];
   /** How long to wait for `/healthz` (the process waits for an unreachable database up to 60 s first). */
   readonly readyTimeoutMs?: number;
 }
 
+/** Raised when the ports picked for a process were taken by another process before it could bind them. */
+class PortTaken extends Error {}
+
+/**
+ * Starts `reji serve` on free ports and waits until it is ready. The ports are free when picked but another
+ * process on the machine may bind one first: then reji exits with EADDRINUSE and it is started again on others.
+ */
 export async function spawnReji(options: SpawnOptions): Promise<RejiProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), `reji-${options.name}-`));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOnce(options);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+async function spawnOnce(options: SpawnOptions): Promise<RejiProcess> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `reji-${options.name}-`));
   const port = await freePort();
   const httpsPort = await freePort();
   const child = spawn(
@@ -50,8 +77,7 @@ export async function spawnReji(options: SpawnOptions): Promise<RejiProcess> {
     [
       BIN,
       'serve',
-      '--database-url',
-      options.databaseUrl,
+      ...(options.databaseUrl !== undefined ? ['--database-url', options.databaseUrl] : []),
       '--port',
       String(port),
       '--https-port',
@@ -79,6 +105,16 @@ export async function spawnReji(options: SpawnOptions): Promise<RejiProcess> {
     child,
     output: () => output,
     alive: () => running,
+    rssBytes() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = /^VmRSS:\s+(\d+) kB/m.exec(status);
+      if (!kb) throw new Error(`no VmRSS for reji ${options.name}`);
+      return Number(kb[1]) * 1024;
+    },
+    async kill() {
+      if (running) child.kill('SIGKILL');
+      await exited;
+    },
     async stop() {
       if (running) child.kill('SIGTERM');
       let timer: NodeJS.Timeout | undefined;
@@ -88,7 +124,7 @@ export async function spawnReji(options: SpawnOptions): Promise<RejiProcess> {
         child.kill('SIGKILL');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
       if (code === 'hung')
         throw new Error(`reji ${options.name} did not stop within 20 s of SIGTERM:\n${output.slice(-4000)}`);
       return code;
@@ -96,12 +132,20 @@ export async function spawnReji(options: SpawnOptions): Promise<RejiProcess> {
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
+    if (/EADDRINUSE/.test(output)) {
+      await proc.kill();
+      await proc.stop();
+      throw new PortTaken(output);
+    }
     if (!running) throw new Error(`reji ${options.name} exited before it was ready:\n${output}`);
-    try {
-      const r = await fetch(`${httpUrl}/healthz`);
-      if (r.status === 200) return proc;
-    } catch {
-      // not listening yet
+    // Its own start-up line first: a /healthz answer alone could come from whoever took the port.
+    if (output.includes(`API and hosted pages: ${httpUrl}`)) {
+      try {
+        const r = await fetch(`${httpUrl}/healthz`);
+        if (r.status === 200) return proc;
+      } catch {
+        // not listening yet
+      }
     }
     if (Date.now() > deadline) {
       await proc.stop();
@@ -165,5 +209,41 @@ export async function cliMerchant(database: string | readonly string[]): Promise
     return { merchantId: m.merchantId, storeId: m.storeId, region: 'jp', sandboxKey, legacyKey, liveKey };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A JP merchant with a sandbox key, written straight into the database before any reji process starts (faster
+ * than `cliMerchant`'s four CLI runs; the legacy and live keys are left out).
+ */
+export async function seedMerchant(database: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+}): Promise<TestMerchant> {
+  const app = await openApp({
+    dataDir: database.dataDir,
+    databaseUrl: database.databaseUrl,
+    poolSize: 2,
+    publicUrl: 'http://127.0.0.1:0',
+  });
+  try {
+    const { merchant, store } = await createMerchant(app.ctx, { region: 'jp', allowedOrigins: [] });
+    const key = await createKeyPair(app.ctx, {
+      merchantId: merchant.merchantId,
+      environment: 'Sandbox',
+      legacy: false,
+    });
+    const sandboxKey = { publicKeyId: key.publicKeyId, privateKeyPem: key.privateKeyPem };
+    const none = { publicKeyId: '', privateKeyPem: '' };
+    return {
+      merchantId: merchant.merchantId,
+      storeId: store.storeId,
+      region: 'jp',
+      sandboxKey,
+      legacyKey: none,
+      liveKey: none,
+    };
+  } finally {
+    await app.close();
   }
 }
