@@ -23,6 +23,7 @@ export const STATE_REASON_CODES = [
   'InvalidChargePermissionStatus',
   'ChargePermissionNotModifiable',
   'InvalidChargeStatus',
+  'InvalidDisputeStatus',
   'TransactionCountExceeded',
 ] as const satisfies readonly ReasonCode[];
 export type StateReasonCode = (typeof STATE_REASON_CODES)[number];

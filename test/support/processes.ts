@@ -139,7 +139,8 @@ async function spawnOnce(options: SpawnOptions): Promise<RejiProcess> {
     }
     if (!running) throw new Error(`reji ${options.name} exited before it was ready:\n${output}`);
     // Its own start-up line first: a /healthz answer alone could come from whoever took the port.
-    if (output.includes(`API and hosted pages: ${httpUrl}`)) {
+    // (any host: `--host 0.0.0.0` prints http://0.0.0.0:<port>)
+    if (new RegExp(`API and hosted pages: http://\\S+:${port}(\\s|$)`).test(output)) {
       try {
         const r = await fetch(`${httpUrl}/healthz`);
         if (r.status === 200) return proc;
