@@ -9,6 +9,7 @@ import {
   countSessions,
   createBenchDatabase,
   createBenchMerchant,
+  postgresCache,
   readTemplate,
   seedSessions,
   seededId,
@@ -267,7 +268,9 @@ async function runScale(
     seeded += missing;
     const seedMs = performance.now() - seedStarted;
     progress(`${db.dialect}: seeded ${formatRows(rows)} checkout sessions in ${formatNumber(seedMs / 1000)} s`);
+    const cacheBefore = db.dialect === 'postgres' ? await postgresCache(db) : undefined;
     const server = await startServer(db, profileDir, formatRows(rows));
+    let point: ScalePoint;
     try {
       const gets = Array.from({ length: settings.getPool }, () =>
         getSpec(seededId(tag, Math.floor(Math.random() * seeded))),
@@ -286,17 +289,34 @@ async function runScale(
         await driver.closed(server, creates, { reuse: false, warmupMs, durationMs: settings.scaleMs }),
       );
       progress(rateLine(`${db.dialect}: signed Create, ${formatRows(rows)} stored`, create));
-      points.push({
+      point = {
         rows,
         seedMs,
         startupMs: server.startupMs,
         get,
         create,
         peakRssBytes: server.memory()?.peakRssBytes ?? null,
-      });
+      };
     } finally {
       await server.stop();
     }
+    if (cacheBefore) {
+      const after = await postgresCache(db);
+      const hit = after.blocksHit - cacheBefore.blocksHit;
+      const read = after.blocksRead - cacheBefore.blocksRead;
+      point = {
+        ...point,
+        postgresCache: {
+          hitRatio: hit + read > 0 ? hit / (hit + read) : Number.NaN,
+          databaseBytes: after.databaseBytes,
+          sharedBuffersBytes: after.sharedBuffersBytes,
+        },
+      };
+      progress(
+        `${db.dialect}: ${formatRows(rows)} stored: ${formatNumber(point.postgresCache!.hitRatio * 100)} % of blocks from shared_buffers; database ${formatNumber(after.databaseBytes / 2 ** 20)} MB, shared_buffers ${formatNumber(after.sharedBuffersBytes / 2 ** 20)} MB`,
+      );
+    }
+    points.push(point);
   }
   return points;
 }

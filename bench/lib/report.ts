@@ -42,6 +42,12 @@ export interface ScalePoint {
   readonly get: Measured;
   readonly create: Measured;
   readonly peakRssBytes: number | null;
+  /** PostgreSQL: blocks found in shared_buffers during this point's Gets and Creates, and what there is to cache. */
+  readonly postgresCache?: {
+    readonly hitRatio: number;
+    readonly databaseBytes: number;
+    readonly sharedBuffersBytes: number;
+  };
 }
 
 export interface DialectResult {
@@ -388,9 +394,35 @@ export function tableRows(r: Results): string[][] {
         '',
         '',
       ]);
+      if (p.postgresCache)
+        rows.push([
+          n,
+          `  buffer cache hits during them; database vs shared_buffers`,
+          `${formatNumber(p.postgresCache.hitRatio * 100)} %; ${formatNumber(p.postgresCache.databaseBytes / MB)} / ${formatNumber(p.postgresCache.sharedBuffersBytes / MB)}`,
+          '%; MB',
+          '',
+          '',
+          '',
+          '',
+          '',
+        ]);
     }
   }
   return rows;
+}
+
+/** Says when PostgreSQL's scale rows were bound by its own cache (docs/deploy.md gives the setting). */
+export function cacheNotes(r: Results): string[] {
+  const out: string[] = [];
+  for (const d of r.dialects) {
+    const last = d.scale.at(-1);
+    const c = last?.postgresCache;
+    if (!last || !c || c.hitRatio >= 0.99 || c.databaseBytes <= c.sharedBuffersBytes) continue;
+    out.push(
+      `note: at ${formatRows(last.rows)} sessions PostgreSQL found only ${formatNumber(c.hitRatio * 100)} % of the blocks it read in its shared_buffers (${formatNumber(c.sharedBuffersBytes / MB)} MB for a ${formatNumber(c.databaseBytes / MB)} MB database): the scale rows measure its cache; docs/deploy.md "Memory for PostgreSQL" gives the setting.`,
+    );
+  }
+  return out;
 }
 
 export function formatRows(n: number): string {
@@ -421,6 +453,7 @@ export function formatReport(r: Results): string {
     '',
     "cpu µs/req: the server's CPU time per answered request (steadier than rates on a busy machine); gen idle: the load generator's idle share while measuring.",
     ...r.notes.map((n) => `note: ${n}`),
+    ...cacheNotes(r),
     `ratio signed-get/bare-http: ${bare.toFixed(2)}`,
     `ratio signed-get-cpu/limit: ${getCpuRatio(r).toFixed(2)}`,
   ].join('\n');
