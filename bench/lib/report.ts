@@ -125,6 +125,7 @@ function errors(m: Measured): string {
   const bad = Object.entries(m.statuses)
     .filter(([s]) => !s.startsWith('2'))
     .reduce((n, [, c]) => n + c, 0);
+  if (m.exhausted && m.completed === 0) return ' (signed requests used up in the warm-up: not measured)';
   return bad === 0 ? '' : ` (${bad} errors)`;
 }
 
