@@ -4,10 +4,11 @@
 //   better-sqlite3 (a native addon) is loaded from node_modules. dist/assets/: the hosted pages' files.
 // - dist/demo/start.js: `npm start` (scripts/start.ts: reji and the demo shop in one process; not packaged).
 // Assets are read at run time relative to the module that reads them (`new URL('./assets/…', import.meta.url)`),
-// so each bundle gets a copy next to it: the hosted pages' at ./assets, the shop's at ../assets.
+// so each bundle gets a copy next to it: every `assets` folder under src/ at ./assets (names must not collide),
+// the shop's at ../assets.
 // `--outdir DIR` builds elsewhere (the package test stages a package without touching dist/).
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -35,12 +36,36 @@ const common = {
   logLevel: 'warning',
 };
 
+/** Every `assets` folder under `dir`: their files are read at run time by the module beside them. */
+function assetFolders(dir, out = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const path = join(dir, entry.name);
+    if (entry.name === 'assets') out.push(path);
+    else assetFolders(path, out);
+  }
+  return out;
+}
+
+/** Copies the files of `folders` flat into `target`: in a bundle every module reads `./assets/<name>` from there. */
+function copyAssets(folders, target) {
+  const seen = new Map();
+  for (const folder of folders) {
+    for (const name of readdirSync(folder)) {
+      if (seen.has(name)) throw new Error(`asset ${name} is in both ${seen.get(name)} and ${folder}: rename one`);
+      seen.set(name, folder);
+      cpSync(join(folder, name), join(target, name), { recursive: true });
+    }
+  }
+}
+
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(`${dist}demo`, { recursive: true });
-const hostedAssets = `${root}src/http/hosted/assets`;
-cpSync(hostedAssets, `${dist}assets`, { recursive: true });
-cpSync(hostedAssets, `${dist}demo/assets`, { recursive: true });
-cpSync(`${root}examples/shop/assets`, `${dist}assets`, { recursive: true });
+const serverAssets = assetFolders(`${root}src`);
+copyAssets(serverAssets, `${dist}assets`);
+copyAssets(serverAssets, `${dist}demo/assets`);
+// The shop reads `../assets/<name>` from its module: beside dist/demo/ that is dist/assets.
+copyAssets([`${root}examples/shop/assets`], `${dist}assets`);
 
 await Promise.all([
   build({ ...common, entryPoints: [`${root}src/cli/bin.ts`], outfile: `${dist}reji.js` }),
