@@ -9,23 +9,31 @@ import { serveRpc } from './lib/ipc.js';
 /** Baselines measured in their own process: what one core and the databases do without reji around them. */
 
 /** RSA-PSS (2048-bit key, SHA-256, salt 32: AMZN-PAY-RSASSA-PSS-V2) verifications on one core. */
-function verify({ ms }: { ms: number }): { perSecond: number; count: number } {
+/** The process's CPU time per operation since `before` (steadier than the rate on a shared machine). */
+function cpuUsPer(before: NodeJS.CpuUsage, count: number): number {
+  const used = process.cpuUsage(before);
+  return count > 0 ? (used.user + used.system) / count : Number.NaN;
+}
+
+function verify({ ms }: { ms: number }): { perSecond: number; count: number; cpuUsPerOp: number } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const text = `AMZN-PAY-RSASSA-PSS-V2\n${sha256Hex('a canonical request')}`;
   const signature = signString('AMZN-PAY-RSASSA-PSS-V2', privateKey, text);
   let count = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let elapsed = 0;
   while ((elapsed = performance.now() - started) < ms) {
     for (let i = 0; i < 50; i++) if (verifyString('AMZN-PAY-RSASSA-PSS-V2', publicKey, text, signature)) count++;
   }
-  return { perSecond: (count / elapsed) * 1000, count };
+  return { perSecond: (count / elapsed) * 1000, count, cpuUsPerOp: cpuUsPer(cpu, count) };
 }
 
 /** Single-row transactions (begin immediate, insert, commit) with reji's pragmas: WAL, synchronous NORMAL. */
 function sqliteWrites({ ms, dir, docBytes }: { ms: number; dir: string; docBytes: number }): {
   perSecond: number;
   count: number;
+  cpuUsPerOp: number;
 } {
   const db = new BetterSqlite3(join(dir, 'baseline.sqlite'));
   db.pragma('journal_mode = WAL');
@@ -36,6 +44,7 @@ function sqliteWrites({ ms, dir, docBytes }: { ms: number; dir: string; docBytes
   const commit = db.prepare('commit');
   const doc = 'x'.repeat(docBytes);
   let count = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let elapsed = 0;
   while ((elapsed = performance.now() - started) < ms) {
@@ -44,8 +53,9 @@ function sqliteWrites({ ms, dir, docBytes }: { ms: number; dir: string; docBytes
     commit.run();
     count++;
   }
+  const cpuUsPerOp = cpuUsPer(cpu, count);
   db.close();
-  return { perSecond: (count / elapsed) * 1000, count };
+  return { perSecond: (count / elapsed) * 1000, count, cpuUsPerOp };
 }
 
 /** Single-row transactions (begin, insert, commit) from `connections` clients at once. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import {
   countSessions,
   createBenchDatabase,
   createBenchMerchant,
+  postgresCache,
   readTemplate,
   seedSessions,
   seededId,
@@ -15,7 +17,8 @@ import {
 } from './lib/database.js';
 import { spawnRpcChild, type RpcChild } from './lib/ipc.js';
 import { summarizeProfile } from './lib/profile.js';
-import { startRejiServe, type RejiProcess } from './lib/reji-process.js';
+import { startRejiServe, type RejiProcess, type RejiRuntime } from './lib/reji-process.js';
+import { countRoundTrips } from './lib/round-trips.js';
 import {
   formatReport,
   formatRows,
@@ -23,6 +26,8 @@ import {
   type Machine,
   type Rate,
   type Results,
+  type RoundTrips,
+  type RuntimeResult,
   type ScalePoint,
 } from './lib/report.js';
 import {
@@ -50,6 +55,7 @@ const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
 const BARE = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 const BASELINES = fileURLToPath(new URL('./baselines.ts', import.meta.url));
+const BUILD = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));
 
 const t0 = performance.now();
 function progress(message: string): void {
@@ -202,6 +208,14 @@ async function runDialect(
       const peakRssBytes = server!.memory()?.peakRssBytes ?? null;
       await server!.stop();
       server = undefined;
+      const roundTrips =
+        dialect === 'postgres'
+          ? await countTrips(db, driver, merchant.storeId, ids, Math.min(settings.checkouts, 100))
+          : undefined;
+      if (roundTrips)
+        progress(
+          `${dialect}: round trips per request: ${roundTrips.operations.map((o) => `${o.name} ${formatNumber(o.perRequest)}`).join(', ')}`,
+        );
 
       const scale = settings.scale
         ? await runScale(db, merchant, settings, driver, createMax.rate, ids[0]!, profileDir, cleanup)
@@ -218,6 +232,7 @@ async function runDialect(
         checkouts,
         peakRssBytes,
         scale,
+        ...(roundTrips ? { roundTrips } : {}),
         ...(profiles ? { profiles } : {}),
       };
     } finally {
@@ -253,7 +268,9 @@ async function runScale(
     seeded += missing;
     const seedMs = performance.now() - seedStarted;
     progress(`${db.dialect}: seeded ${formatRows(rows)} checkout sessions in ${formatNumber(seedMs / 1000)} s`);
+    const cacheBefore = db.dialect === 'postgres' ? await postgresCache(db) : undefined;
     const server = await startServer(db, profileDir, formatRows(rows));
+    let point: ScalePoint;
     try {
       const gets = Array.from({ length: settings.getPool }, () =>
         getSpec(seededId(tag, Math.floor(Math.random() * seeded))),
@@ -264,27 +281,117 @@ async function runScale(
       progress(rateLine(`${db.dialect}: signed Get, ${formatRows(rows)} stored`, get));
       // The Gets before warmed most of the code up.
       const warmupMs = Math.min(settings.warmupMs, 300);
+      // Twice the rate measured before: on a shared machine this server may well be faster, and a pool used up
+      // in the warm-up would leave nothing to measure.
       const creates = Array.from(
-        { length: createCount(createRate, warmupMs + settings.scaleMs, settings.connections) },
+        { length: createCount(createRate * 2, warmupMs + settings.scaleMs, settings.connections) },
         () => createSpec(merchant.storeId),
       );
       const create = strip(
         await driver.closed(server, creates, { reuse: false, warmupMs, durationMs: settings.scaleMs }),
       );
       progress(rateLine(`${db.dialect}: signed Create, ${formatRows(rows)} stored`, create));
-      points.push({
+      point = {
         rows,
         seedMs,
         startupMs: server.startupMs,
         get,
         create,
         peakRssBytes: server.memory()?.peakRssBytes ?? null,
-      });
+      };
     } finally {
       await server.stop();
     }
+    if (cacheBefore) {
+      const after = await postgresCache(db);
+      const hit = after.blocksHit - cacheBefore.blocksHit;
+      const read = after.blocksRead - cacheBefore.blocksRead;
+      point = {
+        ...point,
+        postgresCache: {
+          hitRatio: hit + read > 0 ? hit / (hit + read) : Number.NaN,
+          databaseBytes: after.databaseBytes,
+          sharedBuffersBytes: after.sharedBuffersBytes,
+        },
+      };
+      progress(
+        `${db.dialect}: ${formatRows(rows)} stored: ${formatNumber(point.postgresCache!.hitRatio * 100)} % of blocks from shared_buffers; database ${formatNumber(after.databaseBytes / 2 ** 20)} MB, shared_buffers ${formatNumber(after.sharedBuffersBytes / 2 ** 20)} MB`,
+      );
+    }
+    points.push(point);
   }
   return points;
+}
+
+/**
+ * Database round trips per request on PostgreSQL, counted by a relay between a fresh `reji serve` and the
+ * database (bench/lib/round-trips.ts). Its timer and notification workers are off so that only requests talk.
+ */
+async function countTrips(
+  db: BenchDatabase,
+  driver: Driver,
+  storeId: string,
+  getIds: readonly string[],
+  checkouts: number,
+): Promise<RoundTrips> {
+  const relay = await countRoundTrips(db.databaseUrl!);
+  const server = await startRejiServe({
+    dataDir: db.dataDir,
+    databaseUrl: relay.url,
+    extraArgs: ['--timer-interval-ms', '3600000', '--ipn-worker', 'false'],
+  });
+  try {
+    const target = { port: server.port, pid: server.pid, roundTrips: relay.count };
+    const gets = (n: number) => Array.from({ length: n }, (_, i) => getSpec(getIds[i % getIds.length]!));
+    // Fills the connection pool first: opening a connection is not a request's round trip.
+    await driver.closed(target, gets(200), { reuse: false, warmupMs: 0, durationMs: 600_000 });
+    const before = relay.count();
+    const n = 200;
+    await driver.closed(target, gets(n), { reuse: false, warmupMs: 0, durationMs: 600_000 });
+    const get = (relay.count() - before) / n;
+    const c = await wholeCheckouts(driver, target, storeId, checkouts);
+    return {
+      operations: [
+        { name: 'Get Checkout Session', perRequest: get, writes: false },
+        ...c.phases.map((p) => ({ name: p.name, perRequest: p.roundTripsPerRequest ?? Number.NaN, writes: true })),
+      ],
+    };
+  } finally {
+    await server.stop();
+    await relay.close();
+  }
+}
+
+/** Start-up to /healthz and idle memory of the packaged command and of the sources through tsx. */
+async function runtimes(settings: Settings): Promise<RuntimeResult[]> {
+  const db = await createBenchDatabase('sqlite');
+  try {
+    await createBenchMerchant(db);
+    const out: RuntimeResult[] = [];
+    for (const runtime of ['compiled', 'tsx'] as RejiRuntime[]) {
+      const startupMs: number[] = [];
+      const startupCpuMs: (number | null)[] = [];
+      const idleRssBytes: number[] = [];
+      for (let i = 0; i < settings.startupRuns; i++) {
+        const server = await startRejiServe({ dataDir: db.dataDir, runtime });
+        try {
+          startupMs.push(server.startupMs);
+          startupCpuMs.push(server.startupCpuMs);
+          await new Promise((r) => setTimeout(r, 1000));
+          idleRssBytes.push(server.memory()?.rssBytes ?? Number.NaN);
+        } finally {
+          await server.stop();
+        }
+      }
+      progress(
+        `${runtime}: /healthz after ${startupMs.map((s) => formatNumber(s)).join(', ')} ms (CPU ${startupCpuMs.map((s) => formatNumber(s)).join(', ')} ms); idle ${idleRssBytes.map((b) => formatNumber(b / 2 ** 20)).join(', ')} MB`,
+      );
+      out.push({ runtime, startupMs, startupCpuMs, idleRssBytes });
+    }
+    return out;
+  } finally {
+    await db.drop();
+  }
 }
 
 function listProfiles(dir: string, dialect: string): string[] {
@@ -318,9 +425,13 @@ async function main(): Promise<void> {
     `closed loops use ${settings.connections} keep-alive connections; latency is measured open loop at half the maximum rate, from each request's scheduled send time.`,
   );
 
+  // The server under test is the packaged command: dist/ built from these sources.
+  progress('building dist/ (npm run build)');
+  execFileSync(process.execPath, [BUILD], { stdio: 'inherit' });
   const loadgen = spawnRpcChild(LOADGEN);
   const scratch = await createBenchDatabase('sqlite');
   try {
+    const runtimeResults = await runtimes(settings);
     const base = await baselines(settings, scratch);
     const dialects: DialectResult[] = [];
     let bare: Measured | undefined;
@@ -364,6 +475,7 @@ async function main(): Promise<void> {
       settings,
       baselines: { bareHttp: bare!, bareHttpBodyBytes: Buffer.byteLength(bareBody), ...base },
       dialects,
+      runtimes: runtimeResults,
       notes,
     };
     mkdirSync(RESULTS_DIR, { recursive: true });

@@ -3,6 +3,7 @@ import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { sql } from 'kysely';
 import { createKeyPair, createMerchant } from '../../src/app/merchants.js';
 import { inTransaction } from '../../src/app/transactions.js';
@@ -259,5 +260,35 @@ async function seedPostgres(
     await sql`checkpoint`.execute(k);
   } finally {
     await app.close();
+  }
+}
+
+/** PostgreSQL's own buffer cache: block hits and reads so far, the database's size and `shared_buffers`. */
+export interface PostgresCache {
+  readonly blocksHit: number;
+  readonly blocksRead: number;
+  readonly databaseBytes: number;
+  readonly sharedBuffersBytes: number;
+}
+
+/** Read with the server stopped: a backend reports its block counts when it exits. */
+export async function postgresCache(db: BenchDatabase): Promise<PostgresCache> {
+  const client = new pg.Client({ connectionString: db.databaseUrl });
+  await client.connect();
+  try {
+    const r = await client.query<{ hit: string; read: string; size: string; buffers: string }>(
+      `select blks_hit as hit, blks_read as read, pg_database_size(current_database()) as size,
+         (select setting::bigint * 8192 from pg_settings where name = 'shared_buffers') as buffers
+       from pg_stat_database where datname = current_database()`,
+    );
+    const row = r.rows[0]!;
+    return {
+      blocksHit: Number(row.hit),
+      blocksRead: Number(row.read),
+      databaseBytes: Number(row.size),
+      sharedBuffersBytes: Number(row.buffers),
+    };
+  } finally {
+    await client.end();
   }
 }

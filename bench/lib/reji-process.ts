@@ -3,17 +3,28 @@ import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { residentMemory } from './proc.js';
+import { cpuTimeMs, residentMemory } from './proc.js';
 
 /** `reji serve` as operators run it, in its own process, timed from spawn until /healthz answers. */
 
-const REJI = fileURLToPath(new URL('../../bin/reji.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** How `reji` is started: the packaged command (compiled, `npm run build`) or the sources through tsx. */
+export type RejiRuntime = 'compiled' | 'tsx';
+
+/** Node's arguments before `serve …` for each runtime. */
+export const RUNTIME_ENTRY: Record<RejiRuntime, readonly string[]> = {
+  compiled: [`${ROOT}dist/reji.js`],
+  tsx: [`${ROOT}bin/run-ts.js`, `${ROOT}src/cli/bin.ts`],
+};
 
 export interface RejiProcess {
   readonly pid: number;
   readonly port: number;
   /** Spawn until the first 200 from /healthz. */
   readonly startupMs: number;
+  /** CPU time the process used until then (all threads): steadier than startupMs on a busy machine. */
+  readonly startupCpuMs: number | null;
   /** Peak and current resident memory from /proc (Linux), or null elsewhere. */
   memory(): { peakRssBytes: number; rssBytes: number } | null;
   stop(): Promise<void>;
@@ -45,6 +56,8 @@ export async function startRejiServe(options: {
   databaseUrl?: string | undefined;
   profileDir?: string | undefined;
   timeoutMs?: number;
+  runtime?: RejiRuntime;
+  extraArgs?: readonly string[];
 }): Promise<RejiProcess> {
   const port = await freePort();
   const args = [
@@ -59,9 +72,12 @@ export async function startRejiServe(options: {
     'silent',
   ];
   if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
+  args.push(...(options.extraArgs ?? []));
   const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, REJI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...RUNTIME_ENTRY[options.runtime ?? 'compiled'], ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -77,10 +93,12 @@ export async function startRejiServe(options: {
     await new Promise((r) => setTimeout(r, 5));
   }
   const startupMs = performance.now() - started;
+  const startupCpuMs = cpuTimeMs(child.pid!);
   return {
     pid: child.pid!,
     port,
     startupMs,
+    startupCpuMs,
     memory: () => residentMemory(child.pid!),
     async stop() {
       if (dead) return;

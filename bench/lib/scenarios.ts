@@ -11,6 +11,8 @@ import type { Settings } from './settings.js';
 export interface Target {
   readonly port: number;
   readonly pid: number;
+  /** Database round trips so far (bench/lib/round-trips.ts), when counted. */
+  readonly roundTrips?: () => number;
 }
 
 export interface Extra {
@@ -134,6 +136,8 @@ export interface CheckoutPhase {
   readonly rate: number;
   readonly generatorElu: number;
   readonly serverCpuUsPerRequest: number | null;
+  /** Database round trips per request, when the target counts them. */
+  readonly roundTripsPerRequest?: number;
   readonly errorSample?: string;
 }
 
@@ -162,7 +166,9 @@ export async function wholeCheckouts(
       phases.push({ name, requests: 0, ok: 0, elapsedMs: 0, rate: 0, generatorElu: 0, serverCpuUsPerRequest: null });
       return [];
     }
+    const tripsBefore = target.roundTrips?.();
     const r = await driver.closed(target, specs, { reuse: false, warmupMs: 0, durationMs: 600_000, collect: true });
+    const trips = tripsBefore === undefined ? undefined : target.roundTrips!() - tripsBefore;
     const parsed = (r.responses ?? []).map((res) =>
       res && res.status >= 200 && res.status < 300 ? (JSON.parse(res.body) as unknown) : null,
     );
@@ -174,6 +180,7 @@ export async function wholeCheckouts(
       rate: r.rate,
       generatorElu: r.generator.elu,
       serverCpuUsPerRequest: r.serverCpuUsPerRequest,
+      ...(trips === undefined ? {} : { roundTripsPerRequest: trips / specs.length }),
       ...(r.errorSample ? { errorSample: r.errorSample } : {}),
     });
     return parsed;

@@ -68,7 +68,7 @@ function measured(rate: number, p99 = 2): Measured {
   };
 }
 
-test('the report checks the targets and ends with the signed-get/bare-http ratio line', () => {
+test('the report checks the targets and ends with the signed-get-cpu/limit ratio line', () => {
   const results: Results = {
     startedAt: '2026-01-01T00:00:00.000Z',
     seconds: 60,
@@ -84,8 +84,8 @@ test('the report checks the targets and ends with the signed-get/bare-http ratio
     baselines: {
       bareHttp: measured(10_000),
       bareHttpBodyBytes: 2000,
-      rsaVerify: { perSecond: 20_000 },
-      sqliteWrites: { perSecond: 15_000 },
+      rsaVerify: { perSecond: 20_000, cpuUsPerOp: 50 },
+      sqliteWrites: { perSecond: 15_000, cpuUsPerOp: 60 },
     },
     dialects: [
       {
@@ -109,6 +109,28 @@ test('the report checks the targets and ends with the signed-get/bare-http ratio
           },
         ],
       },
+      {
+        dialect: 'postgres',
+        startupMs: [400],
+        createMax: measured(1000),
+        createLatency: measured(500),
+        getMax: measured(3000),
+        getLatency: measured(1500),
+        checkouts: { started: 10, completed: 10, elapsedMs: 100, perSecond: 100, phases: [] },
+        peakRssBytes: null,
+        scale: [],
+        roundTrips: {
+          operations: [
+            { name: 'Get Checkout Session', perRequest: 2, writes: false },
+            { name: 'create', perRequest: 3, writes: true },
+            { name: 'capture', perRequest: 5, writes: true },
+          ],
+        },
+      },
+    ],
+    runtimes: [
+      { runtime: 'compiled', startupMs: [250, 280, 320], startupCpuMs: [150, 160, 170], idleRssBytes: [79 * 2 ** 20] },
+      { runtime: 'tsx', startupMs: [650], startupCpuMs: [900], idleRssBytes: [130 * 2 ** 20] },
     ],
     notes: [],
   };
@@ -119,8 +141,19 @@ test('the report checks the targets and ends with the signed-get/bare-http ratio
   assert.equal(row('signed Get, 1M')[6], '>= 0.90 MISS');
   assert.equal(row('signed Create, 1M')[6], '>= 0.90 ok');
   assert.equal(row('server peak')[6], '< 200 ok');
-  assert.equal(row('start-up')[2], '400');
+  assert.equal(row('start-up, reji serve')[2], '400');
+  // Limits: bare 100 µs + verify 50 µs = 150 µs; Get 166.7 µs; Create 500 µs against 150 + 60 µs.
+  assert.equal(row('signed Get limit')[2], '150');
+  assert.deepEqual(row('  Get CPU vs').slice(5, 7), ['1.11', '<= 2.00 ok']);
+  assert.deepEqual(row('  Create CPU vs').slice(5, 7), ['2.38', '<= 2.00 MISS']);
+  assert.deepEqual(row('start-up to /healthz, packaged').slice(2, 8), ['280', 'ms', '', '', '< 300 ok', '160 ms']);
+  assert.equal(row('idle resident memory, packaged')[6], '< 80 ok');
+  assert.equal(row('idle resident memory, reji from source')[6], '');
+  assert.equal(row('  database round trips per Get')[6], '');
+  assert.equal(row('  database round trips per create')[6], '<= 3 ok');
+  assert.deepEqual(row('  database round trips per capture').slice(2, 7), ['5.00', 'round trips', '', '', '<= 3 MISS']);
   const lines = formatReport(results).split('\n');
-  assert.equal(lines.at(-1), 'ratio signed-get/bare-http: 0.60');
+  assert.equal(lines.at(-2), 'ratio signed-get/bare-http: 0.60');
+  assert.equal(lines.at(-1), 'ratio signed-get-cpu/limit: 1.11');
   assert.match(lines[1]!, /2 cores \(Test CPU\).*Node v20\.0\.0/);
 });

@@ -4,11 +4,13 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider, type DialectName } from './migrations.js';
-import { classifyPostgresError, createPostgresPool } from './postgres.js';
 import type { Database } from './schema.js';
 import { ConcurrentUpdateError, StoreUnavailableError } from './store.js';
 import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteDialectWithCache } from './sqlite-dialect.js';
+
+/** pg is loaded only for PostgreSQL: on SQLite its start-up (which also loads Node's fetch) is wasted. */
+const postgres = () => import('./postgres.js');
 
 export interface OpenStoreOptions {
   /** `postgres://...` for PostgreSQL; otherwise SQLite in `dataDir`. */
@@ -74,6 +76,7 @@ export async function whileUnavailable<T>(
 export async function openStore(options: OpenStoreOptions): Promise<KyselyStore> {
   const dialect = dialectOf(options.databaseUrl);
   if (dialect === 'postgres') {
+    const { classifyPostgresError, createPostgresPool } = await postgres();
     const url = options.databaseUrl!;
     const connectTimeoutMs = options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs;
     await whileUnavailable(
@@ -130,6 +133,7 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
  * (`pg_advisory_lock`, held for the whole run, so concurrent starts run the steps once).
  */
 async function migratePostgres(url: string, connectTimeoutMs: number): Promise<void> {
+  const { classifyPostgresError, createPostgresPool } = await postgres();
   const pool = createPostgresPool({ connectionString: url, max: 1, connectTimeoutMs, statementTimeoutMs: 0 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {

@@ -1,7 +1,7 @@
 // `npm start`: reji and the demo shop in one process; the banner names the shop's URL; the shop's button
 // points at reji's checkout.js and reji accepts its signed payload; Ctrl-C stops both.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,14 +25,26 @@ function freePort(): Promise<number> {
 describe('npm start', () => {
   let child: ChildProcess | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'reji-npm-start-'));
+  let builtDir: string | undefined;
   after(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    if (builtDir) rmSync(builtDir, { recursive: true, force: true });
   });
 
   test('runs reji and the shop, prints the shop URL, and stops both on Ctrl-C', { timeout: 60_000 }, async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    assert.equal(pkg.scripts['start'], 'node --import tsx scripts/start.ts');
+    // `npm start` builds (prestart) and runs the compiled demo: build the same into a private folder inside the
+    // checkout (so that node_modules resolve as from dist/) and run that, leaving dist/ to whoever else uses it.
+    assert.equal(pkg.scripts['prestart'], 'npm run build');
+    assert.equal(pkg.scripts['start'], 'node dist/demo/start.js');
+    const outdir = join(ROOT, 'test-results', `npm-start-${process.pid}`);
+    builtDir = outdir;
+    const built = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--outdir', outdir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    assert.equal(built.status, 0, built.stderr);
     const [api, tls, shopPort] = [await freePort(), await freePort(), await freePort()];
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -43,7 +55,7 @@ describe('npm start', () => {
     };
     delete env['REJI_SHOP_ADMIN_PASSWORD'];
     delete env['REJI_PUBLIC_URL'];
-    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    child = spawn(process.execPath, [join(outdir, 'demo/start.js')], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
