@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { createPartner } from '../../src/app/delegation.js';
 import { createKeyPair } from '../../src/app/merchants.js';
 import { dialectCases } from '../support/dialects.js';
+import { buttonFields, PageClient } from '../support/page-client.js';
 import { officialClient, settle, type OfficialClient, type OfficialResponse } from '../support/official-sdk.js';
 import { rawRequest, signedHeaders } from '../support/raw.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
@@ -312,6 +313,80 @@ for (const { dialect, skip } of await dialectCases()) {
         sdkA.merchantAccountClaim(registered.data.merchantAccountId, { uniqueReferenceId: 'plain-claim' }),
       );
       assert.equal(notLoginable.status, 400);
+    });
+
+    test('the button of a merchant under review and of a partner account is refused with a clear error', async () => {
+      const r = await sdkA.registerAmazonPayAccount(registerBody('button-001'));
+      const id = r.data.merchantAccountId as string;
+      const store = await sdkA.apiCall({
+        method: 'POST',
+        urlFragment: `merchantAccounts/${id}/stores`,
+        payload: { storeName: 'Button shop', allowedOriginDomains: ['shop.example'] },
+        headers: {},
+      });
+      const own = await createKeyPair(reji.ctx, { merchantId: id, environment: 'Sandbox', legacy: false });
+      const onboarded: TestMerchant = {
+        merchantId: id,
+        storeId: store.data.storeId as string,
+        region: 'jp',
+        sandboxKey: own,
+        legacyKey: own,
+        liveKey: own,
+      };
+      const payload = {
+        webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' },
+        storeId: onboarded.storeId,
+      };
+      const verify = async (m: TestMerchant) => {
+        const res = await fetch(`${reji.httpUrl}/checkout/verify-payload`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(buttonFields(m, payload)),
+        });
+        assert.equal(res.status, 200);
+        return (await res.json()) as { ok: boolean; reasonCode?: string; message?: string };
+      };
+      const early = await verify(onboarded);
+      assert.equal(early.ok, false);
+      assert.equal(early.reasonCode, 'InvalidAccountStatus');
+      assert.match(early.message ?? '', /under review/);
+      // The click itself: an error page naming the reason, in the merchant's (JP) language, no flow started.
+      const page = await new PageClient(reji.httpUrl).post('/checkout/start', buttonFields(onboarded, payload), {
+        origin: 'https://shop.example',
+      });
+      assert.equal(page.res.status, 400);
+      assert.match(page.html, /InvalidAccountStatus/);
+      assert.match(page.html, /under review/);
+      assert.match(page.html, /lang="ja/);
+
+      // A partner's own key signs no button: it takes no payments.
+      const partnerKey = await createKeyPair(reji.ctx, {
+        merchantId: a.partnerId,
+        environment: 'Sandbox',
+        legacy: false,
+      });
+      const asPartner: TestMerchant = { ...onboarded, merchantId: a.partnerId, sandboxKey: partnerKey };
+      const partnerVerify = await verify(asPartner);
+      assert.equal(partnerVerify.ok, false);
+      assert.equal(partnerVerify.reasonCode, 'UnauthorizedAccess');
+      assert.match(partnerVerify.message ?? '', /partner account/);
+      const partnerPage = await new PageClient(reji.httpUrl).post('/checkout/start', buttonFields(asPartner, payload), {
+        origin: 'https://shop.example',
+      });
+      assert.equal(partnerPage.res.status, 400);
+      assert.match(partnerPage.html, /UnauthorizedAccess/);
+
+      // Once the review is over (the partner moves the merchant's clock), the same button verifies.
+      const mws = (await grants(sdkA)).find((g) => g.merchantId === id)!.mwsAuthToken;
+      const token = await tokenFor(sdkA, mws, id);
+      const clock = await sdkA.apiCall({
+        method: 'POST',
+        urlFragment: 'testing/clock',
+        payload: { advanceBySeconds: 16 * 60 },
+        headers: as(token),
+      });
+      assert.equal(clock.status, 200, JSON.stringify(clock.data));
+      assert.deepEqual(await verify(onboarded), { ok: true });
     });
 
     test('a grant acts for its merchant and no other; signed or unsigned token header; every refusal', async () => {
