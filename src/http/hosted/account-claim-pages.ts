@@ -26,7 +26,7 @@ function refuse(p: Page, reason: ClaimRefusal): never {
     : new PageError(404, 'claimLinkInvalid', lang);
 }
 
-async function showClaim(p: Page, view: ClaimView, ticket: string, wrongEmail = false): Promise<void> {
+async function claimFormPage(p: Page, view: ClaimView, ticket: string, wrongEmail = false): Promise<void> {
   const lang = claimLanguage(p, view);
   const names = { partner: view.partnerName, business: view.businessName };
   const sandbox = view.environment === 'Sandbox';
@@ -65,7 +65,7 @@ export async function accountClaimPage(p: Page): Promise<void> {
   const ticket = p.url.searchParams.get('ticket') ?? '';
   const found = await claimPageOf(p.ctx, p.url.searchParams.get('merchantAccountId') ?? '', ticket);
   if (!found.ok) refuse(p, found.reason);
-  await showClaim(p, found.view, ticket);
+  await claimFormPage(p, found.view, ticket);
 }
 
 export async function accountClaimPost(p: Page): Promise<void> {
@@ -76,7 +76,7 @@ export async function accountClaimPost(p: Page): Promise<void> {
   };
   const r = await confirmAccountClaim(p.ctx, form);
   if (!r.ok) {
-    if (r.reason === 'wrongEmail' && r.view) return showClaim(p, r.view, form.ticket, true);
+    if (r.reason === 'wrongEmail' && r.view) return claimFormPage(p, r.view, form.ticket, true);
     refuse(p, r.reason === 'wrongEmail' ? 'linkInvalid' : r.reason);
   }
   const lang = claimLanguage(p, r.view);
