@@ -57,17 +57,16 @@ function emailOf(details: Readonly<Record<string, unknown>>): string | null {
   return typeof email === 'string' && email.trim() !== '' ? email.trim().toLowerCase() : null;
 }
 
-/** The claim page for a link: refused when the link is unknown, expired, used, or the account was deleted. */
-export async function claimPageOf(ctx: AppContext, merchantAccountId: string, ticket: string): Promise<ClaimLookup> {
-  const found = await lookup(ctx, merchantAccountId, ticket);
-  if (!found) return { ok: false, reason: 'linkInvalid' };
+type Found = NonNullable<Awaited<ReturnType<typeof lookup>>>;
+
+function viewOf(ctx: AppContext, found: Found): ClaimLookup {
   const { account, merchant, partner } = found;
   if (accountStateAt(account, nowFor(ctx, merchant, account.environment)) === 'Deleted')
     return { ok: false, reason: 'accountDeleted' };
   return {
     ok: true,
     view: {
-      merchantAccountId,
+      merchantAccountId: account.merchantAccountId,
       businessName: merchant.name,
       partnerName: partner.name,
       environment: account.environment,
@@ -76,6 +75,12 @@ export async function claimPageOf(ctx: AppContext, merchantAccountId: string, ti
       claimed: account.claimedAt !== null,
     },
   };
+}
+
+/** The claim page for a link: refused when the link is unknown, expired, used, or the account was deleted. */
+export async function claimPageOf(ctx: AppContext, merchantAccountId: string, ticket: string): Promise<ClaimLookup> {
+  const found = await lookup(ctx, merchantAccountId, ticket);
+  return found ? viewOf(ctx, found) : { ok: false, reason: 'linkInvalid' };
 }
 
 export type ClaimConfirmation =
@@ -90,10 +95,10 @@ export async function confirmAccountClaim(
   ctx: AppContext,
   form: { readonly merchantAccountId: string; readonly ticket: string; readonly email: string },
 ): Promise<ClaimConfirmation> {
-  const page = await claimPageOf(ctx, form.merchantAccountId, form.ticket);
-  if (!page.ok) return page;
   const found = await lookup(ctx, form.merchantAccountId, form.ticket);
   if (!found) return { ok: false, reason: 'linkInvalid' };
+  const page = viewOf(ctx, found);
+  if (!page.ok) return page;
   const expected = emailOf(found.account.details);
   if (expected !== null && form.email.trim().toLowerCase() !== expected)
     return { ok: false, reason: 'wrongEmail', view: page.view };
