@@ -10,6 +10,7 @@ import {
   type MerchantAccountType,
 } from '../domain/partners.js';
 import { REGION_INFO, type Region } from '../domain/regions.js';
+import { issueClaimLink } from './account-claim.js';
 import { ApiError } from './api-error.js';
 import { nowFor, type AppContext, type Caller } from './context.js';
 import { grantDelegation } from './delegation.js';
@@ -212,8 +213,8 @@ export async function deleteMerchantAccount(ctx: AppContext, caller: Caller, mer
 }
 
 /**
- * Merchant Account Claim: the merchant takes the account over. Answers 303 with the URL the merchant follows;
- * from then on the partner needs the merchant's authorization token to change it.
+ * Merchant Account Claim: answers 303 with a one-time link the merchant follows to take the account over
+ * (app/account-claim.ts). The partner keeps acting alone until the merchant confirms on that page.
  */
 export async function claimMerchantAccount(
   ctx: AppContext,
@@ -229,12 +230,9 @@ export async function claimMerchantAccount(
     );
   if (uniqueReferenceId !== account.uniqueReferenceId)
     throw new ApiError('InvalidParameterValue', 'The value provided for uniqueReferenceId is invalid.');
-  const now = ctx.clock.now();
-  if (account.claimedAt === null)
-    await inTransaction(ctx, (tx) =>
-      tx.merchants.updateMerchantAccount({ ...account, claimedAt: now, updatedAt: now }, account.version),
-    );
-  return { merchantAccountId, claimUrl: `${ctx.publicUrl}/claim/${merchantAccountId}` };
+  if (account.claimedAt !== null)
+    throw new ApiError('InvalidRequest', `Merchant account ${merchantAccountId} was already claimed by its merchant.`);
+  return { merchantAccountId, claimUrl: await issueClaimLink(ctx, merchantAccountId, account.partnerId) };
 }
 
 export interface StoreBody {

@@ -1,5 +1,6 @@
 import { ConcurrentUpdateError, StoreUnavailableError } from '../store/store.js';
 import type { AppContext } from './context.js';
+import { settleInStoreRefund } from './in-store.js';
 import { settleReport, settleReportSchedule } from './reports.js';
 import { settleDue } from './settle.js';
 import { inTransaction } from './transactions.js';
@@ -29,6 +30,8 @@ export async function runDueTimers(ctx: AppContext, merchantId?: string): Promis
               return settleReport(ctx, tx, timer.objectId, now);
             case 'reportSchedule':
               return settleReportSchedule(ctx, tx, timer.objectId, now);
+            case 'inStoreRefund':
+              return settleInStoreRefund(tx, timer.objectId, now);
             default:
               return settleDue(ctx, tx, timer.objectType, timer.objectId, now);
           }

@@ -1,7 +1,7 @@
 import type { Environment } from './environment.js';
 import { fail, invalidParameter, ok, type ReasonCode, type Result } from './errors.js';
 import { newChargeId, newChargePermissionId, newRefundId } from './ids.js';
-import { maxTransactionAmount, overRefundAllowance } from './limits.js';
+import { maxTransactionAmount, overRefundAllowance, TIMERS } from './limits.js';
 import { add, compare, display, zero, type CurrencyCode, type Money } from './money.js';
 import type { RandomSource } from './random.js';
 import type { Instant } from './time.js';
@@ -83,9 +83,39 @@ export interface InStoreRefund {
   readonly refundTotal: Money;
   readonly softDescriptor: string | null;
   readonly metadata: InStoreMetadata | null;
-  readonly state: 'Pending';
+  readonly state: InStoreRefundState;
   readonly createdAt: Instant;
+  /** When a Pending refund completes (the merchant's clock); absent on refunds stored before it was kept. */
+  readonly completesAt?: Instant;
+  /** When it completed; null while Pending. */
+  readonly completedAt?: Instant | null;
 }
+
+/** An in-store refund answers Pending and completes by itself after IN_STORE_REFUND_DELAY_MS. */
+export const IN_STORE_REFUND_STATES = ['Pending', 'Completed'] as const;
+export type InStoreRefundState = (typeof IN_STORE_REFUND_STATES)[number];
+export const IN_STORE_REFUND_TRANSITIONS: Record<InStoreRefundState, readonly InStoreRefundState[]> = {
+  Pending: ['Completed'],
+  Completed: [],
+};
+
+/** How long an in-store refund stays Pending: as long as a checkout refund stays RefundInitiated. */
+export const IN_STORE_REFUND_DELAY_MS = TIMERS.refundProcessingDelay;
+
+/** When a Pending refund completes (older rows without `completesAt`: the delay after its creation). */
+export function inStoreRefundDueAt(refund: InStoreRefund): Instant | null {
+  return refund.state === 'Pending' ? (refund.completesAt ?? refund.createdAt + IN_STORE_REFUND_DELAY_MS) : null;
+}
+
+/** The refund Completed once due; null when it is not due yet or already final. */
+export function completeInStoreRefundIfDue(refund: InStoreRefund, now: Instant): InStoreRefund | null {
+  const due = inStoreRefundDueAt(refund);
+  if (due === null || now < due || !IN_STORE_REFUND_TRANSITIONS[refund.state].includes('Completed')) return null;
+  return { ...refund, state: 'Completed', completedAt: due };
+}
+
+/** What Create Refund answers with: a new refund is always Pending. */
+export type NewInStoreRefund = InStoreRefund & { readonly state: 'Pending' };
 
 export type InStoreRecord = InStoreScan | InStoreCharge | InStoreRefund;
 
@@ -205,7 +235,7 @@ export function refundCharge(
   input: RefundInput,
   now: Instant,
   random: RandomSource,
-): Result<InStoreRefund> {
+): Result<NewInStoreRefund> {
   const amount = checkAmount(input.refundTotal, charge.chargeTotal.currency, 'refundTotal');
   if (!amount.ok) return amount;
   const refunded = earlier.reduce((sum, r) => add(sum, r.refundTotal), zero(charge.chargeTotal.currency));
@@ -225,5 +255,7 @@ export function refundCharge(
     metadata: input.metadata ?? null,
     state: 'Pending',
     createdAt: now,
+    completesAt: now + IN_STORE_REFUND_DELAY_MS,
+    completedAt: null,
   });
 }

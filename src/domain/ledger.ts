@@ -2,6 +2,7 @@ import type { Charge } from './charge.js';
 import { toLedger } from './conversion.js';
 import { disputeMoneyMovement, type Dispute } from './dispute.js';
 import type { Environment } from './environment.js';
+import type { InStoreCharge, InStoreRefund, InStoreScan } from './in-store.js';
 import type { CurrencyCode, Money } from './money.js';
 import type { Refund } from './refund.js';
 import type { Instant } from './time.js';
@@ -167,9 +168,7 @@ export function refundLedgerEntries(
       fixedFee: 0,
     },
   ];
-  const paid = -sumOf(earlier.filter((e) => e.kind === 'CaptureFee').map((e) => e.percentageFee));
-  const returned = sumOf(earlier.filter((e) => e.kind === 'RefundFeeReturn').map((e) => e.amount));
-  const back = Math.max(0, Math.min(percentageFeeOf(refunded.minor, refunded.currency), paid - returned));
+  const back = feeReturnOf(refunded, earlier);
   if (back > 0) {
     entries.push({
       ...base,
@@ -183,6 +182,120 @@ export function refundLedgerEntries(
       fixedFee: 0,
     });
   }
+  return entries;
+}
+
+/** The percentage fee a refund of `refunded` gets back: its own share, never more than the charge paid in all. */
+function feeReturnOf(refunded: Money, earlier: readonly LedgerEntry[]): number {
+  const paid = -sumOf(earlier.filter((e) => e.kind === 'CaptureFee').map((e) => e.percentageFee));
+  const returned = sumOf(earlier.filter((e) => e.kind === 'RefundFeeReturn').map((e) => e.amount));
+  return Math.max(0, Math.min(percentageFeeOf(refunded.minor, refunded.currency), paid - returned));
+}
+
+/** Who an in-store charge belongs to, and the settlement columns its metadata fills. */
+export interface InStoreOwner {
+  readonly merchantId: string;
+  readonly environment: Environment;
+}
+
+/** The settlement columns come from the charge's metadata, else the scan's (where tills usually put them). */
+function inStoreCommon(owner: InStoreOwner, charge: InStoreCharge, scan: InStoreScan | undefined): Common {
+  const context = charge.metadata?.communicationContext;
+  const scanContext = scan?.metadata?.communicationContext;
+  return {
+    merchantId: owner.merchantId,
+    environment: owner.environment,
+    chargePermissionId: charge.chargePermissionId,
+    sellerOrderId: context?.merchantOrderId ?? scanContext?.merchantOrderId ?? null,
+    storeName: context?.merchantStoreName ?? scanContext?.merchantStoreName ?? null,
+  };
+}
+
+/** An in-store charge is Completed when made: it books its capture and the capture's fee at once, as a capture does. */
+export function inStoreChargeLedgerEntries(
+  owner: InStoreOwner,
+  charge: InStoreCharge,
+  scan: InStoreScan,
+): LedgerEntry[] {
+  const captured = charge.chargeTotal;
+  const fee = captureFee(captured);
+  const base = { ...inStoreCommon(owner, charge, scan), chargeId: charge.chargeId, refundId: null, disputeId: null };
+  const captureId = `Capture:${charge.chargeId}`;
+  const entries: LedgerEntry[] = [
+    {
+      ...base,
+      entryId: captureId,
+      kind: 'Capture',
+      amount: captured.minor,
+      currencyCode: captured.currency,
+      occurredAt: charge.createdAt,
+      relatesTo: null,
+      percentageFee: 0,
+      fixedFee: 0,
+    },
+  ];
+  if (fee.percentage + fee.fixed > 0)
+    entries.push({
+      ...base,
+      entryId: `CaptureFee:${charge.chargeId}`,
+      kind: 'CaptureFee',
+      amount: -(fee.percentage + fee.fixed),
+      currencyCode: captured.currency,
+      occurredAt: charge.createdAt,
+      relatesTo: captureId,
+      percentageFee: -fee.percentage,
+      fixedFee: -fee.fixed,
+    });
+  return entries;
+}
+
+/** An in-store refund books, once it is Completed, the refund and the fee it returns (as a checkout refund does). */
+export function inStoreRefundLedgerEntries(
+  owner: InStoreOwner,
+  refund: InStoreRefund,
+  charge: InStoreCharge,
+  earlier: readonly LedgerEntry[],
+): LedgerEntry[] {
+  if (refund.state !== 'Completed') return [];
+  const at = refund.completedAt ?? refund.createdAt;
+  // The same settlement columns as the charge's capture.
+  const capture = earlier.find((e) => e.kind === 'Capture');
+  const common = inStoreCommon(owner, charge, undefined);
+  const base = {
+    ...common,
+    sellerOrderId: capture?.sellerOrderId ?? common.sellerOrderId,
+    storeName: capture?.storeName ?? common.storeName,
+    chargeId: charge.chargeId,
+    refundId: refund.refundId,
+    disputeId: null,
+  };
+  const refundEntryId = `Refund:${refund.refundId}`;
+  const entries: LedgerEntry[] = [
+    {
+      ...base,
+      entryId: refundEntryId,
+      kind: 'Refund',
+      amount: -refund.refundTotal.minor,
+      currencyCode: refund.refundTotal.currency,
+      occurredAt: at,
+      relatesTo: null,
+      percentageFee: 0,
+      fixedFee: 0,
+    },
+  ];
+  const back = feeReturnOf(refund.refundTotal, earlier);
+  if (back > 0)
+    entries.push({
+      ...base,
+      entryId: `RefundFeeReturn:${refund.refundId}`,
+      kind: 'RefundFeeReturn',
+      amount: back,
+      currencyCode: refund.refundTotal.currency,
+      occurredAt: at,
+      relatesTo: refundEntryId,
+      percentageFee: back,
+      fixedFee: 0,
+    });
   return entries;
 }
 

@@ -14,7 +14,7 @@ import type { Address, BuyerSnapshot, MerchantMetadata, RecurringMetadata } from
 import { formatWireTimestamp, type Instant } from '../domain/time.js';
 import type { Report, ReportSchedule } from '../domain/report.js';
 import { formatDisbursementTime, type Disbursement } from '../domain/settlement.js';
-import type { InStoreCharge, InStoreRefund, InStoreScan } from '../domain/in-store.js';
+import type { InStoreCharge, InStoreScan, NewInStoreRefund } from '../domain/in-store.js';
 import type { Delegation } from '../domain/partners.js';
 import {
   addressResponse,
@@ -485,6 +485,6 @@ export function wireInStoreCharge(c: InStoreCharge) {
   return render(inStoreChargeResponse, { chargeId: c.chargeId, chargeStatus: { state: c.state } });
 }
 
-export function wireInStoreRefund(r: InStoreRefund) {
+export function wireInStoreRefund(r: NewInStoreRefund) {
   return render(inStoreRefundResponse, { refundId: r.refundId, refundStatus: { state: r.state } });
 }

@@ -10,8 +10,11 @@ export interface BuyerSessionRecord {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-/** `reportDownload`: a Get Report Document URL (app/reports.ts), valid 30 s on the merchant's clock. */
-export type HostedTokenKind = 'claim' | 'signInRequest' | 'buyerToken' | 'reportDownload';
+/**
+ * `reportDownload`: a Get Report Document URL (app/reports.ts), valid 30 s on the merchant's clock.
+ * `accountClaim`: a Merchant Account Claim link (app/account-claim.ts), one use.
+ */
+export type HostedTokenKind = 'claim' | 'signInRequest' | 'buyerToken' | 'reportDownload' | 'accountClaim';
 
 export interface HostedTokenRecord {
   readonly tokenHash: string;

@@ -14,4 +14,12 @@ export interface InStoreTx {
   chargesOf(chargePermissionId: string): Promise<InStoreCharge[]>;
   refundsOf(chargeId: string): Promise<InStoreRefund[]>;
   insert(merchantId: string, environment: Environment, record: InStoreRecord): Promise<void>;
+  /** A refund by id alone (the timer that completes it), its row locked, with its merchant and environment. */
+  refundForUpdate(
+    refundId: string,
+  ): Promise<{ refund: InStoreRefund; merchantId: string; environment: Environment } | undefined>;
+  /** A charge by id alone (its merchant and environment are the refund's). */
+  charge(chargeId: string): Promise<InStoreCharge | undefined>;
+  /** Replaces a refund's stored state (its row is locked by refundForUpdate). */
+  updateRefund(refund: InStoreRefund): Promise<void>;
 }

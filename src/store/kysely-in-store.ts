@@ -54,6 +54,35 @@ export class KyselyInStoreTx implements InStoreTx {
   refundsOf(chargeId: string): Promise<InStoreRefund[]> {
     return this.#children('refund', chargeId);
   }
+  async refundForUpdate(
+    refundId: string,
+  ): Promise<{ refund: InStoreRefund; merchantId: string; environment: Environment } | undefined> {
+    const r = await rowLock(this.dialect)(
+      this.trx
+        .selectFrom('in_store_transactions')
+        .select(['doc', 'merchant_id', 'environment'])
+        .where('id', '=', refundId)
+        .where('kind', '=', 'refund'),
+    ).executeTakeFirst();
+    return r && { refund: JSON.parse(r.doc), merchantId: r.merchant_id, environment: r.environment as Environment };
+  }
+  async charge(chargeId: string): Promise<InStoreCharge | undefined> {
+    const r = await this.trx
+      .selectFrom('in_store_transactions')
+      .select('doc')
+      .where('id', '=', chargeId)
+      .where('kind', '=', 'charge')
+      .executeTakeFirst();
+    return r && JSON.parse(r.doc);
+  }
+  async updateRefund(refund: InStoreRefund): Promise<void> {
+    await this.trx
+      .updateTable('in_store_transactions')
+      .set({ doc: JSON.stringify(refund) })
+      .where('id', '=', refund.refundId)
+      .where('kind', '=', 'refund')
+      .execute();
+  }
   async insert(merchantId: string, environment: Environment, record: InStoreRecord): Promise<void> {
     await this.trx
       .insertInto('in_store_transactions')

@@ -2,8 +2,11 @@ import type { Environment } from '../domain/environment.js';
 import type { Instant } from '../domain/time.js';
 import type { DocumentKind } from './documents.js';
 
-/** What a timer row belongs to: a document, a report (its processing end) or a report schedule (its next run). */
-export type TimerKind = DocumentKind | 'report' | 'reportSchedule';
+/**
+ * What a timer row belongs to: a document, a report (its processing end), a report schedule (its next run) or an
+ * in-store refund (its completion).
+ */
+export type TimerKind = DocumentKind | 'report' | 'reportSchedule' | 'inStoreRefund';
 
 export interface TimerDue {
   readonly objectType: TimerKind;

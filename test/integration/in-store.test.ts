@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { dialectCases } from '../support/dialects.js';
-import { settle, type OfficialResponse } from '../support/official-sdk.js';
+import { inTransaction } from '../../src/app/transactions.js';
+import { officialClient, settle, type OfficialResponse } from '../support/official-sdk.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
 
 /** In-store payments (spec 12 §12.11) through the official Node SDK's InStoreClient, unmodified. */
@@ -114,6 +115,71 @@ for (const { dialect, skip } of await dialectCases()) {
       );
       assert.equal(second.status, 422);
       assert.equal(second.data.reasonCode, 'InvalidChargePermissionStatus');
+    });
+
+    test('a charge books its capture at once; a refund completes 30 s later on the sandbox clock and is booked then', async () => {
+      const jp = await reji.merchant('jp');
+      const till = inStoreClient(reji, jp);
+      const sdk = officialClient(reji, jp);
+      const scan = await till.merchantScan({
+        ...scanBody(),
+        merchantCOE: 'JP',
+        ledgerCurrency: 'JPY',
+        chargeTotal: { currencyCode: 'JPY', amount: 5000 },
+        storeLocation: { countryCode: 'JP' },
+      });
+      assert.equal(scan.status, 200, JSON.stringify(scan.data));
+      const charge = await till.charge({
+        chargePermissionId: scan.data.chargePermissionId,
+        chargeReferenceId: ref('charge'),
+        chargeTotal: { currencyCode: 'JPY', amount: 2000 },
+      });
+      assert.equal(charge.status, 200, JSON.stringify(charge.data));
+      const chargeId = charge.data.chargeId as string;
+      const booked = async () =>
+        (await reji.ctx.store.reader.ledger.entriesOfCharge(chargeId)).map((e) => [
+          e.kind,
+          e.amount,
+          e.sellerOrderId,
+          e.storeName,
+        ]);
+      // JP fee: 3.90 % of 2,000 JPY = 78; the scan's communicationContext fills the settlement columns.
+      assert.deepEqual(await booked(), [
+        ['Capture', 2000, 'ord-1', 'Main Street'],
+        ['CaptureFee', -78, 'ord-1', 'Main Street'],
+      ]);
+
+      const body = { chargeId, refundReferenceId: ref('refund'), refundTotal: { currencyCode: 'JPY', amount: 500 } };
+      const refund = await till.refund(body);
+      assert.equal(refund.status, 200, JSON.stringify(refund.data));
+      assert.deepEqual(refund.data.refundStatus, { state: 'Pending' });
+      const refundId = refund.data.refundId as string;
+      const stateOf = () =>
+        inTransaction(reji.ctx, async (tx) => (await tx.inStore.refundForUpdate(refundId))?.refund.state);
+      const clock = (seconds: number) =>
+        sdk.apiCall({
+          method: 'POST',
+          urlFragment: 'testing/clock',
+          payload: { advanceBySeconds: seconds },
+          headers: {},
+        });
+
+      assert.equal((await clock(10)).status, 200);
+      assert.equal(await stateOf(), 'Pending');
+      assert.equal((await booked()).length, 2, 'a Pending refund books nothing');
+
+      assert.equal((await clock(25)).status, 200);
+      assert.equal(await stateOf(), 'Completed');
+      // 3.90 % of 500 JPY = 19.5, rounded half up: 20 of the capture's fee comes back.
+      assert.deepEqual((await booked()).slice(2), [
+        ['Refund', -500, 'ord-1', 'Main Street'],
+        ['RefundFeeReturn', 20, 'ord-1', 'Main Street'],
+      ]);
+      // Replaying the request still answers what it answered first; nothing is booked twice.
+      const replay = await till.refund(body);
+      assert.deepEqual(replay.data, refund.data);
+      assert.equal((await clock(60)).status, 200);
+      assert.equal((await booked()).length, 4);
     });
 
     test('the reference ids name the request: same body replays, another body is refused', async () => {

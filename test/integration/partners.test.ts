@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { createPartner } from '../../src/app/delegation.js';
 import { createKeyPair } from '../../src/app/merchants.js';
 import { dialectCases } from '../support/dialects.js';
+import { buttonFields, csrfOf, PageClient } from '../support/page-client.js';
 import { officialClient, settle, type OfficialClient, type OfficialResponse } from '../support/official-sdk.js';
 import { rawRequest, signedHeaders } from '../support/raw.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
@@ -251,7 +252,7 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(deleteAgain.status, 403);
     });
 
-    test('Create Merchant Account, Update (200), Update Store, Claim (303): after the claim the merchant token is needed', async () => {
+    test('Create Merchant Account, Update (200), Update Store, Claim (303) and the merchant’s claim page: after it the merchant token is needed', async () => {
       const r = await sdkA.createMerchantAccount(createBody('login-001'));
       assert.equal(r.status, 201, JSON.stringify(r.data));
       const id = r.data.merchantAccountId as string;
@@ -297,7 +298,39 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(wrongRef.status, 400);
       const claim = await sdkA.merchantAccountClaim(id, { uniqueReferenceId: 'login-001' });
       assert.equal(claim.status, 303, JSON.stringify(claim.data));
-      assert.equal(claim.headers['location'], `${reji.httpUrl}/claim/${id}`);
+      const location = claim.headers['location'] as string;
+      assert.ok(location.startsWith(`${reji.httpUrl}/checkout/account-claim?`), location);
+      assert.deepEqual(claim.data, { merchantAccountId: id, claimUrl: location });
+
+      // Until the merchant confirms on the page, the partner keeps acting alone.
+      const before = await sdkA.updateMerchantAccount(id, { businessInfo: { businessDisplayName: 'x' } }, {});
+      assert.equal(before.status, 200, JSON.stringify(before.data));
+
+      // The merchant's page: in Japanese for a JP account, naming the partner and the business.
+      const browser = new PageClient(reji.httpUrl);
+      const page = await browser.get(location.slice(reji.httpUrl.length));
+      assert.equal(page.res.status, 200, page.html.slice(0, 500));
+      assert.match(page.html, /lang="ja/);
+      assert.match(page.html, /Amazon Payアカウントの引き継ぎ/);
+      assert.match(page.html, /JP cart platform/);
+      assert.match(page.html, /株式会社ログイン/);
+      const ticket = new URL(location).searchParams.get('ticket')!;
+      const form = { _csrf: csrfOf(page.html), merchantAccountId: id, ticket, lang: 'ja_JP' };
+      const noCsrf = await browser.post('/checkout/account-claim', {
+        ...form,
+        _csrf: 'x',
+        email: 'owner@shop.example',
+      });
+      assert.equal(noCsrf.res.status, 403);
+      const wrongEmail = await browser.post('/checkout/account-claim', { ...form, email: 'someone@else.example' });
+      assert.equal(wrongEmail.res.status, 400);
+      assert.match(wrongEmail.html, /このアカウントのメールアドレスではありません/);
+      const stillPartner = await sdkA.updateMerchantAccount(id, { businessInfo: { businessDisplayName: 'z' } }, {});
+      assert.equal(stillPartner.status, 200, 'a wrong email claims nothing');
+
+      const done = await browser.post('/checkout/account-claim', { ...form, email: ' Owner@Shop.example ' });
+      assert.equal(done.res.status, 200, done.html.slice(0, 500));
+      assert.match(done.html, /アカウントを引き継ぎました/);
 
       const alone = await settle(sdkA.updateMerchantAccount(id, { businessInfo: { businessDisplayName: 'x' } }, {}));
       assert.equal(alone.status, 401);
@@ -306,12 +339,100 @@ for (const { dialect, skip } of await dialectCases()) {
       const token = await tokenFor(sdkA, mws, id);
       const withToken = await sdkA.updateMerchantAccount(id, { businessInfo: { businessDisplayName: 'y' } }, as(token));
       assert.equal(withToken.status, 200);
+      const twice = await settle(sdkA.merchantAccountClaim(id, { uniqueReferenceId: 'login-001' }, as(token)));
+      assert.equal(twice.status, 400);
+      assert.match(twice.data.message, /already claimed/);
+
+      // The link is used up; a made-up one is refused alike (English for a browser that asks for it).
+      const reused = await new PageClient(reji.httpUrl).request(location.slice(reji.httpUrl.length), {
+        headers: { 'accept-language': 'en-US' },
+      });
+      assert.equal(reused.status, 404);
+      assert.match(await reused.text(), /This link is not valid/);
+      const madeUp = await new PageClient(reji.httpUrl).request(
+        `/checkout/account-claim?merchantAccountId=${id}&ticket=${'A'.repeat(43)}`,
+      );
+      assert.equal(madeUp.status, 404);
 
       const registered = await sdkA.registerAmazonPayAccount(registerBody('plain-claim'));
       const notLoginable = await settle(
         sdkA.merchantAccountClaim(registered.data.merchantAccountId, { uniqueReferenceId: 'plain-claim' }),
       );
       assert.equal(notLoginable.status, 400);
+    });
+
+    test('the button of a merchant under review and of a partner account is refused with a clear error', async () => {
+      const r = await sdkA.registerAmazonPayAccount(registerBody('button-001'));
+      const id = r.data.merchantAccountId as string;
+      const store = await sdkA.apiCall({
+        method: 'POST',
+        urlFragment: `merchantAccounts/${id}/stores`,
+        payload: { storeName: 'Button shop', allowedOriginDomains: ['shop.example'] },
+        headers: {},
+      });
+      const own = await createKeyPair(reji.ctx, { merchantId: id, environment: 'Sandbox', legacy: false });
+      const onboarded: TestMerchant = {
+        merchantId: id,
+        storeId: store.data.storeId as string,
+        region: 'jp',
+        sandboxKey: own,
+        legacyKey: own,
+        liveKey: own,
+      };
+      const payload = {
+        webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' },
+        storeId: onboarded.storeId,
+      };
+      const verify = async (m: TestMerchant) => {
+        const res = await fetch(`${reji.httpUrl}/checkout/verify-payload`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(buttonFields(m, payload)),
+        });
+        assert.equal(res.status, 200);
+        return (await res.json()) as { ok: boolean; reasonCode?: string; message?: string };
+      };
+      const early = await verify(onboarded);
+      assert.equal(early.ok, false);
+      assert.equal(early.reasonCode, 'InvalidAccountStatus');
+      assert.match(early.message ?? '', /under review/);
+      // The click itself: an error page naming the reason, in the merchant's (JP) language, no flow started.
+      const page = await new PageClient(reji.httpUrl).post('/checkout/start', buttonFields(onboarded, payload), {
+        origin: 'https://shop.example',
+      });
+      assert.equal(page.res.status, 400);
+      assert.match(page.html, /InvalidAccountStatus/);
+      assert.match(page.html, /under review/);
+      assert.match(page.html, /lang="ja/);
+
+      // A partner's own key signs no button: it takes no payments.
+      const partnerKey = await createKeyPair(reji.ctx, {
+        merchantId: a.partnerId,
+        environment: 'Sandbox',
+        legacy: false,
+      });
+      const asPartner: TestMerchant = { ...onboarded, merchantId: a.partnerId, sandboxKey: partnerKey };
+      const partnerVerify = await verify(asPartner);
+      assert.equal(partnerVerify.ok, false);
+      assert.equal(partnerVerify.reasonCode, 'UnauthorizedAccess');
+      assert.match(partnerVerify.message ?? '', /partner account/);
+      const partnerPage = await new PageClient(reji.httpUrl).post('/checkout/start', buttonFields(asPartner, payload), {
+        origin: 'https://shop.example',
+      });
+      assert.equal(partnerPage.res.status, 400);
+      assert.match(partnerPage.html, /UnauthorizedAccess/);
+
+      // Once the review is over (the partner moves the merchant's clock), the same button verifies.
+      const mws = (await grants(sdkA)).find((g) => g.merchantId === id)!.mwsAuthToken;
+      const token = await tokenFor(sdkA, mws, id);
+      const clock = await sdkA.apiCall({
+        method: 'POST',
+        urlFragment: 'testing/clock',
+        payload: { advanceBySeconds: 16 * 60 },
+        headers: as(token),
+      });
+      assert.equal(clock.status, 200, JSON.stringify(clock.data));
+      assert.deepEqual(await verify(onboarded), { ok: true });
     });
 
     test('a grant acts for its merchant and no other; signed or unsigned token header; every refusal', async () => {

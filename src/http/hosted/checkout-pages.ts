@@ -12,6 +12,7 @@ import {
   verifyPayloadPreflight,
 } from './button-pages.js';
 import { buyNowCancelPost, buyNowCartPost, buyNowPage, buyNowPlacePost } from './buy-now-pages.js';
+import { accountClaimPage, accountClaimPost } from './account-claim-pages.js';
 import { authenticatePage, authenticatePost } from './authenticate-pages.js';
 import { cancelPost, giveUpPost } from './cancel-pages.js';
 import { consentPage, consentPost } from './consent-pages.js';
@@ -71,6 +72,8 @@ const ROUTES: Readonly<Record<string, Route>> = {
   'GET /checkout/wallet/card': cardPage,
   'POST /checkout/wallet/card': cardPost,
   'POST /checkout/wallet/delete': deletePost,
+  'GET /checkout/account-claim': accountClaimPage,
+  'POST /checkout/account-claim': accountClaimPost,
 };
 
 /** The button's endpoints take cross-site POSTs: their authority is the payload signature, not a form of ours. */

@@ -164,6 +164,20 @@ const en_US = {
   scaCode: 'One-time code',
   scaSandboxHint: 'Sandbox: the code is {code}; any other code fails the check.',
   scaButton: 'Verify and pay',
+  claimTitle: 'Take over your Amazon Pay account',
+  claimText:
+    '{partner} set up the Amazon Pay account of {business} for you. Once you take it over, the account is yours: {partner} can change it only with an authorization you give.',
+  claimEmailHint: 'Confirm with the email address {partner} registered for the account.',
+  claimAccountId: 'Account ID',
+  claimButton: 'Take over the account',
+  claimWrongEmail: 'This is not the email address of the account.',
+  claimDoneTitle: 'The account is yours',
+  claimDoneText:
+    'You took over the Amazon Pay account of {business}. {partner} now needs your authorization to change it.',
+  claimAlreadyText: 'The Amazon Pay account of {business} has already been taken over.',
+  claimLinkInvalid:
+    'This link is not valid: it expired, was already used, or belongs to another account. Ask your partner for a new one.',
+  claimAccountDeleted: 'This account was deleted by the partner that set it up.',
 } as const;
 
 export type MessageKey = keyof typeof en_US;
@@ -342,6 +356,20 @@ const de_DE: Messages = {
   scaCode: 'Einmalcode',
   scaSandboxHint: 'Sandbox: Der Code lautet {code}; jeder andere Code lässt die Prüfung scheitern.',
   scaButton: 'Bestätigen und bezahlen',
+  claimTitle: 'Ihr Amazon Pay-Konto übernehmen',
+  claimText:
+    '{partner} hat das Amazon Pay-Konto von {business} für Sie eingerichtet. Sobald Sie es übernehmen, gehört das Konto Ihnen: {partner} kann es dann nur noch mit Ihrer Berechtigung ändern.',
+  claimEmailHint: 'Bestätigen Sie mit der E-Mail-Adresse, die {partner} für das Konto angegeben hat.',
+  claimAccountId: 'Konto-ID',
+  claimButton: 'Konto übernehmen',
+  claimWrongEmail: 'Das ist nicht die E-Mail-Adresse des Kontos.',
+  claimDoneTitle: 'Das Konto gehört Ihnen',
+  claimDoneText:
+    'Sie haben das Amazon Pay-Konto von {business} übernommen. {partner} braucht jetzt Ihre Berechtigung, um es zu ändern.',
+  claimAlreadyText: 'Das Amazon Pay-Konto von {business} wurde bereits übernommen.',
+  claimLinkInvalid:
+    'Dieser Link ist ungültig: Er ist abgelaufen, wurde schon verwendet oder gehört zu einem anderen Konto. Bitten Sie Ihren Partner um einen neuen.',
+  claimAccountDeleted: 'Dieses Konto wurde von dem Partner gelöscht, der es eingerichtet hat.',
 };
 
 const fr_FR: Messages = {
@@ -504,6 +532,20 @@ const fr_FR: Messages = {
   scaCode: 'Code à usage unique',
   scaSandboxHint: 'Sandbox : le code est {code} ; tout autre code fait échouer la vérification.',
   scaButton: 'Vérifier et payer',
+  claimTitle: 'Reprendre votre compte Amazon Pay',
+  claimText:
+    '{partner} a créé pour vous le compte Amazon Pay de {business}. Une fois repris, le compte est à vous : {partner} ne pourra le modifier qu’avec votre autorisation.',
+  claimEmailHint: 'Confirmez avec l’adresse e-mail que {partner} a enregistrée pour le compte.',
+  claimAccountId: 'ID du compte',
+  claimButton: 'Reprendre le compte',
+  claimWrongEmail: 'Ce n’est pas l’adresse e-mail du compte.',
+  claimDoneTitle: 'Le compte est à vous',
+  claimDoneText:
+    'Vous avez repris le compte Amazon Pay de {business}. {partner} a désormais besoin de votre autorisation pour le modifier.',
+  claimAlreadyText: 'Le compte Amazon Pay de {business} a déjà été repris.',
+  claimLinkInvalid:
+    'Ce lien n’est pas valide : il a expiré, a déjà servi ou concerne un autre compte. Demandez-en un nouveau à votre partenaire.',
+  claimAccountDeleted: 'Ce compte a été supprimé par le partenaire qui l’avait créé.',
 };
 
 const it_IT: Messages = {
@@ -666,6 +708,20 @@ const it_IT: Messages = {
   scaCode: 'Codice monouso',
   scaSandboxHint: 'Sandbox: il codice è {code}; qualsiasi altro codice non supera la verifica.',
   scaButton: 'Verifica e paga',
+  claimTitle: 'Prendi in carico il tuo account Amazon Pay',
+  claimText:
+    '{partner} ha creato per te l’account Amazon Pay di {business}. Una volta preso in carico, l’account è tuo: {partner} potrà modificarlo solo con una tua autorizzazione.',
+  claimEmailHint: 'Conferma con l’indirizzo e-mail che {partner} ha registrato per l’account.',
+  claimAccountId: 'ID account',
+  claimButton: 'Prendi in carico l’account',
+  claimWrongEmail: 'Questo non è l’indirizzo e-mail dell’account.',
+  claimDoneTitle: 'L’account è tuo',
+  claimDoneText:
+    'Hai preso in carico l’account Amazon Pay di {business}. Ora {partner} ha bisogno della tua autorizzazione per modificarlo.',
+  claimAlreadyText: 'L’account Amazon Pay di {business} è già stato preso in carico.',
+  claimLinkInvalid:
+    'Questo link non è valido: è scaduto, è già stato usato o appartiene a un altro account. Chiedine uno nuovo al tuo partner.',
+  claimAccountDeleted: 'Questo account è stato eliminato dal partner che lo aveva creato.',
 };
 
 const es_ES: Messages = {
@@ -827,6 +883,20 @@ const es_ES: Messages = {
   scaCode: 'Código de un solo uso',
   scaSandboxHint: 'Sandbox: el código es {code}; cualquier otro código hace fallar la verificación.',
   scaButton: 'Verificar y pagar',
+  claimTitle: 'Asume tu cuenta de Amazon Pay',
+  claimText:
+    '{partner} ha creado para ti la cuenta de Amazon Pay de {business}. Cuando la asumas, la cuenta será tuya: {partner} solo podrá modificarla con una autorización tuya.',
+  claimEmailHint: 'Confirma con la dirección de correo electrónico que {partner} registró para la cuenta.',
+  claimAccountId: 'ID de la cuenta',
+  claimButton: 'Asumir la cuenta',
+  claimWrongEmail: 'Esta no es la dirección de correo electrónico de la cuenta.',
+  claimDoneTitle: 'La cuenta es tuya',
+  claimDoneText:
+    'Has asumido la cuenta de Amazon Pay de {business}. Ahora {partner} necesita tu autorización para modificarla.',
+  claimAlreadyText: 'La cuenta de Amazon Pay de {business} ya ha sido asumida.',
+  claimLinkInvalid:
+    'Este enlace no es válido: ha caducado, ya se ha usado o pertenece a otra cuenta. Pide uno nuevo a tu partner.',
+  claimAccountDeleted: 'El partner que creó esta cuenta la ha eliminado.',
 };
 
 const ja_JP: Messages = {
@@ -988,6 +1058,20 @@ const ja_JP: Messages = {
   scaCode: 'ワンタイムコード',
   scaSandboxHint: 'サンドボックス: コードは {code} です。それ以外のコードでは確認に失敗します。',
   scaButton: '確認して支払う',
+  claimTitle: 'Amazon Payアカウントの引き継ぎ',
+  claimText:
+    '{partner}が{business}のAmazon Payアカウントを作成しました。引き継ぐと、このアカウントはお客様のものになり、{partner}はお客様の許可がある場合にのみ変更できます。',
+  claimEmailHint: '{partner}がこのアカウントに登録したメールアドレスを入力して確認してください。',
+  claimAccountId: 'アカウントID',
+  claimButton: 'アカウントを引き継ぐ',
+  claimWrongEmail: 'このアカウントのメールアドレスではありません。',
+  claimDoneTitle: 'アカウントを引き継ぎました',
+  claimDoneText:
+    '{business}のAmazon Payアカウントを引き継ぎました。今後、{partner}が変更するにはお客様の許可が必要です。',
+  claimAlreadyText: '{business}のAmazon Payアカウントはすでに引き継がれています。',
+  claimLinkInvalid:
+    'このリンクは無効です（有効期限切れ、使用済み、または別のアカウントのリンクです）。パートナーに新しいリンクを依頼してください。',
+  claimAccountDeleted: 'このアカウントは、作成したパートナーによって削除されました。',
 };
 
 export const MESSAGES: Readonly<Record<CheckoutLanguage, Messages>> = {
