@@ -11,6 +11,7 @@ import type {
   DocumentKind,
   Documents,
   IpnAttempt,
+  InStoreEntry,
   IpnEndpoint,
   LedgerEntry,
   NotificationRecord,
@@ -36,6 +37,7 @@ import { inTransaction } from './transactions.js';
 export type {
   DocumentFilter,
   DocumentKind,
+  InStoreEntry,
   IpnAttempt,
   IpnEndpoint,
   NewRequestLogEntry,
@@ -379,4 +381,34 @@ export async function partnerDetail(ctx: AppContext, partnerId: string) {
 export async function createPartnerKeyPair(ctx: AppContext, partnerId: string, environment: Environment) {
   await partnerOrFail(ctx, partnerId);
   return createKeyPair(ctx, { merchantId: partnerId, environment, legacy: false });
+}
+
+// ---------------------------------------------------------------- in-store (issue 13)
+
+/** The state the console shows for an in-store record (a scan has none of its own: it is a charge permission). */
+export const IN_STORE_STATES = { scan: 'Scanned', charge: 'Completed', refund: 'Pending' } as const;
+
+export function searchInStore(ctx: AppContext, filter: DocumentFilter): Promise<InStoreEntry[]> {
+  const kinds =
+    filter.state === undefined
+      ? undefined
+      : (Object.keys(IN_STORE_STATES) as (keyof typeof IN_STORE_STATES)[]).filter(
+          (k) => IN_STORE_STATES[k] === filter.state,
+        );
+  return ctx.store.reader.inStore.search({
+    merchantId: filter.merchantId,
+    environment: filter.environment,
+    id: filter.id,
+    kinds,
+    referenceId: filter.merchantReferenceId,
+    createdFrom: filter.createdFrom,
+    createdTo: filter.createdTo,
+    limit: filter.limit,
+  });
+}
+
+export async function consoleInStore(ctx: AppContext, id: string): Promise<InStoreEntry> {
+  const [found] = await ctx.store.reader.inStore.search({ id, limit: 1 });
+  if (!found) throw notFound('In-store transaction', id);
+  return found;
 }

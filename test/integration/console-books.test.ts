@@ -12,7 +12,15 @@ import { startTestReji, type TestMerchant, type TestReji } from '../support/reji
  */
 
 const require = createRequire(import.meta.url);
+type InStoreCall = (payload: unknown) => Promise<{ status: number; data: Record<string, string> }>;
 const AmazonPay = require('@amazonpay/amazon-pay-api-sdk-nodejs') as {
+  InStoreClient: new (
+    config: Record<string, unknown>,
+  ) => {
+    merchantScan: InStoreCall;
+    charge: InStoreCall;
+    refund: InStoreCall;
+  };
   WebStoreClient: new (
     config: Record<string, unknown>,
   ) => { registerAmazonPayAccount(payload: unknown, headers?: Record<string, string> | null): Promise<unknown> };
@@ -120,9 +128,11 @@ for (const { dialect, skip } of await dialectCases()) {
 
       const found = await getPage(`${reji.httpUrl}/console/objects?kind=dispute&merchant=${merchant.merchantId}`);
       assert.match(found.html, new RegExp(`>${disputeId}</a>`));
+      await reji.ctx.requestLog!.flush();
       const page = await getPage(`${reji.httpUrl}/console/objects/dispute/${disputeId}`);
       assert.equal(page.status, 200);
       assert.equal(textOf(page.html, 'object-state'), 'UnderReview');
+      assert.match(textOf(page.html, 'timeline'), /ContestDispute 200/);
       const files = textOf(page.html, 'evidence-files');
       assert.match(files, new RegExp(`${file.data.id} Receipt png ${PNG.length} Download`));
       assert.doesNotMatch(files, new RegExp(pending.data.id), 'only the files the dispute names');
@@ -171,6 +181,51 @@ for (const { dialect, skip } of await dialectCases()) {
         (await getPage(`${reji.httpUrl}/console/objects?q=${reportId}`)).html.includes(`>${reportId}</a>`),
         true,
       );
+    });
+
+    test('in-store scans, charges and refunds are found by id, reference, state and merchant, and show their record', async () => {
+      const us = await reji.merchant('us');
+      const till = new AmazonPay.InStoreClient({
+        publicKeyId: us.sandboxKey.publicKeyId,
+        privateKey: us.sandboxKey.privateKeyPem,
+        region: 'us',
+        sandbox: true,
+        overrideServiceUrl: reji.httpsHost,
+      });
+      const scan = await till.merchantScan({
+        scanData: 'amzn-pay-qr-console',
+        scanReferenceId: 'console-scan-1',
+        merchantCOE: 'US',
+        ledgerCurrency: 'USD',
+      });
+      assert.equal(scan.status, 200);
+      const charge = await till.charge({
+        chargePermissionId: scan.data.chargePermissionId,
+        chargeReferenceId: 'console-charge-1',
+        chargeTotal: { currencyCode: 'USD', amount: 12.5 },
+      });
+      const refund = await till.refund({
+        chargeId: charge.data.chargeId,
+        refundReferenceId: 'console-refund-1',
+        refundTotal: { currencyCode: 'USD', amount: 2.5 },
+      });
+      assert.equal(refund.status, 200, JSON.stringify(refund.data));
+      const found = async (query: string) => (await getPage(`${reji.httpUrl}/console/objects?${query}`)).html;
+      const all = await found(`kind=inStore&merchant=${us.merchantId}`);
+      for (const id of [scan.data.chargePermissionId, charge.data.chargeId, refund.data.refundId])
+        assert.match(all, new RegExp(`>${id}</a>`));
+      assert.match(await found('q=console-charge-1'), new RegExp(`>${charge.data.chargeId}</a>`));
+      const pending = await found(`kind=inStore&state=Pending&merchant=${us.merchantId}`);
+      assert.match(pending, new RegExp(`>${refund.data.refundId}</a>`));
+      assert.doesNotMatch(pending, new RegExp(`>${charge.data.chargeId}</a>`));
+      await reji.ctx.requestLog!.flush();
+      const page = await getPage(`${reji.httpUrl}/console/objects/inStore/${charge.data.chargeId}`);
+      assert.equal(page.status, 200);
+      assert.equal(textOf(page.html, 'object-state'), 'Completed');
+      const record = JSON.parse(textOf(page.html, 'object-json'));
+      assert.equal(record.chargeReferenceId, 'console-charge-1');
+      assert.deepEqual(record.chargeTotal, { minor: 1250, currency: 'USD' });
+      assert.match(textOf(page.html, 'timeline'), /Charge 200/);
     });
 
     test('partners: create one and its key (shown once), see what it onboarded, grant and revoke a delegation', async () => {

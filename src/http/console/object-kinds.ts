@@ -1,10 +1,14 @@
 import {
   chargePermissionBooks,
+  consoleInStore,
   consoleObject,
   consoleReport,
   documentId,
   evidenceFilesOf,
+  IN_STORE_STATES,
   searchDocuments,
+  searchInStore,
+  type InStoreEntry,
   searchReports,
   type DocumentFilter,
   type DocumentKind,
@@ -147,6 +151,36 @@ function reportSummary(r: Report): ConsoleObjectSummary {
   };
 }
 
+function inStoreSummary({ merchantId, environment, record: r }: InStoreEntry): ConsoleObjectSummary {
+  return {
+    id: r.kind === 'scan' ? r.chargePermissionId : r.kind === 'charge' ? r.chargeId : r.refundId,
+    merchantId,
+    environment,
+    state: IN_STORE_STATES[r.kind],
+    createdAt: r.createdAt,
+    merchantReferenceId:
+      r.kind === 'scan' ? r.scanReferenceId : r.kind === 'charge' ? r.chargeReferenceId : r.refundReferenceId,
+  };
+}
+
+/**
+ * In-store scans, charges and refunds (a till's records, apart from the checkout objects). The API has no read
+ * for them, so the page shows the record reji keeps (docs/decisions.md, "The console's books").
+ */
+const IN_STORE_KIND: ConsoleObjectKind = {
+  slug: 'inStore',
+  label: 'In-store transaction',
+  idField: 'chargeId',
+  states: Object.values(IN_STORE_STATES),
+  async search(ctx, filter) {
+    return (await searchInStore(ctx, filter)).map(inStoreSummary);
+  },
+  async load(ctx, id) {
+    const entry = await consoleInStore(ctx, id);
+    return { ...inStoreSummary(entry), wire: entry.record };
+  },
+};
+
 /** Reports live beside the documents (their own table): searched by merchant, status and date, read like Get Report. */
 const REPORT_KIND: ConsoleObjectKind = {
   slug: 'report',
@@ -208,6 +242,7 @@ export const OBJECT_KINDS: readonly ConsoleObjectKind[] = [
     disputeSections,
   ),
   REPORT_KIND,
+  IN_STORE_KIND,
 ];
 
 export function objectKind(slug: string | null | undefined): ConsoleObjectKind | undefined {
