@@ -139,7 +139,8 @@ async function spawnOnce(options: SpawnOptions): Promise<RejiProcess> {
     }
     if (!running) throw new Error(`reji ${options.name} exited before it was ready:\n${output}`);
     // Its own start-up line first: a /healthz answer alone could come from whoever took the port.
-    if (output.includes(`API and hosted pages: ${httpUrl}`)) {
+    // (`--host 0.0.0.0` prints that address, still on this port.)
+    if (new RegExp(`API and hosted pages: http://(127\\.0\\.0\\.1|0\\.0\\.0\\.0):${port}\\b`).test(output)) {
       try {
         const r = await fetch(`${httpUrl}/healthz`);
         if (r.status === 200) return proc;
