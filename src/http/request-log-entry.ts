@@ -25,7 +25,7 @@ export interface AnsweredCall {
 /** Headers the log keeps besides `x-amz-pay-*` (the rest say nothing about an Amazon Pay integration). */
 const KEPT_HEADERS: ReadonlySet<string> = new Set(['authorization', 'content-type', 'accept', 'user-agent', 'host']);
 /** The ids a body names: a scan, cheaper than parsing every response (nested ids link the object too). */
-const ID_IN_BODY = /"(?:checkoutSessionId|chargePermissionId|chargeId|refundId)":"([^"\\]{1,100})"/g;
+const ID_IN_BODY = /"(?:checkoutSessionId|chargePermissionId|chargeId|refundId|disputeId|reportId)":"([^"\\]{1,100})"/g;
 
 function objectIds(call: AnsweredCall, bodyText: string): string[] {
   const ids = new Set<string>();

@@ -1,8 +1,35 @@
 import type { Environment } from '../domain/environment.js';
 import type { InStoreCharge, InStoreRecord, InStoreRefund, InStoreScan } from '../domain/in-store.js';
 
+/** A stored in-store record with the merchant and environment it belongs to. */
+export interface InStoreEntry {
+  readonly merchantId: string;
+  readonly environment: Environment;
+  readonly record: InStoreRecord;
+}
+
+export interface InStoreSearch {
+  readonly merchantId?: string | undefined;
+  readonly environment?: Environment | undefined;
+  /** The scan's charge permission id, the charge's or the refund's id. */
+  readonly id?: string | undefined;
+  readonly kinds?: readonly InStoreRecord['kind'][] | undefined;
+  /** scanReferenceId, chargeReferenceId or refundReferenceId, exactly. */
+  readonly referenceId?: string | undefined;
+  /** `createdAt` range, inclusive start and exclusive end. */
+  readonly createdFrom?: number | undefined;
+  readonly createdTo?: number | undefined;
+  readonly limit: number;
+}
+
+/** In-store records: reads that need no transaction (the console's object browser). */
+export interface InStoreReads {
+  /** Newest first; every given criterion must hold. */
+  search(filter: InStoreSearch): Promise<InStoreEntry[]>;
+}
+
 /** In-store scans, charges and refunds: written and read inside the transaction of the operation. */
-export interface InStoreTx {
+export interface InStoreTx extends InStoreReads {
   /** A scan of this merchant and environment, its row locked (PostgreSQL) against concurrent charges. */
   scanForUpdate(
     merchantId: string,

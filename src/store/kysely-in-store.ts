@@ -1,7 +1,7 @@
-import type { Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Environment } from '../domain/environment.js';
 import type { InStoreCharge, InStoreRecord, InStoreRefund, InStoreScan } from '../domain/in-store.js';
-import type { InStoreTx } from './in-store.js';
+import type { InStoreEntry, InStoreReads, InStoreSearch, InStoreTx } from './in-store.js';
 import type { DialectName } from './migrations.js';
 import { rowLock } from './prepared.js';
 import type { Database } from './schema.js';
@@ -14,11 +14,44 @@ function parentOf(r: InStoreRecord): string | null {
   return r.kind === 'scan' ? null : r.kind === 'charge' ? r.chargePermissionId : r.chargeId;
 }
 
-export class KyselyInStoreTx implements InStoreTx {
+export class KyselyInStoreReads implements InStoreReads {
+  constructor(protected readonly db: Kysely<Database> | Transaction<Database>) {}
+
+  async search(f: InStoreSearch): Promise<InStoreEntry[]> {
+    let q = this.db.selectFrom('in_store_transactions').select(['merchant_id', 'environment', 'doc']);
+    if (f.merchantId !== undefined) q = q.where('merchant_id', '=', f.merchantId);
+    if (f.environment !== undefined) q = q.where('environment', '=', f.environment);
+    if (f.id !== undefined) q = q.where('id', '=', f.id);
+    if (f.kinds !== undefined) q = q.where('kind', 'in', f.kinds.length > 0 ? [...f.kinds] : ['-']);
+    if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
+    if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
+    // The reference lives inside the JSON document; the LIKE narrows, the exact check below decides.
+    if (f.referenceId !== undefined) {
+      const needle = JSON.stringify(f.referenceId).replace(/[\\%_]/g, (c) => `\\${c}`);
+      q = q.where(sql<boolean>`doc like ${`%ReferenceId":${needle}%`} escape '\\'`);
+    }
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+    const entries = rows.map((r) => ({
+      merchantId: r.merchant_id,
+      environment: r.environment as Environment,
+      record: JSON.parse(r.doc) as InStoreRecord,
+    }));
+    if (f.referenceId === undefined) return entries;
+    return entries.filter(({ record: r }) => {
+      const ref =
+        r.kind === 'scan' ? r.scanReferenceId : r.kind === 'charge' ? r.chargeReferenceId : r.refundReferenceId;
+      return ref === f.referenceId;
+    });
+  }
+}
+
+export class KyselyInStoreTx extends KyselyInStoreReads implements InStoreTx {
   constructor(
     private readonly trx: Transaction<Database>,
     private readonly dialect: DialectName,
-  ) {}
+  ) {
+    super(trx);
+  }
 
   async #locked(kind: string, merchantId: string, environment: Environment, id: string) {
     const r = await rowLock(this.dialect)(

@@ -10,6 +10,7 @@ import type {
   ReportDocumentRecord,
   ReportQuery,
   ReportReads,
+  ReportSearch,
   ReportTx,
 } from './reports.js';
 import type { Database, DeliveryTrackerRow, ReportRow, ReportScheduleRow } from './schema.js';
@@ -53,6 +54,18 @@ export class KyselyReportReads implements ReportReads {
       );
     }
     const rows = await q.orderBy('created_at', 'desc').orderBy('report_id', 'desc').limit(query.limit).execute();
+    return rows.map(reportOf);
+  }
+
+  async search(f: ReportSearch): Promise<Report[]> {
+    let q = this.db.selectFrom('reports').selectAll();
+    if (f.merchantId !== undefined) q = q.where('merchant_id', '=', f.merchantId);
+    if (f.environment !== undefined) q = q.where('environment', '=', f.environment);
+    if (f.id !== undefined) q = q.where('report_id', '=', f.id);
+    if (f.state !== undefined) q = q.where('processing_status', '=', f.state);
+    if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
+    if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
+    const rows = await q.orderBy('created_at', 'desc').orderBy('report_id', 'desc').limit(f.limit).execute();
     return rows.map(reportOf);
   }
 

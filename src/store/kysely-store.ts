@@ -11,7 +11,7 @@ import {
   KyselyReportReads,
   KyselyReportTx,
 } from './kysely-reports.js';
-import { KyselyInStoreTx } from './kysely-in-store.js';
+import { KyselyInStoreReads, KyselyInStoreTx } from './kysely-in-store.js';
 import { KyselyMerchantReads, KyselyMerchantTx, MerchantQueries } from './kysely-merchants.js';
 import { KyselyNotificationReads, KyselyNotificationTx, NotificationQueries } from './kysely-notifications.js';
 import { KyselyRequestLogReads, KyselyRequestLogTx, RequestLogQueries } from './kysely-request-log.js';
@@ -172,6 +172,7 @@ export class KyselyStore implements Store {
       deliveryTrackers: wrapErrors(new KyselyDeliveryTrackerReads(db), classify),
       requestLog: wrapErrors(new KyselyRequestLogReads(db), classify),
       timers: wrapErrors(new KyselyTimerReads(db), classify),
+      inStore: wrapErrors(new KyselyInStoreReads(db), classify),
     });
   }
 

@@ -26,11 +26,24 @@ export interface ReportQuery {
   readonly limit: number;
 }
 
+export interface ReportSearch {
+  readonly merchantId?: string | undefined;
+  readonly environment?: Environment | undefined;
+  readonly id?: string | undefined;
+  readonly state?: string | undefined;
+  /** `createdTime` range, inclusive start and exclusive end. */
+  readonly createdFrom?: Instant | undefined;
+  readonly createdTo?: Instant | undefined;
+  readonly limit: number;
+}
+
 /** Reports, their files and report schedules: reads that need no transaction. */
 export interface ReportReads {
   get(reportId: string): Promise<Report | undefined>;
   /** Newest first. */
   list(query: ReportQuery): Promise<Report[]>;
+  /** The console's object browser: any merchant, newest first; `state` is the processing status. */
+  search(filter: ReportSearch): Promise<Report[]>;
   document(reportDocumentId: string): Promise<ReportDocumentRecord | undefined>;
   schedule(reportScheduleId: string): Promise<ReportSchedule | undefined>;
   schedules(

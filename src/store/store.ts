@@ -4,7 +4,7 @@ import type { FileReads, FileTx } from './files.js';
 import type { HostedReads, HostedTx } from './hosted.js';
 import type { IdempotencyTx } from './idempotency.js';
 import type { LedgerReads, LedgerTx } from './ledger.js';
-import type { InStoreTx } from './in-store.js';
+import type { InStoreReads, InStoreTx } from './in-store.js';
 import type { MerchantReads, MerchantTx } from './merchants.js';
 import type { DialectName } from './migrations.js';
 import type { NotificationReads, NotificationTx } from './notifications.js';
@@ -68,6 +68,7 @@ export interface StoreReads {
   readonly ledger: LedgerReads;
   readonly reports: ReportReads;
   readonly deliveryTrackers: DeliveryTrackerReads;
+  readonly inStore: InStoreReads;
 }
 
 /** Everything a use case may do inside one transaction, by aggregate; a transaction spans them all. */

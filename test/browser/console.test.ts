@@ -9,7 +9,7 @@ import { startServers, type RunningServer } from '../../src/http/server.js';
 import { browserSkipReason, freshBrowser } from '../support/browser.js';
 import { dialectCases } from '../support/dialects.js';
 import { checkout } from '../support/flows.js';
-import { idem, officialClient, type OfficialClient } from '../support/official-sdk.js';
+import { idem, officialClient, testing, type OfficialClient } from '../support/official-sdk.js';
 import { rawRequest, signedHeaders } from '../support/raw.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../support/reji.js';
 
@@ -233,6 +233,104 @@ for (const { dialect, skip } of await dialectCases()) {
       await page.goto(`${reji.httpUrl}/console/objects?merchant=${merchant.merchantId}`);
       assert.match((await page.textContent('main'))!, /Nothing found/);
       await shot('after-reset');
+    });
+
+    test('books: a charge permission with its trackers and ledger, a dispute with its evidence file, a report with its file, payouts', async () => {
+      const done = await checkout(client, merchant, { intent: 'AuthorizeWithCapture', amount: '8000' });
+      const cpId = done.data.chargePermissionId as string;
+      const chargeId = done.data.chargeId as string;
+      await client.deliveryTrackers({
+        chargePermissionId: cpId,
+        deliveryDetails: [{ trackingNumber: 'BROWSER-0001', carrierCode: 'TAQBIN_JP' }],
+      });
+      const t = testing(client);
+      const opened = await t.chargeback(chargeId, { filingReason: 'ProductNotReceived' });
+      const disputeId = opened.data.disputeId as string;
+      const file = await client.uploadFile({ type: 'png', purpose: 'disputeEvidence' }, idem());
+      const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+      await fetch(file.data.url, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: png });
+      await client.contestDispute(disputeId, {
+        merchantEvidences: [{ evidenceType: 'Receipt', fileId: file.data.id }],
+      });
+      await reji.ctx.requestLog!.flush();
+
+      await page.goto(`${reji.httpUrl}/console/objects/chargePermission/${cpId}?lang=en`);
+      assert.match((await page.textContent('#delivery-trackers'))!, /BROWSER-0001[\s\S]*TAQBIN_JP/);
+      assert.match((await page.textContent('#ledger'))!, /Capture[\s\S]*CaptureFee[\s\S]*ChargebackDebit/);
+      assert.equal(await page.textContent('#ledger-total'), '-312 JPY');
+      await shot('charge-permission-books');
+
+      await page.click(`#ledger a:text-is("${disputeId}")`);
+      await page.waitForSelector('#evidence-files');
+      assert.equal(await page.textContent('#object-state'), 'UnderReview');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('#evidence-files a:text-is("Download")'),
+      ]);
+      assert.equal(download.suggestedFilename(), `${file.data.id}.png`);
+      assert.deepEqual(readFileSync(await download.path()), png);
+      await shot('dispute');
+
+      const start = reji.ctx.clock.now() - 86_400_000;
+      const compact = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+      const report = await client.createReport(
+        {
+          reportType: '_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SANDBOX_SETTLEMENT_DATA_',
+          startTime: compact(start),
+          endTime: compact(start + 2 * 86_400_000),
+        },
+        idem(),
+      );
+      await t.advanceClock(2 * 86_400);
+      await page.goto(`${reji.httpUrl}/console/objects?kind=report&merchant=${merchant.merchantId}`);
+      await page.click(`#objects a:text-is("${report.data.reportId}")`);
+      await page.waitForSelector('#report-document');
+      assert.equal(await page.textContent('#object-state'), 'COMPLETED');
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
+      assert.equal(csv.suggestedFilename(), `${report.data.reportId}.csv`);
+      assert.match(readFileSync(await csv.path(), 'utf8'), /Chargeback/);
+      await shot('report');
+
+      await page.goto(`${reji.httpUrl}/console/merchants/${merchant.merchantId}`);
+      assert.match((await page.textContent('#disbursements'))!, /Sandbox[\s\S]*JPY/);
+      await shot('merchant-disbursements');
+      assert.deepEqual(consoleErrors, []);
+    });
+
+    test('partners: create one, its key downloaded once, grant a merchant delegated access and revoke it', async () => {
+      await page.goto(`${reji.httpUrl}/?lang=en`);
+      await page.click('header nav >> text=Partners');
+      await page.click('text=Create a partner');
+      await page.fill('#create-partner-form input[name="name"]', 'Browser cart platform');
+      await shot('partners-create');
+      await page.click('#create-partner');
+      await page.waitForSelector('#partner-id');
+      const partnerId = (await page.textContent('#partner-id'))!;
+      assert.match(partnerId, /^A[0-9A-Z]{13}$/);
+      await page.click('#create-key');
+      await page.waitForSelector('#new-key-id');
+      const keyId = (await page.textContent('#new-key-id'))!;
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-key')]);
+      assert.equal(download.suggestedFilename(), `${keyId}.pem`);
+      assert.match(readFileSync(await download.path(), 'utf8'), /BEGIN PRIVATE KEY/);
+      await shot('partner-key-created');
+      await page.click('text=Back');
+      assert.match((await page.textContent('#keys'))!, new RegExp(keyId));
+      assert.doesNotMatch(await page.content(), /PRIVATE KEY/);
+
+      await page.selectOption('#grant-form select[name="merchantId"]', merchant.merchantId);
+      await page.click('#grant-delegation');
+      await page.waitForSelector('.alert.info');
+      assert.match((await page.textContent('#delegations'))!, new RegExp(`${merchant.merchantId}[\\s\\S]*active`));
+      await shot('partner-delegation');
+      await page.click('#delegations button:text-is("Revoke")');
+      await page.waitForSelector('.alert.info');
+      assert.match((await page.textContent('#delegations'))!, /Revoked/);
+      assert.equal(await page.locator('#delegations button:text-is("Revoke")').count(), 0);
+      await page.goto(`${reji.httpUrl}/console/partners`);
+      assert.match((await page.textContent('#partners'))!, new RegExp(partnerId));
+      await shot('partners');
+      assert.deepEqual(consoleErrors, []);
     });
 
     test('Japanese pages, and the sign-in page when reji is not on loopback', async () => {

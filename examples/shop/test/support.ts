@@ -5,6 +5,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AmazonPayClient, nodeTransport, type Transport, type TransportRequest } from '@reji/sdk';
+import type { TestDialect } from '../../../test/support/dialects.js';
 import { startTestReji, type TestMerchant, type TestReji } from '../../../test/support/reji.js';
 import { startShop, type RunningShop, type ShopConfig } from '../src/shop.js';
 
@@ -24,8 +25,10 @@ export interface ShopHarness {
   stop(): Promise<void>;
 }
 
-export async function startShopHarness(options: { rejiPublicUrl?: string } = {}): Promise<ShopHarness> {
-  const reji = await startTestReji({ dialect: 'sqlite' });
+export async function startShopHarness(
+  options: { rejiPublicUrl?: string; dialect?: TestDialect } = {},
+): Promise<ShopHarness> {
+  const reji = await startTestReji({ dialect: options.dialect ?? 'sqlite' });
   const merchant = await reji.merchant('jp', ['http://127.0.0.1:*']);
   const ca = readFileSync(join(reji.dataDir, 'tls', 'cert.pem'));
   const shopDataDir = mkdtempSync(join(tmpdir(), 'reji-shop-'));

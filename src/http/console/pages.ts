@@ -5,7 +5,13 @@ import {
   actAsBuyer,
   advanceConsoleClock,
   consoleMerchants,
+  consolePartners,
+  createPartnerKeyPair,
+  evidenceFileContent,
   merchantDetail,
+  partnerDetail,
+  recentDisbursements,
+  reportFile,
   objectHistory,
   replayForConsole,
   resetSandbox,
@@ -13,6 +19,7 @@ import {
   type BuyerAction,
 } from '../../app/console.js';
 import type { AppContext } from '../../app/context.js';
+import { createPartner, grantDelegation, revokeDelegation } from '../../app/delegation.js';
 import { setIpnEndpoint } from '../../app/ipn/admin.js';
 import {
   createKeyPair,
@@ -23,6 +30,8 @@ import {
 } from '../../app/merchants.js';
 import { requestLogEntries, requestLogEntry } from '../../app/request-log.js';
 import { ENVIRONMENTS, type Environment } from '../../domain/environment.js';
+import { FILE_CONTENT_TYPES } from '../../domain/evidence-file.js';
+import { display, money } from '../../domain/money.js';
 import { isRegion, REGIONS } from '../../domain/regions.js';
 import { isStorableText } from '../../domain/text.js';
 import { html, type SafeHtml } from '../html.js';
@@ -121,7 +130,7 @@ function doneNotice(p: Page): SafeHtml | '' {
 
 async function home(p: Page): Promise<void> {
   const { v } = p;
-  const merchants = await consoleMerchants(p.ctx);
+  const merchants = (await consoleMerchants(p.ctx)).filter((m) => m.kind !== 'partner');
   const rows = merchants.map(
     (m) =>
       html`<tr><td><a href="/console/merchants/${m.merchantId}">${m.merchantId}</a></td><td>${m.name}</td><td>${m.region}</td><td>${when(m.createdAt)}</td></tr>`,
@@ -170,6 +179,11 @@ async function createMerchantPost(p: Page): Promise<void> {
 async function merchantPage(p: Page, [merchantId]: readonly string[]): Promise<void> {
   const { v } = p;
   const d = await merchantDetail(p.ctx, merchantId!);
+  const payouts = await recentDisbursements(p.ctx, d.merchant.merchantId);
+  const payoutRows = payouts.map(
+    (x) =>
+      html`<tr><td>${when(x.transactionTime)}</td><td>${x.environment}</td><td class="mono">${x.settlementId}</td><td class="amount">${display(money(x.amount, x.currencyCode))}</td></tr>`,
+  );
   const base = `/console/merchants/${d.merchant.merchantId}`;
   const keyRows = d.keys.map(
     (k) =>
@@ -256,6 +270,10 @@ ${ENVIRONMENTS.map((env) =>
 )}
 </section>
 
+<section id="disbursements"><h2>${tr(v, 'disbursements')}</h2>
+${payouts.length === 0 ? html`<p>${tr(v, 'noDisbursements')}</p>` : table([tr(v, 'time'), tr(v, 'environment'), 'settlementId', tr(v, 'amount')], payoutRows)}
+</section>
+
 <section id="notifications"><h2>${tr(v, 'notifications')}</h2>
 ${d.notifications.length === 0 ? html`<p>${tr(v, 'noNotifications')}</p>` : table([tr(v, 'time'), tr(v, 'object'), tr(v, 'kind'), tr(v, 'status'), tr(v, 'attempts'), ''], notificationRows)}
 </section>
@@ -272,12 +290,12 @@ function kindOfType(objectType: string): string {
     REFUND: 'refund',
     CHARGE_PERMISSION: 'chargePermission',
     CHECKOUT_SESSION: 'checkoutSession',
+    CHARGEBACK: 'dispute',
   };
   return map[objectType] ?? objectType;
 }
 
 async function keysPost(p: Page, [merchantId]: readonly string[]): Promise<void> {
-  const { v } = p;
   const f = await p.form();
   const spec = {
     merchantId: merchantId!,
@@ -290,7 +308,12 @@ async function keysPost(p: Page, [merchantId]: readonly string[]): Promise<void>
     return;
   }
   const key = await createKeyPair(p.ctx, spec);
-  // Shown once: the answer is not cached and reji keeps only the public half.
+  showPrivateKeyOnce(p, key, `/console/merchants/${merchantId}`);
+}
+
+/** Shown once: the answer is not cached and reji keeps only the public half. */
+function showPrivateKeyOnce(p: Page, key: { publicKeyId: string; privateKeyPem: string }, back: string): void {
+  const { v } = p;
   const href = `data:application/x-pem-file;base64,${Buffer.from(key.privateKeyPem).toString('base64')}`;
   show(
     p,
@@ -298,7 +321,7 @@ async function keysPost(p: Page, [merchantId]: readonly string[]): Promise<void>
     html`${notice(tr(v, 'keyOnce'))}
 <p>${tr(v, 'keyId')}: <strong class="mono" id="new-key-id">${key.publicKeyId}</strong></p>
 <p><a class="button" id="download-key" href="${href}" download="${key.publicKeyId}.pem">${tr(v, 'downloadKey')}</a></p>
-<p><a href="/console/merchants/${merchantId}">${tr(v, 'back')}</a></p>`,
+<p><a href="${back}">${tr(v, 'back')}</a></p>`,
   );
 }
 
@@ -448,6 +471,7 @@ ${form(v, action, html`<input type="hidden" name="action" value="cancel"><button
     html`${doneNotice(p)}
 <p>${tr(v, 'state')}: <strong id="object-state">${object.state}</strong> · ${object.environment} · <a href="/console/merchants/${object.merchantId}">${object.merchantId}</a></p>
 ${controls}${clock}
+${kind.sections ? await kind.sections(p.ctx, object, v) : ''}
 <section><h2>${tr(v, 'timeline')}</h2>
 ${events.length === 0 ? html`<p>${tr(v, 'emptyTimeline')}</p>` : html`<ol class="timeline" id="timeline">${eventRows}</ol>`}
 </section>
@@ -615,6 +639,142 @@ function prettyJson(text: string): string {
   }
 }
 
+// ---------------------------------------------------------------- downloads
+
+/** A file download: never rendered inline by the console's origin. */
+function sendDownload(p: Page, fileName: string, contentType: string, content: Uint8Array | string): void {
+  const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+  p.res.writeHead(200, {
+    'content-type': contentType,
+    'content-length': body.byteLength,
+    'content-disposition': `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; sandbox",
+  });
+  p.res.end(p.req.method === 'HEAD' ? undefined : body);
+}
+
+async function evidenceFileDownload(p: Page, [fileId]: readonly string[]): Promise<void> {
+  const { file, content } = await evidenceFileContent(p.ctx, fileId!);
+  sendDownload(p, `${file.fileId}.${file.type}`, FILE_CONTENT_TYPES[file.type], content);
+}
+
+async function reportDownload(p: Page, [reportId]: readonly string[]): Promise<void> {
+  const { fileName, content } = await reportFile(p.ctx, reportId!);
+  sendDownload(p, fileName, 'text/csv; charset=utf-8', content);
+}
+
+// ---------------------------------------------------------------- partners (issue 13)
+
+async function partnersPage(p: Page): Promise<void> {
+  const { v } = p;
+  const partners = await consolePartners(p.ctx);
+  const rows = partners.map(
+    (m) =>
+      html`<tr><td><a href="/console/partners/${m.merchantId}">${m.merchantId}</a></td><td>${m.name}</td><td>${m.region}</td><td>${when(m.createdAt)}</td></tr>`,
+  );
+  show(
+    p,
+    tr(v, 'partners'),
+    html`${doneNotice(p)}<p class="hint">${tr(v, 'partnerHint')}</p>
+${partners.length === 0 ? html`<p>${tr(v, 'noPartners')}</p>` : table([tr(v, 'partnerId'), tr(v, 'name'), tr(v, 'region'), tr(v, 'createdAt')], rows, { id: 'partners' })}
+<details><summary>${tr(v, 'createPartner')}</summary>
+${form(
+  v,
+  '/console/partners',
+  html`<label>${tr(v, 'region')} <select name="region">${REGIONS.map((r) => option(r, r, r === 'jp'))}</select></label>
+<label>${tr(v, 'name')} <input name="name" maxlength="100"></label>
+<button type="submit" id="create-partner">${tr(v, 'create')}</button>`,
+  { id: 'create-partner-form' },
+)}
+</details>`,
+  );
+}
+
+async function createPartnerPost(p: Page): Promise<void> {
+  const f = await p.form();
+  const region = field(f, 'region');
+  if (!isRegion(region)) throw new ApiError('InvalidParameterValue', `Region must be one of ${REGIONS.join(', ')}.`);
+  const name = field(f, 'name');
+  const partner = await createPartner(p.ctx, { region, ...(name ? { name } : {}) });
+  done(p, `/console/partners/${partner.merchantId}`);
+}
+
+async function partnerPage(p: Page, [partnerId]: readonly string[]): Promise<void> {
+  const { v } = p;
+  const d = await partnerDetail(p.ctx, partnerId!);
+  const base = `/console/partners/${d.partner.merchantId}`;
+  const merchants = (await consoleMerchants(p.ctx)).filter((m) => m.kind !== 'partner');
+  const keyRows = d.keys.map(
+    (k) =>
+      html`<tr><td class="mono">${k.publicKeyId}</td><td>${k.environment ?? tr(v, 'legacy')}</td><td>${when(k.createdAt)}</td></tr>`,
+  );
+  const accountRows = d.accounts.map(
+    (a) =>
+      html`<tr><td><a href="/console/merchants/${a.merchantAccountId}">${a.merchantAccountId}</a></td><td>${a.uniqueReferenceId}</td><td>${a.environment}</td><td>${a.type}</td><td>${a.state}</td><td>${a.claimedAt === null ? '' : when(a.claimedAt)}</td></tr>`,
+  );
+  const delegationRows = d.delegations.map(
+    (g) =>
+      html`<tr data-token="${g.mwsAuthToken}"><td class="mono">${g.mwsAuthToken}</td><td><a href="/console/merchants/${g.merchantId}">${g.merchantId}</a></td><td>${when(g.createdAt)}</td><td>${
+        g.revokedAt === null
+          ? html`${tr(v, 'active')} ${form(
+              v,
+              `/console/delegations/${encodeURIComponent(g.mwsAuthToken)}/revoke`,
+              html`<input type="hidden" name="next" value="${base}"><button type="submit" class="small danger">${tr(v, 'revoke')}</button>`,
+              { cls: 'inline' },
+            )}`
+          : html`${tr(v, 'revokedAt')} ${when(g.revokedAt)}`
+      }</td></tr>`,
+  );
+  show(
+    p,
+    `${tr(v, 'partner')} ${d.partner.name}`,
+    html`${doneNotice(p)}
+<p>${tr(v, 'partnerId')}: <span class="mono" id="partner-id">${d.partner.merchantId}</span> · ${tr(v, 'region')}: ${d.partner.region}</p>
+<section id="keys"><h2>${tr(v, 'keys')}</h2>
+${table([tr(v, 'keyId'), tr(v, 'environment'), tr(v, 'createdAt')], keyRows)}
+${form(
+  v,
+  `${base}/keys`,
+  html`<label>${tr(v, 'environment')} <select name="env">${option('sandbox', 'Sandbox', true)}${option('live', 'Live', false)}</select></label>
+<button type="submit" id="create-key">${tr(v, 'createKey')}</button>`,
+)}
+</section>
+<section id="delegations"><h2>${tr(v, 'delegations')}</h2>
+${d.delegations.length === 0 ? html`<p>${tr(v, 'noDelegations')}</p>` : table([tr(v, 'mwsAuthToken'), tr(v, 'merchant'), tr(v, 'createdAt'), tr(v, 'status')], delegationRows)}
+${form(
+  v,
+  `${base}/delegations`,
+  html`<label>${tr(v, 'grantDelegation')} <select name="merchantId">${merchants.map((m, i) => option(m.merchantId, `${m.merchantId} ${m.name}`, i === 0))}</select></label>
+<button type="submit" id="grant-delegation">${tr(v, 'grant')}</button>`,
+  { id: 'grant-form' },
+)}
+</section>
+<section id="accounts"><h2>${tr(v, 'merchantAccounts')}</h2>
+${d.accounts.length === 0 ? html`<p>${tr(v, 'noAccounts')}</p>` : table([tr(v, 'merchantId'), tr(v, 'uniqueReferenceId'), tr(v, 'environment'), tr(v, 'accountType'), tr(v, 'state'), tr(v, 'claimed')], accountRows)}
+</section>`,
+  );
+}
+
+async function partnerKeysPost(p: Page, [partnerId]: readonly string[]): Promise<void> {
+  const f = await p.form();
+  const key = await createPartnerKeyPair(p.ctx, partnerId!, environmentOf(field(f, 'env') || 'sandbox'));
+  showPrivateKeyOnce(p, key, `/console/partners/${partnerId}`);
+}
+
+async function grantPost(p: Page, [partnerId]: readonly string[]): Promise<void> {
+  const f = await p.form();
+  await grantDelegation(p.ctx, { merchantId: field(f, 'merchantId'), partnerId: partnerId! });
+  done(p, `/console/partners/${partnerId}`);
+}
+
+async function revokePost(p: Page, [token]: readonly string[]): Promise<void> {
+  const f = await p.form();
+  const d = await revokeDelegation(p.ctx, token!);
+  done(p, backTo(f.get('next'), `/console/partners/${d.partnerId}`));
+}
+
 // ---------------------------------------------------------------- sign-in
 
 async function loginPage(p: Page, problem?: string): Promise<void> {
@@ -652,6 +812,14 @@ const ROUTES: readonly { method: string; path: RegExp; handler: Handler }[] = [
   { method: 'GET', path: /^\/console\/requests$/, handler: requestsPage },
   { method: 'GET', path: /^\/console\/requests\.json$/, handler: requestsJson },
   { method: 'GET', path: /^\/console\/requests\/(\d+)$/, handler: requestPage },
+  { method: 'GET', path: /^\/console\/files\/([^/]+)$/, handler: evidenceFileDownload },
+  { method: 'GET', path: /^\/console\/reports\/([^/]+)\/document$/, handler: reportDownload },
+  { method: 'GET', path: /^\/console\/partners$/, handler: partnersPage },
+  { method: 'POST', path: /^\/console\/partners$/, handler: createPartnerPost },
+  { method: 'GET', path: /^\/console\/partners\/([^/]+)$/, handler: partnerPage },
+  { method: 'POST', path: /^\/console\/partners\/([^/]+)\/keys$/, handler: partnerKeysPost },
+  { method: 'POST', path: /^\/console\/partners\/([^/]+)\/delegations$/, handler: grantPost },
+  { method: 'POST', path: /^\/console\/delegations\/([^/]+)\/revoke$/, handler: revokePost },
 ];
 
 function isConsolePath(path: string): boolean {

@@ -46,6 +46,7 @@ export function layout(v: ViewContext, title: string, body: SafeHtml, options: {
     <a href="/">${tr(v, 'navHome')}</a>
     <a href="/console/objects">${tr(v, 'navObjects')}</a>
     <a href="/console/requests">${tr(v, 'navRequests')}</a>
+    <a href="/console/partners">${tr(v, 'partners')}</a>
     <a href="/openapi.json">${tr(v, 'navApi')}</a>
     <a href="${otherLanguageHref(v)}" hreflang="${v.lang === 'ja' ? 'en' : 'ja'}" id="lang-switch">${tr(v, 'otherLanguage')}</a>
     ${options.signedIn ? html`<form method="post" action="/console/logout" class="inline">${csrfField(v)}<button class="link" type="submit">↩</button></form>` : ''}
