@@ -24,6 +24,8 @@ export interface AnsweredCall {
 
 /** Headers the log keeps besides `x-amz-pay-*` (the rest say nothing about an Amazon Pay integration). */
 const KEPT_HEADERS: ReadonlySet<string> = new Set(['authorization', 'content-type', 'accept', 'user-agent', 'host']);
+/** The shapes of object ids (ids.ts), listed once. */
+const ID_SHAPES: readonly RegExp[] = Object.values(ID_PATTERNS);
 /** The ids a body names: a scan, cheaper than parsing every response (nested ids link the object too). */
 const ID_IN_BODY = /"(?:checkoutSessionId|chargePermissionId|chargeId|refundId|disputeId|reportId)":"([^"\\]{1,100})"/g;
 
@@ -33,7 +35,7 @@ function objectIds(call: AnsweredCall, bodyText: string): string[] {
   for (const segment of call.rawPath.split('/')) {
     if (segment.length < 19) continue;
     const id = decodeURIComponentSafe(segment);
-    if (Object.values(ID_PATTERNS).some((p) => p.test(id))) ids.add(id);
+    if (ID_SHAPES.some((p) => p.test(id))) ids.add(id);
   }
   for (const m of bodyText.matchAll(ID_IN_BODY)) ids.add(m[1]!);
   if (call.status < 400) for (const m of call.responseBody.matchAll(ID_IN_BODY)) ids.add(m[1]!);
