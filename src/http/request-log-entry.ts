@@ -50,13 +50,13 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
-function reasonCodeOf(status: number, body: string): string | null {
-  if (status < 400) return null;
+/** The reasonCode of an API error answer (parse only error answers); undefined when it has none. */
+export function reasonCodeOf(body: string): string | undefined {
   try {
     const code = (JSON.parse(body) as { reasonCode?: unknown }).reasonCode;
-    return typeof code === 'string' ? code : null;
+    return typeof code === 'string' ? code : undefined;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -100,7 +100,7 @@ function entryOf(
     path: call.rawPath,
     operation: call.operation,
     status: call.status,
-    reasonCode: reasonCodeOf(call.status, call.responseBody),
+    reasonCode: call.status < 400 ? null : (reasonCodeOf(call.responseBody) ?? null),
     latencyMs: Math.round(call.latencyMs * 100) / 100,
     objectIds: objectIds(call, bodyText),
     detail: {
