@@ -2,7 +2,7 @@ import type { ChargePermissionType, CheckoutSession, ProcessingResult } from './
 import type { Environment } from './environment.js';
 import { domainError, fail, ok, type DomainError, type Result } from './errors.js';
 import { TIMERS, overchargeLimit, paymentMethodOnFileMonthlyLimit, recurringMonthlyLimit } from './limits.js';
-import { compare, display, money, subtract, type CurrencyCode, type Money } from './money.js';
+import { compare, display, money, type CurrencyCode, type Money } from './money.js';
 import {
   EMPTY_MERCHANT_METADATA,
   type Address,
@@ -417,10 +417,4 @@ export function buyerDataVisible(cp: ChargePermission, now: Instant): boolean {
   if (cp.chargePermissionType === 'OneTime') return now < cp.createdAt + TIMERS.buyerDataVisibility;
   if (cp.state !== 'Closed') return true;
   return now < cp.lastUpdatedAt + TIMERS.buyerDataVisibility;
-}
-
-export function remainingToCapture(cp: ChargePermission): Money | null {
-  return cp.amountLimit
-    ? subtract(cp.amountLimit, money(Math.min(cp.capturedMinor, cp.amountLimit.minor), cp.amountLimit.currency))
-    : null;
 }

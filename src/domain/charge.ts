@@ -479,7 +479,3 @@ export function pspUpdateCharge(
       return ok(base);
   }
 }
-
-export function chargeReasonDescription(code: ChargeReasonCode): string {
-  return REASON_DESCRIPTIONS[code];
-}

@@ -109,9 +109,17 @@ function commonOf(charge: Charge): Common {
 export function chargeLedgerEntries(before: Charge | undefined, after: Charge): LedgerEntry[] {
   if (after.state !== 'Captured' || before?.state === 'Captured') return [];
   const captured = toLedger(after.capturedAmount ?? after.chargeAmount, after.ledgerCurrency);
-  const fee = captureFee(captured);
   const base = { ...commonOf(after), chargeId: after.chargeId, refundId: null, disputeId: null };
-  const captureId = `Capture:${after.chargeId}`;
+  return captureEntries(base, captured, after.lastUpdatedAt);
+}
+
+/** Columns every entry of one charge (or one of its refunds) shares. */
+type EntryBase = Common & { readonly chargeId: string; readonly refundId: string | null; readonly disputeId: null };
+
+/** A capture and the capture's fee (left out when there is none): a checkout charge's, or an in-store charge's. */
+function captureEntries(base: EntryBase, captured: Money, at: Instant): LedgerEntry[] {
+  const fee = captureFee(captured);
+  const captureId = `Capture:${base.chargeId}`;
   const entries: LedgerEntry[] = [
     {
       ...base,
@@ -119,7 +127,7 @@ export function chargeLedgerEntries(before: Charge | undefined, after: Charge): 
       kind: 'Capture',
       amount: captured.minor,
       currencyCode: captured.currency,
-      occurredAt: after.lastUpdatedAt,
+      occurredAt: at,
       relatesTo: null,
       percentageFee: 0,
       fixedFee: 0,
@@ -128,11 +136,11 @@ export function chargeLedgerEntries(before: Charge | undefined, after: Charge): 
   if (fee.percentage + fee.fixed > 0) {
     entries.push({
       ...base,
-      entryId: `CaptureFee:${after.chargeId}`,
+      entryId: `CaptureFee:${base.chargeId}`,
       kind: 'CaptureFee',
       amount: -(fee.percentage + fee.fixed),
       currencyCode: captured.currency,
-      occurredAt: after.lastUpdatedAt,
+      occurredAt: at,
       relatesTo: captureId,
       percentageFee: -fee.percentage,
       fixedFee: -fee.fixed,
@@ -154,7 +162,18 @@ export function refundLedgerEntries(
   if (after.state !== 'Refunded' || before?.state === 'Refunded') return [];
   const refunded = toLedger(after.refundAmount, charge.ledgerCurrency);
   const base = { ...commonOf(charge), chargeId: charge.chargeId, refundId: after.refundId, disputeId: null };
-  const refundEntryId = `Refund:${after.refundId}`;
+  return refundEntries(base, after.refundId, refunded, after.lastUpdatedAt, earlier);
+}
+
+/** A refund and the part of the capture's percentage fee it returns (left out when nothing is returned). */
+function refundEntries(
+  base: EntryBase,
+  refundId: string,
+  refunded: Money,
+  at: Instant,
+  earlier: readonly LedgerEntry[],
+): LedgerEntry[] {
+  const refundEntryId = `Refund:${refundId}`;
   const entries: LedgerEntry[] = [
     {
       ...base,
@@ -162,7 +181,7 @@ export function refundLedgerEntries(
       kind: 'Refund',
       amount: -refunded.minor,
       currencyCode: refunded.currency,
-      occurredAt: after.lastUpdatedAt,
+      occurredAt: at,
       relatesTo: null,
       percentageFee: 0,
       fixedFee: 0,
@@ -172,11 +191,11 @@ export function refundLedgerEntries(
   if (back > 0) {
     entries.push({
       ...base,
-      entryId: `RefundFeeReturn:${after.refundId}`,
+      entryId: `RefundFeeReturn:${refundId}`,
       kind: 'RefundFeeReturn',
       amount: back,
       currencyCode: refunded.currency,
-      occurredAt: after.lastUpdatedAt,
+      occurredAt: at,
       relatesTo: refundEntryId,
       percentageFee: back,
       fixedFee: 0,
@@ -217,36 +236,8 @@ export function inStoreChargeLedgerEntries(
   charge: InStoreCharge,
   scan: InStoreScan,
 ): LedgerEntry[] {
-  const captured = charge.chargeTotal;
-  const fee = captureFee(captured);
   const base = { ...inStoreCommon(owner, charge, scan), chargeId: charge.chargeId, refundId: null, disputeId: null };
-  const captureId = `Capture:${charge.chargeId}`;
-  const entries: LedgerEntry[] = [
-    {
-      ...base,
-      entryId: captureId,
-      kind: 'Capture',
-      amount: captured.minor,
-      currencyCode: captured.currency,
-      occurredAt: charge.createdAt,
-      relatesTo: null,
-      percentageFee: 0,
-      fixedFee: 0,
-    },
-  ];
-  if (fee.percentage + fee.fixed > 0)
-    entries.push({
-      ...base,
-      entryId: `CaptureFee:${charge.chargeId}`,
-      kind: 'CaptureFee',
-      amount: -(fee.percentage + fee.fixed),
-      currencyCode: captured.currency,
-      occurredAt: charge.createdAt,
-      relatesTo: captureId,
-      percentageFee: -fee.percentage,
-      fixedFee: -fee.fixed,
-    });
-  return entries;
+  return captureEntries(base, charge.chargeTotal, charge.createdAt);
 }
 
 /** An in-store refund books, once it is Completed, the refund and the fee it returns (as a checkout refund does). */
@@ -269,34 +260,7 @@ export function inStoreRefundLedgerEntries(
     refundId: refund.refundId,
     disputeId: null,
   };
-  const refundEntryId = `Refund:${refund.refundId}`;
-  const entries: LedgerEntry[] = [
-    {
-      ...base,
-      entryId: refundEntryId,
-      kind: 'Refund',
-      amount: -refund.refundTotal.minor,
-      currencyCode: refund.refundTotal.currency,
-      occurredAt: at,
-      relatesTo: null,
-      percentageFee: 0,
-      fixedFee: 0,
-    },
-  ];
-  const back = feeReturnOf(refund.refundTotal, earlier);
-  if (back > 0)
-    entries.push({
-      ...base,
-      entryId: `RefundFeeReturn:${refund.refundId}`,
-      kind: 'RefundFeeReturn',
-      amount: back,
-      currencyCode: refund.refundTotal.currency,
-      occurredAt: at,
-      relatesTo: refundEntryId,
-      percentageFee: back,
-      fixedFee: 0,
-    });
-  return entries;
+  return refundEntries(base, refund.refundId, refund.refundTotal, at, earlier);
 }
 
 /**

@@ -97,19 +97,31 @@ export type ApiCallHandler = (
 
 /** The API router over a route table (no state of its own beyond the table). */
 export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
+  // Grouped once by segment count (table order kept within a group): a call only tries routes of its own length.
+  const bySegmentCount = new Map<number, ApiRoute[]>();
+  for (const route of routes) {
+    const group = bySegmentCount.get(route.segments.length) ?? [];
+    group.push(route);
+    bySegmentCount.set(route.segments.length, group);
+  }
   /** Finds the route (404 / 405 in Amazon's shape before any authentication), authenticates, runs it. */
   return async (ctx, call, onRoute = () => {}, onCaller = () => {}) => {
     const parsed = parseApiPath(call.rawPath);
     if (!parsed) throw new ApiError('ResourceNotFound', `No API operation at ${call.rawPath}.`);
-    const candidates = routes.filter((r) => match(r, parsed.segments) !== undefined);
+    const candidates: { route: ApiRoute; params: Record<string, string> }[] = [];
+    for (const r of bySegmentCount.get(parsed.segments.length) ?? []) {
+      const params = match(r, parsed.segments);
+      if (params !== undefined) candidates.push({ route: r, params });
+    }
     if (candidates.length === 0) throw new ApiError('ResourceNotFound', `No API operation at ${parsed.routePath}.`);
-    const route = candidates.find((r) => r.method === call.method);
-    if (!route) {
+    const found = candidates.find((c) => c.route.method === call.method);
+    if (!found) {
       throw new ApiError(
         'RequestNotSupported',
-        `${call.method} is not supported on ${parsed.routePath}; use ${[...new Set(candidates.map((r) => r.method))].join(' or ')}.`,
+        `${call.method} is not supported on ${parsed.routePath}; use ${[...new Set(candidates.map((c) => c.route.method))].join(' or ')}.`,
       );
     }
+    const { route, params } = found;
     onRoute(route.operation);
     const parts: SignedRequestParts = { ...call, pathEnvironment: parsed.pathEnvironment };
     const caller = await authenticate(ctx, parts).catch((error: unknown) => {
@@ -141,7 +153,6 @@ export function createApiRouter(routes: readonly ApiRoute[]): ApiCallHandler {
       }
       throttle(ctx, caller, route.operation, route.method);
     }
-    const params = match(route, parsed.segments)!;
     // Under a Timeout fault the client gets no answer at all, whatever the operation did.
     const body =
       dropAfterMs === undefined

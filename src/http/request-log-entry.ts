@@ -24,6 +24,8 @@ export interface AnsweredCall {
 
 /** Headers the log keeps besides `x-amz-pay-*` (the rest say nothing about an Amazon Pay integration). */
 const KEPT_HEADERS: ReadonlySet<string> = new Set(['authorization', 'content-type', 'accept', 'user-agent', 'host']);
+/** The shapes of object ids (ids.ts), listed once. */
+const ID_SHAPES: readonly RegExp[] = Object.values(ID_PATTERNS);
 /** The ids a body names: a scan, cheaper than parsing every response (nested ids link the object too). */
 const ID_IN_BODY = /"(?:checkoutSessionId|chargePermissionId|chargeId|refundId|disputeId|reportId)":"([^"\\]{1,100})"/g;
 
@@ -33,7 +35,7 @@ function objectIds(call: AnsweredCall, bodyText: string): string[] {
   for (const segment of call.rawPath.split('/')) {
     if (segment.length < 19) continue;
     const id = decodeURIComponentSafe(segment);
-    if (Object.values(ID_PATTERNS).some((p) => p.test(id))) ids.add(id);
+    if (ID_SHAPES.some((p) => p.test(id))) ids.add(id);
   }
   for (const m of bodyText.matchAll(ID_IN_BODY)) ids.add(m[1]!);
   if (call.status < 400) for (const m of call.responseBody.matchAll(ID_IN_BODY)) ids.add(m[1]!);
@@ -48,13 +50,13 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
-function reasonCodeOf(status: number, body: string): string | null {
-  if (status < 400) return null;
+/** The reasonCode of an API error answer (parse only error answers); undefined when it has none. */
+export function reasonCodeOf(body: string): string | undefined {
   try {
     const code = (JSON.parse(body) as { reasonCode?: unknown }).reasonCode;
-    return typeof code === 'string' ? code : null;
+    return typeof code === 'string' ? code : undefined;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -98,7 +100,7 @@ function entryOf(
     path: call.rawPath,
     operation: call.operation,
     status: call.status,
-    reasonCode: reasonCodeOf(call.status, call.responseBody),
+    reasonCode: call.status < 400 ? null : (reasonCodeOf(call.responseBody) ?? null),
     latencyMs: Math.round(call.latencyMs * 100) / 100,
     objectIds: objectIds(call, bodyText),
     detail: {

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../app/api-error.js';
 import { pingDatabase, storeTrouble } from '../app/availability.js';
 import type { AppContext, Caller } from '../app/context.js';
-import { logApiCall } from './request-log-entry.js';
+import { logApiCall, reasonCodeOf } from './request-log-entry.js';
 import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { handleApiCall, isApiPath } from './api-router.js';
 import { NO_TRUSTED_PROXIES, resolveClientAddress, type TrustedProxies } from './client-address.js';
@@ -198,16 +198,6 @@ async function databaseReachable(ctx: AppContext): Promise<boolean> {
     ]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/** The reasonCode of an API error answer (only parsed for error statuses). */
-function reasonCodeOf(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { reasonCode?: unknown };
-    return typeof parsed.reasonCode === 'string' ? parsed.reasonCode : undefined;
-  } catch {
-    return undefined;
   }
 }
 

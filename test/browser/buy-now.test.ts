@@ -4,12 +4,11 @@
 // chargePermissionId and chargeId. A second run cancels on the sheet (onCancel). Screenshots of every step go
 // to test-results/screenshots/buy-now/ (git-ignored).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startShopHarness, type ShopHarness } from '../../examples/shop/test/support.js';
-import { browserSkipReason, freshBrowser } from '../support/browser.js';
+import { browserSkipReason, freshBrowser, Screenshots, watchProblems } from '../support/browser.js';
 
 const browserSkip = browserSkipReason();
 const SCREENSHOTS = join(new URL('../../', import.meta.url).pathname, 'test-results', 'screenshots', 'buy-now');
@@ -20,7 +19,7 @@ describe('Buy Now (今すぐ購入) in Chromium: product page → sheet → Fina
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
-  let shots: { dir: string; n: number };
+  let shots: Screenshots;
 
   before(async () => {
     h = await startShopHarness();
@@ -41,20 +40,15 @@ describe('Buy Now (今すぐ購入) in Chromium: product page → sheet → Fina
   });
 
   function watch(p: Page): void {
-    p.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`${p.url()}: ${m.text()}`);
-    });
-    p.on('pageerror', (e) => problems.push(`${p.url()}: ${e.message}`));
+    watchProblems(p, problems);
   }
 
   function startShots(name: string): void {
-    shots = { dir: join(SCREENSHOTS, name), n: 0 };
-    mkdirSync(shots.dir, { recursive: true });
+    shots = new Screenshots(join(SCREENSHOTS, name));
   }
 
-  async function shot(p: Page, name: string): Promise<void> {
-    shots.n += 1;
-    await p.screenshot({ path: join(shots.dir, `${String(shots.n).padStart(2, '0')}-${name}.png`), fullPage: true });
+  function shot(p: Page, name: string): Promise<void> {
+    return shots.take(p, name);
   }
 
   async function text(p: Page, selector: string): Promise<string> {

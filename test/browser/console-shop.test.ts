@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startShopHarness, type ShopHarness } from '../../examples/shop/test/support.js';
-import { browserSkipReason, freshBrowser } from '../support/browser.js';
+import { browserSkipReason, freshBrowser, watchProblems } from '../support/browser.js';
 import { dialectCases } from '../support/dialects.js';
 
 const browserSkip = browserSkipReason();
@@ -34,10 +34,7 @@ for (const { dialect, skip } of await dialectCases()) {
 
     function watch(page: Page): Page {
       page.setDefaultTimeout(15_000);
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(`${page.url()}: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+      watchProblems(page, problems);
       return page;
     }
 

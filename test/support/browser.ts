@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { IN_CI } from './dialects.js';
 
 /** Debian's Chromium, the browser of the browser tests (`apt-get install chromium`; .ci/run installs it). */
@@ -38,4 +38,25 @@ export async function freshBrowser(): Promise<{ context: BrowserContext; close()
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Collects the page's console errors and uncaught exceptions (a CSP violation, a script error) into `problems`. */
+export function watchProblems(page: Page, problems: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+}
+
+/** Full-page screenshots of one run, numbered in the order taken (`01-cart.png`, ...), in `dir`. */
+export class Screenshots {
+  #n = 0;
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  async take(page: Page, name: string): Promise<void> {
+    this.#n += 1;
+    await page.screenshot({ path: join(this.dir, `${String(this.#n).padStart(2, '0')}-${name}.png`), fullPage: true });
+  }
 }

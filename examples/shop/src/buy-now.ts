@@ -5,7 +5,7 @@ import { AmazonPayApiError, type CheckoutSession } from '@reji/sdk';
 import { productById } from './catalog.js';
 import { recordCompleted } from './complete.js';
 import { checkoutLanguageOf } from './i18n.js';
-import { newOrderId, type Order } from './orders.js';
+import { newOrder, type Order } from './orders.js';
 import { FREE_SHIPPING_FROM, MAX_QUANTITY, SHIPPING_FEE, parseQuantity } from './pricing.js';
 import { completeUrl, form, HttpProblem, page, sessionIdOf, view, type Request, type Route } from './request.js';
 import { withBuyer } from './review.js';
@@ -122,34 +122,18 @@ async function complete(r: Request): Promise<void> {
     const subtotal = product.price * quantity;
     const total = Number(expected.totalChargeAmount.amount);
     const order: Order = withBuyer(
-      {
-        orderId: newOrderId(now),
+      newOrder(now, {
         checkoutSessionId: id,
         owner: r.owner,
-        status: 'pending',
         lang: r.lang,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
         lines: [{ productId, unitPrice: product.price, quantity, amount: subtotal }],
-        couponCode: null,
         subtotal,
         discount: 0,
         shipping: total - subtotal,
         total,
         placedAmount: total,
         placedAt: now.toISOString(),
-        buyerName: null,
-        buyerEmail: null,
-        shippingAddress: null,
-        paymentDescriptor: null,
-        chargePermissionId: null,
-        chargeId: null,
-        chargeState: null,
-        capturedAmount: 0,
-        refunds: [],
-        completedAt: null,
-        failureReason: null,
-      },
+      }),
       session,
     );
     await orders.put(order);

@@ -108,7 +108,46 @@ export function statusFromCharge(order: Order): OrderStatus {
   }
 }
 
-export function newOrderId(now: Date): string {
+/** A new order with what the shop knows before Amazon Pay's answers: no buyer, no charge, nothing refunded. */
+export function newOrder(
+  now: Date,
+  known: Pick<
+    Order,
+    'checkoutSessionId' | 'owner' | 'lang' | 'lines' | 'subtotal' | 'discount' | 'shipping' | 'total'
+  > &
+    Partial<Pick<Order, 'placedAmount' | 'placedAt'>>,
+): Order {
+  return {
+    orderId: newOrderId(now),
+    checkoutSessionId: known.checkoutSessionId,
+    owner: known.owner,
+    status: 'pending',
+    lang: known.lang,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    lines: known.lines,
+    couponCode: null,
+    subtotal: known.subtotal,
+    discount: known.discount,
+    shipping: known.shipping,
+    total: known.total,
+    placedAmount: known.placedAmount ?? null,
+    placedAt: known.placedAt ?? null,
+    buyerName: null,
+    buyerEmail: null,
+    shippingAddress: null,
+    paymentDescriptor: null,
+    chargePermissionId: null,
+    chargeId: null,
+    chargeState: null,
+    capturedAmount: 0,
+    refunds: [],
+    completedAt: null,
+    failureReason: null,
+  };
+}
+
+function newOrderId(now: Date): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
   return `R${day}-${randomBytes(4).toString('hex').toUpperCase()}`;
 }

@@ -2,7 +2,7 @@
 // and 注文確定: Update Checkout Session, then Amazon Pay's processing page.
 import { NotFoundError, StateError, type Address, type CheckoutSession } from '@reji/sdk';
 import { showCanceled } from './complete.js';
-import { newOrderId, type Order, type OrderAddress } from './orders.js';
+import { newOrder, type Order, type OrderAddress } from './orders.js';
 import { checkCoupon, totalsOf, totalsOfLines, yen } from './pricing.js';
 import {
   apiFailure,
@@ -74,34 +74,16 @@ async function showReview(r: Request): Promise<void> {
       const totals = totalsOf(r.cart);
       if (totals.lines.length === 0) throw new HttpProblem(409, r.t.emptyCartAtReview);
       const now = new Date();
-      order = {
-        orderId: newOrderId(now),
+      order = newOrder(now, {
         checkoutSessionId: id,
         owner: r.owner,
-        status: 'pending',
         lang: r.lang,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
         lines: totals.lines,
-        couponCode: null,
         subtotal: totals.subtotal,
         discount: totals.discount,
         shipping: totals.shipping,
         total: totals.total,
-        placedAmount: null,
-        placedAt: null,
-        buyerName: null,
-        buyerEmail: null,
-        shippingAddress: null,
-        paymentDescriptor: null,
-        chargePermissionId: null,
-        chargeId: null,
-        chargeState: null,
-        capturedAmount: 0,
-        refunds: [],
-        completedAt: null,
-        failureReason: null,
-      };
+      });
       r.ctx.log({ level: 'info', msg: 'order created', orderId: order.orderId, checkoutSessionId: id });
     }
     // After a change on Amazon's page the address or card differ: always show what Amazon has now.

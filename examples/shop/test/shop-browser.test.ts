@@ -4,11 +4,10 @@
 // A second run declines a card and recovers with another one. Screenshots of every page go to
 // test-results/screenshots/shop/ (git-ignored).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browserSkipReason, freshBrowser } from '../../../test/support/browser.js';
+import { browserSkipReason, freshBrowser, Screenshots, watchProblems } from '../../../test/support/browser.js';
 import { ADMIN_PASSWORD, startShopHarness, type ShopHarness } from './support.js';
 
 const browserSkip = browserSkipReason();
@@ -21,7 +20,7 @@ describe('demo shop in Chromium on the hosted pages', { skip: browserSkip }, () 
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
-  let shots: { dir: string; n: number };
+  let shots: Screenshots;
 
   before(async () => {
     h = await startShopHarness();
@@ -39,20 +38,15 @@ describe('demo shop in Chromium on the hosted pages', { skip: browserSkip }, () 
     page.setDefaultTimeout(15_000);
     problems = [];
     // A CSP violation or a script error on any page shows up here.
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`${page.url()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+    watchProblems(page, problems);
   });
 
   function startShots(name: string): void {
-    shots = { dir: join(SCREENSHOTS, name), n: 0 };
-    mkdirSync(shots.dir, { recursive: true });
+    shots = new Screenshots(join(SCREENSHOTS, name));
   }
 
-  async function shot(name: string): Promise<void> {
-    shots.n += 1;
-    await page.screenshot({ path: join(shots.dir, `${String(shots.n).padStart(2, '0')}-${name}.png`), fullPage: true });
+  function shot(name: string): Promise<void> {
+    return shots.take(page, name);
   }
 
   /**

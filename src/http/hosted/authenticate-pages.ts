@@ -1,14 +1,13 @@
 import { authenticateFromPage } from '../../app/hosted-authenticate.js';
 import { formTargetsOf } from '../../app/return-urls.js';
 import { needsAuthentication } from '../../domain/checkout-session.js';
-import { SANDBOX_ONE_TIME_CODE } from '../../domain/sca.js';
 import { html } from '../html.js';
 import { cancelForm } from './cancel-pages.js';
 import { merchantName, requireCheckout, showOutcome } from './flow-access.js';
 import { formatPrice, t } from './i18n.js';
 import { redirectToResult } from './merchant-redirects.js';
 import { csrfField, languageOf, redirectTo, renderPage, type Page } from './page-context.js';
-import { field, hidden } from './views.js';
+import { hidden, oneTimeCodeInput } from './views.js';
 
 /**
  * EU/UK strong customer authentication: the one-time code page the processing page sends the buyer to when the
@@ -31,15 +30,7 @@ export async function authenticatePage(p: Page): Promise<void> {
 ${cs.paymentMethod ? html`<p><span class="muted">${t(lang, 'paymentMethod')}:</span> <span class="descriptor">${cs.paymentMethod.descriptor}</span></p>` : ''}
 <form method="post" action="/checkout/authenticate">
   ${csrfField(p)}${hidden('amazonCheckoutSessionId', cs.checkoutSessionId)}
-  ${field({
-    name: 'oneTimeCode',
-    label: t(lang, 'scaCode'),
-    autocomplete: 'one-time-code',
-    inputmode: 'numeric',
-    required: true,
-    hint: t(lang, 'scaSandboxHint', { code: SANDBOX_ONE_TIME_CODE }),
-  })}
-  <div class="actions"><button type="submit" id="verify-code">${t(lang, 'scaButton')}</button></div>
+  ${oneTimeCodeInput(lang)}
 </form>
 ${cancelForm(p, lang, 'amazonCheckoutSessionId', cs.checkoutSessionId, 'processing', merchant)}`;
   renderPage(p, 200, lang, t(lang, 'scaTitle'), body, {

@@ -1084,10 +1084,6 @@ export const MESSAGES: Readonly<Record<CheckoutLanguage, Messages>> = {
   ja_JP,
 };
 
-export function messagesFor(language: CheckoutLanguage): Messages {
-  return MESSAGES[language];
-}
-
 /** A message with its `{placeholders}` filled; values are plain text (templates escape the result). */
 export function t(
   language: CheckoutLanguage,

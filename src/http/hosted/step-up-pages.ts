@@ -1,11 +1,10 @@
 import { stepUpAccess, stepUpFromPage, stepUpReturnUrl, waitsForStepUp } from '../../app/hosted-step-up.js';
-import { SANDBOX_ONE_TIME_CODE } from '../../domain/sca.js';
 import { html } from '../html.js';
 import { refusalError, showOutcome } from './flow-access.js';
 import { formatPrice, t } from './i18n.js';
 import { redirectToMerchant } from './merchant-redirects.js';
 import { csrfField, currentPath, languageOf, redirectTo, renderPage, signInUrl, type Page } from './page-context.js';
-import { field, hidden } from './views.js';
+import { hidden, oneTimeCodeInput } from './views.js';
 
 /**
  * The step-up page of a saved-wallet charge (EU/UK strong customer authentication): the charge's
@@ -29,15 +28,7 @@ export async function stepUpPage(p: Page): Promise<void> {
 <p>${t(lang, 'scaText', { merchant: merchant.name, amount: formatPrice(charge.chargeAmount, lang) })}</p>
 <form method="post" action="/checkout/step-up">
   ${csrfField(p)}${hidden('chargeId', charge.chargeId)}
-  ${field({
-    name: 'oneTimeCode',
-    label: t(lang, 'scaCode'),
-    autocomplete: 'one-time-code',
-    inputmode: 'numeric',
-    required: true,
-    hint: t(lang, 'scaSandboxHint', { code: SANDBOX_ONE_TIME_CODE }),
-  })}
-  <div class="actions"><button type="submit" id="verify-code">${t(lang, 'scaButton')}</button></div>
+  ${oneTimeCodeInput(lang)}
 </form>`;
   renderPage(p, 200, lang, t(lang, 'scaTitle'), body, {
     sandbox: charge.environment === 'Sandbox',

@@ -1,5 +1,6 @@
 import type { CheckoutLanguage } from '../../domain/regions.js';
 import type { Address } from '../../domain/shared-types.js';
+import { SANDBOX_ONE_TIME_CODE } from '../../domain/sca.js';
 import { isSimulatedCard, type WalletCard } from '../../domain/wallet.js';
 import { html, raw, type HtmlValue, type SafeHtml } from '../html.js';
 import { bcp47, t, type MessageKey } from './i18n.js';
@@ -76,6 +77,19 @@ export function field(f: FieldInput): SafeHtml {
   ${f.hint ? html`<p class="hint" id="${id}-hint">${f.hint}</p>` : ''}
   ${f.problem ? html`<p class="problem" id="${id}-problem">${f.problem}</p>` : ''}
 </div>`;
+}
+
+/** The one-time code of an authentication challenge (SCA on checkout, step-up on a charge) and its button. */
+export function oneTimeCodeInput(lang: CheckoutLanguage): SafeHtml {
+  return html`${field({
+    name: 'oneTimeCode',
+    label: t(lang, 'scaCode'),
+    autocomplete: 'one-time-code',
+    inputmode: 'numeric',
+    required: true,
+    hint: t(lang, 'scaSandboxHint', { code: SANDBOX_ONE_TIME_CODE }),
+  })}
+  <div class="actions"><button type="submit" id="verify-code">${t(lang, 'scaButton')}</button></div>`;
 }
 
 export function selectField(f: {
