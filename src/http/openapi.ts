@@ -48,14 +48,6 @@ function json(schema: JsonSchema): Json {
 
 function operationOf(route: ApiRoute, names: Map<Schema<unknown, unknown>, string>): Json {
   const error = { description: 'Amazon Pay error', content: json({ $ref: '#/components/schemas/Error' }) };
-  if (!route.supported) {
-    return {
-      operationId: route.operation,
-      summary: 'Known to Amazon Pay; reji refuses it (405 UnsupportedOperation).',
-      parameters: route.pathParams.map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } })),
-      responses: { '405': error },
-    };
-  }
   const parameters: Json[] = [
     ...route.pathParams.map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } })),
     ...route.query.map((q) => ({ name: q, in: 'query', required: false, schema: { type: 'string' } })),

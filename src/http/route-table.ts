@@ -1,4 +1,3 @@
-import { ApiError } from '../app/api-error.js';
 import type { AppContext, Caller } from '../app/context.js';
 import type { SimulatedOperation, SimulationEffect } from '../domain/simulations.js';
 import type { Instant } from '../domain/time.js';
@@ -121,8 +120,6 @@ export interface ApiRoute {
   readonly referenceId: { readonly field: string; readonly of: (body: unknown) => string } | undefined;
   readonly status: number;
   readonly otherStatuses: readonly number[];
-  /** False for operations reji knows but refuses (UnsupportedOperation) without reading anything. */
-  readonly supported: boolean;
   readonly handler: (ctx: AppContext, input: ErasedInput) => Promise<unknown>;
 }
 
@@ -158,26 +155,6 @@ export function defineRoute<const P extends string, B = undefined, I extends Ide
     referenceId: spec.referenceId as ApiRoute['referenceId'],
     status: spec.status ?? 200,
     otherStatuses: spec.otherStatuses ?? [],
-    supported: true,
     handler: spec.handler as unknown as ApiRoute['handler'],
   };
-}
-
-/** An Amazon Pay operation reji refuses outright: 405 UnsupportedOperation, before simulation code or body. */
-export function unsupportedRoute(spec: {
-  readonly method: HttpMethod;
-  readonly path: string;
-  readonly operation: string;
-  readonly message: string;
-}): ApiRoute {
-  const route = defineRoute({
-    method: spec.method,
-    path: spec.path,
-    operation: spec.operation,
-    simulation: null,
-    handler: async () => {
-      throw new ApiError('UnsupportedOperation', spec.message);
-    },
-  });
-  return { ...route, supported: false };
 }
