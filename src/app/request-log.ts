@@ -20,6 +20,12 @@ export interface RequestLogOptions {
   readonly flushIntervalMs: number;
   /** Request and response bodies are cut at this many characters. */
   readonly maxBodyChars: number;
+  /**
+   * What a successful read (a GET answered below 400) keeps: `summary` (operation, status, latency, the ids in
+   * its path; no headers or bodies) or `full` (as every other call). Reads are most of the traffic and
+   * repeat their object's state, which the console shows anyway; failed reads are always kept in full.
+   */
+  readonly reads: 'summary' | 'full';
 }
 
 export const DEFAULT_REQUEST_LOG_OPTIONS: RequestLogOptions = Object.freeze({
@@ -28,6 +34,7 @@ export const DEFAULT_REQUEST_LOG_OPTIONS: RequestLogOptions = Object.freeze({
   retentionHours: 24,
   flushIntervalMs: 250,
   maxBodyChars: 16_384,
+  reads: 'summary',
 });
 
 /** Entries waiting beyond this are dropped (oldest first): the log must not grow without bound under load. */

@@ -100,6 +100,13 @@ function bool(value: string | undefined, name: string, fallback: boolean): boole
   throw new ConfigError(`${name} must be true or false, got "${value}"`);
 }
 
+function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
 export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = process.env): ServeConfig {
   const host = pick(flags, env, 'host', 'REJI_HOST') ?? '127.0.0.1';
   if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new ConfigError(`--host must be a host name or IP address, got "${host}"`);
@@ -176,6 +183,12 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
         '--request-log-hours (REJI_REQUEST_LOG_HOURS)',
         DEFAULT_REQUEST_LOG_OPTIONS.retentionHours,
         24 * 365,
+      ),
+      reads: oneOf(
+        pick(flags, env, 'request-log-reads', 'REJI_REQUEST_LOG_READS'),
+        '--request-log-reads (REJI_REQUEST_LOG_READS)',
+        ['summary', 'full'] as const,
+        DEFAULT_REQUEST_LOG_OPTIONS.reads,
       ),
     }),
     anonymousLimits: readAnonymousLimits(flags, env),

@@ -30,7 +30,7 @@ Usage:
              [--page-rate-limit 600] [--button-rate-limit 120] [--payload-start-limit 60]
              [--sdk-proxy true|false]
              [--no-console] [--console-password SECRET] [--request-log true|false]
-             [--request-log-max-per-merchant 1000] [--request-log-hours 24]
+             [--request-log-max-per-merchant 1000] [--request-log-hours 24] [--request-log-reads summary|full]
   reji migrate [--json]
   reji ca [--path] [--json]      the local CA's certificate, for SDKs that use reji as their proxy
   reji merchant create --region jp|us|uk|de|eu [--name NAME] [--allowed-origin URL]... [--json]
@@ -83,6 +83,7 @@ async function serve(args: string[]): Promise<void> {
     'request-log': { type: 'string' },
     'request-log-max-per-merchant': { type: 'string' },
     'request-log-hours': { type: 'string' },
+    'request-log-reads': { type: 'string' },
   });
   const config = readServeConfig(values as RawOptions);
   const reji = await startReji(config, {

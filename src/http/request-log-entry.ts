@@ -29,14 +29,19 @@ const ID_SHAPES: readonly RegExp[] = Object.values(ID_PATTERNS);
 /** The ids a body names: a scan, cheaper than parsing every response (nested ids link the object too). */
 const ID_IN_BODY = /"(?:checkoutSessionId|chargePermissionId|chargeId|refundId|disputeId|reportId)":"([^"\\]{1,100})"/g;
 
-function objectIds(call: AnsweredCall, bodyText: string): string[] {
-  const ids = new Set<string>();
-  // `/v2/charges/:chargeId/...`: every path segment that has the form of an object id.
-  for (const segment of call.rawPath.split('/')) {
+/** `/v2/charges/:chargeId/...`: every path segment that has the form of an object id. */
+function pathIds(rawPath: string): string[] {
+  const ids: string[] = [];
+  for (const segment of rawPath.split('/')) {
     if (segment.length < 19) continue;
     const id = decodeURIComponentSafe(segment);
-    if (ID_SHAPES.some((p) => p.test(id))) ids.add(id);
+    if (!id.includes(' ') && ID_SHAPES.some((p) => p.test(id)) && !ids.includes(id)) ids.push(id);
   }
+  return ids;
+}
+
+function objectIds(call: AnsweredCall, bodyText: string): string[] {
+  const ids = new Set<string>(pathIds(call.rawPath));
   for (const m of bodyText.matchAll(ID_IN_BODY)) ids.add(m[1]!);
   if (call.status < 400) for (const m of call.responseBody.matchAll(ID_IN_BODY)) ids.add(m[1]!);
   return [...ids].filter((id) => !id.includes(' '));
@@ -83,6 +88,30 @@ function entryOf(
   signature: SignatureDebug | undefined,
 ): NewRequestLogEntry {
   const options = ctx.requestLog!.options;
+  const clockAt = call.caller ? nowFor(ctx, call.caller.merchant, call.caller.environment) : undefined;
+  if (call.method === 'GET' && call.status < 400 && options.reads === 'summary') {
+    return {
+      requestId: call.requestId,
+      merchantId: merchantId ?? '',
+      environment: call.caller?.environment ?? null,
+      at,
+      method: call.method,
+      path: call.rawPath,
+      operation: call.operation,
+      status: call.status,
+      reasonCode: null,
+      latencyMs: Math.round(call.latencyMs * 100) / 100,
+      objectIds: pathIds(call.rawPath),
+      detail: {
+        summary: true,
+        requestHeaders: {},
+        query: call.rawQuery,
+        requestBody: null,
+        responseBody: null,
+        clockAt,
+      },
+    };
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of call.headers) {
     if (name.startsWith('x-amz-pay-') || KEPT_HEADERS.has(name))
@@ -109,7 +138,7 @@ function entryOf(
       requestBody: keep ? cutBody(redactBody(bodyText), options) : null,
       responseBody: keep || call.status >= 400 ? cutBody(call.responseBody, options) : null,
       ...(signature ? { signature } : {}),
-      ...(call.caller ? { clockAt: nowFor(ctx, call.caller.merchant, call.caller.environment) } : {}),
+      ...(clockAt !== undefined ? { clockAt } : {}),
     },
   };
 }

@@ -14,6 +14,8 @@ export interface RequestLogDetail {
   readonly responseBody: string | null;
   /** The caller's clock at the call (the merchant's sandbox clock in the Sandbox), for timelines. */
   readonly clockAt?: Instant | undefined;
+  /** A successful read kept as a summary (RequestLogOptions.reads): no headers, no bodies. */
+  readonly summary?: true | undefined;
   /** Only for a failed signature check: what reji computed and what the client sent. */
   readonly signature?: SignatureDebug | undefined;
 }

@@ -252,6 +252,40 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.deepEqual(Object.keys(JSON.parse(decoded)), Object.keys(got.data));
     });
 
+    test('a successful read is kept as a summary; a failed read in full; --request-log-reads full keeps reads whole', async () => {
+      assert.equal(readServeConfig({}, {}).requestLog.reads, 'summary');
+      assert.equal(readServeConfig({ 'request-log-reads': 'full' }, {}).requestLog.reads, 'full');
+      assert.throws(() => readServeConfig({ 'request-log-reads': 'all' }, {}), /summary, full/);
+      const client = officialClient(reji, merchant);
+      const created = await client.createCheckoutSession(
+        { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, storeId: merchant.storeId },
+        idem(),
+      );
+      const id = created.data.checkoutSessionId as string;
+      await client.getCheckoutSession(id);
+      const missing = id.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+      await assert.rejects(client.getCheckoutSession(missing));
+      await reji.ctx.requestLog!.flush();
+      const tail = (await (
+        await fetch(`${reji.httpUrl}/console/requests.json?merchant=${merchant.merchantId}`)
+      ).json()) as {
+        entries: { seq: number; operation: string; status: number; path: string }[];
+      };
+      const read = tail.entries.find((e) => e.operation === 'GetCheckoutSession' && e.path.endsWith(id));
+      const failed = tail.entries.find((e) => e.operation === 'GetCheckoutSession' && e.path.endsWith(missing));
+      assert.ok(read && failed, 'both reads are in the log');
+      assert.equal(failed.status, 404);
+      const summary = await getPage(`${reji.httpUrl}/console/requests/${read.seq}`);
+      assert.match(summary.html, /id="read-summary"/);
+      assert.doesNotMatch(summary.html, /id="request-headers"/);
+      const full = await getPage(`${reji.httpUrl}/console/requests/${failed.seq}`);
+      assert.match(full.html, /id="request-headers"/);
+      assert.match(full.html, /ResourceNotFound/);
+      // The object's timeline still lists the read.
+      const object = await getPage(`${reji.httpUrl}/console/objects/checkoutSession/${id}`);
+      assert.match(object.html, /GetCheckoutSession 200/);
+    });
+
     test('object search by id, merchantReferenceId, state, merchant and date', async () => {
       const client = officialClient(reji, merchant);
       const created = await client.createCheckoutSession(

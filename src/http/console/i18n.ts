@@ -89,6 +89,8 @@ const EN = {
   headers: 'Headers',
   body: 'Body',
   notKept: '(not kept for Live calls)',
+  readSummary:
+    'A successful read is kept as a summary, without headers or bodies: the object page shows its state. Start reji with --request-log-reads full to keep them.',
   signatureDebugger: 'Signature debugger',
   sigIntro:
     'The client’s canonical request is never sent. reji shows the canonical request it built from what it received, and tries the mistakes clients commonly make.',
@@ -247,6 +249,8 @@ const JA: Record<ConsoleMessageKey, string> = {
   headers: 'ヘッダー',
   body: '本文',
   notKept: '（本番環境の呼び出しでは保存しません）',
+  readSummary:
+    '成功した読み取りは、ヘッダーと本文を除いた要約として保存します（状態はオブジェクトのページで確認できます）。保存するには --request-log-reads full で reji を起動してください。',
   signatureDebugger: '署名デバッガー',
   sigIntro:
     'クライアントの正規リクエストは送信されません。reji は受信内容から組み立てた正規リクエストを表示し、よくある間違いを試します。',

@@ -621,12 +621,16 @@ ${e.objectIds.length > 0 ? html`<p>${e.objectIds.map((id) => html`<a class="obje
 ${debuggerView}
 <section><h2>${tr(v, 'request')}</h2>
 ${pre(`${e.method} ${e.path}${e.detail.query ? `?${e.detail.query}` : ''}`)}
-<h3>${tr(v, 'headers')}</h3>${pre(headers, { id: 'request-headers' })}
+${
+  e.detail.summary
+    ? html`<p id="read-summary">${tr(v, 'readSummary')}</p></section>`
+    : html`<h3>${tr(v, 'headers')}</h3>${pre(headers, { id: 'request-headers' })}
 <h3>${tr(v, 'body')}</h3>${e.detail.requestBody === null ? html`<p>${tr(v, 'notKept')}</p>` : pre(prettyJson(e.detail.requestBody))}
 </section>
 <section><h2>${tr(v, 'response')}</h2>
 ${e.detail.responseBody === null ? html`<p>${tr(v, 'notKept')}</p>` : pre(prettyJson(e.detail.responseBody), { id: 'response-body' })}
-</section>`,
+</section>`
+}`,
   );
 }
 
