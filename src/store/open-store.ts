@@ -28,6 +28,9 @@ export interface OpenStoreOptions {
   readonly warn?: (message: string, fields: Record<string, unknown>) => void;
 }
 
+/** The checkpoint worker starts after start-up has answered (see startSqliteCheckpointer). */
+const CHECKPOINTER_DELAY_MS = 2_000;
+
 export const POSTGRES_DEFAULTS = { poolSize: 10, connectTimeoutMs: 5_000, statementTimeoutMs: 15_000 } as const;
 
 export function dialectOf(databaseUrl: string | undefined): DialectName {
@@ -111,9 +114,14 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
   const checkpointer =
     path === ':memory:'
       ? undefined
-      : startSqliteCheckpointer(path, 50, () => {
-          if (file.open) file.pragma('wal_autocheckpoint = 1000');
-        });
+      : startSqliteCheckpointer(
+          path,
+          50,
+          () => {
+            if (file.open) file.pragma('wal_autocheckpoint = 1000');
+          },
+          CHECKPOINTER_DELAY_MS,
+        );
   // The worker does the copying; a commit still checkpoints (what is left) every 10000 pages, so the log starts over.
   if (checkpointer) file.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new SqliteDialectWithCache(file) });

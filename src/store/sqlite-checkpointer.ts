@@ -32,25 +32,47 @@ parentPort.on('message', () => {
 });
 `;
 
-/** Starts checkpointing `path` every `intervalMs`; `onFailure` runs if the worker fails (the caller restores the default). */
+/**
+ * Starts checkpointing `path` every `intervalMs`, from `delayMs` on: a worker boots a whole Node
+ * environment (about 100 ms of CPU), which would otherwise be part of every start-up; until it runs,
+ * the committing connection's automatic checkpoint still bounds the log. `onFailure` runs if the worker
+ * fails (the caller restores the default).
+ */
 export function startSqliteCheckpointer(
   path: string,
   intervalMs: number,
   onFailure: (error: Error) => void,
+  delayMs = 0,
 ): SqliteCheckpointer {
-  const module = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs, module } });
-  // A one-off CLI command must be able to exit while the worker runs.
-  worker.unref();
+  let worker: Worker | undefined;
+  let exited: Promise<void> | undefined;
   let failed = false;
-  worker.once('error', (error) => {
-    failed = true;
-    onFailure(error);
-  });
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let stopped = false;
+  const start = () => {
+    const module = createRequire(import.meta.url).resolve('better-sqlite3');
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs, module } });
+    // A one-off CLI command must be able to exit while the worker runs.
+    w.unref();
+    w.once('error', (error) => {
+      failed = true;
+      onFailure(error);
+    });
+    exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    worker = w;
+  };
+  const timer =
+    delayMs > 0
+      ? setTimeout(() => {
+          if (!stopped) start();
+        }, delayMs)
+      : undefined;
+  timer?.unref();
+  if (!timer) start();
   return {
     async stop() {
-      if (failed) return;
+      stopped = true;
+      clearTimeout(timer);
+      if (!worker || failed) return;
       // Unreferenced, the worker would not keep the process alive until it has closed its connection.
       worker.ref();
       worker.postMessage('stop');
