@@ -39,8 +39,10 @@ export const DEFAULT_REQUEST_LOG_OPTIONS: RequestLogOptions = Object.freeze({
 
 /** Entries waiting beyond this are dropped (oldest first): the log must not grow without bound under load. */
 const MAX_QUEUED = 10_000;
-/** Retention is enforced at most this often (real time). */
+/** Retention by age is enforced at most this often (real time); by count, with every batch. */
 const PRUNE_EVERY_MS = 30_000;
+/** Entries per transaction. */
+const MAX_BATCH = 128;
 
 export interface RequestLogWriter {
   readonly options: RequestLogOptions;
@@ -60,38 +62,40 @@ export function startRequestLog(
   log: Logger,
   options: RequestLogOptions,
 ): RequestLogWriter {
-  let queue: NewRequestLogEntry[] = [];
+  const queue: NewRequestLogEntry[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let dropped = 0;
-  let lastPrune = 0;
-  const seenMerchants = new Set<string>();
+  let lastAgePrune = 0;
   let closed = false;
 
+  // Small transactions, with the event loop free in between: one transaction for a quarter second of
+  // busy traffic held every request behind it for milliseconds (the p99 of issue 15). Each batch also
+  // trims its merchants to their limit, so that trimming is as steady as appending.
   const write = async () => {
-    const batch = queue;
-    queue = [];
-    if (batch.length === 0) return;
-    for (const e of batch) seenMerchants.add(e.merchantId);
-    const now = clock.now();
-    const prune = now - lastPrune >= PRUNE_EVERY_MS;
-    try {
-      await store.transaction(async (tx) => {
-        await tx.requestLog.append(batch);
-        if (prune) {
-          await tx.requestLog.prune(now - options.retentionHours * HOUR, options.maxPerMerchant, [...seenMerchants]);
-        }
-      });
-      if (prune) {
-        lastPrune = now;
-        seenMerchants.clear();
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      const merchants = [...new Set(batch.map((e) => e.merchantId))];
+      const now = clock.now();
+      const ageDue = now - lastAgePrune >= PRUNE_EVERY_MS;
+      try {
+        await store.transaction(async (tx) => {
+          await tx.requestLog.append(batch);
+          await tx.requestLog.prune(
+            ageDue ? now - options.retentionHours * HOUR : undefined,
+            options.maxPerMerchant,
+            merchants,
+          );
+        });
+        if (ageDue) lastAgePrune = now;
+      } catch (error) {
+        dropped += batch.length;
+        log.warn('request log: a batch was not written', {
+          entries: batch.length,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
-    } catch (error) {
-      dropped += batch.length;
-      log.warn('request log: a batch was not written', {
-        entries: batch.length,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      if (queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
   };
   const flush = async (): Promise<void> => {

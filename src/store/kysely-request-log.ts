@@ -125,10 +125,11 @@ export class KyselyRequestLogTx extends KyselyRequestLogReads implements Request
     for (; i < entries.length; i++) await this.q.insertOne.execute(this.trx, ...rowValues(entries[i]!));
   }
 
-  async prune(before: Instant, keepPerMerchant: number, merchantIds: readonly string[]): Promise<number> {
-    let removed = Number(
-      (await this.trx.deleteFrom('request_log').where('at', '<', before).executeTakeFirst()).numDeletedRows,
-    );
+  async prune(before: Instant | undefined, keepPerMerchant: number, merchantIds: readonly string[]): Promise<number> {
+    let removed =
+      before === undefined
+        ? 0
+        : Number((await this.trx.deleteFrom('request_log').where('at', '<', before).executeTakeFirst()).numDeletedRows);
     for (const merchantId of merchantIds) {
       const edge = await this.trx
         .selectFrom('request_log')

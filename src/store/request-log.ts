@@ -74,8 +74,8 @@ export interface RequestLogReads {
 
 export interface RequestLogTx extends RequestLogReads {
   append(entries: readonly NewRequestLogEntry[]): Promise<void>;
-  /** Drops entries older than `before` and, per merchant, all but the newest `keepPerMerchant`. */
-  prune(before: Instant, keepPerMerchant: number, merchantIds: readonly string[]): Promise<number>;
+  /** Drops entries older than `before` (when given) and, per merchant, all but the newest `keepPerMerchant`. */
+  prune(before: Instant | undefined, keepPerMerchant: number, merchantIds: readonly string[]): Promise<number>;
   /** Drops a merchant's entries of one environment (the console's sandbox reset). */
   removeOf(merchantId: string, environment: Environment): Promise<void>;
 }
