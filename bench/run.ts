@@ -24,6 +24,7 @@ import {
   formatRows,
   type DialectResult,
   type Machine,
+  type RequestLogCost,
   type Rate,
   type Results,
   type RoundTrips,
@@ -40,6 +41,7 @@ import {
   wholeCheckouts,
   type Measured,
 } from './lib/scenarios.js';
+import type { RequestSpec } from './lib/requests.js';
 import { settingsFrom, type Settings } from './lib/settings.js';
 import { formatNumber } from './lib/stats.js';
 import { isPostgresReachable, POSTGRES_ADMIN_URL } from '../test/support/dialects.js';
@@ -208,6 +210,10 @@ async function runDialect(
       const peakRssBytes = server!.memory()?.peakRssBytes ?? null;
       await server!.stop();
       server = undefined;
+      const requestLog =
+        dialect === 'sqlite'
+          ? await requestLogCost(db, driver, gets, merchant.storeId, settings, createMax.rate)
+          : undefined;
       const roundTrips =
         dialect === 'postgres'
           ? await countTrips(db, driver, merchant.storeId, ids, Math.min(settings.checkouts, 100))
@@ -233,6 +239,7 @@ async function runDialect(
         peakRssBytes,
         scale,
         ...(roundTrips ? { roundTrips } : {}),
+        ...(requestLog ? { requestLog } : {}),
         ...(profiles ? { profiles } : {}),
       };
     } finally {
@@ -241,6 +248,46 @@ async function runDialect(
   } finally {
     for (const c of cleanup.reverse()) await c().catch(() => {});
   }
+}
+
+/**
+ * What the console's request log costs (issue 15, "growth"): signed Gets and Creates against a server with the
+ * log off, then one with it on (the default), back to back on the same database so that both see the same
+ * machine. (The reports' ledger is written only by captures and refunds: not on these paths.)
+ */
+async function requestLogCost(
+  db: BenchDatabase,
+  driver: Driver,
+  gets: readonly RequestSpec[],
+  storeId: string,
+  settings: Settings,
+  createRate: number,
+): Promise<RequestLogCost> {
+  const measure = async (extraArgs: readonly string[]) => {
+    const server = await startRejiServe({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, extraArgs });
+    try {
+      const get = strip(
+        await driver.closed(server, gets, { reuse: true, warmupMs: settings.warmupMs, durationMs: settings.scaleMs }),
+      );
+      const warmupMs = Math.min(settings.warmupMs, 300);
+      const creates = Array.from(
+        { length: createCount(createRate * 2, warmupMs + settings.scaleMs, settings.connections) },
+        () => createSpec(storeId),
+      );
+      const create = strip(
+        await driver.closed(server, creates, { reuse: false, warmupMs, durationMs: settings.scaleMs }),
+      );
+      return { get, create };
+    } finally {
+      await server.stop();
+    }
+  };
+  const off = await measure(['--request-log', 'false']);
+  const on = await measure([]);
+  progress(
+    `${db.dialect}: request log off / on: Get ${formatNumber(off.get.rate)} / ${formatNumber(on.get.rate)} req/s, Create ${formatNumber(off.create.rate)} / ${formatNumber(on.create.rate)} req/s`,
+  );
+  return { off, on };
 }
 
 /** Signed Get and Create with N sessions stored, in a second database seeded directly (the server stopped). */

@@ -50,6 +50,12 @@ export interface ScalePoint {
   };
 }
 
+/** Signed Gets and Creates with the console's request log off and on, back to back. */
+export interface RequestLogCost {
+  readonly off: { readonly get: Measured; readonly create: Measured };
+  readonly on: { readonly get: Measured; readonly create: Measured };
+}
+
 export interface DialectResult {
   readonly dialect: DialectName;
   readonly databaseWrites?: Rate & { readonly connections: number };
@@ -62,6 +68,7 @@ export interface DialectResult {
   readonly peakRssBytes: number | null;
   readonly scale: readonly ScalePoint[];
   readonly roundTrips?: RoundTrips;
+  readonly requestLog?: RequestLogCost;
   readonly profiles?: readonly string[];
 }
 
@@ -94,6 +101,8 @@ export const TARGETS = {
   startupMs: 300,
   idleRssBytes: 80 * 1024 * 1024,
   roundTrips: 3,
+  /** Rate with the request log on / off. */
+  requestLogRatio: 0.95,
 } as const;
 
 const MB = 1024 * 1024;
@@ -299,6 +308,24 @@ export function tableRows(r: Results): string[][] {
       '',
       '',
     ]);
+    if (d.requestLog) {
+      for (const op of ['get', 'create'] as const) {
+        const off = d.requestLog.off[op];
+        const on = d.requestLog.on[op];
+        const q = ratio(on.rate, off.rate);
+        rows.push([
+          n,
+          `  ${op === 'get' ? 'Get' : 'Create'} with the request log on / off (req/s)`,
+          `${formatNumber(on.rate)} / ${formatNumber(off.rate)}`,
+          'req/s',
+          'log off',
+          formatNumber(q),
+          check(q >= TARGETS.requestLogRatio, `>= ${TARGETS.requestLogRatio.toFixed(2)}`),
+          `${cpu(on)} / ${cpu(off)}`,
+          idle(on),
+        ]);
+      }
+    }
     const c = d.checkouts;
     rows.push([
       n,
