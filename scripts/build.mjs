@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build`: compiles reji into dist/ so that nothing at run time needs TypeScript or tsx.
-// - dist/reji.js: the `reji` command (src/cli/bin.ts), one ESM bundle with Kysely and pg inside; only
-//   better-sqlite3 (a native addon) is loaded from node_modules. dist/assets/: the hosted pages' files.
+// - dist/reji.js: the `reji` command (src/cli/bin.ts), an ESM bundle with Kysely inside, and its chunks
+//   dist/reji-*.js (pg, loaded only for PostgreSQL); only better-sqlite3 (a native addon) is loaded from
+//   node_modules. dist/assets/: the hosted pages' files.
 // - dist/demo/start.js: `npm start` (scripts/start.ts: reji and the demo shop in one process; not packaged).
 // Assets are read at run time relative to the module that reads them (`new URL('./assets/…', import.meta.url)`),
 // so each bundle gets a copy next to it: every `assets` folder under src/ at ./assets (names must not collide),
@@ -68,6 +69,14 @@ copyAssets(serverAssets, `${dist}demo/assets`);
 copyAssets([`${root}examples/shop/assets`], `${dist}assets`);
 
 await Promise.all([
-  build({ ...common, entryPoints: [`${root}src/cli/bin.ts`], outfile: `${dist}reji.js` }),
+  // Split: what is imported lazily (pg and its driver, the testing routes' table) lands in chunks beside
+  // reji.js that a process loads only when it needs them; V8 compiles the rest at every start (issue 15).
+  build({
+    ...common,
+    entryPoints: { reji: `${root}src/cli/bin.ts` },
+    outdir: dist,
+    splitting: true,
+    chunkNames: 'reji-[name]-[hash]',
+  }),
   build({ ...common, entryPoints: [`${root}scripts/start.ts`], outfile: `${dist}demo/start.js` }),
 ]);
