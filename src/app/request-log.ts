@@ -42,7 +42,7 @@ const MAX_QUEUED = 10_000;
 /** Retention by age is enforced at most this often (real time); by count, with every batch. */
 const PRUNE_EVERY_MS = 30_000;
 /** Entries per transaction. */
-const MAX_BATCH = 128;
+const MAX_BATCH = 64;
 
 export interface RequestLogWriter {
   readonly options: RequestLogOptions;
