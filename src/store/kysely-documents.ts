@@ -205,7 +205,7 @@ export class KyselyDocumentTx extends KyselyDocumentReads implements DocumentTx 
   async insert<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]> {
     const saved = { ...doc, version: 1 };
     const id = (doc as unknown as Record<string, string>)[ID_FIELDS[kind]]!;
-    await this.q.insert[kind].execute(
+    await this.q.insert[kind].defer(
       this.trx,
       id,
       doc.merchantId,
@@ -221,7 +221,7 @@ export class KyselyDocumentTx extends KyselyDocumentReads implements DocumentTx 
   async update<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]> {
     const saved = { ...doc, version: doc.version + 1 };
     const id = (doc as unknown as Record<string, string>)[ID_FIELDS[kind]]!;
-    const changed = await this.q.update[kind].changed(
+    const changed = await this.q.update[kind].changedOne(
       this.trx,
       doc.state,
       saved.version,
@@ -229,7 +229,7 @@ export class KyselyDocumentTx extends KyselyDocumentReads implements DocumentTx 
       id,
       doc.version,
     );
-    if (changed !== 1) throw new ConcurrentUpdateError(kind, id);
+    if (!changed) throw new ConcurrentUpdateError(kind, id);
     return saved;
   }
 

@@ -513,6 +513,17 @@ const STEPS: Record<string, Step> = {
     await db.schema.createIndex('request_log_by_merchant').on('request_log').columns(['merchant_id', 'seq']).execute();
     await db.schema.createIndex('request_log_by_at').on('request_log').column('at').execute();
   },
+  // ---- PostgreSQL in at most three round trips per write (issue 15) ----
+  '0013_round_trips': async (db, dialect) => {
+    if (dialect !== 'postgres') return;
+    // A deferred compare-and-set (deferred.ts) checks its own row count: RJ001 fails the transaction.
+    await sql`create or replace function reji_expect_one(n bigint) returns void language plpgsql as $$
+      begin
+        if n <> 1 then
+          raise exception 'the row was changed by another request' using errcode = 'RJ001';
+        end if;
+      end $$`.execute(db);
+  },
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

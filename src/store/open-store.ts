@@ -134,7 +134,13 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
  */
 async function migratePostgres(url: string, connectTimeoutMs: number): Promise<void> {
   const { classifyPostgresError, createPostgresPool } = await postgres();
-  const pool = createPostgresPool({ connectionString: url, max: 1, connectTimeoutMs, statementTimeoutMs: 0 });
+  const pool = createPostgresPool({
+    connectionString: url,
+    max: 1,
+    connectTimeoutMs,
+    statementTimeoutMs: 0,
+    pipeline: false,
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrate(db, 'postgres', classifyPostgresError);

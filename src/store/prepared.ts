@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult, RootOperationNode, Transaction } from 'kysely';
+import { DEFERRED, DEFERRED_ONE } from './deferred.js';
 import type { DialectName } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -45,10 +46,28 @@ export class PreparedQuery<A extends unknown[], R> {
   constructor(private readonly build: (db: Executor, ...args: A) => Compilable<R>) {}
 
   execute(db: Executor, ...args: A): Promise<QueryResult<R>> {
+    return this.#run(db, '', args);
+  }
+
+  /** A write whose answer nobody needs: PostgreSQL sends it with the transaction's next statement (deferred.ts). */
+  async defer(db: Executor, ...args: A): Promise<void> {
+    await this.#run(db, DEFERRED, args);
+  }
+
+  /**
+   * A compare-and-set: false when it changed no row. On PostgreSQL it is deferred and the database itself
+   * fails the transaction (ConcurrentUpdateError) instead, so it answers true there.
+   */
+  async changedOne(db: Executor, ...args: A): Promise<boolean> {
+    const { numAffectedRows } = await this.#run(db, DEFERRED_ONE, args);
+    return numAffectedRows === undefined || Number(numAffectedRows) === 1;
+  }
+
+  #run(db: Executor, prefix: string, args: A): Promise<QueryResult<R>> {
     this.#compiled ??= this.#compile(db, args.length);
     const c = this.#compiled;
     const parameters = c.slots.map((s) => ('arg' in s ? args[s.arg] : s.value));
-    return db.executeQuery<R>({ sql: c.sql, query: c.query, queryId: c.queryId, parameters });
+    return db.executeQuery<R>({ sql: prefix + c.sql, query: c.query, queryId: c.queryId, parameters });
   }
 
   async first(db: Executor, ...args: A): Promise<R | undefined> {
