@@ -523,6 +523,16 @@ const STEPS: Record<string, Step> = {
           raise exception 'the row was changed by another request' using errcode = 'RJ001';
         end if;
       end $$`.execute(db);
+    // Every process caches merchants and keys (credentials-cache.ts); a change tells them all, at commit.
+    await sql`create or replace function reji_credentials_changed() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('reji_credentials', '');
+        return null;
+      end $$`.execute(db);
+    for (const table of ['merchants', 'public_keys']) {
+      await sql`create trigger ${sql.ref(`${table}_credentials_changed`)} after update or delete on ${sql.table(table)}
+        for each row execute procedure reji_credentials_changed()`.execute(db);
+    }
   },
 };
 

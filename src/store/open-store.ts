@@ -11,6 +11,7 @@ import { SqliteDialectWithCache } from './sqlite-dialect.js';
 
 /** pg is loaded only for PostgreSQL: on SQLite its start-up (which also loads Node's fetch) is wasted. */
 const postgres = () => import('./postgres.js');
+const postgresListener = () => import('./postgres-listener.js');
 
 export interface OpenStoreOptions {
   /** `postgres://...` for PostgreSQL; otherwise SQLite in `dataDir`. */
@@ -77,6 +78,7 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
   const dialect = dialectOf(options.databaseUrl);
   if (dialect === 'postgres') {
     const { classifyPostgresError, createPostgresPool } = await postgres();
+    const { CREDENTIALS_CHANNEL, listenForChanges } = await postgresListener();
     const url = options.databaseUrl!;
     const connectTimeoutMs = options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs;
     await whileUnavailable(
@@ -94,11 +96,24 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const max = options.poolSize ?? POSTGRES_DEFAULTS.poolSize;
+    // Other processes' merchant and key writes reach this one as notifications (migration 0013's triggers).
+    let changed = false;
+    const listener = listenForChanges(url, CREDENTIALS_CHANNEL, () => (changed = true), {
+      connectTimeoutMs,
+      ...(options.warn ? { warn: options.warn } : {}),
+    });
     return new KyselyStore({
       db,
       dialect,
       classifyError: classifyPostgresError,
       poolStats: () => ({ ...pool.stats(), max }),
+      credentialsFreshness: () => {
+        if (!listener.listening()) return 'unknown';
+        if (!changed) return 'fresh';
+        changed = false;
+        return 'changed';
+      },
+      onClose: () => listener.close(),
     });
   }
   const path = sqlitePath(options.dataDir, options.databaseUrl);
@@ -117,10 +132,20 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
   // The worker does the copying; a commit still checkpoints (what is left) every 10000 pages, so the log starts over.
   if (checkpointer) file.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new SqliteDialectWithCache(file) });
+  // Changes by other connections to the file (the CLI, other processes) move data_version; this one's own do not.
+  const dataVersion = file.prepare('pragma data_version').pluck();
+  let seenVersion = dataVersion.get();
   const store = new KyselyStore({
     db,
     dialect,
     classifyError: classifySqliteError,
+    credentialsFreshness: () => {
+      if (!file.open) return 'unknown';
+      const version = dataVersion.get();
+      if (version === seenVersion) return 'fresh';
+      seenVersion = version;
+      return 'changed';
+    },
     onClose: () => checkpointer?.stop() ?? Promise.resolve(),
   });
   await migrate(db, dialect, classifySqliteError);
