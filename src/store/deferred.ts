@@ -14,5 +14,11 @@ export const DEFERRED = '/* reji:deferred */ ';
  */
 export const DEFERRED_ONE = '/* reji:deferred-one */ ';
 
+/**
+ * Several reads in one round trip, in order (`readMany` in prepared.ts): the statement text is this marker
+ * and the only parameter the list of statements; the answer's rows are each statement's rows.
+ */
+export const MANY = '/* reji:many */';
+
 /** The SQLSTATE of a deferred compare-and-set that changed no row (migration 0013's `reji_expect_one`). */
 export const CAS_FAILED_SQLSTATE = 'RJ001';

@@ -1,11 +1,12 @@
 import { sql, type Transaction } from 'kysely';
 import type { Environment } from '../domain/environment.js';
 import type { Charge } from '../domain/charge.js';
+import type { ChargePermission } from '../domain/charge-permission.js';
 import type { Dispute } from '../domain/dispute.js';
 import type { Refund } from '../domain/refund.js';
 import type { DocumentFilter, DocumentKind, DocumentReads, Documents, DocumentTx } from './documents.js';
 import type { DialectName } from './migrations.js';
-import { byKind, type Executor, PreparedQuery, rowLock } from './prepared.js';
+import { byKind, type Executor, PreparedQuery, readMany, rowLock } from './prepared.js';
 import type { Database, DocumentRow } from './schema.js';
 import { ConcurrentUpdateError } from './store.js';
 
@@ -82,6 +83,7 @@ export class DocumentQueries {
       .orderBy('id'),
   );
   readonly chargesOfPermissionForUpdate: PreparedQuery<[string], DocColumns>;
+  readonly permissionOfChargeForUpdate: PreparedQuery<[string], DocColumns>;
   readonly refundsOfCharge = new PreparedQuery((db, chargeId: string) =>
     db
       .selectFrom('refunds')
@@ -118,8 +120,18 @@ export class DocumentQueries {
       ),
   );
 
-  constructor(dialect: DialectName) {
+  constructor(readonly dialect: DialectName) {
     const lock = rowLock(dialect);
+    this.permissionOfChargeForUpdate = new PreparedQuery((db, chargeId: string) =>
+      lock(
+        db
+          .selectFrom('charge_permissions')
+          .select(['doc', 'version'])
+          .where('id', '=', (eb) =>
+            eb.selectFrom('charges').select('charges.charge_permission_id').where('charges.id', '=', chargeId),
+          ),
+      ),
+    );
     this.getForUpdate = byKind(
       DOCUMENT_KINDS,
       (kind) =>
@@ -200,6 +212,21 @@ export class KyselyDocumentTx extends KyselyDocumentReads implements DocumentTx 
   async chargesOfPermissionForUpdate(chargePermissionId: string): Promise<Charge[]> {
     const { rows } = await this.q.chargesOfPermissionForUpdate.execute(this.trx, chargePermissionId);
     return rows.map((r) => fromDocRow<'charge'>(r));
+  }
+
+  async chargeWithPermissionForUpdate(
+    chargeId: string,
+  ): Promise<{ charge: Charge | undefined; chargePermission: ChargePermission | undefined }> {
+    const [permissions, charges] = (await readMany(this.trx, this.q.dialect, [
+      this.q.permissionOfChargeForUpdate.with(this.trx, chargeId),
+      this.q.getForUpdate.charge.with(this.trx, chargeId),
+    ])) as DocColumns[][];
+    const cp = permissions?.[0];
+    const charge = charges?.[0];
+    return {
+      charge: charge && fromDocRow<'charge'>(charge),
+      chargePermission: cp && fromDocRow<'chargePermission'>(cp),
+    };
   }
 
   async insert<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]> {

@@ -25,7 +25,7 @@ import type { PoolStats, Store, StoreReads, StoreTx } from './store.js';
 class Queries {
   readonly documents: DocumentQueries;
   readonly merchants = new MerchantQueries();
-  readonly buyers = new BuyerQueries();
+  readonly buyers: BuyerQueries;
   readonly idempotency = new IdempotencyQueries();
   readonly timers = new TimerQueries();
   readonly notifications = new NotificationQueries();
@@ -33,6 +33,7 @@ class Queries {
 
   constructor(dialect: DialectName) {
     this.documents = new DocumentQueries(dialect);
+    this.buyers = new BuyerQueries(dialect);
   }
 }
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DEFERRED, DEFERRED_ONE } from './deferred.js';
+import { DEFERRED, DEFERRED_ONE, MANY } from './deferred.js';
 
 /**
  * A PostgreSQL connection that sends a transaction in as few round trips as the code allows. Inside a
@@ -14,6 +14,11 @@ interface Result {
   readonly command: string;
   readonly rowCount: number | null;
   readonly rows: unknown[];
+}
+
+interface Statement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
 }
 
 /** What the pipeline needs of a `pg` client. */
@@ -41,6 +46,7 @@ export class PipelinedConnection {
   }
 
   async query(sql: string, parameters: readonly unknown[]): Promise<unknown> {
+    if (sql === MANY) return this.#many(parameters[0] as readonly Statement[]);
     if (sql.startsWith(DEFERRED_ONE)) {
       const checked = expectOne(sql.slice(DEFERRED_ONE.length));
       if (!this.#inTransaction) return this.client.query(checked, [...parameters]);
@@ -80,6 +86,18 @@ export class PipelinedConnection {
     }
     if (this.#pending.length === 0) return this.client.query(sql, [...parameters]);
     return this.#send(inline(sql, parameters));
+  }
+
+  /** Several reads (and what is held back) in one round trip; each read's rows, in order, as the rows. */
+  async #many(statements: readonly Statement[]): Promise<Result> {
+    const batch = [...this.#pending, ...statements.map((s) => inline(s.sql, s.parameters))].join(';\n');
+    if (this.#inTransaction) {
+      this.#pending = [];
+      this.#begun = true;
+    }
+    const results = (await this.client.query(batch)) as Result | Result[];
+    const list = Array.isArray(results) ? results : [results];
+    return { command: 'SELECT', rowCount: null, rows: list.slice(-statements.length).map((r) => r.rows) };
   }
 
   /** The held-back statements and `last` in one round trip; answers with `last`'s result. */
