@@ -50,8 +50,7 @@ export class PipelinedConnection {
     if (sql.startsWith(DEFERRED_ONE)) {
       const checked = expectOne(sql.slice(DEFERRED_ONE.length));
       if (!this.#inTransaction) return this.client.query(checked, [...parameters]);
-      this.#pending.push(inline(checked, parameters));
-      return done('SELECT');
+      return this.#hold(checked, parameters);
     }
     if (!this.#inTransaction) {
       if (BEGIN.test(sql) && parameters.length === 0) {
@@ -63,8 +62,7 @@ export class PipelinedConnection {
       return this.client.query(sql, [...parameters]);
     }
     if (sql.startsWith(DEFERRED) || (SAVEPOINT.test(sql) && parameters.length === 0)) {
-      this.#pending.push(inline(sql, parameters));
-      return done('SELECT');
+      return this.#hold(sql, parameters);
     }
     if (sql === 'commit') {
       this.#inTransaction = false;
@@ -85,7 +83,30 @@ export class PipelinedConnection {
       return this.client.query(sql);
     }
     if (this.#pending.length === 0) return this.client.query(sql, [...parameters]);
-    return this.#send(inline(sql, parameters));
+    const inlined = tryInline(sql, parameters);
+    if (inlined !== undefined) return this.#send(inlined);
+    await this.#flush();
+    return this.client.query(sql, [...parameters]);
+  }
+
+  /** Keeps a statement for the next round trip; one whose parameters cannot be inlined goes now, as it is. */
+  async #hold(sql: string, parameters: readonly unknown[]): Promise<unknown> {
+    const inlined = tryInline(sql, parameters);
+    if (inlined !== undefined) {
+      this.#pending.push(inlined);
+      return done('SELECT');
+    }
+    await this.#flush();
+    await this.client.query(sql, [...parameters]);
+    return done('SELECT');
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending.join(';\n');
+    this.#pending = [];
+    this.#begun = true;
+    await this.client.query(batch);
   }
 
   /** Several reads (and what is held back) in one round trip; each read's rows, in order, as the rows. */
@@ -108,6 +129,14 @@ export class PipelinedConnection {
     this.#begun = true;
     const results = await this.client.query(batch);
     return Array.isArray(results) ? results[results.length - 1] : results;
+  }
+}
+
+function tryInline(sql: string, parameters: readonly unknown[]): string | undefined {
+  try {
+    return inline(sql, parameters);
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { countRoundTrips } from '../../bench/lib/round-trips.js';
 import type { Merchant } from '../../src/domain/merchant.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -100,6 +101,64 @@ for (const { dialect, skip } of await dialectCases()) {
     });
   });
 }
+
+const postgres = (await dialectCases()).find((c) => c.dialect === 'postgres')!;
+
+test('PostgreSQL: round trips of a transaction, counted on the wire', { skip: postgres.skip }, async (t) => {
+  const db = await createTestDatabase();
+  const relay = await countRoundTrips(db.url);
+  const dataDir = mkdtempSync(join(tmpdir(), 'reji-trips-'));
+  const store = await openStore({ dataDir, databaseUrl: relay.url, poolSize: 1 });
+  t.after(async () => {
+    await store.close();
+    await relay.close();
+    await db.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const trips = async (fn: () => Promise<unknown>) => {
+    const before = relay.count();
+    await fn();
+    return relay.count() - before;
+  };
+  const cs = { checkoutSessionId: 'cs-trips', merchantId: 'm', environment: 'Sandbox', state: 'Open', createdAt: 1 };
+  await store.ping(); // the pool's connection is open before counting
+  // BEGIN, the insert, its timer and COMMIT: one.
+  assert.equal(
+    await trips(() =>
+      store.transaction(async (tx) => {
+        await tx.documents.insert('checkoutSession', cs as never);
+        await tx.timers.set('checkoutSession', cs as never, 'cs-trips', 5);
+      }),
+    ),
+    1,
+  );
+  // A locked read (with BEGIN), then the compare-and-set with COMMIT: two.
+  assert.equal(
+    await trips(() =>
+      store.transaction(async (tx) => {
+        const doc = await tx.documents.getForUpdate('checkoutSession', 'cs-trips');
+        await tx.documents.update('checkoutSession', doc!);
+      }),
+    ),
+    2,
+  );
+  // Three reads sent together: one.
+  assert.equal(await trips(() => store.reader.buyers.wallet('nobody')), 1);
+  // Credentials: read once, then from memory (once this process listens for changes).
+  await store.transaction(async (tx) => {
+    await tx.merchants.insert(merchant('m-trips'));
+    await tx.merchants.insertPublicKey({
+      publicKeyId: 'SANDBOX-TRIPS',
+      merchantId: 'm-trips',
+      environment: 'Sandbox',
+      publicKeyPem: 'pem',
+      createdAt: 1,
+    });
+  });
+  await eventually(async () => (await trips(() => store.reader.merchants.credentials('SANDBOX-TRIPS'))) === 0);
+  // A transaction that asks nothing of the database sends nothing.
+  assert.equal(await trips(() => store.transaction(async () => {})), 0);
+});
 
 test('pipelined statements carry their parameters as escaped literals', () => {
   assert.equal(
