@@ -23,6 +23,11 @@ export interface OpenStoreOptions {
   readonly connectTimeoutMs?: number;
   /** PostgreSQL: server-side limit for one statement and for an idle transaction. */
   readonly statementTimeoutMs?: number;
+  /**
+   * PostgreSQL: where this process LISTENs for merchant and key changes (default: databaseUrl); 'off' turns the
+   * credentials cache off. It must reach PostgreSQL directly or through session pooling.
+   */
+  readonly listenUrl?: string | undefined;
   /** While the database is unreachable, keep trying to migrate for this long (0: fail at once). */
   readonly waitForDatabaseMs?: number;
   /** Where connection trouble and start-up retries are reported. */
@@ -98,22 +103,30 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
     const max = options.poolSize ?? POSTGRES_DEFAULTS.poolSize;
     // Other processes' merchant and key writes reach this one as notifications (migration 0013's triggers).
     let changed = false;
-    const listener = listenForChanges(url, CREDENTIALS_CHANNEL, () => (changed = true), {
-      connectTimeoutMs,
-      ...(options.warn ? { warn: options.warn } : {}),
-    });
+    const listenUrl = options.listenUrl ?? url;
+    const listener =
+      listenUrl === 'off'
+        ? undefined
+        : listenForChanges(listenUrl, CREDENTIALS_CHANNEL, () => (changed = true), {
+            connectTimeoutMs,
+            ...(options.warn ? { warn: options.warn } : {}),
+          });
     return new KyselyStore({
       db,
       dialect,
       classifyError: classifyPostgresError,
       poolStats: () => ({ ...pool.stats(), max }),
-      credentialsFreshness: () => {
-        if (!listener.listening()) return 'unknown';
-        if (!changed) return 'fresh';
-        changed = false;
-        return 'changed';
-      },
-      onClose: () => listener.close(),
+      ...(listener
+        ? {
+            credentialsFreshness: () => {
+              if (!listener.listening()) return 'unknown';
+              if (!changed) return 'fresh';
+              changed = false;
+              return 'changed';
+            },
+            onClose: () => listener.close(),
+          }
+        : {}),
     });
   }
   const path = sqlitePath(options.dataDir, options.databaseUrl);

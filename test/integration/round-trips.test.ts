@@ -156,6 +156,15 @@ test('PostgreSQL: round trips of a transaction, counted on the wire', { skip: po
     });
   });
   await eventually(async () => (await trips(() => store.reader.merchants.credentials('SANDBOX-TRIPS'))) === 0);
+  // --database-listen-url off: no cache, every lookup reads.
+  const uncached = await openStore({ dataDir, databaseUrl: relay.url, poolSize: 1, listenUrl: 'off' });
+  try {
+    await uncached.ping();
+    for (let i = 0; i < 3; i++)
+      assert.equal(await trips(() => uncached.reader.merchants.credentials('SANDBOX-TRIPS')), 1);
+  } finally {
+    await uncached.close();
+  }
   // A transaction that asks nothing of the database sends nothing.
   assert.equal(await trips(() => store.transaction(async () => {})), 0);
 });
