@@ -13,7 +13,7 @@ import type { Address, BuyerSnapshot } from '../domain/shared-types.js';
 import type { SimulationEffect } from '../domain/simulations.js';
 import type { Instant } from '../domain/time.js';
 import { snapshotOf, type WalletCard } from '../domain/wallet.js';
-import type { BuyerRecord, StoreTx } from '../store/store.js';
+import type { BuyerRecord, StoreTx, Wallet } from '../store/store.js';
 import { ApiError, unwrap } from './api-error.js';
 import type { AppContext } from './context.js';
 import { save } from './transactions.js';
@@ -80,11 +80,12 @@ export async function applyBuyerChoice(
   cs: CheckoutSession,
   choice: BuyerChoice,
   now: Instant,
+  /** The buyer's wallet when the caller has read it already. */
+  read?: Wallet<Address, WalletCard>,
 ): Promise<{ checkoutSession: CheckoutSession; redirectUrl: string }> {
-  const buyer = await tx.buyers.get(choice.buyerId);
+  const wallet = read ?? (await tx.buyers.wallet<Address, WalletCard>(choice.buyerId));
+  const { buyer, addresses, paymentMethods: methods } = wallet;
   if (!buyer) throw new ApiError('InvalidParameterValue', `Buyer ${choice.buyerId} does not exist.`);
-  const addresses = await tx.buyers.items<Address>('address', buyer.buyerId);
-  const methods = await tx.buyers.items<WalletCard>('paymentMethod', buyer.buyerId);
   const address =
     choice.shippingAddressId === undefined ? addresses[0] : addresses.find((a) => a.id === choice.shippingAddressId);
   if (choice.shippingAddressId !== undefined && !address) {

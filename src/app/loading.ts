@@ -1,3 +1,5 @@
+import type { Charge } from '../domain/charge.js';
+import type { ChargePermission } from '../domain/charge-permission.js';
 import type { Instant } from '../domain/time.js';
 import type { DocumentKind, Documents, StoreTx } from '../store/store.js';
 import { notFound } from './api-error.js';
@@ -63,4 +65,24 @@ export async function peekOwned<K extends DocumentKind>(
   const doc = await tx.documents.get(kind, id);
   if (!owned(doc, caller)) throw notFound(LABELS[kind], id);
   return doc;
+}
+
+/**
+ * A charge of the caller's and its permission, both locked (the permission first), with due timers applied:
+ * one read when nothing is due; otherwise each is settled in the lock order, the permission read again last.
+ */
+export async function lockChargeWithPermission(
+  ctx: AppContext,
+  tx: StoreTx,
+  caller: Caller,
+  chargeId: string,
+  now: Instant,
+): Promise<{ cp: ChargePermission; charge: Charge }> {
+  const { charge, chargePermission: cp } = await tx.documents.chargeWithPermissionForUpdate(chargeId);
+  if (!owned(charge, caller)) throw notFound(LABELS.charge, chargeId);
+  if (!owned(cp, caller)) throw notFound(LABELS.chargePermission, charge.chargePermissionId);
+  if (!isOverdue('chargePermission', cp, now) && !isOverdue('charge', charge, now)) return { cp, charge };
+  await lockOwned(ctx, tx, caller, 'chargePermission', cp.chargePermissionId, now);
+  const settled = await lockOwned(ctx, tx, caller, 'charge', chargeId, now);
+  return { cp: await lockOwned(ctx, tx, caller, 'chargePermission', cp.chargePermissionId, now), charge: settled };
 }

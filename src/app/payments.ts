@@ -33,7 +33,7 @@ import { applyChargeChange, applyRefundChange } from './accounting.js';
 import { ApiError, unwrap } from './api-error.js';
 import type { AppContext, Caller } from './context.js';
 import { requirePaymentServiceProvider } from './disputes.js';
-import { lockOwned, peekOwned } from './loading.js';
+import { lockChargeWithPermission, lockOwned } from './loading.js';
 import { save } from './transactions.js';
 
 /**
@@ -218,21 +218,6 @@ function declineMessage(code: string): string {
   }
 }
 
-/** Lock order: the permission, then the charge; the permission is read again after the charge's timers settled. */
-async function lockCharge(
-  ctx: AppContext,
-  tx: StoreTx,
-  caller: Caller,
-  chargeId: string,
-  now: Instant,
-): Promise<{ cp: ChargePermission; charge: Charge }> {
-  const peek = await peekOwned(tx, caller, 'charge', chargeId);
-  await lockOwned(ctx, tx, caller, 'chargePermission', peek.chargePermissionId, now);
-  const charge = await lockOwned(ctx, tx, caller, 'charge', chargeId, now);
-  const cp = await lockOwned(ctx, tx, caller, 'chargePermission', peek.chargePermissionId, now);
-  return { cp, charge };
-}
-
 export async function captureCharge(
   ctx: AppContext,
   tx: StoreTx,
@@ -243,7 +228,7 @@ export async function captureCharge(
   simulation: SimulationEffect | undefined,
 ): Promise<Charge> {
   unwrap(checkChargeAmount(input.captureAmount, 'captureAmount'));
-  const { cp, charge } = await lockCharge(ctx, tx, caller, chargeId, now);
+  const { cp, charge } = await lockChargeWithPermission(ctx, tx, caller, chargeId, now);
   let processing: CaptureProcessing = { kind: 'Immediate' };
   if (simulation) {
     switch (simulation.kind) {
@@ -278,7 +263,7 @@ export async function updateChargeAsPsp(
   now: Instant,
 ): Promise<Charge> {
   requirePaymentServiceProvider(caller, 'Update Charge');
-  const { cp, charge } = await lockCharge(ctx, tx, caller, chargeId, now);
+  const { cp, charge } = await lockChargeWithPermission(ctx, tx, caller, chargeId, now);
   const updated = unwrap(pspUpdateCharge(charge, input.statusDetails, now));
   await save(ctx, tx, 'chargePermission', cp, applyChargeChange(cp, charge, updated, now), now);
   return save(ctx, tx, 'charge', charge, updated, now);
@@ -291,7 +276,7 @@ export async function cancelCharge(
   chargeId: string,
   now: Instant,
 ): Promise<Charge> {
-  const { cp, charge } = await lockCharge(ctx, tx, caller, chargeId, now);
+  const { cp, charge } = await lockChargeWithPermission(ctx, tx, caller, chargeId, now);
   const canceled = unwrap(cancelChargeDomain(charge, 'MerchantCanceled', now));
   await save(ctx, tx, 'chargePermission', cp, applyChargeChange(cp, charge, canceled, now), now);
   return save(ctx, tx, 'charge', charge, canceled, now);
@@ -324,7 +309,7 @@ export async function createRefund(
         throw simulationMismatch('Create Refund');
     }
   }
-  const { charge } = await lockCharge(ctx, tx, caller, input.chargeId, now);
+  const { charge } = await lockChargeWithPermission(ctx, tx, caller, input.chargeId, now);
   unwrap(checkRefund(charge, input.refundAmount));
   const refund = createRefundDomain(
     {

@@ -6,6 +6,8 @@ import { ApiError } from './api-error.js';
 import { applyBuyerChoice, marketplaceOf, processPayment } from './buyer-flow.js';
 import { nowFor, type AppContext, type Caller } from './context.js';
 import type { MerchantStore } from '../domain/merchant.js';
+import type { Address } from '../domain/shared-types.js';
+import type { WalletCard } from '../domain/wallet.js';
 import {
   approveSignIn,
   cancelForBuyer,
@@ -50,6 +52,10 @@ export async function sandboxTestBuyer(ctx: AppContext, region: ApiRegion, email
       ? (await ctx.store.reader.buyers.ofRegion(region, true))[0]
       : await ctx.store.reader.buyers.byEmail(region, email);
   if (buyer?.isTest && buyer.region === region) return buyer;
+  return noTestBuyer(region, email);
+}
+
+function noTestBuyer(region: ApiRegion, email: string | undefined): never {
   throw new ApiError(
     'InvalidParameterValue',
     email === undefined
@@ -65,7 +71,10 @@ export async function buyerConsent(
   input: BuyerConsentInput,
 ) {
   requireSandbox(caller);
-  const buyer = await sandboxTestBuyer(ctx, marketplaceOf(caller.merchant.region), input.buyerEmail);
+  // The buyer and its wallet in one read, before the transaction (as the buyer was read before).
+  const region = marketplaceOf(caller.merchant.region);
+  const wallet = await ctx.store.reader.buyers.testWallet<Address, WalletCard>(region, input.buyerEmail);
+  const buyer = wallet.buyer ?? noTestBuyer(region, input.buyerEmail);
   const now = nowFor(ctx, caller.merchant, caller.environment);
   return inTransaction(ctx, async (tx) => {
     const cs = await lockOwned(ctx, tx, caller, 'checkoutSession', checkoutSessionId, now);
@@ -80,6 +89,7 @@ export async function buyerConsent(
         shippingAddressIds: input.shippingAddressIds,
       },
       now,
+      { ...wallet, buyer },
     );
   });
 }

@@ -23,6 +23,11 @@ export interface ServeConfig {
   readonly databaseConnectTimeoutMs: number;
   /** PostgreSQL: server-side limit for one statement (lock waits included) and for an idle transaction. */
   readonly databaseStatementTimeoutMs: number;
+  /**
+   * PostgreSQL: where this process LISTENs for merchant and key changes (default: databaseUrl); 'off' caches
+   * no credentials (docs/deploy.md: a transaction-pooling PgBouncer does not pass notifications on).
+   */
+  readonly databaseListenUrl: string | undefined;
   readonly logLevel: LogLevel;
   /** On first start, create the demo merchant and key (npm start). */
   readonly demo: boolean;
@@ -130,6 +135,14 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
   if (databaseUrl !== undefined && !/^(postgres(ql)?:\/\/|sqlite:)/.test(databaseUrl)) {
     throw new ConfigError('--database-url must start with postgres:// (or sqlite:<file>)');
   }
+  const databaseListenUrl = pick(flags, env, 'database-listen-url', 'REJI_DATABASE_LISTEN_URL');
+  if (
+    databaseListenUrl !== undefined &&
+    databaseListenUrl !== 'off' &&
+    !/^postgres(ql)?:\/\//.test(databaseListenUrl)
+  ) {
+    throw new ConfigError('--database-listen-url must start with postgres://, or be off');
+  }
   const logLevel = (pick(flags, env, 'log-level', 'REJI_LOG_LEVEL') ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel))
     throw new ConfigError(`--log-level must be debug, info, warn, error or silent, got "${logLevel}"`);
@@ -140,6 +153,7 @@ export function readServeConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proc
     dataDir,
     publicUrl,
     databaseUrl,
+    databaseListenUrl,
     databasePoolSize: positiveInt(
       pick(flags, env, 'database-pool-size', 'REJI_DATABASE_POOL_SIZE'),
       '--database-pool-size (REJI_DATABASE_POOL_SIZE)',

@@ -23,6 +23,7 @@ Usage:
   reji serve [--host H] [--port N] [--https-port N] [--data-dir DIR] [--public-url URL]
              [--database-url postgres://...] [--database-pool-size 10]
              [--database-connect-timeout-ms 5000] [--database-statement-timeout-ms 15000]
+             [--database-listen-url postgres://...|off]
              [--timer-interval-ms 1000] [--demo] [--log-level info]
              [--ipn-worker true|false] [--ipn-timeout-ms N] [--ipn-concurrency N] [--ipn-lease-ms N]
              [--ipn-endpoint-concurrency N]
@@ -62,6 +63,7 @@ async function serve(args: string[]): Promise<void> {
     'database-pool-size': { type: 'string' },
     'database-connect-timeout-ms': { type: 'string' },
     'database-statement-timeout-ms': { type: 'string' },
+    'database-listen-url': { type: 'string' },
     demo: { type: 'boolean' },
     'log-level': { type: 'string' },
     'timer-interval-ms': { type: 'string' },

@@ -36,6 +36,8 @@ export async function openApp(options: {
   poolSize?: number;
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /** PostgreSQL: where to LISTEN for merchant and key changes; 'off': no credentials cache. */
+  listenUrl?: string | undefined;
   /** How long to wait for an unreachable database at start-up (0: fail at once, as the CLI does). */
   waitForDatabaseMs?: number;
   publicUrl: string;
@@ -52,6 +54,7 @@ export async function openApp(options: {
     ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+    ...(options.listenUrl !== undefined ? { listenUrl: options.listenUrl } : {}),
     waitForDatabaseMs: options.waitForDatabaseMs ?? 0,
     warn: (message, fields) => log.warn(message, fields),
   });
@@ -207,6 +210,7 @@ export async function startReji(
     poolSize: config.databasePoolSize,
     connectTimeoutMs: config.databaseConnectTimeoutMs,
     statementTimeoutMs: config.databaseStatementTimeoutMs,
+    listenUrl: config.databaseListenUrl,
     waitForDatabaseMs: STARTUP_DATABASE_WAIT_MS,
     publicUrl: config.publicUrl,
     log,

@@ -24,11 +24,21 @@ export interface BuyerItem<T> {
 export type BuyerItemKind = 'address' | 'paymentMethod';
 
 /** Buyer accounts and their wallets (addresses, payment methods): reads that need no transaction. */
+export interface Wallet<A, M> {
+  readonly buyer: BuyerRecord | undefined;
+  readonly addresses: BuyerItem<A>[];
+  readonly paymentMethods: BuyerItem<M>[];
+}
+
 export interface BuyerReads {
   get(buyerId: string): Promise<BuyerRecord | undefined>;
   byEmail(region: string, email: string): Promise<BuyerRecord | undefined>;
   ofRegion(region: string, onlyTest: boolean): Promise<BuyerRecord[]>;
   items<T>(kind: BuyerItemKind, buyerId: string): Promise<BuyerItem<T>[]>;
+  /** The buyer with its addresses and payment methods (as `items`): one round trip on PostgreSQL. */
+  wallet<A, M>(buyerId: string): Promise<Wallet<A, M>>;
+  /** The same for a test buyer: the region's first (as `ofRegion(region, true)[0]`), or by e-mail. */
+  testWallet<A, M>(region: string, email: string | undefined): Promise<Wallet<A, M>>;
   item<T>(kind: BuyerItemKind, id: string): Promise<BuyerItem<T> | undefined>;
 }
 

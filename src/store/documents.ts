@@ -44,6 +44,13 @@ export interface DocumentTx extends DocumentReads {
   /** Reads a document and, on PostgreSQL, locks its row until the transaction ends. */
   getForUpdate<K extends DocumentKind>(kind: K, id: string): Promise<Documents[K] | undefined>;
   chargesOfPermissionForUpdate(chargePermissionId: string): Promise<Charge[]>;
+  /**
+   * A charge and its permission, both locked like getForUpdate, the permission first (every writer's lock
+   * order); one round trip on PostgreSQL.
+   */
+  chargeWithPermissionForUpdate(
+    chargeId: string,
+  ): Promise<{ charge: Charge | undefined; chargePermission: ChargePermission | undefined }>;
   insert<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]>;
   /** Compare-and-set on `doc.version`; returns the document with its new version. */
   update<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]>;

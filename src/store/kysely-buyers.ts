@@ -1,7 +1,8 @@
 import type { Transaction } from 'kysely';
 import type { Instant } from '../domain/time.js';
-import type { BuyerItem, BuyerItemKind, BuyerReads, BuyerRecord, BuyerTx } from './buyers.js';
-import { byKind, type Executor, PreparedQuery } from './prepared.js';
+import type { BuyerItem, BuyerItemKind, BuyerReads, BuyerRecord, BuyerTx, Wallet } from './buyers.js';
+import type { DialectName } from './migrations.js';
+import { byKind, type Executor, PreparedQuery, readMany } from './prepared.js';
 import type { BuyerItemRow, BuyerRow, Database } from './schema.js';
 
 const ITEM_TABLES = { address: 'buyer_addresses', paymentMethod: 'buyer_payment_methods' } as const satisfies Record<
@@ -34,8 +35,51 @@ function toItem<T>(r: BuyerItemRow): BuyerItem<T> {
   };
 }
 
+function walletOf<A, M>(buyers: BuyerRow[], addresses: BuyerItemRow[], methods: BuyerItemRow[]): Wallet<A, M> {
+  const buyer = buyers[0];
+  return {
+    buyer: buyer && toBuyer(buyer),
+    addresses: addresses.map((r) => toItem<A>(r)),
+    paymentMethods: methods.map((r) => toItem<M>(r)),
+  };
+}
+
+/** The test buyer the testing API acts for: the region's first, or the one with this e-mail. */
+function testBuyer(db: Executor, region: string, email?: string) {
+  let q = db.selectFrom('buyers').where('buyers.region', '=', region).where('buyers.is_test', '=', 1);
+  if (email !== undefined) q = q.where('buyers.email', '=', email);
+  return q.orderBy('buyers.created_at').orderBy('buyers.email').limit(1);
+}
+
+/** A test buyer and its wallet, by the arguments of `testBuyer`: three reads sent together. */
+function testWalletQueries<A extends [string] | [string, string]>(
+  pick: (db: Executor, ...args: A) => ReturnType<typeof testBuyer>,
+) {
+  return {
+    buyer: new PreparedQuery((db, ...args: A) => pick(db, ...args).selectAll()),
+    items: byKind(
+      ITEM_KINDS,
+      (kind) =>
+        new PreparedQuery((db, ...args: A) =>
+          db
+            .selectFrom(ITEM_TABLES[kind])
+            .selectAll()
+            .where('buyer_id', '=', pick(db, ...args).select('buyers.buyer_id'))
+            .where('deleted_at', 'is', null)
+            .orderBy('position')
+            .orderBy('created_at'),
+        ),
+    ),
+  };
+}
+
 /** The buyers' queries of the hosted pages, compiled once per store (see PreparedQuery). */
 export class BuyerQueries {
+  constructor(readonly dialect: DialectName) {}
+  readonly testWallet = {
+    first: testWalletQueries((db, region: string) => testBuyer(db, region)),
+    byEmail: testWalletQueries((db, region: string, email: string) => testBuyer(db, region, email)),
+  };
   readonly buyer = new PreparedQuery((db, buyerId: string) =>
     db.selectFrom('buyers').selectAll().where('buyer_id', '=', buyerId),
   );
@@ -97,6 +141,26 @@ export class KyselyBuyerReads implements BuyerReads {
   async items<T>(kind: BuyerItemKind, buyerId: string): Promise<BuyerItem<T>[]> {
     const { rows } = await this.q.items[kind].execute(this.db, buyerId);
     return rows.map((r) => toItem<T>(r));
+  }
+  async wallet<A, M>(buyerId: string): Promise<Wallet<A, M>> {
+    const [buyers, addresses, methods] = (await readMany(this.db, this.q.dialect, [
+      this.q.buyer.with(this.db, buyerId),
+      this.q.items.address.with(this.db, buyerId),
+      this.q.items.paymentMethod.with(this.db, buyerId),
+    ])) as [BuyerRow[], BuyerItemRow[], BuyerItemRow[]];
+    return walletOf<A, M>(buyers, addresses, methods);
+  }
+  async testWallet<A, M>(region: string, email: string | undefined): Promise<Wallet<A, M>> {
+    const { first, byEmail } = this.q.testWallet;
+    const e = email?.toLowerCase();
+    const [buyers, addresses, methods] = (await readMany(this.db, this.q.dialect, [
+      e === undefined ? first.buyer.with(this.db, region) : byEmail.buyer.with(this.db, region, e),
+      e === undefined ? first.items.address.with(this.db, region) : byEmail.items.address.with(this.db, region, e),
+      e === undefined
+        ? first.items.paymentMethod.with(this.db, region)
+        : byEmail.items.paymentMethod.with(this.db, region, e),
+    ])) as [BuyerRow[], BuyerItemRow[], BuyerItemRow[]];
+    return walletOf<A, M>(buyers, addresses, methods);
   }
   async item<T>(kind: BuyerItemKind, id: string): Promise<BuyerItem<T> | undefined> {
     const r = await this.q.item[kind].first(this.db, id);

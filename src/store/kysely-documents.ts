@@ -1,11 +1,12 @@
 import { sql, type Transaction } from 'kysely';
 import type { Environment } from '../domain/environment.js';
 import type { Charge } from '../domain/charge.js';
+import type { ChargePermission } from '../domain/charge-permission.js';
 import type { Dispute } from '../domain/dispute.js';
 import type { Refund } from '../domain/refund.js';
 import type { DocumentFilter, DocumentKind, DocumentReads, Documents, DocumentTx } from './documents.js';
 import type { DialectName } from './migrations.js';
-import { byKind, type Executor, PreparedQuery, rowLock } from './prepared.js';
+import { byKind, type Executor, PreparedQuery, readMany, rowLock } from './prepared.js';
 import type { Database, DocumentRow } from './schema.js';
 import { ConcurrentUpdateError } from './store.js';
 
@@ -82,6 +83,7 @@ export class DocumentQueries {
       .orderBy('id'),
   );
   readonly chargesOfPermissionForUpdate: PreparedQuery<[string], DocColumns>;
+  readonly permissionOfChargeForUpdate: PreparedQuery<[string], DocColumns>;
   readonly refundsOfCharge = new PreparedQuery((db, chargeId: string) =>
     db
       .selectFrom('refunds')
@@ -118,8 +120,18 @@ export class DocumentQueries {
       ),
   );
 
-  constructor(dialect: DialectName) {
+  constructor(readonly dialect: DialectName) {
     const lock = rowLock(dialect);
+    this.permissionOfChargeForUpdate = new PreparedQuery((db, chargeId: string) =>
+      lock(
+        db
+          .selectFrom('charge_permissions')
+          .select(['doc', 'version'])
+          .where('id', '=', (eb) =>
+            eb.selectFrom('charges').select('charges.charge_permission_id').where('charges.id', '=', chargeId),
+          ),
+      ),
+    );
     this.getForUpdate = byKind(
       DOCUMENT_KINDS,
       (kind) =>
@@ -202,10 +214,25 @@ export class KyselyDocumentTx extends KyselyDocumentReads implements DocumentTx 
     return rows.map((r) => fromDocRow<'charge'>(r));
   }
 
+  async chargeWithPermissionForUpdate(
+    chargeId: string,
+  ): Promise<{ charge: Charge | undefined; chargePermission: ChargePermission | undefined }> {
+    const [permissions, charges] = (await readMany(this.trx, this.q.dialect, [
+      this.q.permissionOfChargeForUpdate.with(this.trx, chargeId),
+      this.q.getForUpdate.charge.with(this.trx, chargeId),
+    ])) as DocColumns[][];
+    const cp = permissions?.[0];
+    const charge = charges?.[0];
+    return {
+      charge: charge && fromDocRow<'charge'>(charge),
+      chargePermission: cp && fromDocRow<'chargePermission'>(cp),
+    };
+  }
+
   async insert<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]> {
     const saved = { ...doc, version: 1 };
     const id = (doc as unknown as Record<string, string>)[ID_FIELDS[kind]]!;
-    await this.q.insert[kind].execute(
+    await this.q.insert[kind].defer(
       this.trx,
       id,
       doc.merchantId,
@@ -221,7 +248,7 @@ export class KyselyDocumentTx extends KyselyDocumentReads implements DocumentTx 
   async update<K extends DocumentKind>(kind: K, doc: Documents[K]): Promise<Documents[K]> {
     const saved = { ...doc, version: doc.version + 1 };
     const id = (doc as unknown as Record<string, string>)[ID_FIELDS[kind]]!;
-    const changed = await this.q.update[kind].changed(
+    const changed = await this.q.update[kind].changedOne(
       this.trx,
       doc.state,
       saved.version,
@@ -229,7 +256,7 @@ export class KyselyDocumentTx extends KyselyDocumentReads implements DocumentTx 
       id,
       doc.version,
     );
-    if (changed !== 1) throw new ConcurrentUpdateError(kind, id);
+    if (!changed) throw new ConcurrentUpdateError(kind, id);
     return saved;
   }
 

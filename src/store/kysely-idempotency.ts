@@ -102,7 +102,7 @@ export class KyselyIdempotencyTx implements IdempotencyTx {
     status: number,
     response: string,
   ): Promise<void> {
-    await this.q.saveResponse.execute(this.trx, status, response, merchantId, environment, key, operation);
+    await this.q.saveResponse.defer(this.trx, status, response, merchantId, environment, key, operation);
   }
 
   async removeAllOf(merchantId: string, environment: Environment): Promise<void> {

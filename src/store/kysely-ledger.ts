@@ -1,3 +1,4 @@
+import { DEFERRED } from './deferred.js';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Environment } from '../domain/environment.js';
 import type { LedgerEntry, LedgerEntryKind } from '../domain/ledger.js';
@@ -75,7 +76,7 @@ export class KyselyLedgerTx extends KyselyLedgerReads implements LedgerTx {
 
   async append(entries: readonly LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.db
+    const insert = this.db
       .insertInto('ledger_entries')
       .values(
         entries.map((e) => ({
@@ -99,6 +100,8 @@ export class KyselyLedgerTx extends KyselyLedgerReads implements LedgerTx {
           } satisfies EntryDoc),
         })),
       )
-      .execute();
+      .compile();
+    // Nobody reads the answer: on PostgreSQL it travels with the transaction's next statement (deferred.ts).
+    await this.db.executeQuery({ ...insert, sql: DEFERRED + insert.sql });
   }
 }

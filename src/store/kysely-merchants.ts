@@ -6,6 +6,7 @@ import type { CurrencyCode } from '../domain/money.js';
 import type { Region } from '../domain/regions.js';
 import type { Instant } from '../domain/time.js';
 import type { Credentials, MerchantReads, MerchantTx } from './merchants.js';
+import type { CredentialsCache } from './credentials-cache.js';
 import { type Executor, PreparedQuery } from './prepared.js';
 import type { Database, DelegationRow, MerchantAccountRow, MerchantRow, PublicKeyRow, StoreRow } from './schema.js';
 import type { AccountKind, Delegation, MerchantAccount, MerchantAccountState } from '../domain/partners.js';
@@ -131,6 +132,7 @@ export class KyselyMerchantReads implements MerchantReads {
   constructor(
     protected readonly db: Executor,
     protected readonly q: MerchantQueries,
+    private readonly cache?: CredentialsCache,
   ) {}
 
   async get(merchantId: string): Promise<Merchant | undefined> {
@@ -158,7 +160,10 @@ export class KyselyMerchantReads implements MerchantReads {
     const r = await this.q.publicKey.first(this.db, publicKeyId);
     return r && toKey(r);
   }
-  async credentials(publicKeyId: string): Promise<Credentials | undefined> {
+  credentials(publicKeyId: string): Promise<Credentials | undefined> {
+    return this.cache ? this.cache.get(publicKeyId, (id) => this.#credentials(id)) : this.#credentials(publicKeyId);
+  }
+  async #credentials(publicKeyId: string): Promise<Credentials | undefined> {
     const r = await this.q.credentials.first(this.db, publicKeyId);
     if (!r) return undefined;
     const merchant =
@@ -240,14 +245,17 @@ export class KyselyMerchantReads implements MerchantReads {
 }
 
 export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx {
+  /** `wrote` is told of every write: merchants and keys are cached outside transactions (credentials-cache.ts). */
   constructor(
     private readonly trx: Transaction<Database>,
     q: MerchantQueries,
+    private readonly wrote: () => void,
   ) {
     super(trx, q);
   }
 
   async insert(m: Merchant): Promise<void> {
+    this.wrote();
     await this.trx
       .insertInto('merchants')
       .values({
@@ -269,6 +277,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
       .execute();
   }
   async insertMerchantAccount(a: MerchantAccount): Promise<void> {
+    this.wrote();
     await this.trx
       .insertInto('merchant_accounts')
       .values({
@@ -283,6 +292,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
       .execute();
   }
   async updateMerchantAccount(a: MerchantAccount, version: number): Promise<void> {
+    this.wrote();
     const r = await this.trx
       .updateTable('merchant_accounts')
       .set({ doc: accountDoc(a), version: version + 1 })
@@ -297,6 +307,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
       .execute();
   }
   async updateStore(s: MerchantStore): Promise<void> {
+    this.wrote();
     await this.trx
       .updateTable('stores')
       .set({ name: s.name, allowed_origins: JSON.stringify(s.allowedOrigins) })
@@ -304,6 +315,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
       .execute();
   }
   async insertDelegation(d: Delegation): Promise<void> {
+    this.wrote();
     await this.trx
       .insertInto('delegations')
       .values({
@@ -317,6 +329,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
       .execute();
   }
   async revokeDelegation(mwsAuthToken: string, at: Instant): Promise<boolean> {
+    this.wrote();
     const r = await this.trx
       .updateTable('delegations')
       .set({ revoked_at: at })
@@ -326,6 +339,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
     return Number(r.numUpdatedRows) === 1;
   }
   async setPaymentServiceProvider(merchantId: string, on: boolean): Promise<boolean> {
+    this.wrote();
     const r = await this.trx
       .updateTable('merchants')
       .set({ payment_service_provider: on ? 1 : 0 })
@@ -334,6 +348,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
     return Number(r.numUpdatedRows) === 1;
   }
   async insertStore(s: MerchantStore, createdAt: Instant): Promise<void> {
+    this.wrote();
     await this.trx
       .insertInto('stores')
       .values({
@@ -346,6 +361,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
       .execute();
   }
   async updateAllowedOrigins(storeId: string, origins: readonly string[]): Promise<void> {
+    this.wrote();
     await this.trx
       .updateTable('stores')
       .set({ allowed_origins: JSON.stringify(origins) })
@@ -353,6 +369,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
       .execute();
   }
   async insertPublicKey(k: PublicKeyRecord): Promise<void> {
+    this.wrote();
     await this.trx
       .insertInto('public_keys')
       .values({
@@ -365,6 +382,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
       .execute();
   }
   async advanceSandboxClock(merchantId: string, byMs: number): Promise<Merchant> {
+    this.wrote();
     await this.trx
       .updateTable('merchants')
       .set({ sandbox_clock_offset_ms: sql<number>`sandbox_clock_offset_ms + ${byMs}` })
@@ -375,6 +393,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
     return m;
   }
   async setThrottling(merchantId: string, on: boolean): Promise<void> {
+    this.wrote();
     await this.trx
       .updateTable('merchants')
       .set({ throttling: on ? 1 : 0 })
@@ -386,6 +405,7 @@ export class KyselyMerchantTx extends KyselyMerchantReads implements MerchantTx 
     expectedVersion: number,
     faults: readonly ArmedFault[],
   ): Promise<boolean> {
+    this.wrote();
     const r = await this.trx
       .updateTable('merchants')
       .set({ armed_faults: JSON.stringify(faults), faults_version: expectedVersion + 1 })

@@ -206,7 +206,7 @@ export class KyselyNotificationTx extends KyselyNotificationReads implements Not
   }
 
   async enqueue(n: NewNotification): Promise<void> {
-    await this.q.enqueue.execute(
+    await this.q.enqueue.defer(
       this.trx,
       n.notificationId,
       n.merchantId,

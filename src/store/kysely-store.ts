@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { CredentialsCache, type Freshness } from './credentials-cache.js';
 import { KyselyBuyerReads, KyselyBuyerTx, BuyerQueries } from './kysely-buyers.js';
 import { DocumentQueries, KyselyDocumentReads, KyselyDocumentTx } from './kysely-documents.js';
 import { KyselyFileReads, KyselyFileTx } from './kysely-files.js';
@@ -24,7 +25,7 @@ import type { PoolStats, Store, StoreReads, StoreTx } from './store.js';
 class Queries {
   readonly documents: DocumentQueries;
   readonly merchants = new MerchantQueries();
-  readonly buyers = new BuyerQueries();
+  readonly buyers: BuyerQueries;
   readonly idempotency = new IdempotencyQueries();
   readonly timers = new TimerQueries();
   readonly notifications = new NotificationQueries();
@@ -32,12 +33,15 @@ class Queries {
 
   constructor(dialect: DialectName) {
     this.documents = new DocumentQueries(dialect);
+    this.buyers = new BuyerQueries(dialect);
   }
 }
 
 /** One transaction over all aggregates; each aggregate is made when the use case first touches it. */
 class KyselyTx implements StoreTx {
   #savepoints = 0;
+  /** A merchant, key or store was written: the credentials cache is cleared when the transaction ends. */
+  merchantsWritten = false;
   #documents: KyselyDocumentTx | undefined;
   #merchants: KyselyMerchantTx | undefined;
   #buyers: KyselyBuyerTx | undefined;
@@ -63,7 +67,9 @@ class KyselyTx implements StoreTx {
     return this.#documents;
   }
   get merchants(): KyselyMerchantTx {
-    this.#merchants ??= new KyselyMerchantTx(this.trx, this.q.merchants);
+    this.#merchants ??= new KyselyMerchantTx(this.trx, this.q.merchants, () => {
+      this.merchantsWritten = true;
+    });
     return this.#merchants;
   }
   get buyers(): KyselyBuyerTx {
@@ -139,6 +145,8 @@ export interface KyselyStoreOptions {
   readonly onClose?: () => Promise<void>;
   /** The connection pool's state (PostgreSQL); SQLite has one connection and no pool. */
   readonly poolStats?: () => PoolStats;
+  /** Whether other processes changed merchants or keys (credentials-cache.ts); without it nothing is cached. */
+  readonly credentialsFreshness?: Freshness;
 }
 
 export class KyselyStore implements Store {
@@ -149,6 +157,7 @@ export class KyselyStore implements Store {
   readonly #onClose: (() => Promise<void>) | undefined;
   readonly #queries: Queries;
   readonly #poolStats: (() => PoolStats) | undefined;
+  readonly #credentials: CredentialsCache | undefined;
 
   constructor(options: KyselyStoreOptions) {
     this.dialect = options.dialect;
@@ -157,12 +166,13 @@ export class KyselyStore implements Store {
     this.#onClose = options.onClose;
     this.#queries = new Queries(options.dialect);
     this.#poolStats = options.poolStats;
+    this.#credentials = options.credentialsFreshness && new CredentialsCache(options.credentialsFreshness);
     const db = options.db;
     const q = this.#queries;
     const classify = this.#classify;
     this.reader = Object.freeze({
       documents: wrapErrors(new KyselyDocumentReads(db, q.documents), classify),
-      merchants: wrapErrors(new KyselyMerchantReads(db, q.merchants), classify),
+      merchants: wrapErrors(new KyselyMerchantReads(db, q.merchants, this.#credentials), classify),
       buyers: wrapErrors(new KyselyBuyerReads(db, q.buyers), classify),
       hosted: wrapErrors(new KyselyHostedReads(db), classify),
       notifications: wrapErrors(new KyselyNotificationReads(db), classify),
@@ -186,10 +196,17 @@ export class KyselyStore implements Store {
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    let tx: KyselyTx | undefined;
     try {
-      return await this.#db.transaction().execute((trx) => fn(new KyselyTx(trx, this.dialect, this.#queries)));
+      return await this.#db.transaction().execute((trx) => {
+        tx = new KyselyTx(trx, this.dialect, this.#queries);
+        return fn(tx);
+      });
     } catch (error) {
       throw this.#classify(error);
+    } finally {
+      // This process's own writes are seen by its next request at once (other processes: the freshness check).
+      if (tx?.merchantsWritten) this.#credentials?.clear();
     }
   }
 

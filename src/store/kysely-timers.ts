@@ -68,8 +68,8 @@ export class KyselyTimerTx extends KyselyTimerReads implements TimerTx {
     id: string,
     dueAt: Instant | null,
   ): Promise<void> {
-    if (dueAt === null) await this.q.delete.execute(this.trx, kind, id);
-    else await this.q.upsert.execute(this.trx, kind, id, owner.merchantId, owner.environment, dueAt);
+    if (dueAt === null) await this.q.delete.defer(this.trx, kind, id);
+    else await this.q.upsert.defer(this.trx, kind, id, owner.merchantId, owner.environment, dueAt);
   }
 
   async claimDue(realNow: Instant, limit: number, leaseMs: number, merchantId?: string): Promise<TimerDue[]> {

@@ -513,6 +513,27 @@ const STEPS: Record<string, Step> = {
     await db.schema.createIndex('request_log_by_merchant').on('request_log').columns(['merchant_id', 'seq']).execute();
     await db.schema.createIndex('request_log_by_at').on('request_log').column('at').execute();
   },
+  // ---- PostgreSQL in at most three round trips per write (issue 15) ----
+  '0013_round_trips': async (db, dialect) => {
+    if (dialect !== 'postgres') return;
+    // A deferred compare-and-set (deferred.ts) checks its own row count: RJ001 fails the transaction.
+    await sql`create or replace function reji_expect_one(n bigint) returns void language plpgsql as $$
+      begin
+        if n <> 1 then
+          raise exception 'the row was changed by another request' using errcode = 'RJ001';
+        end if;
+      end $$`.execute(db);
+    // Every process caches merchants and keys (credentials-cache.ts); a change tells them all, at commit.
+    await sql`create or replace function reji_credentials_changed() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('reji_credentials', '');
+        return null;
+      end $$`.execute(db);
+    for (const table of ['merchants', 'public_keys']) {
+      await sql`create trigger ${sql.ref(`${table}_credentials_changed`)} after update or delete on ${sql.table(table)}
+        for each row execute procedure reji_credentials_changed()`.execute(db);
+    }
+  },
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

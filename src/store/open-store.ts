@@ -11,6 +11,7 @@ import { SqliteDialectWithCache } from './sqlite-dialect.js';
 
 /** pg is loaded only for PostgreSQL: on SQLite its start-up (which also loads Node's fetch) is wasted. */
 const postgres = () => import('./postgres.js');
+const postgresListener = () => import('./postgres-listener.js');
 
 export interface OpenStoreOptions {
   /** `postgres://...` for PostgreSQL; otherwise SQLite in `dataDir`. */
@@ -22,6 +23,11 @@ export interface OpenStoreOptions {
   readonly connectTimeoutMs?: number;
   /** PostgreSQL: server-side limit for one statement and for an idle transaction. */
   readonly statementTimeoutMs?: number;
+  /**
+   * PostgreSQL: where this process LISTENs for merchant and key changes (default: databaseUrl); 'off' turns the
+   * credentials cache off. It must reach PostgreSQL directly or through session pooling.
+   */
+  readonly listenUrl?: string | undefined;
   /** While the database is unreachable, keep trying to migrate for this long (0: fail at once). */
   readonly waitForDatabaseMs?: number;
   /** Where connection trouble and start-up retries are reported. */
@@ -80,6 +86,7 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
   const dialect = dialectOf(options.databaseUrl);
   if (dialect === 'postgres') {
     const { classifyPostgresError, createPostgresPool } = await postgres();
+    const { CREDENTIALS_CHANNEL, listenForChanges } = await postgresListener();
     const url = options.databaseUrl!;
     const connectTimeoutMs = options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs;
     await whileUnavailable(
@@ -97,11 +104,32 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const max = options.poolSize ?? POSTGRES_DEFAULTS.poolSize;
+    // Other processes' merchant and key writes reach this one as notifications (migration 0013's triggers).
+    let changed = false;
+    const listenUrl = options.listenUrl ?? url;
+    const listener =
+      listenUrl === 'off'
+        ? undefined
+        : listenForChanges(listenUrl, CREDENTIALS_CHANNEL, () => (changed = true), {
+            connectTimeoutMs,
+            ...(options.warn ? { warn: options.warn } : {}),
+          });
     return new KyselyStore({
       db,
       dialect,
       classifyError: classifyPostgresError,
       poolStats: () => ({ ...pool.stats(), max }),
+      ...(listener
+        ? {
+            credentialsFreshness: () => {
+              if (!listener.listening()) return 'unknown';
+              if (!changed) return 'fresh';
+              changed = false;
+              return 'changed';
+            },
+            onClose: () => listener.close(),
+          }
+        : {}),
     });
   }
   const path = sqlitePath(options.dataDir, options.databaseUrl);
@@ -125,10 +153,20 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
   // The worker does the copying; a commit still checkpoints (what is left) every 10000 pages, so the log starts over.
   if (checkpointer) file.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new SqliteDialectWithCache(file) });
+  // Changes by other connections to the file (the CLI, other processes) move data_version; this one's own do not.
+  const dataVersion = file.prepare('pragma data_version').pluck();
+  let seenVersion = dataVersion.get();
   const store = new KyselyStore({
     db,
     dialect,
     classifyError: classifySqliteError,
+    credentialsFreshness: () => {
+      if (!file.open) return 'unknown';
+      const version = dataVersion.get();
+      if (version === seenVersion) return 'fresh';
+      seenVersion = version;
+      return 'changed';
+    },
     onClose: () => checkpointer?.stop() ?? Promise.resolve(),
   });
   await migrate(db, dialect, classifySqliteError);
@@ -142,7 +180,13 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
  */
 async function migratePostgres(url: string, connectTimeoutMs: number): Promise<void> {
   const { classifyPostgresError, createPostgresPool } = await postgres();
-  const pool = createPostgresPool({ connectionString: url, max: 1, connectTimeoutMs, statementTimeoutMs: 0 });
+  const pool = createPostgresPool({
+    connectionString: url,
+    max: 1,
+    connectTimeoutMs,
+    statementTimeoutMs: 0,
+    pipeline: false,
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrate(db, 'postgres', classifyPostgresError);

@@ -1,5 +1,7 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { CAS_FAILED_SQLSTATE } from './deferred.js';
+import { PipelinedConnection } from './postgres-pipeline.js';
 import { ConcurrentUpdateError, StoreUnavailableError } from './store.js';
 
 /**
@@ -20,6 +22,8 @@ export interface PostgresPoolOptions {
   readonly statementTimeoutMs: number;
   /** A connection died while nobody was using it, or between two queries of a transaction. */
   readonly onConnectionError?: (error: Error) => void;
+  /** Send each transaction in as few round trips as possible (postgres-pipeline.ts); off for migrations. */
+  readonly pipeline?: boolean;
 }
 
 // int8 (our epoch-millisecond columns and bigserial) as numbers; they stay far below 2^53.
@@ -65,8 +69,10 @@ export function createPostgresPool(options: PostgresPoolOptions): ObservablePost
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
       let lost = false;
+      const pipeline = options.pipeline === false ? undefined : new PipelinedConnection(client);
       const query = async (sql: string, parameters: readonly unknown[]) => {
         try {
+          if (pipeline) return await pipeline.query(sql, parameters);
           return await client.query(sql, parameters as unknown[]);
         } catch (error) {
           if (classifyPostgresError(error) instanceof StoreUnavailableError) lost = true;
@@ -76,7 +82,9 @@ export function createPostgresPool(options: PostgresPoolOptions): ObservablePost
       return {
         query: query as unknown as PostgresPoolClient['query'],
         // A connection that failed once (dead socket, query left running after a client timeout) is closed, not reused.
-        release: (destroy?: boolean) => client.release(destroy === true || lost ? true : undefined),
+        // Statements still held back mean a transaction was left unfinished: that connection is not reused.
+        release: (destroy?: boolean) =>
+          client.release(destroy === true || lost || (pipeline?.pending ?? 0) > 0 ? true : undefined),
       };
     },
     end: () => pool.end(),
@@ -154,6 +162,7 @@ export function classifyPostgresError(error: unknown): unknown {
   if (error instanceof StoreUnavailableError || error instanceof ConcurrentUpdateError) return error;
   const code = (error as DriverError | undefined)?.code;
   if (typeof code === 'string' && RETRY_SQLSTATE.has(code)) return new ConcurrentUpdateError('row', `(${code})`);
+  if (code === CAS_FAILED_SQLSTATE) return new ConcurrentUpdateError('row', `(${code})`);
   if (isUnavailable(error)) return new StoreUnavailableError(error);
   return error;
 }

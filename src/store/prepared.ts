@@ -1,4 +1,12 @@
-import type { Compilable, CompiledQuery, Kysely, QueryResult, RootOperationNode, Transaction } from 'kysely';
+import {
+  type Compilable,
+  CompiledQuery,
+  type Kysely,
+  type QueryResult,
+  type RootOperationNode,
+  type Transaction,
+} from 'kysely';
+import { DEFERRED, DEFERRED_ONE, MANY } from './deferred.js';
 import type { DialectName } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -16,6 +24,24 @@ export function byKind<K extends string, V>(keys: readonly K[], make: (key: K) =
  */
 export function rowLock(dialect: DialectName): <Q extends { forUpdate(): Q }>(q: Q) => Q {
   return (q) => (dialect === 'postgres' ? q.forUpdate() : q);
+}
+
+/**
+ * Several reads, answered in order: on PostgreSQL in one round trip (the pipelined connection sends them
+ * together, so row locks are taken in this order), on SQLite one after another.
+ */
+export async function readMany(
+  db: Executor,
+  dialect: DialectName,
+  queries: readonly CompiledQuery[],
+): Promise<unknown[][]> {
+  if (dialect !== 'postgres') {
+    const out: unknown[][] = [];
+    for (const q of queries) out.push((await db.executeQuery(q)).rows as unknown[]);
+    return out;
+  }
+  const statements = queries.map((q) => ({ sql: q.sql, parameters: q.parameters }));
+  return (await db.executeQuery(CompiledQuery.raw(MANY, [statements]))).rows as unknown[][];
 }
 
 /** Where a compiled parameter comes from: an argument of the call, or a constant of the query. */
@@ -45,10 +71,34 @@ export class PreparedQuery<A extends unknown[], R> {
   constructor(private readonly build: (db: Executor, ...args: A) => Compilable<R>) {}
 
   execute(db: Executor, ...args: A): Promise<QueryResult<R>> {
+    return this.#run(db, '', args);
+  }
+
+  /** A write whose answer nobody needs: PostgreSQL sends it with the transaction's next statement (deferred.ts). */
+  async defer(db: Executor, ...args: A): Promise<void> {
+    await this.#run(db, DEFERRED, args);
+  }
+
+  /**
+   * A compare-and-set: false when it changed no row. On PostgreSQL it is deferred and the database itself
+   * fails the transaction (ConcurrentUpdateError) instead, so it answers true there.
+   */
+  async changedOne(db: Executor, ...args: A): Promise<boolean> {
+    const { numAffectedRows } = await this.#run(db, DEFERRED_ONE, args);
+    return numAffectedRows === undefined || Number(numAffectedRows) === 1;
+  }
+
+  /** The statement with these arguments, for `readMany`. */
+  with(db: Executor, ...args: A): CompiledQuery<R> {
     this.#compiled ??= this.#compile(db, args.length);
     const c = this.#compiled;
     const parameters = c.slots.map((s) => ('arg' in s ? args[s.arg] : s.value));
-    return db.executeQuery<R>({ sql: c.sql, query: c.query, queryId: c.queryId, parameters });
+    return { sql: c.sql, query: c.query, queryId: c.queryId, parameters };
+  }
+
+  #run(db: Executor, prefix: string, args: A): Promise<QueryResult<R>> {
+    const q = this.with(db, ...args);
+    return db.executeQuery<R>(prefix === '' ? q : { ...q, sql: prefix + q.sql });
   }
 
   async first(db: Executor, ...args: A): Promise<R | undefined> {

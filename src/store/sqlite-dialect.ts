@@ -102,10 +102,11 @@ class CachingSqliteConnection implements DatabaseConnection {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
-      // Queries and transaction control run on every request; DDL and pragmas run once.
+      // Queries and transaction control run on every request; DDL and pragmas run once. (A leading comment is
+      // a marker of deferred.ts.)
       if (
         this.#statements.size < 500 &&
-        /^\s*(select|insert|update|delete|with|begin|commit|rollback|savepoint|release)\b/i.test(sql)
+        /^\s*(\/\*[^*]*\*\/\s*)?(select|insert|update|delete|with|begin|commit|rollback|savepoint|release)\b/i.test(sql)
       )
         this.#statements.set(sql, statement);
     }

@@ -257,7 +257,11 @@ export async function missingAcknowledged(
 ): Promise<string[]> {
   const key = { publicKeyId: merchant.sandboxKey.publicKeyId, privateKeyPem: merchant.sandboxKey.privateKeyPem };
   const get = (path: string) => signedRequest(baseUrl, key, { method: 'GET', path });
-  const acked = (flow: Flow, s: Step) => (flow.acked.get(s) ?? Number.POSITIVE_INFINITY) <= upTo;
+  // A step never acknowledged is not acknowledged "up to" anything (upTo is Infinity by default).
+  const acked = (flow: Flow, s: Step) => {
+    const at = flow.acked.get(s);
+    return at !== undefined && at <= upTo;
+  };
   const problems: string[] = [];
   const expect = (flow: Flow, what: string, ok: boolean, res: RawResponse) => {
     if (!ok)
