@@ -43,6 +43,8 @@ const MAX_QUEUED = 10_000;
 const PRUNE_EVERY_MS = 30_000;
 /** Entries per transaction. */
 const MAX_BATCH = 64;
+/** New entries of a merchant between two trims to its count limit (and at every age prune). */
+const TRIM_EVERY = 256;
 
 export interface RequestLogWriter {
   readonly options: RequestLogOptions;
@@ -67,26 +69,37 @@ export function startRequestLog(
   let running: Promise<void> | undefined;
   let dropped = 0;
   let lastAgePrune = 0;
+  const sinceTrim = new Map<string, number>();
   let closed = false;
 
   // Small transactions, with the event loop free in between: one transaction for a quarter second of
-  // busy traffic held every request behind it for milliseconds (the p99 of issue 15). Each batch also
-  // trims its merchants to their limit, so that trimming is as steady as appending.
+  // busy traffic held every request behind it for milliseconds (the p99 of issue 15). Trimming to the
+  // count limit follows the appending in steps of TRIM_EVERY entries, so a merchant holds at most
+  // maxPerMerchant + TRIM_EVERY entries.
   const write = async () => {
     while (queue.length > 0) {
       const batch = queue.splice(0, MAX_BATCH);
-      const merchants = [...new Set(batch.map((e) => e.merchantId))];
+      // A merchant is trimmed once it has TRIM_EVERY new entries: finding its limit's edge walks that many
+      // index entries, which per batch cost as much as the appending itself.
+      const trim: string[] = [];
+      for (const e of batch) {
+        const n = (sinceTrim.get(e.merchantId) ?? 0) + 1;
+        sinceTrim.set(e.merchantId, n);
+        if (n === TRIM_EVERY) trim.push(e.merchantId);
+      }
       const now = clock.now();
       const ageDue = now - lastAgePrune >= PRUNE_EVERY_MS;
       try {
         await store.transaction(async (tx) => {
           await tx.requestLog.append(batch);
-          await tx.requestLog.prune(
-            ageDue ? now - options.retentionHours * HOUR : undefined,
-            options.maxPerMerchant,
-            merchants,
-          );
+          if (ageDue || trim.length > 0)
+            await tx.requestLog.prune(
+              ageDue ? now - options.retentionHours * HOUR : undefined,
+              options.maxPerMerchant,
+              ageDue ? [...sinceTrim.keys()] : trim,
+            );
         });
+        for (const m of ageDue ? [...sinceTrim.keys()] : trim) sinceTrim.delete(m);
         if (ageDue) lastAgePrune = now;
       } catch (error) {
         dropped += batch.length;
