@@ -200,7 +200,13 @@ async function migrate(
   dialect: DialectName,
   classify: (error: unknown) => unknown,
 ): Promise<void> {
-  const migrator = new Migrator({ db: db as Kysely<unknown>, provider: migrationProvider(dialect) });
+  const migrator = new Migrator({
+    db: db as Kysely<unknown>,
+    provider: migrationProvider(dialect),
+    // Kysely's default, localeCompare, loads ICU's collation data: 8 ms of every start-up for names that are
+    // ASCII numbers and words (0001_…), which compare the same by code unit.
+    nameComparator: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (!error) return;
   const classified = classify(error);
