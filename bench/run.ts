@@ -220,7 +220,7 @@ async function runDialect(
           : undefined;
       if (roundTrips)
         progress(
-          `${dialect}: round trips per request: ${roundTrips.operations.map((o) => `${o.name} ${formatNumber(o.perRequest)}`).join(', ')}`,
+          `${dialect}: round trips per request (with the request log's batches): ${roundTrips.operations.map((o) => `${o.name} ${formatNumber(o.perRequest)} (${formatNumber(o.withRequestLog ?? Number.NaN)})`).join(', ')}`,
         );
 
       const scale = settings.scale
@@ -384,6 +384,8 @@ async function runScale(
 /**
  * Database round trips per request on PostgreSQL, counted by a relay between a fresh `reji serve` and the
  * database (bench/lib/round-trips.ts). Its timer and notification workers are off so that only requests talk.
+ * Counted twice: with the console's request log off (the operation's own trips, the target) and on (its
+ * batches are written after the answers, in the background, and add their share per request).
  */
 async function countTrips(
   db: BenchDatabase,
@@ -392,11 +394,29 @@ async function countTrips(
   getIds: readonly string[],
   checkouts: number,
 ): Promise<RoundTrips> {
+  const own = await countTripsOnce(db, driver, storeId, getIds, checkouts, ['--request-log', 'false']);
+  const withLog = await countTripsOnce(db, driver, storeId, getIds, checkouts, []);
+  return {
+    operations: own.map((o) => ({
+      ...o,
+      withRequestLog: withLog.find((w) => w.name === o.name)?.perRequest ?? Number.NaN,
+    })),
+  };
+}
+
+async function countTripsOnce(
+  db: BenchDatabase,
+  driver: Driver,
+  storeId: string,
+  getIds: readonly string[],
+  checkouts: number,
+  extraArgs: readonly string[],
+): Promise<{ name: string; perRequest: number; writes: boolean }[]> {
   const relay = await countRoundTrips(db.databaseUrl!);
   const server = await startRejiServe({
     dataDir: db.dataDir,
     databaseUrl: relay.url,
-    extraArgs: ['--timer-interval-ms', '3600000', '--ipn-worker', 'false'],
+    extraArgs: ['--timer-interval-ms', '3600000', '--ipn-worker', 'false', ...extraArgs],
   });
   try {
     const target = { port: server.port, pid: server.pid, roundTrips: relay.count };
@@ -408,12 +428,10 @@ async function countTrips(
     await driver.closed(target, gets(n), { reuse: false, warmupMs: 0, durationMs: 600_000 });
     const get = (relay.count() - before) / n;
     const c = await wholeCheckouts(driver, target, storeId, checkouts);
-    return {
-      operations: [
-        { name: 'Get Checkout Session', perRequest: get, writes: false },
-        ...c.phases.map((p) => ({ name: p.name, perRequest: p.roundTripsPerRequest ?? Number.NaN, writes: true })),
-      ],
-    };
+    return [
+      { name: 'Get Checkout Session', perRequest: get, writes: false },
+      ...c.phases.map((p) => ({ name: p.name, perRequest: p.roundTripsPerRequest ?? Number.NaN, writes: true })),
+    ];
   } finally {
     await server.stop();
     await relay.close();
