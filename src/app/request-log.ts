@@ -39,7 +39,7 @@ export const DEFAULT_REQUEST_LOG_OPTIONS: RequestLogOptions = Object.freeze({
 
 /** Entries waiting beyond this are dropped (oldest first): the log must not grow without bound under load. */
 const MAX_QUEUED = 10_000;
-/** Retention by age is enforced at most this often (real time); by count, with every batch. */
+/** Retention by age (and every merchant's count) is enforced at most this often (real time). */
 const PRUNE_EVERY_MS = 30_000;
 /** Entries per transaction. */
 const MAX_BATCH = 64;
@@ -85,21 +85,22 @@ export function startRequestLog(
       for (const e of batch) {
         const n = (sinceTrim.get(e.merchantId) ?? 0) + 1;
         sinceTrim.set(e.merchantId, n);
-        if (n === TRIM_EVERY) trim.push(e.merchantId);
+        if (n >= TRIM_EVERY && !trim.includes(e.merchantId)) trim.push(e.merchantId);
       }
       const now = clock.now();
       const ageDue = now - lastAgePrune >= PRUNE_EVERY_MS;
+      const trimmed = ageDue ? [...sinceTrim.keys()] : trim;
       try {
         await store.transaction(async (tx) => {
           await tx.requestLog.append(batch);
-          if (ageDue || trim.length > 0)
+          if (trimmed.length > 0 || ageDue)
             await tx.requestLog.prune(
               ageDue ? now - options.retentionHours * HOUR : undefined,
               options.maxPerMerchant,
-              ageDue ? [...sinceTrim.keys()] : trim,
+              trimmed,
             );
         });
-        for (const m of ageDue ? [...sinceTrim.keys()] : trim) sinceTrim.delete(m);
+        for (const m of trimmed) sinceTrim.delete(m);
         if (ageDue) lastAgePrune = now;
       } catch (error) {
         dropped += batch.length;
