@@ -190,6 +190,19 @@ export class KyselyStore implements Store {
     return this.#poolStats?.();
   }
 
+  /**
+   * What every request would otherwise look up on its own, once, after migrating: whether idempotency keys from
+   * before migration 0004 exist (looked up lazily, each of a pool's first concurrent claims ran it again).
+   */
+  async prepare(): Promise<void> {
+    const q = this.#queries.idempotency;
+    try {
+      q.legacyKeysMayExist = (await q.anyLegacy.first(this.#db)) !== undefined;
+    } catch (error) {
+      throw this.#classify(error);
+    }
+  }
+
   /** Kysely access for migrations, the notification worker and benchmarks. */
   get kysely(): Kysely<Database> {
     return this.#db;

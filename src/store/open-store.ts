@@ -114,7 +114,7 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
             connectTimeoutMs,
             ...(options.warn ? { warn: options.warn } : {}),
           });
-    return new KyselyStore({
+    const store = new KyselyStore({
       db,
       dialect,
       classifyError: classifyPostgresError,
@@ -131,6 +131,8 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
           }
         : {}),
     });
+    await prepared(store);
+    return store;
   }
   const path = sqlitePath(options.dataDir, options.databaseUrl);
   if (path !== ':memory:') mkdirSync(options.dataDir, { recursive: true });
@@ -170,7 +172,18 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
     onClose: () => checkpointer?.stop() ?? Promise.resolve(),
   });
   await migrate(db, dialect, classifySqliteError);
+  await prepared(store);
   return store;
+}
+
+/** Runs the store's one-time lookups; a store that cannot is closed, not leaked. */
+async function prepared(store: KyselyStore): Promise<void> {
+  try {
+    await store.prepare();
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
 }
 
 /**
