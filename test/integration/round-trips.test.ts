@@ -20,6 +20,20 @@ const merchant = (id: string): Merchant => ({
   sandboxClockOffsetMs: 0,
 });
 
+/** A merchant with one Sandbox key, written through `store`. */
+async function insertMerchantWithKey(store: KyselyStore, merchantId: string, publicKeyId: string): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.merchants.insert(merchant(merchantId));
+    await tx.merchants.insertPublicKey({
+      publicKeyId,
+      merchantId,
+      environment: 'Sandbox',
+      publicKeyPem: 'pem',
+      createdAt: 1,
+    });
+  });
+}
+
 /** Waits (bounded) for something another process's commit makes true: a notification is asynchronous. */
 async function eventually(check: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -57,16 +71,7 @@ for (const { dialect, skip } of await dialectCases()) {
 
     test("another process's change to a merchant or a key is seen by the next lookup; own changes at once", async () => {
       const [a, b] = await twoStores();
-      await a.transaction(async (tx) => {
-        await tx.merchants.insert(merchant('m-cache'));
-        await tx.merchants.insertPublicKey({
-          publicKeyId: 'SANDBOX-CACHE',
-          merchantId: 'm-cache',
-          environment: 'Sandbox',
-          publicKeyPem: 'pem',
-          createdAt: 1,
-        });
-      });
+      await insertMerchantWithKey(a, 'm-cache', 'SANDBOX-CACHE');
       const offset = async (s: KyselyStore) =>
         (await s.reader.merchants.credentials('SANDBOX-CACHE'))?.merchant?.sandboxClockOffsetMs;
       // Cached (PostgreSQL: once the listener listens), then changed by the other store.
@@ -145,16 +150,7 @@ test('PostgreSQL: round trips of a transaction, counted on the wire', { skip: po
   // Three reads sent together: one.
   assert.equal(await trips(() => store.reader.buyers.wallet('nobody')), 1);
   // Credentials: read once, then from memory (once this process listens for changes).
-  await store.transaction(async (tx) => {
-    await tx.merchants.insert(merchant('m-trips'));
-    await tx.merchants.insertPublicKey({
-      publicKeyId: 'SANDBOX-TRIPS',
-      merchantId: 'm-trips',
-      environment: 'Sandbox',
-      publicKeyPem: 'pem',
-      createdAt: 1,
-    });
-  });
+  await insertMerchantWithKey(store, 'm-trips', 'SANDBOX-TRIPS');
   await eventually(async () => (await trips(() => store.reader.merchants.credentials('SANDBOX-TRIPS'))) === 0);
   // --database-listen-url off: no cache, every lookup reads.
   const uncached = await openStore({ dataDir, databaseUrl: relay.url, poolSize: 1, listenUrl: 'off' });
