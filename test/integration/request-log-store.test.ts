@@ -109,5 +109,24 @@ for (const { dialect, skip } of await dialectCases()) {
       assert.equal(failing.dropped, 1);
       await log.close();
     });
+
+    test('the writer keeps a merchant within its limit plus one trim step (256), however many entries arrive', async () => {
+      const log = startRequestLog(reji.ctx.store, reji.ctx.clock, silent, {
+        ...DEFAULT_REQUEST_LOG_OPTIONS,
+        maxPerMerchant: 5,
+        flushIntervalMs: 60_000,
+      });
+      const count = async () =>
+        (await reji.ctx.store.reader.requestLog.list({ merchantId: 'AT1', limit: 1000 })).length;
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 300; i++) log.record(entry('AT1', 1_800_000_000_000 + round * 1000 + i));
+        await log.flush();
+        const kept = await count();
+        assert.ok(kept <= 5 + 256, `round ${round}: ${kept} entries kept`);
+      }
+      // 900 entries in all: without trimming every 256 they would all be there.
+      assert.ok((await count()) < 300);
+      await log.close();
+    });
   });
 }
